@@ -1,0 +1,148 @@
+package org.gradreg.optim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.gradreg.optim.estimator.Estimate;
+import org.gradreg.optim.estimator.GradientEstimator;
+import org.gradreg.optim.estimator.Plain;
+import org.gradreg.optim.rule.UpdateRule;
+import org.gradreg.optim.transform.GradientTransform;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A gradient estimator, a chain of gradient transforms and an update rule, applied in that order
+ * at every {@link #step}:
+ * <pre>
+ *   oracle → estimator (plain | SAM | GR | GNR) → transforms (clip, AGR …) → update rule (SGD, Adam …)
+ * </pre>
+ * For example, Adam + warmup-cosine LR + GR(r = 0.1, α = 0.8) with zero-warmup + clipping at 5:
+ * <pre>
+ *   Optimizer.of(Adam.of(Schedule.warmupCosine(1e-3, 400, 6000)))
+ *            .estimator(GradientRegularization.of(0.1, 0.8).zeroWarmup(400))
+ *            .transform(new ClipByGlobalNorm(5.0));
+ * </pre>
+ * The builder methods return new optimizers with fresh state; the step counter and the rule's
+ * moments live in the optimizer returned last.
+ */
+public final class Optimizer {
+
+    private static final String STEP_KEY = "optimizer/step";
+
+    private final UpdateRule rule;
+    private final GradientEstimator estimator;
+    private final List<GradientTransform> transforms;
+    private long step;
+
+    private Optimizer(UpdateRule rule, GradientEstimator estimator, List<GradientTransform> transforms) {
+        this.rule = Objects.requireNonNull(rule, "rule").fresh();
+        this.estimator = Objects.requireNonNull(estimator, "estimator");
+        this.transforms = List.copyOf(transforms);
+    }
+
+    /** The rule with plain gradients and no transforms. */
+    public static Optimizer of(UpdateRule rule) {
+        return new Optimizer(rule, Plain.of(), List.of());
+    }
+
+    /** The same optimizer with {@code e} estimating the gradient. */
+    public Optimizer estimator(GradientEstimator e) {
+        return new Optimizer(rule, e, transforms);
+    }
+
+    /** The same optimizer with {@code t} appended to the transform chain. */
+    public Optimizer transform(GradientTransform t) {
+        List<GradientTransform> ts = new ArrayList<>(transforms);
+        ts.add(Objects.requireNonNull(t, "transform"));
+        return new Optimizer(rule, estimator, ts);
+    }
+
+    public UpdateRule rule() {
+        return rule;
+    }
+
+    public GradientEstimator estimator() {
+        return estimator;
+    }
+
+    public List<GradientTransform> transforms() {
+        return transforms;
+    }
+
+    /** Steps taken so far (the index of the next step). */
+    public long stepCount() {
+        return step;
+    }
+
+    /**
+     * One step on the oracle's current batch: estimate, transform, update the oracle's parameters
+     * in place. A NaN or infinite loss or gradient throws {@link NonFiniteException} before any
+     * parameter changes.
+     */
+    public StepInfo step(Oracle oracle) {
+        Params params = oracle.params();
+        Estimate est = estimator.estimate(oracle, step);
+        Params g = est.gradient();
+        g.requireFinite("step " + step + ": estimated gradient (" + estimator + ")");
+        for (GradientTransform t : transforms) {
+            g = t.apply(g, params, step);
+        }
+        double lr = rule.lr().at(step);
+        rule.apply(params, g, step);
+        StepInfo info = new StepInfo(step, est.loss(), est.firstGradientNorm(), lr, est.evaluations(), est.values());
+        step++;
+        return info;
+    }
+
+    /** Runs {@code n} steps and returns the last step's info. */
+    public StepInfo run(Oracle oracle, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("number of steps must be >= 1, got " + n);
+        }
+        StepInfo last = null;
+        for (int i = 0; i < n; i++) {
+            last = step(oracle);
+        }
+        return last;
+    }
+
+    /** The optimizer state for a checkpoint: the rule's state and the step counter. */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        rule.state().forEach((k, v) -> s.put("rule/" + k, v));
+        s.put(STEP_KEY, Nd4j.scalar(DataType.INT64, step));
+        return s;
+    }
+
+    /** Restores a state saved by {@link #state()}. */
+    public void loadState(Map<String, INDArray> state) {
+        INDArray s = state.get(STEP_KEY);
+        if (s == null) {
+            throw new IllegalArgumentException("optimizer state has no '" + STEP_KEY + "' entry; keys: " + state.keySet());
+        }
+        Map<String, INDArray> ruleState = new LinkedHashMap<>();
+        state.forEach((k, v) -> {
+            if (k.startsWith("rule/")) {
+                ruleState.put(k.substring(5), v);
+            }
+        });
+        rule.loadState(ruleState);
+        step = s.getLong(0);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(rule.toString());
+        if (!(estimator instanceof Plain)) {
+            s.append(" + ").append(estimator);
+        }
+        for (GradientTransform t : transforms) {
+            s.append(" + ").append(t);
+        }
+        return s.toString();
+    }
+}

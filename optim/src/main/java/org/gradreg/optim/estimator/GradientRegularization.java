@@ -1,0 +1,139 @@
+package org.gradreg.optim.estimator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.gradreg.optim.Evaluation;
+import org.gradreg.optim.Hyper;
+import org.gradreg.optim.Oracle;
+import org.gradreg.optim.Params;
+import org.gradreg.optim.schedule.Schedule;
+
+/**
+ * Gradient regularization, the finite-difference gradient of L + λ‖∇L‖ (penalizing-gradient-norm
+ * paper, eqs. 6-10), with α = λ/r:
+ * <pre>
+ *   paper form (eq. 10, default):   g = (1 − α)·g₁ + α·∇L(θ + r·g₁/‖g₁‖)
+ *   code form (gnp's default):      g = (1 − α)·g₁/‖g₁‖ + α·∇L(θ + r·g₁/‖g₁‖)
+ * </pre>
+ * The two agree only at α = 1, where GR is SAM with ρ = r. In the code form g₁ = 0 gives g = 0.
+ * Two evaluations; one when α_t = 0,
+ * r_t = 0, g₁ = 0 (then ∇L(θ + 0) = g₁ is reused) or during zero-warmup. The warmup policies of
+ * the harmful-GR paper are a {@link GrWarmup}. α may be negative or above 1 (the paper's α sweep).
+ */
+public final class GradientRegularization implements GradientEstimator {
+
+    /** Which combination of g₁ and the perturbed gradient is returned. */
+    public enum Form {
+        /** Eq. 10 of the paper: (1 − α)·g₁ + α·g₂. */
+        PAPER,
+        /** The authors' code default: (1 − α)·g₁/‖g₁‖ + α·g₂. */
+        NORMALIZED_G1
+    }
+
+    private final Schedule r;
+    private final Schedule alpha;
+    private final Form form;
+    private final GrWarmup warmup;
+    private final Perturbation perturbation = new Perturbation();
+
+    private GradientRegularization(Schedule r, Schedule alpha, Form form, GrWarmup warmup) {
+        this.r = r;
+        this.alpha = alpha;
+        this.form = form;
+        this.warmup = warmup;
+    }
+
+    /** GR with radius r and α = λ/r, paper form, no GR warmup. */
+    public static GradientRegularization of(double r, double alpha) {
+        return of(Schedule.constant(Hyper.nonNegative("r", r)), Schedule.constant(Hyper.finite("alpha", alpha)));
+    }
+
+    public static GradientRegularization of(Schedule r, Schedule alpha) {
+        return new GradientRegularization(r, alpha, Form.PAPER, GrWarmup.none());
+    }
+
+    /** GR given λ (the penalty weight) and r: α = λ/r. */
+    public static GradientRegularization ofLambda(double r, double lambda) {
+        Hyper.positive("r", r);
+        return of(r, lambda / r);
+    }
+
+    public GradientRegularization form(Form f) {
+        return new GradientRegularization(r, alpha, f, warmup);
+    }
+
+    public GradientRegularization warmup(GrWarmup w) {
+        return new GradientRegularization(r, alpha, form, w);
+    }
+
+    /** r-warmup over {@code steps} (eq. 10 of the harmful-GR paper). */
+    public GradientRegularization rWarmup(long steps) {
+        return warmup(GrWarmup.r(steps));
+    }
+
+    /** λ-warmup over {@code steps} (eqs. 12-13). */
+    public GradientRegularization lambdaWarmup(long steps) {
+        return warmup(GrWarmup.lambda(steps));
+    }
+
+    /** Zero-warmup over {@code steps} (eq. 14). */
+    public GradientRegularization zeroWarmup(long steps) {
+        return warmup(GrWarmup.zero(steps));
+    }
+
+    public Schedule r() {
+        return r;
+    }
+
+    public Schedule alpha() {
+        return alpha;
+    }
+
+    public GrWarmup warmup() {
+        return warmup;
+    }
+
+    @Override
+    public Estimate estimate(Oracle oracle, long step) {
+        double rT = warmup.r(Hyper.nonNegativeAt("r", r, step), step);
+        double alphaT = warmup.alpha(Hyper.finiteAt("alpha", alpha, step), step);
+        boolean plain = warmup.plain(step);
+        Evaluation first = Estimators.primary(oracle, step);
+        Params g1 = first.gradient();
+        double norm = g1.norm2();
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("r", rT);
+        values.put("alpha", plain ? 0.0 : alphaT);
+        values.put("lambda", plain ? 0.0 : alphaT * rT);
+        if (plain) {
+            return new Estimate(first.loss(), g1, g1, norm, 1, values);
+        }
+        if (form == Form.PAPER && alphaT == 0) {
+            return new Estimate(first.loss(), g1, g1, norm, 1, values);
+        }
+        Params g2 = g1;
+        int evaluations = 1;
+        if (alphaT != 0 && rT != 0 && norm != 0) {
+            Params params = oracle.params();
+            perturbation.save(params);
+            try {
+                perturbation.shift(params, rT / norm, g1);
+                g2 = Estimators.perturbed(oracle, step, "GR perturbed evaluation").gradient();
+            } finally {
+                perturbation.restore(params);
+            }
+            evaluations = 2;
+        }
+        // g₁ = 0: the code's g₁/‖g₁‖ is 0/0; gradreg takes it as 0 (the step is then α·g₁ = 0)
+        double c1 = form == Form.PAPER ? 1 - alphaT : norm == 0 ? 0 : (1 - alphaT) / norm;
+        // g = c1·g₁ + α·g₂ in a fresh tensor set (g₁ stays the primary gradient)
+        Params g = g2.copy().scale(alphaT).addScaled(c1, g1);
+        return new Estimate(first.loss(), g, g1, norm, evaluations, values);
+    }
+
+    @Override
+    public String toString() {
+        return "gr(r=" + r + ", alpha=" + alpha + (form == Form.PAPER ? "" : ", form=" + form)
+                + (warmup.kind() == GrWarmup.Kind.NONE ? "" : ", " + warmup) + ")";
+    }
+}

@@ -1,0 +1,29 @@
+package org.gradreg.optim.estimator;
+
+import java.util.Map;
+import org.gradreg.optim.Evaluation;
+import org.gradreg.optim.Oracle;
+
+/** The mini-batch gradient itself: one evaluation. */
+public final class Plain implements GradientEstimator {
+
+    static final Plain INSTANCE = new Plain();
+
+    private Plain() {
+    }
+
+    public static Plain of() {
+        return INSTANCE;
+    }
+
+    @Override
+    public Estimate estimate(Oracle oracle, long step) {
+        Evaluation e = Estimators.primary(oracle, step);
+        return new Estimate(e.loss(), e.gradient(), e.gradient(), e.gradient().norm2(), 1, Map.of());
+    }
+
+    @Override
+    public String toString() {
+        return "plain";
+    }
+}

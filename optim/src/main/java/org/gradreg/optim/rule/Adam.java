@@ -1,0 +1,90 @@
+package org.gradreg.optim.rule;
+
+import java.util.Map;
+import org.gradreg.optim.Hyper;
+import org.gradreg.optim.Params;
+import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.Agr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Adam with coupled L2 decay (Kingma &amp; Ba, 2015; harmful-GR paper eq. 5 for m̂ and the adaptive
+ * rate ψ = 1/√v̂):
+ * <pre>
+ *   g ← g + λ·θ                              (coupled L2, masked)
+ *   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  m̂ = m/(1−β₁ᵗ),  v̂ = v/(1−β₂ᵗ)
+ *   θ ← θ − η_t · m̂ / (√v̂ + ε)
+ * </pre>
+ * Defaults η = 1e-3, β = (0.9, 0.999), ε = 1e-8, λ = 0. With {@link #agr} the first moment takes
+ * AGR's Ψ(g) (see {@link Agr}). For decoupled decay use {@link AdamW}.
+ */
+public final class Adam extends AbstractRule {
+
+    private final AdamConfig c;
+
+    private Adam(Schedule lr, AdamConfig c) {
+        super(lr);
+        this.c = c;
+    }
+
+    public static Adam of(double lr) {
+        return of(Schedule.constant(Hyper.nonNegative("lr", lr)));
+    }
+
+    public static Adam of(Schedule lr) {
+        return new Adam(lr, AdamConfig.DEFAULT);
+    }
+
+    public Adam betas(double beta1, double beta2) {
+        return new Adam(lr, c.betas(beta1, beta2));
+    }
+
+    public Adam eps(double eps) {
+        return new Adam(lr, c.eps(eps));
+    }
+
+    public Adam weightDecay(double lambda) {
+        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
+    }
+
+    public Adam weightDecay(Schedule lambda) {
+        return new Adam(lr, c.weightDecay(lambda));
+    }
+
+    public Adam decayMask(DecayMask mask) {
+        return new Adam(lr, c.mask(mask));
+    }
+
+    /** Adam+AGR with Ψ placed as in {@code placement}. */
+    public Adam agr(Agr.Placement placement) {
+        return new Adam(lr, c.agr(placement));
+    }
+
+    @Override
+    public Adam fresh() {
+        return new Adam(lr, c);
+    }
+
+    @Override
+    public void apply(Params params, Params gradient, long step) {
+        params.requireSameNames(gradient);
+        double eta = lrAt(step);
+        double wd = Hyper.nonNegativeAt("weightDecay", c.weightDecay(), step);
+        long t = ++count;
+        for (Map.Entry<String, INDArray> e : params) {
+            String name = e.getKey();
+            INDArray theta = e.getValue();
+            INDArray g = gradient.get(name);
+            if (wd != 0 && c.mask().decays(name, theta)) {
+                g.addi(theta.mul(wd));
+            }
+            AdamMoments.update(this, c, name, g);
+            theta.subi(AdamMoments.direction(this, c, name, theta, t).muli(eta));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Adam(" + c.describe(lr) + ")";
+    }
+}

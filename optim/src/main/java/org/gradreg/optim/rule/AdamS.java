@@ -1,0 +1,89 @@
+package org.gradreg.optim.rule;
+
+import java.util.Map;
+import org.gradreg.optim.Hyper;
+import org.gradreg.optim.Params;
+import org.gradreg.optim.schedule.Schedule;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * AdamS, Adam with scheduled weight decay (SWD paper, Xie et al. 2023, Algorithm 2 as in the
+ * official code; formulas in REFERENCE.md since the paper text lost them):
+ * <pre>
+ *   m, v, m̂, v̂ as in Adam
+ *   s = sqrt( mean of v̂ over every element of every parameter )
+ *   θ ← (1 − η_t·λ/s)·θ                      (decay first, masked)
+ *   θ ← θ − η_t · m̂ / (√v̂ + ε)
+ * </pre>
+ * Defaults η = 1e-3, β = (0.9, 0.999), ε = 1e-8, λ = 1e-4 (the papers' CIFAR runs use 5e-4).
+ * The code divides by s unguarded; here a step with s = 0 (no gradient seen yet) skips the decay.
+ */
+public final class AdamS extends AbstractRule {
+
+    private final AdamConfig c;
+
+    private AdamS(Schedule lr, AdamConfig c) {
+        super(lr);
+        this.c = c;
+    }
+
+    public static AdamS of(double lr, double weightDecay) {
+        return of(Schedule.constant(Hyper.nonNegative("lr", lr))).weightDecay(weightDecay);
+    }
+
+    public static AdamS of(Schedule lr) {
+        return new AdamS(lr, AdamConfig.DEFAULT.weightDecay(Schedule.constant(1e-4)));
+    }
+
+    public AdamS betas(double beta1, double beta2) {
+        return new AdamS(lr, c.betas(beta1, beta2));
+    }
+
+    public AdamS eps(double eps) {
+        return new AdamS(lr, c.eps(eps));
+    }
+
+    public AdamS weightDecay(double lambda) {
+        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
+    }
+
+    public AdamS weightDecay(Schedule lambda) {
+        return new AdamS(lr, c.weightDecay(lambda));
+    }
+
+    public AdamS decayMask(DecayMask mask) {
+        return new AdamS(lr, c.mask(mask));
+    }
+
+    @Override
+    public AdamS fresh() {
+        return new AdamS(lr, c);
+    }
+
+    @Override
+    public void apply(Params params, Params gradient, long step) {
+        params.requireSameNames(gradient);
+        double eta = lrAt(step);
+        double wd = Hyper.nonNegativeAt("weightDecay", c.weightDecay(), step);
+        long t = ++count;
+        double sumVHat = 0;
+        for (Map.Entry<String, INDArray> e : params) {
+            AdamMoments.update(this, c, e.getKey(), gradient.get(e.getKey()));
+            sumVHat += AdamMoments.sumVHat(this, c, e.getKey(), e.getValue(), t);
+        }
+        double s = Math.sqrt(sumVHat / params.numel());
+        for (Map.Entry<String, INDArray> e : params) {
+            String name = e.getKey();
+            INDArray theta = e.getValue();
+            if (wd != 0 && s > 0 && c.mask().decays(name, theta)) {
+                theta.muli(1 - eta * wd / s);
+            }
+            theta.subi(AdamMoments.direction(this, c, name, theta, t).muli(eta));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AdamS(" + c.describe(lr) + ")";
+    }
+}

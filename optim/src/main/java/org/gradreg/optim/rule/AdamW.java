@@ -1,0 +1,87 @@
+package org.gradreg.optim.rule;
+
+import java.util.Map;
+import org.gradreg.optim.Hyper;
+import org.gradreg.optim.Params;
+import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.Agr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * AdamW, Adam with decoupled weight decay (Loshchilov &amp; Hutter, 2019; torch.optim.AdamW):
+ * <pre>
+ *   θ ← θ·(1 − η_t·λ)                        (masked; decay scaled by the scheduled lr)
+ *   m, v, m̂, v̂ as in Adam
+ *   θ ← θ − η_t · m̂ / (√v̂ + ε)
+ * </pre>
+ * This is how the authors' GR code runs "Adam" (decay 0.03 on all parameters in Table 3).
+ * With {@link #agr} it is AdamW+AGR (AGR paper Algorithm 2, or the official code's placement).
+ */
+public final class AdamW extends AbstractRule {
+
+    private final AdamConfig c;
+
+    private AdamW(Schedule lr, AdamConfig c) {
+        super(lr);
+        this.c = c;
+    }
+
+    public static AdamW of(double lr, double weightDecay) {
+        return of(Schedule.constant(Hyper.nonNegative("lr", lr))).weightDecay(weightDecay);
+    }
+
+    public static AdamW of(Schedule lr) {
+        return new AdamW(lr, AdamConfig.DEFAULT.weightDecay(Schedule.constant(1e-2)));
+    }
+
+    public AdamW betas(double beta1, double beta2) {
+        return new AdamW(lr, c.betas(beta1, beta2));
+    }
+
+    public AdamW eps(double eps) {
+        return new AdamW(lr, c.eps(eps));
+    }
+
+    public AdamW weightDecay(double lambda) {
+        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
+    }
+
+    public AdamW weightDecay(Schedule lambda) {
+        return new AdamW(lr, c.weightDecay(lambda));
+    }
+
+    public AdamW decayMask(DecayMask mask) {
+        return new AdamW(lr, c.mask(mask));
+    }
+
+    public AdamW agr(Agr.Placement placement) {
+        return new AdamW(lr, c.agr(placement));
+    }
+
+    @Override
+    public AdamW fresh() {
+        return new AdamW(lr, c);
+    }
+
+    @Override
+    public void apply(Params params, Params gradient, long step) {
+        params.requireSameNames(gradient);
+        double eta = lrAt(step);
+        double wd = Hyper.nonNegativeAt("weightDecay", c.weightDecay(), step);
+        long t = ++count;
+        for (Map.Entry<String, INDArray> e : params) {
+            String name = e.getKey();
+            INDArray theta = e.getValue();
+            AdamMoments.update(this, c, name, gradient.get(name));
+            if (wd != 0 && c.mask().decays(name, theta)) {
+                theta.muli(1 - eta * wd);
+            }
+            theta.subi(AdamMoments.direction(this, c, name, theta, t).muli(eta));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AdamW(" + c.describe(lr) + ")";
+    }
+}

@@ -1,0 +1,178 @@
+package org.gradreg.optim.rule;
+
+import java.util.Map;
+import org.gradreg.optim.Hyper;
+import org.gradreg.optim.Params;
+import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.Agr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Adan, adaptive Nesterov momentum (Xie et al., 2022), as in the official code. Betas are the
+ * code's retention factors (0.98, 0.92, 0.99) = 1 − the paper's. With d_t = g_t − g_{t−1}, d₁ = 0:
+ * <pre>
+ *   m ← β₁m + (1−β₁)g
+ *   v ← β₂v + (1−β₂)d
+ *   n ← β₃n + (1−β₃)(g + β₂d)²
+ *   step = η/(1−β₁ᵗ),  step_d = η·β₂/(1−β₂ᵗ),  denom = √n/√(1−β₃ᵗ) + ε
+ *   proximal (default, paper Algorithm 1): θ ← (θ − step·m/denom − step_d·v/denom) / (1 + ηλ)
+ *   noProx:                                 θ ← θ(1 − ηλ) − step·m/denom − step_d·v/denom
+ * </pre>
+ * Optional in-optimizer clipping: g ← g·min(1, c/(‖g‖ + ε)) over all tensors. {@link #restart()}
+ * zeroes m, v, n and the step count. With {@link #agr}, AGR's Ψ(g) feeds m (paper placement:
+ * v and n keep g; code placement: Ψ(g) replaces g everywhere).
+ */
+public final class Adan extends AbstractRule {
+
+    private static final Agr PSI = Agr.psi();
+
+    private final double beta1;
+    private final double beta2;
+    private final double beta3;
+    private final double eps;
+    private final Schedule weightDecay;
+    private final DecayMask mask;
+    private final boolean noProx;
+    private final double maxGradNorm;
+    private final Agr.Placement agr;
+
+    private Adan(Schedule lr, double beta1, double beta2, double beta3, double eps, Schedule weightDecay,
+                 DecayMask mask, boolean noProx, double maxGradNorm, Agr.Placement agr) {
+        super(lr);
+        this.beta1 = Hyper.unitInterval("beta1", beta1);
+        this.beta2 = Hyper.unitInterval("beta2", beta2);
+        this.beta3 = Hyper.unitInterval("beta3", beta3);
+        this.eps = Hyper.positive("eps", eps);
+        this.weightDecay = weightDecay;
+        this.mask = mask;
+        this.noProx = noProx;
+        this.maxGradNorm = Hyper.nonNegative("maxGradNorm", maxGradNorm);
+        this.agr = agr;
+    }
+
+    public static Adan of(double lr) {
+        return of(Schedule.constant(Hyper.nonNegative("lr", lr)));
+    }
+
+    public static Adan of(Schedule lr) {
+        return new Adan(lr, 0.98, 0.92, 0.99, 1e-8, Schedule.constant(0), DecayMask.all(), false, 0, null);
+    }
+
+    public Adan betas(double b1, double b2, double b3) {
+        return new Adan(lr, b1, b2, b3, eps, weightDecay, mask, noProx, maxGradNorm, agr);
+    }
+
+    public Adan eps(double e) {
+        return new Adan(lr, beta1, beta2, beta3, e, weightDecay, mask, noProx, maxGradNorm, agr);
+    }
+
+    public Adan weightDecay(double lambda) {
+        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
+    }
+
+    public Adan weightDecay(Schedule lambda) {
+        return new Adan(lr, beta1, beta2, beta3, eps, lambda, mask, noProx, maxGradNorm, agr);
+    }
+
+    public Adan decayMask(DecayMask m) {
+        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, m, noProx, maxGradNorm, agr);
+    }
+
+    /** Decoupled decay before the step instead of the proximal form. */
+    public Adan noProx() {
+        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, mask, true, maxGradNorm, agr);
+    }
+
+    /** In-optimizer global-norm clipping at {@code c} (0: off). */
+    public Adan maxGradNorm(double c) {
+        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, mask, noProx, c, agr);
+    }
+
+    public Adan agr(Agr.Placement placement) {
+        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, mask, noProx, maxGradNorm, placement);
+    }
+
+    /** Zeroes m, v, n and the step count (Adan's restart condition). */
+    public void restart() {
+        reset();
+    }
+
+    @Override
+    public Adan fresh() {
+        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, mask, noProx, maxGradNorm, agr);
+    }
+
+    @Override
+    public void apply(Params params, Params gradient, long step) {
+        params.requireSameNames(gradient);
+        double eta = lrAt(step);
+        double wd = Hyper.nonNegativeAt("weightDecay", weightDecay, step);
+        if (maxGradNorm > 0) {
+            double norm = gradient.norm2();
+            double coef = Math.min(1.0, maxGradNorm / (norm + eps));
+            if (coef < 1) {
+                gradient.scale(coef);
+            }
+        }
+        long t = ++count;
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2 = 1 - Math.pow(beta2, t);
+        double bc3Sqrt = Math.sqrt(1 - Math.pow(beta3, t));
+        double stepSize = eta / bc1;
+        double stepSizeDiff = eta * beta2 / bc2;
+        for (Map.Entry<String, INDArray> e : params) {
+            String name = e.getKey();
+            INDArray theta = e.getValue();
+            INDArray g = gradient.get(name);
+            if (agr == Agr.Placement.CODE) {
+                g = PSI.apply(g);
+            }
+            boolean first = !hasSlot("prevGrad", name);
+            INDArray prev = slot("prevGrad", name, theta);
+            INDArray d = first ? Nd4j.zeros(g.dataType(), g.shape()) : g.sub(prev);
+            prev.assign(g);
+            INDArray m = slot("m", name, theta);
+            INDArray v = slot("v", name, theta);
+            INDArray n = slot("n", name, theta);
+            INDArray forM = agr == Agr.Placement.PAPER ? PSI.apply(g) : g;
+            m.muli(beta1).addi(forM.mul(1 - beta1));
+            v.muli(beta2).addi(d.mul(1 - beta2));
+            INDArray gd = d.mul(beta2).addi(g);
+            n.muli(beta3).addi(gd.muli(gd).muli(1 - beta3));
+            INDArray denom = Transforms.sqrt(n, true).divi(bc3Sqrt).addi(eps);
+            INDArray update = m.mul(stepSize).addi(v.mul(stepSizeDiff)).divi(denom);
+            boolean decays = wd != 0 && mask.decays(name, theta);
+            if (noProx) {
+                if (decays) {
+                    theta.muli(1 - eta * wd);
+                }
+                theta.subi(update);
+            } else {
+                theta.subi(update);
+                if (decays) {
+                    theta.divi(1 + eta * wd);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("Adan(lr=").append(lr);
+        if (beta1 != 0.98 || beta2 != 0.92 || beta3 != 0.99) {
+            s.append(", betas=(").append(beta1).append(", ").append(beta2).append(", ").append(beta3).append(')');
+        }
+        if (!(weightDecay instanceof org.gradreg.optim.schedule.Constant k && k.value() == 0)) {
+            s.append(", weightDecay=").append(weightDecay).append(noProx ? ", noProx" : ", proximal");
+        }
+        if (maxGradNorm > 0) {
+            s.append(", maxGradNorm=").append(maxGradNorm);
+        }
+        if (agr != null) {
+            s.append(", agr=").append(agr);
+        }
+        return s.append(')').toString();
+    }
+}

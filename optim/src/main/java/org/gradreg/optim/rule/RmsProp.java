@@ -1,0 +1,113 @@
+package org.gradreg.optim.rule;
+
+import java.util.Map;
+import org.gradreg.optim.Hyper;
+import org.gradreg.optim.Params;
+import org.gradreg.optim.schedule.Schedule;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * RMSProp (Tieleman &amp; Hinton, 2012), in torch.optim.RMSprop's form without centering:
+ * <pre>
+ *   g ← g + λ·θ                              (coupled L2, masked)
+ *   v ← ρ_v·v + (1 − ρ_v)·g²
+ *   b ← μ·b + g/(√v + ε)  and  θ ← θ − η_t·b   (momentum μ > 0)
+ *   θ ← θ − η_t · g/(√v + ε)                   (μ = 0)
+ * </pre>
+ * ρ_v = {@code decay} (default 0.99, torch), ε = 1e-8, μ = 0.
+ */
+public final class RmsProp extends AbstractRule {
+
+    private final double decay;
+    private final double eps;
+    private final double momentum;
+    private final Schedule weightDecay;
+    private final DecayMask mask;
+
+    private RmsProp(Schedule lr, double decay, double eps, double momentum, Schedule weightDecay, DecayMask mask) {
+        super(lr);
+        this.decay = Hyper.unitInterval("decay", decay);
+        this.eps = Hyper.positive("eps", eps);
+        this.momentum = Hyper.unitInterval("momentum", momentum);
+        this.weightDecay = weightDecay;
+        this.mask = mask;
+    }
+
+    public static RmsProp of(double lr) {
+        return of(Schedule.constant(Hyper.nonNegative("lr", lr)));
+    }
+
+    public static RmsProp of(Schedule lr) {
+        return new RmsProp(lr, 0.99, 1e-8, 0, Schedule.constant(0), DecayMask.all());
+    }
+
+    public RmsProp decay(double rhoV) {
+        return new RmsProp(lr, rhoV, eps, momentum, weightDecay, mask);
+    }
+
+    public RmsProp eps(double e) {
+        return new RmsProp(lr, decay, e, momentum, weightDecay, mask);
+    }
+
+    public RmsProp momentum(double mu) {
+        return new RmsProp(lr, decay, eps, mu, weightDecay, mask);
+    }
+
+    public RmsProp weightDecay(double lambda) {
+        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
+    }
+
+    public RmsProp weightDecay(Schedule lambda) {
+        return new RmsProp(lr, decay, eps, momentum, lambda, mask);
+    }
+
+    public RmsProp decayMask(DecayMask m) {
+        return new RmsProp(lr, decay, eps, momentum, weightDecay, m);
+    }
+
+    @Override
+    public RmsProp fresh() {
+        return new RmsProp(lr, decay, eps, momentum, weightDecay, mask);
+    }
+
+    @Override
+    public void apply(Params params, Params gradient, long step) {
+        params.requireSameNames(gradient);
+        double eta = lrAt(step);
+        double wd = Hyper.nonNegativeAt("weightDecay", weightDecay, step);
+        count++;
+        for (Map.Entry<String, INDArray> e : params) {
+            String name = e.getKey();
+            INDArray theta = e.getValue();
+            INDArray g = gradient.get(name);
+            if (wd != 0 && mask.decays(name, theta)) {
+                g.addi(theta.mul(wd));
+            }
+            INDArray v = slot("v", name, theta);
+            v.muli(decay).addi(g.mul(g).muli(1 - decay));
+            INDArray dir = g.div(Transforms.sqrt(v, true).addi(eps));
+            if (momentum != 0) {
+                INDArray b = slot("momentum", name, theta);
+                b.muli(momentum).addi(dir);
+                dir = b;
+            }
+            theta.subi(dir.mul(eta));
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("RmsProp(lr=").append(lr);
+        if (decay != 0.99) {
+            s.append(", decay=").append(decay);
+        }
+        if (momentum != 0) {
+            s.append(", momentum=").append(momentum);
+        }
+        if (!(weightDecay instanceof org.gradreg.optim.schedule.Constant k && k.value() == 0)) {
+            s.append(", weightDecay=").append(weightDecay);
+        }
+        return s.append(')').toString();
+    }
+}

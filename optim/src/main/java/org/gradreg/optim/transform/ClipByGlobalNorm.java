@@ -1,0 +1,30 @@
+package org.gradreg.optim.transform;
+
+import org.gradreg.optim.Hyper;
+import org.gradreg.optim.Params;
+
+/**
+ * Clipping by global norm (Pascanu et al., 2013; optax.clip_by_global_norm):
+ * g ← g·min(1, c/‖g‖₂), ‖·‖₂ over all tensors together. The authors' GR code clips the combined
+ * gradient at c = 5.0 before the optimizer.
+ */
+public record ClipByGlobalNorm(double maxNorm) implements GradientTransform {
+
+    public ClipByGlobalNorm {
+        Hyper.positive("clip maxNorm", maxNorm);
+    }
+
+    @Override
+    public Params apply(Params gradient, Params params, long step) {
+        double norm = gradient.norm2();
+        if (norm > maxNorm) {
+            gradient.scale(maxNorm / norm);
+        }
+        return gradient;
+    }
+
+    @Override
+    public String toString() {
+        return "clip(" + maxNorm + ")";
+    }
+}
