@@ -1,0 +1,22 @@
+package org.gradreg.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The gradreg command line. */
+@Command(name = "gradreg", mixinStandardHelpOptions = true, version = "gradreg 0.1.0",
+        description = "Gradient-regularization research toolkit: optimizers, claims ledger, toys, training.")
+public final class Gradreg implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Gradreg()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+}
