@@ -1,0 +1,96 @@
+package org.gradreg.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Arrays;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Scale;
+import org.gradreg.optim.estimator.GradientEstimator;
+import org.gradreg.optim.estimator.GradientRegularization;
+import org.gradreg.optim.estimator.Gnr;
+import org.gradreg.optim.estimator.Sam;
+import org.gradreg.optim.rule.Adam;
+import org.gradreg.optim.rule.UpdateRule;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The identities that tie the estimators to their base optimizer, bit for bit (torch.optim's
+ * invariants: SAM with ρ = 0 is the base optimizer, and so on).
+ */
+class IdentityProperties {
+
+    private static double[] start(int seed) {
+        double[] x = TestObjective.start();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < x.length; i++) {
+            x[i] += r.nextDouble(-1, 1);
+        }
+        return x;
+    }
+
+    private static double[] trajectory(UpdateRule rule, GradientEstimator est, double[] x0, int steps, DataType type) {
+        TestObjective f = new TestObjective(x0, type);
+        Optimizer opt = Optimizer.of(rule).estimator(est);
+        for (int i = 0; i < steps; i++) {
+            opt.step(f);
+        }
+        return f.x();
+    }
+
+    private static void assertBitIdentical(double[] a, double[] b) {
+        assertArrayEquals(a, b, 0.0, () -> Arrays.toString(a) + " vs " + Arrays.toString(b));
+    }
+
+    @Property(tries = 25)
+    void samWithZeroRhoIsTheBaseOptimizer(@ForAll @IntRange(min = 0, max = 1000) int seed,
+                                          @ForAll @DoubleRange(min = 1e-4, max = 0.1) @Scale(6) double lr) {
+        double[] x0 = start(seed);
+        assertBitIdentical(trajectory(Adam.of(lr), org.gradreg.optim.estimator.Plain.of(), x0, 6, DataType.DOUBLE),
+                trajectory(Adam.of(lr), Sam.of(0.0), x0, 6, DataType.DOUBLE));
+    }
+
+    @Property(tries = 25)
+    void grWithZeroAlphaIsTheBaseOptimizer(@ForAll @IntRange(min = 0, max = 1000) int seed,
+                                           @ForAll @DoubleRange(min = 1e-3, max = 0.5) @Scale(6) double r) {
+        double[] x0 = start(seed);
+        assertBitIdentical(trajectory(Adam.of(0.01), org.gradreg.optim.estimator.Plain.of(), x0, 6, DataType.FLOAT),
+                trajectory(Adam.of(0.01), GradientRegularization.of(r, 0.0), x0, 6, DataType.FLOAT));
+    }
+
+    @Property(tries = 25)
+    void zeroWarmupGrIsTheBaseOptimizerDuringWarmup(@ForAll @IntRange(min = 0, max = 1000) int seed,
+                                                    @ForAll @IntRange(min = 1, max = 8) int steps) {
+        double[] x0 = start(seed);
+        assertBitIdentical(trajectory(Adam.of(0.01), org.gradreg.optim.estimator.Plain.of(), x0, steps, DataType.DOUBLE),
+                trajectory(Adam.of(0.01), GradientRegularization.of(0.1, 0.8).zeroWarmup(8), x0, steps, DataType.DOUBLE));
+    }
+
+    @Property(tries = 25)
+    void grWithAlphaOneIsSam(@ForAll @IntRange(min = 0, max = 1000) int seed,
+                             @ForAll @DoubleRange(min = 1e-3, max = 0.5) @Scale(6) double r) {
+        double[] x0 = start(seed);
+        assertBitIdentical(trajectory(Adam.of(0.01), Sam.of(r), x0, 6, DataType.DOUBLE),
+                trajectory(Adam.of(0.01), GradientRegularization.of(r, 1.0), x0, 6, DataType.DOUBLE));
+    }
+
+    @Property(tries = 20)
+    void parametersAreBitIdenticalAfterEveryPerturbedEvaluation(@ForAll @IntRange(min = 0, max = 1000) int seed,
+                                                                @ForAll @IntRange(min = 0, max = 3) int which) {
+        double[] x0 = start(seed);
+        GradientEstimator est = switch (which) {
+            case 0 -> Sam.of(0.37);
+            case 1 -> Sam.of(0.2).adaptive(0.01);
+            case 2 -> GradientRegularization.of(0.13, 0.8);
+            default -> Gnr.of(0.3, 0.5).over(Sam.of(0.05));
+        };
+        for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+            TestObjective f = new TestObjective(x0, type);
+            double[] before = f.x();
+            est.estimate(f, 0);
+            assertBitIdentical(before, f.x());
+        }
+    }
+}
