@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** The gradreg command line. */
 @Command(name = "gradreg", mixinStandardHelpOptions = true, version = "gradreg 0.1.0",
-        description = "Gradient-regularization research toolkit: optimizers, claims ledger, toys, training.")
+        description = "Gradient-regularization research toolkit: optimizers, claims ledger, toys, training.",
+        subcommands = {ReproduceCommand.class, CompareCommand.class, BenchCommand.class})
 public final class Gradreg implements Runnable {
 
     @CommandLine.Spec

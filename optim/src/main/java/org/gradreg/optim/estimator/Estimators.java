@@ -3,29 +3,40 @@ package org.gradreg.optim.estimator;
 import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.NonFiniteException;
 import org.gradreg.optim.Oracle;
+import org.gradreg.optim.Params;
 import org.gradreg.optim.Pass;
 
-/** Checks shared by the estimators. */
+/** Checked oracle calls shared by the estimators. */
 final class Estimators {
 
     private Estimators() {
     }
 
+    /** An evaluation and the global L2 norm of its gradient. */
+    record Checked(double loss, Params gradient, double norm) {
+    }
+
     /** The primary evaluation, with a clear error if its loss or gradient is not finite. */
-    static Evaluation primary(Oracle oracle, long step) {
+    static Checked primary(Oracle oracle, long step) {
         return checked(oracle.evaluate(Pass.PRIMARY), step, "first (unperturbed) evaluation");
     }
 
     /** A perturbed evaluation, checked likewise. */
-    static Evaluation perturbed(Oracle oracle, long step, String where) {
+    static Checked perturbed(Oracle oracle, long step, String where) {
         return checked(oracle.evaluate(Pass.PERTURBED), step, where);
     }
 
-    private static Evaluation checked(Evaluation e, long step, String where) {
+    private static Checked checked(Evaluation e, long step, String where) {
         if (!Double.isFinite(e.loss())) {
             throw new NonFiniteException("step " + step + ", " + where + ": loss is " + e.loss());
         }
-        e.gradient().requireFinite("step " + step + ", " + where + ": gradient");
-        return e;
+        // one reduction serves as norm and as check: the norm is finite iff every element is
+        // (short of squares overflowing, which no usable gradient does)
+        double norm = e.gradient().norm2();
+        if (!Double.isFinite(norm)) {
+            e.gradient().requireFinite("step " + step + ", " + where + ": gradient");
+            throw new NonFiniteException("step " + step + ", " + where + ": gradient norm overflows (" + norm + ")");
+        }
+        return new Checked(e.loss(), e.gradient(), norm);
     }
 }

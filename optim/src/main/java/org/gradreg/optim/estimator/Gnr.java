@@ -2,7 +2,6 @@ package org.gradreg.optim.estimator;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
@@ -92,9 +91,9 @@ public final class Gnr implements GradientEstimator {
             double fNorm = f.norm2();
             perturbation.restore(params);
             params.addScaled(rhoT / (fNorm + xi), f);
-            Evaluation adv = Estimators.perturbed(oracle, step, "GNR evaluation at theta_adv");
+            Estimators.Checked adv = Estimators.perturbed(oracle, step, "GNR evaluation at theta_adv");
             Params gAdv = adv.gradient();
-            double nAdv = gAdv.norm2();
+            double nAdv = adv.norm();
             hNorm = nAdv == 0 ? gAdv.zerosLike()
                     : hessianTimesUnit(oracle, params, gAdv, nAdv, h, step, "GNR HVP at theta_adv").scale(rhoT * nAdv / (nAdv + xi));
         } finally {

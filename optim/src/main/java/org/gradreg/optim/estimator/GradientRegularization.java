@@ -2,7 +2,6 @@ package org.gradreg.optim.estimator;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
@@ -98,9 +97,9 @@ public final class GradientRegularization implements GradientEstimator {
         double rT = warmup.r(Hyper.nonNegativeAt("r", r, step), step);
         double alphaT = warmup.alpha(Hyper.finiteAt("alpha", alpha, step), step);
         boolean plain = warmup.plain(step);
-        Evaluation first = Estimators.primary(oracle, step);
+        Estimators.Checked first = Estimators.primary(oracle, step);
         Params g1 = first.gradient();
-        double norm = g1.norm2();
+        double norm = first.norm();
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("r", rT);
         values.put("alpha", plain ? 0.0 : alphaT);
@@ -126,8 +125,8 @@ public final class GradientRegularization implements GradientEstimator {
         }
         // g₁ = 0: the code's g₁/‖g₁‖ is 0/0; gradreg takes it as 0 (the step is then α·g₁ = 0)
         double c1 = form == Form.PAPER ? 1 - alphaT : norm == 0 ? 0 : (1 - alphaT) / norm;
-        // g = c1·g₁ + α·g₂ in a fresh tensor set (g₁ stays the primary gradient)
-        Params g = g2.copy().scale(alphaT).addScaled(c1, g1);
+        // g = c1·g₁ + α·g₂, in g₂'s storage when g₂ is a fresh evaluation (g₁ stays the primary gradient)
+        Params g = (g2 == g1 ? g1.copy() : g2).scale(alphaT).addScaled(c1, g1);
         return new Estimate(first.loss(), g, g1, norm, evaluations, values);
     }
 

@@ -1,7 +1,6 @@
 package org.gradreg.optim.estimator;
 
 import java.util.Map;
-import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.Oracle;
 
 /** The mini-batch gradient itself: one evaluation. */
@@ -18,8 +17,8 @@ public final class Plain implements GradientEstimator {
 
     @Override
     public Estimate estimate(Oracle oracle, long step) {
-        Evaluation e = Estimators.primary(oracle, step);
-        return new Estimate(e.loss(), e.gradient(), e.gradient(), e.gradient().norm2(), 1, Map.of());
+        Estimators.Checked e = Estimators.primary(oracle, step);
+        return new Estimate(e.loss(), e.gradient(), e.gradient(), e.norm(), 1, Map.of());
     }
 
     @Override

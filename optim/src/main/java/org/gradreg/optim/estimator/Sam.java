@@ -2,7 +2,6 @@ package org.gradreg.optim.estimator;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
@@ -51,9 +50,9 @@ public final class Sam implements GradientEstimator {
     @Override
     public Estimate estimate(Oracle oracle, long step) {
         double r = Hyper.nonNegativeAt("rho", rho, step);
-        Evaluation first = Estimators.primary(oracle, step);
+        Estimators.Checked first = Estimators.primary(oracle, step);
         Params g1 = first.gradient();
-        double norm = g1.norm2();
+        double norm = first.norm();
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("rho", r);
         if (r == 0 || norm == 0) {
@@ -74,7 +73,7 @@ public final class Sam implements GradientEstimator {
             scale = r / tgNorm;
         }
         perturbation.save(params);
-        Evaluation second;
+        Estimators.Checked second;
         try {
             perturbation.shift(params, scale, direction);
             second = Estimators.perturbed(oracle, step, "SAM ascent-point evaluation");

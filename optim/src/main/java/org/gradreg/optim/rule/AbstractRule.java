@@ -15,6 +15,7 @@ abstract class AbstractRule implements UpdateRule {
 
     protected final Schedule lr;
     private final Map<String, INDArray> slots = new LinkedHashMap<>();
+    private final Map<String, INDArray> scratch = new java.util.HashMap<>();
     /** Number of updates applied since construction or the last reset (t in the papers, from 1 inside apply). */
     protected long count;
 
@@ -34,6 +35,25 @@ abstract class AbstractRule implements UpdateRule {
     /** The state slot {@code kind} of tensor {@code name}, created as zeros shaped like {@code like}. */
     protected INDArray slot(String kind, String name, INDArray like) {
         return slots.computeIfAbsent(kind + "/" + name, k -> Nd4j.zeros(like.dataType(), like.shape()));
+    }
+
+    /**
+     * A work buffer for tensor {@code name} shaped like {@code like}, reused across steps and not
+     * part of the state. ND4J allocations of large tensors cost more than the arithmetic on them,
+     * so the rules compute in place into these.
+     */
+    protected INDArray scratch(String kind, String name, INDArray like) {
+        INDArray s = scratch.get(kind + "/" + name);
+        if (s == null || s.length() != like.length() || s.dataType() != like.dataType()) {
+            s = Nd4j.createUninitialized(like.dataType(), like.shape());
+            scratch.put(kind + "/" + name, s);
+        }
+        return s;
+    }
+
+    /** y ← y + a·x in place (BLAS axpy). */
+    protected static void axpy(double a, INDArray x, INDArray y) {
+        Nd4j.getBlasWrapper().level1().axpy(y.length(), a, x, y);
     }
 
     protected boolean hasSlot(String kind, String name) {
@@ -62,6 +82,7 @@ abstract class AbstractRule implements UpdateRule {
     @Override
     public void reset() {
         slots.clear();
+        scratch.clear();
         count = 0;
     }
 }

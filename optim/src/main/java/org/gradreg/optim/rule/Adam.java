@@ -76,10 +76,10 @@ public final class Adam extends AbstractRule {
             INDArray theta = e.getValue();
             INDArray g = gradient.get(name);
             if (wd != 0 && c.mask().decays(name, theta)) {
-                g.addi(theta.mul(wd));
+                axpy(wd, theta, g);
             }
             AdamMoments.update(this, c, name, g);
-            theta.subi(AdamMoments.direction(this, c, name, theta, t).muli(eta));
+            AdamMoments.step(this, c, name, theta, eta, t);
         }
     }
 

@@ -78,7 +78,7 @@ public final class AdamS extends AbstractRule {
             if (wd != 0 && s > 0 && c.mask().decays(name, theta)) {
                 theta.muli(1 - eta * wd / s);
             }
-            theta.subi(AdamMoments.direction(this, c, name, theta, t).muli(eta));
+            AdamMoments.step(this, c, name, theta, eta, t);
         }
     }
 

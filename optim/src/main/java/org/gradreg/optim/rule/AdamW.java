@@ -76,7 +76,7 @@ public final class AdamW extends AbstractRule {
             if (wd != 0 && c.mask().decays(name, theta)) {
                 theta.muli(1 - eta * wd);
             }
-            theta.subi(AdamMoments.direction(this, c, name, theta, t).muli(eta));
+            AdamMoments.step(this, c, name, theta, eta, t);
         }
     }
 

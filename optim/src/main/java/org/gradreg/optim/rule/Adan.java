@@ -6,7 +6,6 @@ import org.gradreg.optim.Params;
 import org.gradreg.optim.schedule.Schedule;
 import org.gradreg.optim.transform.Agr;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -127,22 +126,35 @@ public final class Adan extends AbstractRule {
             INDArray theta = e.getValue();
             INDArray g = gradient.get(name);
             if (agr == Agr.Placement.CODE) {
-                g = PSI.apply(g);
+                g = PSI.applyInto(g, scratch("agr", name, g));
             }
             boolean first = !hasSlot("prevGrad", name);
             INDArray prev = slot("prevGrad", name, theta);
-            INDArray d = first ? Nd4j.zeros(g.dataType(), g.shape()) : g.sub(prev);
+            INDArray d = scratch("d", name, theta);
+            if (first) {
+                d.assign(0);
+            } else {
+                g.sub(prev, d);
+            }
             prev.assign(g);
             INDArray m = slot("m", name, theta);
             INDArray v = slot("v", name, theta);
             INDArray n = slot("n", name, theta);
-            INDArray forM = agr == Agr.Placement.PAPER ? PSI.apply(g) : g;
-            m.muli(beta1).addi(forM.mul(1 - beta1));
-            v.muli(beta2).addi(d.mul(1 - beta2));
-            INDArray gd = d.mul(beta2).addi(g);
-            n.muli(beta3).addi(gd.muli(gd).muli(1 - beta3));
-            INDArray denom = Transforms.sqrt(n, true).divi(bc3Sqrt).addi(eps);
-            INDArray update = m.mul(stepSize).addi(v.mul(stepSizeDiff)).divi(denom);
+            INDArray forM = agr == Agr.Placement.PAPER ? PSI.applyInto(g, scratch("agr", name, g)) : g;
+            m.muli(beta1);
+            axpy(1 - beta1, forM, m);
+            v.muli(beta2);
+            axpy(1 - beta2, d, v);
+            INDArray tmp = scratch("tmp", name, theta).assign(g);
+            axpy(beta2, d, tmp);
+            tmp.muli(tmp);
+            n.muli(beta3);
+            axpy(1 - beta3, tmp, n);
+            INDArray denom = Transforms.sqrt(tmp.assign(n), false).divi(bc3Sqrt).addi(eps);
+            // d is no longer needed: reuse it for the update
+            INDArray update = d.assign(m).muli(stepSize);
+            axpy(stepSizeDiff, v, update);
+            update.divi(denom);
             boolean decays = wd != 0 && mask.decays(name, theta);
             if (noProx) {
                 if (decays) {

@@ -82,17 +82,21 @@ public final class RmsProp extends AbstractRule {
             INDArray theta = e.getValue();
             INDArray g = gradient.get(name);
             if (wd != 0 && mask.decays(name, theta)) {
-                g.addi(theta.mul(wd));
+                axpy(wd, theta, g);
             }
             INDArray v = slot("v", name, theta);
-            v.muli(decay).addi(g.mul(g).muli(1 - decay));
-            INDArray dir = g.div(Transforms.sqrt(v, true).addi(eps));
+            INDArray tmp = scratch("tmp", name, theta);
+            g.mul(g, tmp);
+            v.muli(decay);
+            axpy(1 - decay, tmp, v);
+            Transforms.sqrt(tmp.assign(v), false).addi(eps);
+            INDArray dir = g.div(tmp, tmp);
             if (momentum != 0) {
                 INDArray b = slot("momentum", name, theta);
                 b.muli(momentum).addi(dir);
                 dir = b;
             }
-            theta.subi(dir.mul(eta));
+            axpy(-eta, dir, theta);
         }
     }
 

@@ -87,7 +87,7 @@ public final class Sgd extends AbstractRule {
             INDArray theta = e.getValue();
             INDArray g = gradient.get(name);
             if (wd != 0 && mask.decays(name, theta)) {
-                g.addi(theta.mul(wd));
+                axpy(wd, theta, g);
             }
             if (momentum != 0) {
                 boolean first = !hasSlot("momentum", name);
@@ -95,15 +95,16 @@ public final class Sgd extends AbstractRule {
                 if (first) {
                     b.assign(g);
                 } else {
-                    b.muli(momentum).addi(g.mul(1 - dampening));
+                    b.muli(momentum);
+                    axpy(1 - dampening, g, b);
                 }
                 if (nesterov) {
-                    g.addi(b.mul(momentum));
+                    axpy(momentum, b, g);
                 } else {
                     g = b;
                 }
             }
-            theta.subi(g.mul(eta));
+            axpy(-eta, g, theta);
         }
     }
 

@@ -39,22 +39,29 @@ public record Agr(int minElements) implements GradientTransform {
 
     /** Ψ(g) of one tensor as a new array (eqs. 1-2). */
     public INDArray apply(INDArray g) {
+        return applyInto(g, g.ulike());
+    }
+
+    /** Writes Ψ(g) into {@code out} (same shape as g, not g itself) and returns it. */
+    public INDArray applyInto(INDArray g, INDArray out) {
+        out.assign(g);
         if (g.length() < minElements) {
-            return g.dup();
+            return out;
         }
-        INDArray abs = Transforms.abs(g, true);
-        double sumAbs = abs.sumNumber().doubleValue();
+        Transforms.abs(out, false);
+        double sumAbs = out.sumNumber().doubleValue();
         if (sumAbs == 0) {
-            return g.dup();
+            return out.assign(g);
         }
         // g − g⊙|g|/Σ|g| = g ⊙ (1 − |g|/Σ|g|)
-        return abs.divi(-sumAbs).addi(1.0).muli(g);
+        return out.divi(-sumAbs).addi(1.0).muli(g);
     }
 
     @Override
     public Params apply(Params gradient, Params params, long step) {
         for (Map.Entry<String, INDArray> e : gradient) {
-            e.getValue().assign(apply(e.getValue()));
+            INDArray g = e.getValue();
+            g.assign(apply(g));
         }
         return gradient;
     }
