@@ -4,7 +4,6 @@ import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.schedule.Schedule;
-import org.gradreg.optim.transform.Agr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -18,13 +17,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Defaults η = 1e-3, β = (0.9, 0.999), ε = 1e-8, λ = 0. With {@link #agr} the first moment takes
  * AGR's Ψ(g) (see {@link Agr}). For decoupled decay use {@link AdamW}.
  */
-public final class Adam extends AbstractRule {
-
-    private final AdamConfig c;
+public final class Adam extends AdamFamily<Adam> {
 
     private Adam(Schedule lr, AdamConfig c) {
-        super(lr);
-        this.c = c;
+        super(lr, c);
+    }
+
+    @Override
+    Adam with(Schedule lr, AdamConfig config) {
+        return new Adam(lr, config);
     }
 
     public static Adam of(double lr) {
@@ -33,36 +34,6 @@ public final class Adam extends AbstractRule {
 
     public static Adam of(Schedule lr) {
         return new Adam(lr, AdamConfig.DEFAULT);
-    }
-
-    public Adam betas(double beta1, double beta2) {
-        return new Adam(lr, c.betas(beta1, beta2));
-    }
-
-    public Adam eps(double eps) {
-        return new Adam(lr, c.eps(eps));
-    }
-
-    public Adam weightDecay(double lambda) {
-        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
-    }
-
-    public Adam weightDecay(Schedule lambda) {
-        return new Adam(lr, c.weightDecay(lambda));
-    }
-
-    public Adam decayMask(DecayMask mask) {
-        return new Adam(lr, c.mask(mask));
-    }
-
-    /** Adam+AGR with Ψ placed as in {@code placement}. */
-    public Adam agr(Agr.Placement placement) {
-        return new Adam(lr, c.agr(placement));
-    }
-
-    @Override
-    public Adam fresh() {
-        return new Adam(lr, c);
     }
 
     @Override
@@ -81,10 +52,5 @@ public final class Adam extends AbstractRule {
             AdamMoments.update(this, c, name, g);
             AdamMoments.step(this, c, name, theta, eta, t);
         }
-    }
-
-    @Override
-    public String toString() {
-        return "Adam(" + c.describe(lr) + ")";
     }
 }

@@ -18,13 +18,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Defaults η = 1e-3, β = (0.9, 0.999), ε = 1e-8, λ = 1e-4 (the papers' CIFAR runs use 5e-4).
  * The code divides by s unguarded; here a step with s = 0 (no gradient seen yet) skips the decay.
  */
-public final class AdamS extends AbstractRule {
-
-    private final AdamConfig c;
+public final class AdamS extends AdamFamily<AdamS> {
 
     private AdamS(Schedule lr, AdamConfig c) {
-        super(lr);
-        this.c = c;
+        super(lr, c);
+    }
+
+    @Override
+    AdamS with(Schedule lr, AdamConfig config) {
+        return new AdamS(lr, config);
     }
 
     public static AdamS of(double lr, double weightDecay) {
@@ -33,31 +35,6 @@ public final class AdamS extends AbstractRule {
 
     public static AdamS of(Schedule lr) {
         return new AdamS(lr, AdamConfig.DEFAULT.weightDecay(Schedule.constant(1e-4)));
-    }
-
-    public AdamS betas(double beta1, double beta2) {
-        return new AdamS(lr, c.betas(beta1, beta2));
-    }
-
-    public AdamS eps(double eps) {
-        return new AdamS(lr, c.eps(eps));
-    }
-
-    public AdamS weightDecay(double lambda) {
-        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
-    }
-
-    public AdamS weightDecay(Schedule lambda) {
-        return new AdamS(lr, c.weightDecay(lambda));
-    }
-
-    public AdamS decayMask(DecayMask mask) {
-        return new AdamS(lr, c.mask(mask));
-    }
-
-    @Override
-    public AdamS fresh() {
-        return new AdamS(lr, c);
     }
 
     @Override
@@ -80,10 +57,5 @@ public final class AdamS extends AbstractRule {
             }
             AdamMoments.step(this, c, name, theta, eta, t);
         }
-    }
-
-    @Override
-    public String toString() {
-        return "AdamS(" + c.describe(lr) + ")";
     }
 }

@@ -4,7 +4,6 @@ import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.schedule.Schedule;
-import org.gradreg.optim.transform.Agr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,13 +16,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * This is how the authors' GR code runs "Adam" (decay 0.03 on all parameters in Table 3).
  * With {@link #agr} it is AdamW+AGR (AGR paper Algorithm 2, or the official code's placement).
  */
-public final class AdamW extends AbstractRule {
-
-    private final AdamConfig c;
+public final class AdamW extends AdamFamily<AdamW> {
 
     private AdamW(Schedule lr, AdamConfig c) {
-        super(lr);
-        this.c = c;
+        super(lr, c);
+    }
+
+    @Override
+    AdamW with(Schedule lr, AdamConfig config) {
+        return new AdamW(lr, config);
     }
 
     public static AdamW of(double lr, double weightDecay) {
@@ -32,35 +33,6 @@ public final class AdamW extends AbstractRule {
 
     public static AdamW of(Schedule lr) {
         return new AdamW(lr, AdamConfig.DEFAULT.weightDecay(Schedule.constant(1e-2)));
-    }
-
-    public AdamW betas(double beta1, double beta2) {
-        return new AdamW(lr, c.betas(beta1, beta2));
-    }
-
-    public AdamW eps(double eps) {
-        return new AdamW(lr, c.eps(eps));
-    }
-
-    public AdamW weightDecay(double lambda) {
-        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
-    }
-
-    public AdamW weightDecay(Schedule lambda) {
-        return new AdamW(lr, c.weightDecay(lambda));
-    }
-
-    public AdamW decayMask(DecayMask mask) {
-        return new AdamW(lr, c.mask(mask));
-    }
-
-    public AdamW agr(Agr.Placement placement) {
-        return new AdamW(lr, c.agr(placement));
-    }
-
-    @Override
-    public AdamW fresh() {
-        return new AdamW(lr, c);
     }
 
     @Override
@@ -78,10 +50,5 @@ public final class AdamW extends AbstractRule {
             }
             AdamMoments.step(this, c, name, theta, eta, t);
         }
-    }
-
-    @Override
-    public String toString() {
-        return "AdamW(" + c.describe(lr) + ")";
     }
 }

@@ -1,0 +1,57 @@
+package org.gradreg.optim.rule;
+
+import org.gradreg.optim.Hyper;
+import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.Agr;
+
+/**
+ * What Adam, AdamW and AdamS share: the {@link AdamConfig} hyper-parameters and their fluent
+ * setters, each returning a new rule of the same kind with no state.
+ */
+public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule {
+
+    final AdamConfig c;
+
+    AdamFamily(Schedule lr, AdamConfig c) {
+        super(lr);
+        this.c = c;
+    }
+
+    /** A new rule of this kind with these hyper-parameters. */
+    abstract R with(Schedule lr, AdamConfig config);
+
+    public R betas(double beta1, double beta2) {
+        return with(lr, c.betas(beta1, beta2));
+    }
+
+    public R eps(double eps) {
+        return with(lr, c.eps(eps));
+    }
+
+    public R weightDecay(double lambda) {
+        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
+    }
+
+    public R weightDecay(Schedule lambda) {
+        return with(lr, c.weightDecay(lambda));
+    }
+
+    public R decayMask(DecayMask mask) {
+        return with(lr, c.mask(mask));
+    }
+
+    /** The same rule with AGR's Ψ placed as in {@code placement} (see {@link Agr}). */
+    public R agr(Agr.Placement placement) {
+        return with(lr, c.agr(placement));
+    }
+
+    @Override
+    public R fresh() {
+        return with(lr, c);
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(" + c.describe(lr) + ")";
+    }
+}
