@@ -1,0 +1,95 @@
+package org.gradreg.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.gradreg.optim.landscape.HessianSpectrum;
+import org.junit.jupiter.api.Test;
+
+/** Power iteration and Hutchinson's trace on a rotated quadratic whose spectrum is known exactly. */
+class HessianSpectrumTest {
+
+    static final double[] EIGEN = {4.0, 2.5, 1.0, 0.5, 0.1, 0.05};
+
+    /** A = Qᵀ diag(EIGEN) Q with Q a product of seeded Householder reflections (orthogonal). */
+    static double[][] rotatedMatrix(long seed) {
+        int n = EIGEN.length;
+        double[][] q = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            q[i][i] = 1;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int r = 0; r < 3; r++) {
+            double[] u = new double[n];
+            double norm = 0;
+            for (int i = 0; i < n; i++) {
+                u[i] = rnd.nextDouble(-1, 1);
+                norm += u[i] * u[i];
+            }
+            // q ← (I − 2uuᵀ/‖u‖²) q
+            for (int col = 0; col < n; col++) {
+                double dot = 0;
+                for (int i = 0; i < n; i++) {
+                    dot += u[i] * q[i][col];
+                }
+                for (int i = 0; i < n; i++) {
+                    q[i][col] -= 2 * u[i] * dot / norm;
+                }
+            }
+        }
+        double[][] a = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < n; k++) {
+                    a[i][j] += q[k][i] * EIGEN[k] * q[k][j];
+                }
+            }
+        }
+        return a;
+    }
+
+    static FunctionOracle quadratic(double[][] a) {
+        VectorFunction f = VectorFunction.of(x -> {
+            double v = 0;
+            for (int i = 0; i < x.length; i++) {
+                for (int j = 0; j < x.length; j++) {
+                    v += 0.5 * x[i] * a[i][j] * x[j];
+                }
+            }
+            return v;
+        }, x -> {
+            double[] g = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                for (int j = 0; j < x.length; j++) {
+                    g[i] += a[i][j] * x[j];
+                }
+            }
+            return g;
+        });
+        return FunctionOracle.of(f, 0.3, -0.2, 0.1, 0.5, -0.4, 0.2);
+    }
+
+    @Test
+    void topEigenvaluesByPowerIterationWithDeflation() {
+        FunctionOracle o = quadratic(rotatedMatrix(3));
+        double[] before = o.theta();
+        double[] top = HessianSpectrum.of(o).tolerance(1e-9).maxIterations(500).topEigenvalues(3);
+        assertArrayEquals(new double[] {4.0, 2.5, 1.0}, top, 1e-4);
+        assertArrayEquals(before, o.theta(), 0.0, "parameters restored exactly");
+    }
+
+    @Test
+    void hutchinsonTraceIsUnbiased() {
+        FunctionOracle o = quadratic(rotatedMatrix(5));
+        HessianSpectrum.TraceEstimate t = HessianSpectrum.of(o).seed(11).trace(400);
+        double exact = 0;
+        for (double e : EIGEN) {
+            exact += e;
+        }
+        assertTrue(Math.abs(t.mean() - exact) < 4 * t.standardError(), t + " vs exact " + exact);
+        assertTrue(t.standardError() > 0 && t.standardError() < 0.5, t.toString());
+        assertEquals(t.mean(), HessianSpectrum.of(o).seed(11).trace(400).mean(), 0.0, "same seed, same estimate");
+    }
+}
