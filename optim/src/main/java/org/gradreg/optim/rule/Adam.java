@@ -49,8 +49,7 @@ public final class Adam extends AdamFamily<Adam> {
             if (wd != 0 && c.mask().decays(name, theta)) {
                 axpy(wd, theta, g);
             }
-            AdamMoments.update(this, c, name, g);
-            AdamMoments.step(this, c, name, theta, eta, t);
+            axpy(-1, AdamMoments.updateAndStep(this, c, name, g, eta, t), theta);
         }
     }
 }

@@ -44,8 +44,9 @@ public final class AdamS extends AdamFamily<AdamS> {
         double wd = Hyper.nonNegativeAt("weightDecay", c.weightDecay(), step);
         long t = ++count;
         double sumVHat = 0;
+        Map<String, INDArray> steps = new java.util.HashMap<>();
         for (Map.Entry<String, INDArray> e : params) {
-            AdamMoments.update(this, c, e.getKey(), gradient.get(e.getKey()));
+            steps.put(e.getKey(), AdamMoments.updateAndStep(this, c, e.getKey(), gradient.get(e.getKey()), eta, t));
             sumVHat += AdamMoments.sumVHat(this, c, e.getKey(), e.getValue(), t);
         }
         double s = Math.sqrt(sumVHat / params.numel());
@@ -55,7 +56,7 @@ public final class AdamS extends AdamFamily<AdamS> {
             if (wd != 0 && s > 0 && c.mask().decays(name, theta)) {
                 theta.muli(1 - eta * wd / s);
             }
-            AdamMoments.step(this, c, name, theta, eta, t);
+            axpy(-1, steps.get(name), theta);
         }
     }
 }

@@ -44,11 +44,11 @@ public final class AdamW extends AdamFamily<AdamW> {
         for (Map.Entry<String, INDArray> e : params) {
             String name = e.getKey();
             INDArray theta = e.getValue();
-            AdamMoments.update(this, c, name, gradient.get(name));
+            INDArray adamStep = AdamMoments.updateAndStep(this, c, name, gradient.get(name), eta, t);
             if (wd != 0 && c.mask().decays(name, theta)) {
                 theta.muli(1 - eta * wd);
             }
-            AdamMoments.step(this, c, name, theta, eta, t);
+            axpy(-1, adamStep, theta);
         }
     }
 }
