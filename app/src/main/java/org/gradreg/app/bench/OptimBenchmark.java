@@ -29,7 +29,9 @@ import org.gradreg.optim.rule.UpdateRule;
 import org.gradreg.optim.transform.Agr;
 import org.gradreg.optim.transform.ClipByGlobalNorm;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The optim benchmark of issue 2: on a ~1M-parameter MLP (512-1024-512-10, batch 128, FLOAT),
@@ -111,6 +113,19 @@ public final class OptimBenchmark {
             Optimizer timed = Optimizer.of(e.getValue().get()).transform(new ClipByGlobalNorm(5.0));
             double ms = medianMs(repeats + 3, 3, () -> timed.step(stored));
             md.append(String.format(Locale.ROOT, "| %s | %.2f | %.1f%% |%n", e.getKey(), ms, 100 * ms / evalMs));
+        }
+        md.append("\nWhat the rules are made of — ND4J primitives on one tensor of 2²⁰ FLOAT elements, same run:\n\n")
+                .append("| primitive | ms |\n|---|---|\n");
+        INDArray x = Nd4j.rand(DataType.FLOAT, 1024, 1024);
+        INDArray y = Nd4j.rand(DataType.FLOAT, 1024, 1024);
+        Map<String, Runnable> prims = new LinkedHashMap<>();
+        prims.put("in-place scale `x.muli(c)`", () -> x.muli(1.0));
+        prims.put("BLAS axpy `y += a·x`", () -> Nd4j.getBlasWrapper().level1().axpy(x.length(), 0.0, y, x));
+        prims.put("in-place sqrt", () -> Transforms.sqrt(x, false));
+        prims.put("reduction `norm2Number()`", () -> x.norm2Number());
+        prims.put("allocation `dup()`", () -> x.dup());
+        for (Map.Entry<String, Runnable> p : prims.entrySet()) {
+            md.append(String.format(Locale.ROOT, "| %s | %.2f |%n", p.getKey(), medianMs(repeats + 3, 3, p.getValue())));
         }
         return md.toString();
     }
