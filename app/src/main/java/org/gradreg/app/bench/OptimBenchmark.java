@@ -120,7 +120,7 @@ public final class OptimBenchmark {
         INDArray y = Nd4j.rand(DataType.FLOAT, 1024, 1024);
         Map<String, Runnable> prims = new LinkedHashMap<>();
         prims.put("in-place scale `x.muli(c)`", () -> x.muli(1.0));
-        prims.put("BLAS axpy `y += a·x`", () -> Nd4j.getBlasWrapper().level1().axpy(x.length(), 0.0, y, x));
+        prims.put("BLAS axpy `y += a·x`", () -> Nd4j.getBlasWrapper().level1().axpy(x.length(), 1e-12, y, x));
         prims.put("in-place sqrt", () -> Transforms.sqrt(x, false));
         prims.put("reduction `norm2Number()`", () -> x.norm2Number());
         prims.put("allocation `dup()`", () -> x.dup());
@@ -131,6 +131,9 @@ public final class OptimBenchmark {
     }
 
     private static double medianMs(int runs, int warmup, Runnable r) {
+        // start each figure from a collected heap: ND4J frees off-heap buffers only when their
+        // Java wrappers are collected, so earlier figures' garbage would otherwise be paid here
+        System.gc();
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
