@@ -27,7 +27,18 @@ final class ReproduceCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         StringBuilder index = new StringBuilder("# gradreg reproduce\n\n");
 
-        System.err.println("reproduce: [1/1] optimizer comparison on the built-in MLP problem");
+        System.err.println("reproduce: [1/2] claims ledger");
+        Path ledger = out.resolve("verify");
+        List<org.gradreg.theory.ClaimResult> claims = org.gradreg.theory.ClaimsLedger.verify(ledger, line -> System.err.println("  " + line));
+        index.append("## Claims ledger\n\n[claims.md](verify/claims.md) ([JSON](verify/claims.json)): every claim gradreg checks, ")
+                .append("with the computed verdict and its evidence.\n\n| claim | paper | reference | verdict |\n|---|---|---|---|\n");
+        for (org.gradreg.theory.ClaimResult c : claims) {
+            index.append("| ").append(c.id()).append(" | ").append(c.paper()).append(" | ").append(c.reference()).append(" | ")
+                    .append(c.verdict()).append(" |\n");
+        }
+        index.append('\n');
+
+        System.err.println("reproduce: [2/2] optimizer comparison on the built-in MLP problem");
         List<OptimizerComparison.Row> rows = OptimizerComparison.run(seed, line -> System.err.println("  " + line));
         OptimizerComparison.write(rows, out);
         index.append("## Optimizers\n\nEvery update rule and estimator of `optim` on one built-in problem: [optimizers.md](optimizers.md) ")

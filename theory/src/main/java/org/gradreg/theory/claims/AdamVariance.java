@@ -1,0 +1,42 @@
+package org.gradreg.theory.claims;
+
+/**
+ * The quantities of the harmful-GR paper §4 in plain double arithmetic. Gradients g_k ~ N(0, σ_k)
+ * with σ_k read as the variance (eq. 9 has σ₁ to the first power), Y = (1/t)Σ g_k², ψ = 1/√Y.
+ */
+public final class AdamVariance {
+
+    private AdamVariance() {
+    }
+
+    /** Eq. 9: t/(2σ₁) · (1 + e^{−γt})(1 − e^{−γ})² / ((1 + e^{−γ})(1 − e^{−γt})²); its γ → 0 limit is 1/(2σ₁t). */
+    public static double eq9(int t, double gamma, double sigma1) {
+        if (gamma == 0) {
+            return 1 / (2 * sigma1 * t);
+        }
+        double q = Math.exp(-gamma);
+        double qt = Math.exp(-gamma * t);
+        return t / (2 * sigma1) * (1 + qt) * (1 - q) * (1 - q) / ((1 + q) * (1 - qt) * (1 - qt));
+    }
+
+    /** σ_k for k = 1..t; {@code firstIndexZero} reads eq. 7 as σ_k = e^{−γ(k−1)}σ₁ (so σ at k = 1 is σ₁). */
+    public static double[] variances(int t, double gamma, double sigma1, boolean firstIndexZero) {
+        double[] s = new double[t];
+        for (int k = 1; k <= t; k++) {
+            s[k - 1] = sigma1 * Math.exp(-gamma * (firstIndexZero ? k - 1 : k));
+        }
+        return s;
+    }
+
+    /** Lemma 4.1's delta-method value Var(Y)/(4E(Y)³), with E(Y) = Σσ_k/t and Var(Y) = 2Σσ_k²/t². */
+    public static double deltaMethod(double[] variances) {
+        int t = variances.length;
+        double mean = 0;
+        double var = 0;
+        for (double s : variances) {
+            mean += s / t;
+            var += 2 * s * s / ((double) t * t);
+        }
+        return var / (4 * mean * mean * mean);
+    }
+}
