@@ -19,6 +19,8 @@ import org.gradreg.theory.claims.AdamVarianceMonteCarlo;
 import org.gradreg.theory.claims.GnrCosExample;
 import org.gradreg.theory.claims.GnrQuadraticSharpness;
 import org.gradreg.theory.claims.GnrBoundsSam;
+import org.gradreg.theory.claims.GnrFirstOrderArgmax;
+import org.gradreg.theory.claims.SwdVanillaDecay;
 import org.gradreg.theory.claims.GrFiniteDifferenceLimit;
 import org.gradreg.theory.claims.GrNormGradient;
 import org.gradreg.theory.claims.SamIsGrWithAlphaOne;
@@ -44,8 +46,10 @@ public final class ClaimsLedger {
                 new GnrCosExample(),
                 new GnrQuadraticSharpness(),
                 new GnrBoundsSam(),
+                new GnrFirstOrderArgmax(),
                 new AgrNormContraction(),
-                new AgrJacobianBound());
+                new AgrJacobianBound(),
+                new SwdVanillaDecay());
     }
 
     /** Runs every claim; {@code progress} gets a line per claim. */

@@ -9,6 +9,7 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Scale;
 import org.gradreg.theory.claims.AgrNormContraction;
 import org.gradreg.theory.claims.GnrBoundsSam;
+import org.gradreg.theory.claims.GnrFirstOrderArgmax;
 import org.gradreg.theory.claims.GrFiniteDifferenceLimit;
 
 /** The ledger's property-type checks as jqwik properties over fresh random inputs. */
@@ -31,5 +32,14 @@ class ClaimProperties {
     void grErrorIsFirstOrderInR(@ForAll @LongRange(min = 0, max = 100_000) long seed) {
         double order = GrFiniteDifferenceLimit.localOrder(GrFiniteDifferenceLimit.errors(seed));
         assertTrue(Math.abs(order - 1) <= 0.1, "local order " + order);
+    }
+
+    @Property(tries = 10)
+    void firstOrderAscentPointMeetsTheTrueArgmaxAsRhoShrinks(@ForAll @LongRange(min = 0, max = 100_000) long seed) {
+        double[] r = GnrFirstOrderArgmax.relativeDistances(seed);
+        for (int k = 1; k < r.length; k++) {
+            assertTrue(r[k] <= r[k - 1] + 1e-9, java.util.Arrays.toString(r));
+        }
+        assertTrue(r[r.length - 1] <= 0.75 * r[r.length - 2] + 1e-9, java.util.Arrays.toString(r));
     }
 }
