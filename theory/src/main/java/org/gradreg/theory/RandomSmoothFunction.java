@@ -1,6 +1,5 @@
 package org.gradreg.theory;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.ejml.simple.SimpleMatrix;
 import org.gradreg.optim.VectorFunction;
@@ -122,9 +121,5 @@ public final class RandomSmoothFunction implements VectorFunction {
     @Override
     public String toString() {
         return "RandomSmoothFunction[seed=" + seed + ", d=" + a.length + ", terms=" + amp.length + "]";
-    }
-
-    static String vector(double[] x) {
-        return Arrays.toString(x);
     }
 }
