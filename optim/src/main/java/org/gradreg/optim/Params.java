@@ -124,11 +124,23 @@ public final class Params implements Iterable<Map.Entry<String, INDArray>> {
             return this;
         }
         for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
-            INDArray y = e.getValue();
-            INDArray xi = x.tensors.get(e.getKey());
-            Nd4j.getBlasWrapper().level1().axpy(y.length(), alpha, xi, y);
+            axpy(alpha, x.tensors.get(e.getKey()), e.getValue());
         }
         return this;
+    }
+
+    /**
+     * In place: {@code y += a·x} for one tensor. BLAS axpy walks both buffers linearly, which is
+     * right only when they share one contiguous layout; otherwise (a transposed 'f'-order gradient
+     * from a matrix product, a view) ND4J's element-wise op, which respects logical indices, is used.
+     */
+    public static void axpy(double a, INDArray x, INDArray y) {
+        if (x.ordering() == y.ordering() && x.elementWiseStride() == 1 && y.elementWiseStride() == 1
+                && !x.isView() && !y.isView() && java.util.Arrays.equals(x.shape(), y.shape())) {
+            Nd4j.getBlasWrapper().level1().axpy(y.length(), a, x, y);
+        } else {
+            y.addi(x.mul(a));
+        }
     }
 
     /** In place: multiplies every tensor by {@code c}. */

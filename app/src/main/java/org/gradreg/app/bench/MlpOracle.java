@@ -108,7 +108,8 @@ public final class MlpOracle implements Oracle {
         Map<String, INDArray> g = new LinkedHashMap<>();
         INDArray delta = probs.subi(by).divi(n);
         for (int l = layers - 1; l >= 0; l--) {
-            g.put("W" + l, acts[l].transpose().mmul(delta));
+            // the product of a transposed view comes out in 'f' order; hand the optimizer 'c' like the weights
+            g.put("W" + l, acts[l].transpose().mmul(delta).dup('c'));
             g.put("b" + l, delta.sum(true, 0));
             if (l > 0) {
                 INDArray back = delta.mmul(params.get("W" + l).transpose());

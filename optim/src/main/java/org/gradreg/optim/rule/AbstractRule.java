@@ -53,7 +53,7 @@ abstract class AbstractRule implements UpdateRule {
 
     /** y ← y + a·x in place (BLAS axpy). */
     protected static void axpy(double a, INDArray x, INDArray y) {
-        Nd4j.getBlasWrapper().level1().axpy(y.length(), a, x, y);
+        org.gradreg.optim.Params.axpy(a, x, y);
     }
 
     protected boolean hasSlot(String kind, String name) {
