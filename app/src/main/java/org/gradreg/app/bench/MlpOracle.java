@@ -50,10 +50,17 @@ public final class MlpOracle implements Oracle {
             yOneHot.putScalar(i, labels[i], 1.0);
         }
         Map<String, INDArray> p = new LinkedHashMap<>();
-        Nd4j.getRandom().setSeed(seed);
+        // He initialisation from a Java stream: ND4J's native randn did not repeat across runs here
+        SplittableRandom init = new SplittableRandom(seed ^ 0x1417);
         for (int l = 0; l + 1 < sizes.length; l++) {
             double scale = Math.sqrt(2.0 / sizes[l]);
-            p.put("W" + l, Nd4j.randn(x.dataType(), sizes[l], sizes[l + 1]).muli(scale));
+            double[][] w = new double[sizes[l]][sizes[l + 1]];
+            for (double[] row : w) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = scale * Math.sqrt(-2 * Math.log(1 - init.nextDouble())) * Math.cos(2 * Math.PI * init.nextDouble());
+                }
+            }
+            p.put("W" + l, Nd4j.createFromArray(w).castTo(x.dataType()));
             p.put("b" + l, Nd4j.zeros(x.dataType(), 1, sizes[l + 1]));
         }
         this.params = Params.of(p);
