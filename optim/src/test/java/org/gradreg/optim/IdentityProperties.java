@@ -44,7 +44,7 @@ class IdentityProperties {
         assertArrayEquals(a, b, 0.0, () -> Arrays.toString(a) + " vs " + Arrays.toString(b));
     }
 
-    @Property(tries = 25)
+    @Property(tries = 25, seed = "20261122")
     void samWithZeroRhoIsTheBaseOptimizer(@ForAll @IntRange(min = 0, max = 1000) int seed,
                                           @ForAll @DoubleRange(min = 1e-4, max = 0.1) @Scale(6) double lr) {
         double[] x0 = start(seed);
@@ -52,7 +52,7 @@ class IdentityProperties {
                 trajectory(Adam.of(lr), Sam.of(0.0), x0, 6, DataType.DOUBLE));
     }
 
-    @Property(tries = 25)
+    @Property(tries = 25, seed = "20261122")
     void grWithZeroAlphaIsTheBaseOptimizer(@ForAll @IntRange(min = 0, max = 1000) int seed,
                                            @ForAll @DoubleRange(min = 1e-3, max = 0.5) @Scale(6) double r) {
         double[] x0 = start(seed);
@@ -60,7 +60,7 @@ class IdentityProperties {
                 trajectory(Adam.of(0.01), GradientRegularization.of(r, 0.0), x0, 6, DataType.FLOAT));
     }
 
-    @Property(tries = 25)
+    @Property(tries = 25, seed = "20261122")
     void zeroWarmupGrIsTheBaseOptimizerDuringWarmup(@ForAll @IntRange(min = 0, max = 1000) int seed,
                                                     @ForAll @IntRange(min = 1, max = 8) int steps) {
         double[] x0 = start(seed);
@@ -68,7 +68,7 @@ class IdentityProperties {
                 trajectory(Adam.of(0.01), GradientRegularization.of(0.1, 0.8).zeroWarmup(8), x0, steps, DataType.DOUBLE));
     }
 
-    @Property(tries = 25)
+    @Property(tries = 25, seed = "20261122")
     void grWithAlphaOneIsSam(@ForAll @IntRange(min = 0, max = 1000) int seed,
                              @ForAll @DoubleRange(min = 1e-3, max = 0.5) @Scale(6) double r) {
         double[] x0 = start(seed);
@@ -76,7 +76,7 @@ class IdentityProperties {
                 trajectory(Adam.of(0.01), GradientRegularization.of(r, 1.0), x0, 6, DataType.DOUBLE));
     }
 
-    @Property(tries = 20)
+    @Property(tries = 20, seed = "20261122")
     void parametersAreBitIdenticalAfterEveryPerturbedEvaluation(@ForAll @IntRange(min = 0, max = 1000) int seed,
                                                                 @ForAll @IntRange(min = 0, max = 3) int which) {
         double[] x0 = start(seed);
