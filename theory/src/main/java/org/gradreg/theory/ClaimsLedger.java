@@ -11,19 +11,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.gradreg.theory.claims.AgrJacobianBound;
-import org.gradreg.theory.claims.AgrNormContraction;
+import org.gradreg.theory.claims.AdamPsiBiasCorrection;
 import org.gradreg.theory.claims.AdamVarianceClosedForm;
 import org.gradreg.theory.claims.AdamVarianceMonotone;
 import org.gradreg.theory.claims.AdamVarianceMonteCarlo;
-import org.gradreg.theory.claims.GnrCosExample;
-import org.gradreg.theory.claims.GnrQuadraticSharpness;
+import org.gradreg.theory.claims.AgrJacobianBound;
+import org.gradreg.theory.claims.AgrLearningRateScaling;
+import org.gradreg.theory.claims.AgrNormContraction;
 import org.gradreg.theory.claims.GnrBoundsSam;
+import org.gradreg.theory.claims.GnrConvergenceRate;
+import org.gradreg.theory.claims.GnrCosExample;
 import org.gradreg.theory.claims.GnrFirstOrderArgmax;
-import org.gradreg.theory.claims.SwdVanillaDecay;
+import org.gradreg.theory.claims.GnrQuadraticSharpness;
 import org.gradreg.theory.claims.GrFiniteDifferenceLimit;
 import org.gradreg.theory.claims.GrNormGradient;
 import org.gradreg.theory.claims.SamIsGrWithAlphaOne;
+import org.gradreg.theory.claims.SwdGradientNorms;
+import org.gradreg.theory.claims.SwdVanillaDecay;
 
 /**
  * The claims ledger: every claim gradreg checks, run in order, written as {@code claims.json} and
@@ -42,14 +46,19 @@ public final class ClaimsLedger {
                 new SamIsGrWithAlphaOne(),
                 new AdamVarianceClosedForm(),
                 new AdamVarianceMonteCarlo(),
+                new AdamPsiBiasCorrection(),
                 new AdamVarianceMonotone(),
                 new GnrCosExample(),
                 new GnrQuadraticSharpness(),
                 new GnrBoundsSam(),
                 new GnrFirstOrderArgmax(),
+                new GnrConvergenceRate(),
                 new AgrNormContraction(),
                 new AgrJacobianBound(),
-                new SwdVanillaDecay());
+                new AgrLearningRateScaling(),
+                new SwdVanillaDecay(),
+                new SwdGradientNorms.Raises(),
+                new SwdGradientNorms.AdamSLowers());
     }
 
     /** Runs every claim; {@code progress} gets a line per claim. */

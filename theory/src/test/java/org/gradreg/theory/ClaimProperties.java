@@ -1,5 +1,6 @@
 package org.gradreg.theory;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import net.jqwik.api.ForAll;
@@ -7,6 +8,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Scale;
+import org.gradreg.theory.claims.AdamPsiBiasCorrection;
+import org.gradreg.theory.claims.AgrJacobianBound;
+import org.gradreg.theory.claims.AgrLearningRateScaling;
 import org.gradreg.theory.claims.AgrNormContraction;
 import org.gradreg.theory.claims.GnrBoundsSam;
 import org.gradreg.theory.claims.GnrFirstOrderArgmax;
@@ -41,5 +45,46 @@ class ClaimProperties {
             assertTrue(r[k] <= r[k - 1] + 1e-9, java.util.Arrays.toString(r));
         }
         assertTrue(r[r.length - 1] <= 0.75 * r[r.length - 2] + 1e-9, java.util.Arrays.toString(r));
+    }
+
+    /** optim's Adam (β₁ = 0) computes eq. 5's ψ: the identity the ledger's eq.-5 claim rests on. */
+    @Property(tries = 10, seed = "20261122")
+    void adamsAdaptiveRateIsEq5(@ForAll @LongRange(min = 0, max = 100_000) long seed,
+                                @ForAll @DoubleRange(min = 0.9, max = 0.9999) @Scale(4) double beta2,
+                                @ForAll @DoubleRange(min = 0, max = 0.2) double gamma) {
+        double[][] r = AdamPsiBiasCorrection.run(beta2, gamma, new int[] {1, 7, 40}, 64, seed);
+        for (double[] cell : r) {
+            assertTrue(cell[4] <= 1e-9, "relative difference from eq. 5: " + cell[4]);
+        }
+    }
+
+    /** AGR Theorem 4.2 for SGD: a step with Ψ(g) is a step with the per-element rate η(1 − α). */
+    @Property(tries = 100, seed = "20261122")
+    void sgdWithAgrIsAPerElementLearningRate(@ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
+        double e = AgrLearningRateScaling.sgdScalingError(seed);
+        assertTrue(e <= 1e-9, "relative error " + e);
+    }
+
+    /**
+     * AGR Theorem 4.2 for AdamW+AGR with constant α: the ledger finds the factor 1 − α (paper
+     * placement), not the proof's eq. 10 factor 1 − αᵗ, and no scaling in the code placement.
+     */
+    @Property(tries = 10, seed = "20261122")
+    void adamWWithAgrScalesByOneMinusAlphaNotEq10(@ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
+        double[] e = AgrLearningRateScaling.adamScalingErrors(seed);
+        assertTrue(e[0] <= 1e-9, "paper placement vs 1 − α: " + e[0]);
+        assertTrue(e[1] > 1e-3, "paper placement vs 1 − αᵗ: " + e[1]);
+        assertTrue(e[4] <= 1e-3, "code placement vs 1: " + e[4]);
+    }
+
+    /**
+     * The AGR Jacobian bound fails on L = ½‖w‖² (H = I) at every w = (a, 1), 0 < a ≤ 0.18: there
+     * DΨ(w) = [[1, a²], [1, a²]]/(1 + a)², of spectral norm √(2(1 + a⁴))/(1 + a)² > 1 = ‖H‖₂.
+     */
+    @Property(tries = 50, seed = "20261122")
+    void agrJacobianBoundFailsOnTheIdentityHessian(@ForAll @DoubleRange(min = 0.001, max = 0.18) @Scale(3) double a) {
+        double q = AgrJacobianBound.identityHessianRatio(new double[] {a, 1});
+        assertEquals(Math.sqrt(2 * (1 + a * a * a * a)) / ((1 + a) * (1 + a)), q, 1e-6);
+        assertTrue(q > 1, "‖J‖₂/‖H‖₂ = " + q);
     }
 }

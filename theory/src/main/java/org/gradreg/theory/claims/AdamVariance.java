@@ -39,4 +39,21 @@ public final class AdamVariance {
         }
         return var / (4 * mean * mean * mean);
     }
+
+    /** The sample variance of {@code x} and its standard error (from the fourth central moment), as {var, se}. */
+    public static double[] sampleVariance(double[] x) {
+        int n = x.length;
+        double mean = 0;
+        for (double v : x) {
+            mean += v / n;
+        }
+        double m2 = 0;
+        double m4 = 0;
+        for (double v : x) {
+            double d = v - mean;
+            m2 += d * d / n;
+            m4 += d * d * d * d / n;
+        }
+        return new double[] {m2 * n / (n - 1), Math.sqrt(Math.max(m4 - m2 * m2, 0) / n)};
+    }
 }

@@ -35,7 +35,6 @@ public final class AdamVarianceMonteCarlo extends BaseClaim {
             sd[k] = Math.sqrt(Math.exp(-gamma * k));
         }
         double[] psi = new double[SAMPLES];
-        double mean = 0;
         for (int s = 0; s < SAMPLES; s++) {
             double sum = 0;
             for (int k = 0; k < t; k++) {
@@ -43,18 +42,8 @@ public final class AdamVarianceMonteCarlo extends BaseClaim {
                 sum += g * g;
             }
             psi[s] = Math.sqrt(t / sum);
-            mean += psi[s] / SAMPLES;
         }
-        double m2 = 0;
-        double m4 = 0;
-        for (double p : psi) {
-            double d = p - mean;
-            m2 += d * d / SAMPLES;
-            m4 += d * d * d * d / SAMPLES;
-        }
-        double var = m2 * SAMPLES / (SAMPLES - 1);
-        double se = Math.sqrt(Math.max(m4 - m2 * m2, 0) / SAMPLES);
-        return new double[] {var, se};
+        return AdamVariance.sampleVariance(psi);
     }
 
     @Override
