@@ -34,7 +34,8 @@ public final class Batches {
         this.augment = augment;
         this.dropLast = dropLast;
         this.seed = seed;
-        this.pad = pad;
+        // reflection needs pad < size: tiny test images get a smaller pad
+        this.pad = Math.max(0, Math.min(pad, Math.min(data.height(), data.width()) - 1));
     }
 
     /** Training batches: shuffled, augmented (pad 4, crop, flip) if {@code augment}, last partial batch dropped. */

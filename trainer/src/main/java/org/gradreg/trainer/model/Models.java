@@ -29,6 +29,14 @@ public final class Models {
 
     /** Builds {@code spec} for {@code classes} classes in data type {@code type}, initialised from {@code seed}. */
     public static Network build(String spec, int classes, DataType type, long seed) {
+        return build(spec, 3, 32, classes, type, seed);
+    }
+
+    /**
+     * Builds {@code spec} for images of {@code channels}×{@code image}×{@code image} (the data's; a ViT
+     * takes its image size from here, its other overrides from the spec) and {@code classes} classes.
+     */
+    public static Network build(String spec, int channels, int image, int classes, DataType type, long seed) {
         String s = spec.trim().toLowerCase(Locale.ROOT);
         String base = s;
         String overrides = "";
@@ -37,13 +45,19 @@ public final class Models {
             base = s.substring(0, colon);
             overrides = s.substring(colon + 1);
         }
+        if (base.equals("linear")) {
+            return Linear.build(spec, channels, image, image, classes, type, seed);
+        }
         VitConfig vc = vit(base);
         if (vc != null) {
+            vc = vc.with("image", image);
+            vc = new VitConfig(vc.image(), vc.patch(), channels, vc.hidden(), vc.mlp(), vc.heads(), vc.layers(), vc.dropout(),
+                    vc.attentionDropout(), vc.eps(), vc.zeroHead());
             for (Map.Entry<String, String> e : Optim.keyValues(overrides).entrySet()) {
                 vc = vc.with(e.getKey(), Double.parseDouble(e.getValue()));
             }
             return Vit.build(spec, vc, classes, type, seed);
         }
-        throw new IllegalArgumentException("unknown model '" + base + "'; known: vit-nano, vit-micro, vit-ti, vit-s, vit-b");
+        throw new IllegalArgumentException("unknown model '" + base + "'; known: linear, vit-nano, vit-micro, vit-ti, vit-s, vit-b");
     }
 }
