@@ -28,6 +28,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 class SameDiffOracleTest {
 
+    static {
+        Trainer.threads(1);
+    }
+
     private static final int C = 4;
     private static final double EPS = 0.1;
 

@@ -23,6 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class LayersGradientTest {
 
+    static {
+        org.gradreg.trainer.Trainer.threads(1);
+    }
+
     private static final double H = 1e-6;
     private static final double TOL = 1e-6;
 
