@@ -1,0 +1,100 @@
+package org.gradreg.trainer;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * Every hyper-parameter of a training run (all of Table 3 of the harmful-GR paper among them),
+ * saved as {@code config.json} in the run directory.
+ *
+ * @param model           model spec, e.g. {@code vit-ti} or {@code vit-nano:layers=2}
+ * @param dataset         synthetic | synthetic-small | cifar10 | cifar100 | cifar100-coarse
+ * @param dataDir         CIFAR directory (null for synthetic)
+ * @param dataSeed        seed of the synthetic set (fixed across run seeds by default)
+ * @param trainLimit      use only the first n training images (0: all)
+ * @param testLimit       use only the first n test images (0: all)
+ * @param optimizer       update rule name (sgd, sgd-nesterov, adam, adamw, adams, rmsprop, adan)
+ * @param lr              peak learning rate
+ * @param weightDecay     weight decay (the rule's kind: coupled, decoupled, scheduled, proximal)
+ * @param lrSchedule      cosine (warmup + cosine to 0, the papers') | constant (warmup then constant)
+ * @param batch           batch size
+ * @param epochs          epochs
+ * @param warmupEpochs    LR warmup epochs
+ * @param estimator       plain | sam | asam | gr | gnr | sam+gnr
+ * @param estimatorSpec   its hyper-parameters, e.g. {@code r=0.1,alpha=0.8}
+ * @param grWarmup        none | r | lambda | zero
+ * @param grWarmupEpochs  GR warmup length in epochs (negative: the LR warmup's)
+ * @param clip            global-norm clipping threshold (0: off)
+ * @param labelSmoothing  label smoothing ε
+ * @param augment         pad-crop-flip augmentation
+ * @param seed            run seed: initialisation, shuffling, augmentation, dropout
+ * @param dtype           float | double
+ * @param checkpointEvery checkpoint every n steps (0: at epoch ends only)
+ * @param evalBatch       evaluation batch size (0: the training batch)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record TrainConfig(String model, String dataset, String dataDir, long dataSeed, int trainLimit, int testLimit,
+                          String optimizer, double lr, double weightDecay, String lrSchedule, int batch, int epochs,
+                          double warmupEpochs, String estimator, String estimatorSpec, String grWarmup, double grWarmupEpochs,
+                          double clip, double labelSmoothing, boolean augment, long seed, String dtype, int checkpointEvery,
+                          int evalBatch) {
+
+    /** Small defaults: vit-nano on the synthetic set, Adam(W) 1e-3 with warmup-cosine, plain gradients. */
+    public static TrainConfig defaults() {
+        return new TrainConfig("vit-nano", "synthetic", null, 0, 0, 0, "adamw", 1e-3, 0.03, "cosine", 128, 10, 2,
+                "plain", "", "none", -1, 5.0, 0.0, true, 0, "float", 0, 0);
+    }
+
+    public TrainConfig withModel(String v) {
+        return new TrainConfig(v, dataset, dataDir, dataSeed, trainLimit, testLimit, optimizer, lr, weightDecay, lrSchedule, batch,
+                epochs, warmupEpochs, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing, augment, seed, dtype,
+                checkpointEvery, evalBatch);
+    }
+
+    public TrainConfig withData(String name, String dir, long dSeed, int trainN, int testN) {
+        return new TrainConfig(model, name, dir, dSeed, trainN, testN, optimizer, lr, weightDecay, lrSchedule, batch,
+                epochs, warmupEpochs, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing, augment, seed, dtype,
+                checkpointEvery, evalBatch);
+    }
+
+    public TrainConfig withOptimizer(String name, double lrPeak, double wd, String schedule) {
+        return new TrainConfig(model, dataset, dataDir, dataSeed, trainLimit, testLimit, name, lrPeak, wd, schedule, batch,
+                epochs, warmupEpochs, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing, augment, seed, dtype,
+                checkpointEvery, evalBatch);
+    }
+
+    public TrainConfig withLength(int batchSize, int nEpochs, double warmup) {
+        return new TrainConfig(model, dataset, dataDir, dataSeed, trainLimit, testLimit, optimizer, lr, weightDecay, lrSchedule,
+                batchSize, nEpochs, warmup, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing, augment, seed,
+                dtype, checkpointEvery, evalBatch);
+    }
+
+    public TrainConfig withEstimator(String name, String spec, String warmupPolicy, double warmupEpochsGr) {
+        return new TrainConfig(model, dataset, dataDir, dataSeed, trainLimit, testLimit, optimizer, lr, weightDecay, lrSchedule,
+                batch, epochs, warmupEpochs, name, spec == null ? "" : spec, warmupPolicy, warmupEpochsGr, clip, labelSmoothing,
+                augment, seed, dtype, checkpointEvery, evalBatch);
+    }
+
+    public TrainConfig withRegularisation(double clipNorm, double smoothing, boolean aug) {
+        return new TrainConfig(model, dataset, dataDir, dataSeed, trainLimit, testLimit, optimizer, lr, weightDecay, lrSchedule,
+                batch, epochs, warmupEpochs, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clipNorm, smoothing, aug, seed,
+                dtype, checkpointEvery, evalBatch);
+    }
+
+    public TrainConfig withRun(long runSeed, String type, int ckptEvery, int evalBatchSize) {
+        return new TrainConfig(model, dataset, dataDir, dataSeed, trainLimit, testLimit, optimizer, lr, weightDecay, lrSchedule,
+                batch, epochs, warmupEpochs, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing, augment,
+                runSeed, type, ckptEvery, evalBatchSize);
+    }
+
+    /** A short label: optimizer, estimator and GR warmup, e.g. {@code adamw gr(r=0.1,alpha=0.8) zero-warmup}. */
+    public String method() {
+        String s = optimizer;
+        if (!estimator.equals("plain")) {
+            s += " " + estimator + (estimatorSpec.isBlank() ? "" : "(" + estimatorSpec + ")");
+            if (!grWarmup.equals("none")) {
+                s += " " + grWarmup + "-warmup";
+            }
+        }
+        return s;
+    }
+}

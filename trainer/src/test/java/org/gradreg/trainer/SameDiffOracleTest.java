@@ -1,0 +1,179 @@
+package org.gradreg.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.Map;
+import org.gradreg.optim.FunctionOracle;
+import org.gradreg.optim.Optim;
+import org.gradreg.optim.Optimizer;
+import org.gradreg.optim.Pass;
+import org.gradreg.optim.StepInfo;
+import org.gradreg.optim.VectorFunction;
+import org.gradreg.optim.estimator.GradientEstimator;
+import org.gradreg.trainer.data.Batch;
+import org.gradreg.trainer.data.Batches;
+import org.gradreg.trainer.data.DataSplit;
+import org.gradreg.trainer.data.SyntheticCifar;
+import org.gradreg.trainer.model.Models;
+import org.gradreg.trainer.model.Network;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The SameDiff oracle against a hand-written objective: softmax regression with label smoothing,
+ * its loss and gradient in plain double. SAM/GR steps (with Adam) through both must agree.
+ */
+class SameDiffOracleTest {
+
+    static {
+        Trainer.threads(1);
+    }
+
+    private static final int C = 4;
+    private static final double EPS = 0.1;
+
+    /** Mean over the batch of −Σ t·log softmax(xW + b), θ = [W row-major (d×C), b]. */
+    private static final class HandWritten implements VectorFunction {
+        Batch batch;
+        final int d;
+
+        HandWritten(int d) {
+            this.d = d;
+        }
+
+        private double[][] probs(double[] th) {
+            int n = batch.size();
+            double[][] p = new double[n][C];
+            for (int i = 0; i < n; i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < C; c++) {
+                    double z = th[d * C + c];
+                    for (int k = 0; k < d; k++) {
+                        z += batch.images()[i * d + k] * th[k * C + c];
+                    }
+                    p[i][c] = z;
+                    max = Math.max(max, z);
+                }
+                double s = 0;
+                for (int c = 0; c < C; c++) {
+                    p[i][c] = Math.exp(p[i][c] - max);
+                    s += p[i][c];
+                }
+                for (int c = 0; c < C; c++) {
+                    p[i][c] /= s;
+                }
+            }
+            return p;
+        }
+
+        private double target(int i, int c) {
+            return (batch.labels()[i] == c ? 1 - EPS : 0) + EPS / C;
+        }
+
+        @Override
+        public double value(double[] th) {
+            double[][] p = probs(th);
+            double l = 0;
+            for (int i = 0; i < p.length; i++) {
+                for (int c = 0; c < C; c++) {
+                    l -= target(i, c) * Math.log(p[i][c]);
+                }
+            }
+            return l / p.length;
+        }
+
+        @Override
+        public double[] gradient(double[] th) {
+            double[][] p = probs(th);
+            int n = p.length;
+            double[] g = new double[th.length];
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < C; c++) {
+                    double delta = (p[i][c] - target(i, c)) / n;
+                    g[d * C + c] += delta;
+                    for (int k = 0; k < d; k++) {
+                        g[k * C + c] += batch.images()[i * d + k] * delta;
+                    }
+                }
+            }
+            return g;
+        }
+    }
+
+    private static double[] flat(SameDiffOracle o) {
+        INDArray w = o.params().get("linear/kernel");
+        INDArray b = o.params().get("linear/bias");
+        double[] wd = w.dup('c').data().asDouble();
+        double[] bd = b.dup('c').data().asDouble();
+        double[] th = new double[wd.length + bd.length];
+        System.arraycopy(wd, 0, th, 0, wd.length);
+        System.arraycopy(bd, 0, th, wd.length, bd.length);
+        return th;
+    }
+
+    private static void compare(GradientEstimator est) {
+        DataSplit data = SyntheticCifar.generate(64, 8, C, 4, 3);
+        Batches batches = Batches.training(data.train(), 8, true, 5);
+        Network net = Models.build("linear", 3, 4, C, DataType.DOUBLE, 1);
+        SameDiffOracle sdo = new SameDiffOracle(net);
+        int d = 3 * 4 * 4;
+        HandWritten f = new HandWritten(d);
+        FunctionOracle fo = FunctionOracle.of(f, flat(sdo));
+        Optimizer a = Optim.optimizer(Optim.adam(1e-2)).estimator(est).transform(Optim.clip(5.0));
+        Optimizer b = Optim.optimizer(Optim.adam(1e-2)).estimator(est).transform(Optim.clip(5.0));
+        for (int step = 0; step < 4; step++) {
+            Batch batch = batches.get(0, step);
+            sdo.setBatch(batch, EPS, step);
+            f.batch = batch;
+            StepInfo si = a.step(sdo);
+            StepInfo fi = b.step(fo);
+            assertEquals(fi.loss(), si.loss(), 1e-12);
+            assertEquals(fi.gradNorm(), si.gradNorm(), 1e-12);
+            assertEquals(fi.evaluations(), si.evaluations());
+            assertArrayEquals(fo.theta(), flat(sdo), 1e-12);
+        }
+        assertNotEquals(0.0, fo.theta()[0] - flat(new SameDiffOracle(Models.build("linear", 3, 4, C, DataType.DOUBLE, 1)))[0]);
+    }
+
+    @Test
+    void grStepThroughTheOracleEqualsTheHandWrittenObjective() {
+        compare(Optim.gr(0.1, 0.8));
+    }
+
+    @Test
+    void samStepThroughTheOracleEqualsTheHandWrittenObjective() {
+        compare(Optim.sam(0.05));
+    }
+
+    @Test
+    void gnrStepThroughTheOracleEqualsTheHandWrittenObjective() {
+        compare(Optim.gnr(0.1, 0.1));
+    }
+
+    @Test
+    void dropoutMasksAreFixedWithinAStepAndSeeded() {
+        DataSplit data = SyntheticCifar.generate(32, 8, C, 8, 3);
+        Network net = Models.build("vit-micro:dropout=0.3,attn_dropout=0.3,patch=4,zero_head=0", 3, 8, C, DataType.DOUBLE, 2);
+        SameDiffOracle o = new SameDiffOracle(net);
+        Batch b = Batches.training(data.train(), 4, true, 1).get(0, 0);
+        o.setBatch(b, 0, 77);
+        double l1 = o.evaluate(Pass.PRIMARY).loss();
+        double l2 = o.evaluate(Pass.PERTURBED).loss();
+        assertEquals(l1, l2, 0.0); // same masks, same weights
+        o.setBatch(b, 0, 78);
+        assertNotEquals(l1, o.evaluate(Pass.PRIMARY).loss());
+        o.setBatch(b, 0, 77);
+        assertEquals(l1, o.evaluate(Pass.PRIMARY).loss(), 0.0);
+        // gradients are copies: a later evaluation does not change them
+        var g = o.evaluate().gradient();
+        double before = g.norm2();
+        o.params().get("head/kernel").addi(0.5);
+        o.evaluate();
+        assertEquals(before, g.norm2(), 0.0);
+        Map<String, INDArray> snap = o.snapshot();
+        assertEquals(net.trainable().size(), snap.size());
+    }
+}

@@ -1,0 +1,114 @@
+package org.gradreg.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The training loop on tiny models and data: learning, exact resume, divergence handling. */
+class TrainerTest {
+
+    static {
+        Trainer.threads(1);
+    }
+
+    @TempDir
+    Path dir;
+
+    /** A tiny ViT on 8×8 synthetic images, 4 classes, GR with zero-warmup. */
+    static TrainConfig tiny() {
+        return TrainConfig.defaults()
+                .withModel("vit-micro:patch=4,hidden=16,mlp=32,heads=2,layers=1,dropout=0.1,attn_dropout=0.1")
+                .withData("synthetic:train=128,test=64,classes=4,size=8", null, 0, 0, 0)
+                .withOptimizer("adamw", 3e-3, 0.01, "cosine")
+                .withLength(32, 2, 1)
+                .withEstimator("gr", "r=0.05,alpha=0.8", "zero", -1)
+                .withRegularisation(5.0, 0.1, true)
+                .withRun(1, "float", 0, 64);
+    }
+
+    static List<JsonNode> metrics(Path run) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String l : Files.readAllLines(run.resolve(Trainer.METRICS))) {
+            JsonNode n = Trainer.json().readTree(l);
+            if (n.has("time_s")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) n).remove("time_s");
+            }
+            out.add(n);
+        }
+        return out;
+    }
+
+    @Test
+    void lossFallsOnTheSyntheticSet() throws IOException {
+        TrainConfig c = tiny().withData("synthetic:train=256,test=64,classes=4,size=8", null, 0, 0, 0).withLength(32, 4, 0.5)
+                .withOptimizer("adamw", 1e-2, 0.01, "cosine").withEstimator("plain", "", "none", -1);
+        Trainer.Result r = new Trainer(c, dir.resolve("run")).progress(false).run(false);
+        assertEquals(Trainer.Status.FINISHED, r.status());
+        List<JsonNode> m = metrics(dir.resolve("run"));
+        List<JsonNode> epochs = m.stream().filter(n -> n.get("type").asText().equals("epoch")).toList();
+        assertEquals(4, epochs.size());
+        double first = epochs.get(0).get("train_loss").asDouble();
+        double last = epochs.get(3).get("train_loss").asDouble();
+        assertTrue(last < first - 0.1, "train loss " + first + " -> " + last);
+        assertTrue(r.testError() < 0.65, "test error " + r.testError() + " (chance 0.75)");
+        assertTrue(Trainer.finished(dir.resolve("run")));
+        JsonNode step = m.get(0);
+        for (String k : new String[] {"loss", "grad_norm", "lr", "r", "alpha", "lambda", "evals"}) {
+            assertTrue(step.has(k), k);
+        }
+    }
+
+    @Test
+    void anInterruptedRunResumedGivesTheSameMetricsAndWeights() throws IOException {
+        TrainConfig c = tiny().withRun(1, "float", 3, 64); // checkpoints every 3 steps and at epoch ends (4 steps/epoch)
+        Path full = dir.resolve("full");
+        Path cut = dir.resolve("cut");
+        new Trainer(c, full).progress(false).run(false);
+        // interrupted after 7 steps: the last checkpoint is at step 6, the line of step 6 was written after it
+        Trainer.Result r1 = new Trainer(c, cut).progress(false).stopAfter(7).run(false);
+        assertEquals(Trainer.Status.INTERRUPTED, r1.status());
+        Trainer.Result r2 = new Trainer(c, cut).progress(false).run(true);
+        assertEquals(Trainer.Status.FINISHED, r2.status());
+        List<JsonNode> a = metrics(full);
+        List<JsonNode> b = metrics(cut);
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i), b.get(i), "metrics line " + i);
+        }
+        var ca = Checkpoint.read(full.resolve(Trainer.CHECKPOINT)).arrays();
+        var cb = Checkpoint.read(cut.resolve(Trainer.CHECKPOINT)).arrays();
+        assertEquals(ca.keySet(), cb.keySet());
+        for (String k : ca.keySet()) {
+            INDArray x = ca.get(k);
+            assertEquals(x, cb.get(k), k);
+        }
+        // a finished run resumed again does nothing
+        assertEquals(Trainer.Status.FINISHED, new Trainer(c, cut).progress(false).run(true).status());
+    }
+
+    @Test
+    void aDivergingRunStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint() throws IOException {
+        TrainConfig c = tiny().withOptimizer("sgd", 1e30, 0, "constant").withLength(32, 2, 0)
+                .withEstimator("plain", "", "none", -1).withRegularisation(0, 0, false).withRun(1, "float", 1, 64);
+        Path run = dir.resolve("nan");
+        Trainer.Result r = new Trainer(c, run).progress(false).run(false);
+        assertEquals(Trainer.Status.DIVERGED, r.status());
+        assertTrue(r.message().contains("non-finite") && r.message().contains("checkpoint"), r.message());
+        assertFalse(Trainer.finished(run));
+        assertTrue(Files.exists(run.resolve(Trainer.CHECKPOINT)));
+        var meta = Trainer.json().readValue(Checkpoint.read(run.resolve(Trainer.CHECKPOINT)).meta(), Trainer.Meta.class);
+        assertTrue(meta.step() >= 1 && meta.step() <= r.steps(), "checkpoint at step " + meta.step() + ", stopped at " + r.steps());
+        List<JsonNode> m = metrics(run);
+        assertEquals("diverged", m.get(m.size() - 1).get("type").asText());
+    }
+}
