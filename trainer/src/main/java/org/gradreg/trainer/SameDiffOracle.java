@@ -15,7 +15,9 @@ import org.gradreg.optim.Params;
 import org.gradreg.optim.Pass;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
+import org.gradreg.trainer.model.BatchNormStats;
 import org.gradreg.trainer.model.DropoutSite;
+import org.gradreg.trainer.model.Layers;
 import org.gradreg.trainer.model.Network;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -44,6 +46,8 @@ public final class SameDiffOracle implements Oracle {
     private final Params params;
     private final Map<String, INDArray> feed = new HashMap<>();
     private final Map<String, INDArray> evalMasks = new HashMap<>();
+    /** Running batch-norm statistics by placeholder name, updated in place from primary passes. */
+    private final Map<String, INDArray> running = new LinkedHashMap<>();
     private int[] labels;
     private long evaluations;
     private boolean quietDone;
@@ -62,6 +66,19 @@ public final class SameDiffOracle implements Oracle {
             java.util.Arrays.fill(shape, 1);
             evalMasks.put(s.placeholder(), Nd4j.ones(net.type(), shape));
         }
+        for (BatchNormStats bn : net.batchNorms()) {
+            running.put(bn.runningMean(), Nd4j.zeros(net.type(), 1, bn.channels(), 1, 1));
+            running.put(bn.runningVar(), Nd4j.ones(net.type(), 1, bn.channels(), 1, 1));
+        }
+        if (!net.batchNorms().isEmpty()) {
+            evalMasks.put(Layers.TRAINING, Nd4j.scalar(net.type(), 0.0));
+            evalMasks.putAll(running);
+        }
+    }
+
+    /** The running batch-norm statistics (live arrays, by placeholder name): part of a checkpoint. */
+    public Map<String, INDArray> runningStatistics() {
+        return running;
     }
 
     public Network network() {
@@ -87,6 +104,10 @@ public final class SameDiffOracle implements Oracle {
         IntStream.range(0, sites.size()).parallel().forEach(i -> masks[i] = mask(sites.get(i), b.size(), maskSeed, i, net.type()));
         for (int i = 0; i < masks.length; i++) {
             feed.put(sites.get(i).placeholder(), masks[i]);
+        }
+        if (!net.batchNorms().isEmpty()) {
+            feed.put(Layers.TRAINING, Nd4j.scalar(net.type(), 1.0));
+            feed.putAll(running);
         }
     }
 
@@ -138,7 +159,18 @@ public final class SameDiffOracle implements Oracle {
         if (labels == null) {
             throw new IllegalStateException("no batch set: call setBatch before evaluate");
         }
-        List<String> outs = pass == Pass.PRIMARY ? List.of(Network.LOSS, Network.LOGITS) : List.of(Network.LOSS);
+        List<String> outs = new ArrayList<>(List.of(Network.LOSS));
+        boolean training = !net.batchNorms().isEmpty() && feed.get(Layers.TRAINING).getDouble(0) == 1.0;
+        if (pass == Pass.PRIMARY) {
+            outs.add(Network.LOGITS);
+            if (training) {
+                for (BatchNormStats bn : net.batchNorms()) {
+                    outs.add(bn.batchMean());
+                    outs.add(bn.batchVar());
+                    outs.add(bn.count());
+                }
+            }
+        }
         OutAndGrad r = quietly(() -> net.sd().calculateGradientsAndOutputs(feed, outs, net.trainable()));
         evaluations++;
         double loss = r.getOutputs().get(Network.LOSS).getDouble(0);
@@ -154,8 +186,23 @@ public final class SameDiffOracle implements Oracle {
         if (pass == Pass.PRIMARY) {
             lastCorrect = correct(r.getOutputs().get(Network.LOGITS), labels);
             lastSize = labels.length;
+            if (training) {
+                updateRunningStatistics(r.getOutputs());
+            }
         }
         return new Evaluation(loss, Params.of(g));
+    }
+
+    /** running ← (1 − m)·running + m·batch, the variance unbiased (×n/(n − 1), n = N·H·W), as torch. */
+    private void updateRunningStatistics(Map<String, INDArray> outputs) {
+        for (BatchNormStats bn : net.batchNorms()) {
+            INDArray mean = outputs.get(bn.batchMean());
+            INDArray var = outputs.get(bn.batchVar());
+            double n = outputs.get(bn.count()).getDouble(0);
+            double m = bn.momentum();
+            running.get(bn.runningMean()).muli(1 - m).addi(mean.reshape(1, bn.channels(), 1, 1).mul(m));
+            running.get(bn.runningVar()).muli(1 - m).addi(var.reshape(1, bn.channels(), 1, 1).mul(m * n / Math.max(1.0, n - 1)));
+        }
     }
 
     /** Correct top-1 predictions of the last primary pass, and its batch size. */
@@ -169,6 +216,7 @@ public final class SameDiffOracle implements Oracle {
         long wrong = 0;
         long n = 0;
         Map<String, INDArray> f = new HashMap<>(evalMasks);
+        f.putAll(running);
         for (int i = 0; i < eval.count(); i++) {
             Batch b = eval.get(0, i);
             f.put(Network.INPUT, net.input(b));
@@ -185,12 +233,14 @@ public final class SameDiffOracle implements Oracle {
     public double evalLoss() {
         Map<String, INDArray> f = new HashMap<>(feed);
         f.putAll(evalMasks);
+        f.putAll(running);
         return net.sd().output(f, Network.LOSS).get(Network.LOSS).getDouble(0);
     }
 
     /** This oracle with dropout switched off (masks of ones): evaluation mode, e.g. for Hessian metrics. */
     public void evaluationMode() {
         feed.putAll(evalMasks);
+        feed.putAll(running);
     }
 
     static int correct(INDArray logits, int[] labels) {

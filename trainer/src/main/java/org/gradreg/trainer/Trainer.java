@@ -169,6 +169,13 @@ public final class Trainer {
                 }
                 e.getValue().assign(saved);
             }
+            for (Map.Entry<String, INDArray> e : oracle.runningStatistics().entrySet()) {
+                INDArray saved = c.arrays().get("bn/" + e.getKey());
+                if (saved == null) {
+                    throw new IOException("checkpoint " + ckpt + " has no batch-norm statistic '" + e.getKey() + "' (different model?)");
+                }
+                e.getValue().assign(saved);
+            }
             Map<String, INDArray> optState = new LinkedHashMap<>();
             c.arrays().forEach((k, v) -> {
                 if (k.startsWith("opt/")) {
@@ -334,6 +341,7 @@ public final class Trainer {
         for (Map.Entry<String, INDArray> e : oracle.params()) {
             arrays.put("param/" + e.getKey(), e.getValue());
         }
+        oracle.runningStatistics().forEach((k, v) -> arrays.put("bn/" + k, v));
         opt.state().forEach((k, v) -> arrays.put("opt/" + k, v));
         String meta = JSON.writeValueAsString(new Meta(step, sums, metricsBytes, cfg.model(), cfg.method()));
         Checkpoint.write(file, arrays, meta);

@@ -176,4 +176,46 @@ class SameDiffOracleTest {
         Map<String, INDArray> snap = o.snapshot();
         assertEquals(net.trainable().size(), snap.size());
     }
+
+    /**
+     * Batch-norm running statistics move only on primary passes, by torch's rule (momentum 0.1,
+     * unbiased variance), computed here in plain Java from the stem's batch statistics; evaluation
+     * mode reads them.
+     */
+    @Test
+    void batchNormRunningStatisticsFollowPrimaryPassesOnly() {
+        DataSplit data = SyntheticCifar.generate(32, 8, C, 32, 3);
+        Network net = Models.build("resnet18:width=2,blocks=1", 3, 32, C, DataType.DOUBLE, 2);
+        SameDiffOracle o = new SameDiffOracle(net);
+        Batch b = Batches.training(data.train(), 4, false, 1).get(0, 0);
+        o.setBatch(b, 0, 5);
+        String mean = "stem/bn/running_mean";
+        String var = "stem/bn/running_var";
+        o.evaluate(Pass.PERTURBED);
+        assertEquals(0.0, o.runningStatistics().get(mean).sumNumber().doubleValue(), 0.0);
+        assertEquals(2.0, o.runningStatistics().get(var).sumNumber().doubleValue(), 0.0);
+        double evalBefore = o.evalLoss();
+        o.evaluate(Pass.PRIMARY);
+        // the stem conv's output, channel by channel, in plain Java from the graph's conv output
+        Map<String, INDArray> feed = new java.util.HashMap<>();
+        feed.put(Network.INPUT, net.input(b));
+        INDArray conv = net.sd().getVariable("stem/bn/batch_mean").eval(withTraining(net, feed));
+        INDArray batchVar = net.sd().getVariable("stem/bn/batch_var").eval(withTraining(net, feed));
+        double n = 4 * 32 * 32;
+        for (int c = 0; c < 2; c++) {
+            assertEquals(0.1 * conv.getDouble(0, c, 0, 0), o.runningStatistics().get(mean).getDouble(0, c, 0, 0), 1e-12);
+            assertEquals(0.9 + 0.1 * batchVar.getDouble(0, c, 0, 0) * n / (n - 1), o.runningStatistics().get(var).getDouble(0, c, 0, 0),
+                    1e-12);
+        }
+        assertNotEquals(evalBefore, o.evalLoss());
+    }
+
+    private static Map<String, INDArray> withTraining(Network net, Map<String, INDArray> feed) {
+        feed.put(org.gradreg.trainer.model.Layers.TRAINING, org.nd4j.linalg.factory.Nd4j.scalar(DataType.DOUBLE, 1.0));
+        for (var bn : net.batchNorms()) {
+            feed.put(bn.runningMean(), org.nd4j.linalg.factory.Nd4j.zeros(DataType.DOUBLE, 1, bn.channels(), 1, 1));
+            feed.put(bn.runningVar(), org.nd4j.linalg.factory.Nd4j.ones(DataType.DOUBLE, 1, bn.channels(), 1, 1));
+        }
+        return feed;
+    }
 }

@@ -7,6 +7,8 @@ import java.util.function.IntFunction;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,6 +26,8 @@ public final class Layers {
     private final SplittableRandom init;
     private final List<String> trainable = new ArrayList<>();
     private final List<DropoutSite> dropout = new ArrayList<>();
+    private final List<BatchNormStats> batchNorms = new ArrayList<>();
+    private SDVariable training;
 
     public Layers(SameDiff sd, DataType type, long seed) {
         this.sd = sd;
@@ -47,6 +51,11 @@ public final class Layers {
     /** The dropout mask placeholders, in creation order. */
     public List<DropoutSite> dropoutSites() {
         return dropout;
+    }
+
+    /** The batch-norm layers, in creation order. */
+    public List<BatchNormStats> batchNorms() {
+        return batchNorms;
     }
 
     /** A trainable variable with the given values (row-major). */
@@ -152,6 +161,61 @@ public final class Layers {
         SDVariable mask = sd.placeHolder(name, type, ph);
         dropout.add(new DropoutSite(name, rate, shape));
         return x.mul(mask);
+    }
+
+    /**
+     * 2-D convolution of an NCHW input with a k×k kernel ([k, k, in, out], ND4J's YXIO layout,
+     * He-normal), stride {@code stride}, zero padding (k − 1)/2, no bias (batch norm follows).
+     */
+    public SDVariable conv(String name, SDVariable x, long in, long out, int k, int stride) {
+        SDVariable w = he(name + "/kernel", (long) k * k * in, k, k, in, out);
+        Conv2DConfig c = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).pH((k - 1) / 2).pW((k - 1) / 2)
+                .dataFormat("NCHW").build();
+        return sd.cnn().conv2d(x, w, c);
+    }
+
+    /**
+     * Batch norm over (N, H, W) of an NCHW input, from primitives (ND4J's op has no training mode):
+     * {@code (x − μ)/√(σ² + ε)·γ + β} with the batch's μ, σ² (biased) while the scalar placeholder
+     * {@value #TRAINING} is 1, and the running μ, σ² fed as placeholders while it is 0. The graph
+     * names the batch statistics so the oracle can update the running ones (momentum {@code momentum},
+     * unbiased variance, as torch) from primary passes only.
+     */
+    public SDVariable batchNorm(String name, SDVariable x, long channels, double eps, double momentum) {
+        if (training == null) {
+            training = sd.placeHolder(TRAINING, type);
+        }
+        SDVariable mu = x.mean(true, 0, 2, 3).rename(name + "/batch_mean");
+        SDVariable xc = x.sub(mu);
+        SDVariable var = xc.mul(xc).mean(true, 0, 2, 3).rename(name + "/batch_var");
+        SDVariable count = x.shape().prod().castTo(type).div(channels).rename(name + "/count");
+        SDVariable runMean = sd.placeHolder(name + "/running_mean", type, 1, channels, 1, 1);
+        SDVariable runVar = sd.placeHolder(name + "/running_var", type, 1, channels, 1, 1);
+        SDVariable notTraining = training.rsub(1.0);
+        SDVariable m = mu.mul(training).add(runMean.mul(notTraining));
+        SDVariable v = var.mul(training).add(runVar.mul(notTraining));
+        SDVariable gamma = ones(name + "/scale", 1, channels, 1, 1);
+        SDVariable beta = zeros(name + "/bias", 1, channels, 1, 1);
+        batchNorms.add(new BatchNormStats(name, name + "/batch_mean", name + "/batch_var", runMean.name(), runVar.name(), count.name(), channels,
+                momentum));
+        return x.sub(m).mul(sd.math().rsqrt(v.add(eps))).mul(gamma).add(beta);
+    }
+
+    /** The scalar placeholder selecting batch (1) or running (0) statistics in every batch-norm layer. */
+    public static final String TRAINING = "bn_training";
+
+    public SDVariable relu(SDVariable x) {
+        return sd.nn().relu(x, 0);
+    }
+
+    /** k×k max pooling with stride k on NCHW. */
+    public SDVariable maxPool(SDVariable x, int k) {
+        return sd.cnn().maxPooling2d(x, Pooling2DConfig.builder().kH(k).kW(k).sH(k).sW(k).isNHWC(false).build());
+    }
+
+    /** Global average pooling: NCHW → [N, C]. */
+    public SDVariable globalAvgPool(SDVariable x) {
+        return x.mean(2, 3);
     }
 
     private double gaussian() {

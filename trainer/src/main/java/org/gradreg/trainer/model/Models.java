@@ -7,7 +7,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Models by name, with optional overrides after a colon, e.g. {@code vit-ti},
- * {@code vit-nano:layers=2,hidden=32,image=16}. Known: vit-nano, vit-micro, vit-ti, vit-s, vit-b.
+ * {@code vit-nano:layers=2,hidden=32,image=16}. Known: see {@link #NAMES}; e.g.
+ * {@code resnet18:width=16}, {@code wrn-28-10:depth=10,widen=1}, {@code vgg16-bn:width=8}.
  */
 public final class Models {
 
@@ -58,6 +59,46 @@ public final class Models {
             }
             return Vit.build(spec, vc, classes, type, seed);
         }
-        throw new IllegalArgumentException("unknown model '" + base + "'; known: linear, vit-nano, vit-micro, vit-ti, vit-s, vit-b");
+        Map<String, String> o = Optim.keyValues(overrides);
+        switch (base) {
+            case "resnet18" -> {
+                known(spec, o, "width", "blocks");
+                return ResNet.build(spec, intOf(o, "width", 64), intOf(o, "blocks", 2), channels, image, classes, type, seed);
+            }
+            case "wrn-28-10" -> {
+                known(spec, o, "depth", "widen", "dropout");
+                return WideResNet.build(spec, intOf(o, "depth", 28), intOf(o, "widen", 10),
+                        Double.parseDouble(o.getOrDefault("dropout", "0")), channels, image, classes, type, seed);
+            }
+            case "vgg16-bn" -> {
+                known(spec, o, "width");
+                return Vgg.build(spec, intOf(o, "width", 64), channels, image, classes, type, seed);
+            }
+            default -> throw new IllegalArgumentException("unknown model '" + base + "'; known: " + String.join(", ", NAMES));
+        }
+    }
+
+    /** Every model name {@link #build} knows. */
+    public static final java.util.List<String> NAMES = java.util.List.of("linear", "vit-nano", "vit-micro", "vit-ti", "vit-s", "vit-b",
+            "resnet18", "wrn-28-10", "vgg16-bn");
+
+    private static void known(String spec, Map<String, String> o, String... keys) {
+        for (String k : o.keySet()) {
+            if (!java.util.Arrays.asList(keys).contains(k)) {
+                throw new IllegalArgumentException("model '" + spec + "': unknown override '" + k + "'; known: " + String.join(", ", keys));
+            }
+        }
+    }
+
+    private static int intOf(Map<String, String> o, String key, int def) {
+        String v = o.get(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("model override " + key + "=" + v + " is not an integer");
+        }
     }
 }

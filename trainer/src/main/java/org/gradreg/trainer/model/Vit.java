@@ -91,7 +91,10 @@ public final class Vit {
     /** Mean over the batch of −Σ target·log softmax(logits), named {@value Network#LOSS}. */
     static SDVariable crossEntropy(Layers l, SDVariable logits, SDVariable target) {
         SDVariable logp = l.logSoftmax(logits, 1);
-        return l.sd().math().neg(logp.mul(target).sum(1)).mean(Network.LOSS);
+        SDVariable loss = l.sd().math().neg(logp.mul(target).sum(1)).mean(Network.LOSS);
+        // explicit: batch-norm statistics are further leaves, so SameDiff cannot infer the loss
+        l.sd().setLossVariables(Network.LOSS);
+        return loss;
     }
 
     /**

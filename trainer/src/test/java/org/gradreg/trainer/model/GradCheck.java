@@ -21,6 +21,7 @@ final class GradCheck {
      * relative error.
      */
     static double check(SameDiff sd, Map<String, INDArray> feed, String loss, List<String> vars, int perVariable, double h, double tol) {
+        sd.setLossVariables(loss);
         Map<String, INDArray> grads = sd.calculateGradients(feed, vars);
         SplittableRandom rng = new SplittableRandom(11);
         double worst = 0;

@@ -45,6 +45,15 @@ class LayersGradientTest {
     }
 
     private static void checkBlock(int batch, long[] shape, BiFunction<Layers, SDVariable, SDVariable> block) {
+        checkBlock(batch, shape, 1.0, block);
+    }
+
+    /** {@code training}: the batch-norm mode (1 batch statistics, 0 running statistics, fed at random values). */
+    private static void checkBlock(int batch, long[] shape, double training, BiFunction<Layers, SDVariable, SDVariable> block) {
+        checkBlock(batch, shape, training, TOL, block);
+    }
+
+    private static void checkBlock(int batch, long[] shape, double training, double tol, BiFunction<Layers, SDVariable, SDVariable> block) {
         SplittableRandom r = new SplittableRandom(5);
         SameDiff sd = SameDiff.create();
         Layers l = new Layers(sd, DataType.DOUBLE, 3);
@@ -53,6 +62,13 @@ class LayersGradientTest {
         Map<String, INDArray> feed = new HashMap<>();
         for (DropoutSite s : l.dropoutSites()) {
             feed.put(s.placeholder(), mask(r, s.shape().apply(batch), s.rate()));
+        }
+        if (!l.batchNorms().isEmpty()) {
+            feed.put(Layers.TRAINING, Nd4j.scalar(DataType.DOUBLE, training));
+            for (BatchNormStats bn : l.batchNorms()) {
+                feed.put(bn.runningMean(), random(r, 1, bn.channels(), 1, 1));
+                feed.put(bn.runningVar(), random(r, 1, bn.channels(), 1, 1).addi(1.5));
+            }
         }
         INDArray rw = random(r, out.eval(feed).shape());
         out.mul(sd.constant("R", rw)).sum().rename("loss");
@@ -63,7 +79,7 @@ class LayersGradientTest {
                 a.addi(random(r, a.shape()).muli(0.3));
             }
         }
-        GradCheck.check(sd, feed, "loss", new ArrayList<>(l.trainable()), 4, H, TOL);
+        GradCheck.check(sd, feed, "loss", new ArrayList<>(l.trainable()), 4, H, tol);
     }
 
     private static INDArray mask(SplittableRandom r, long[] shape, double rate) {
@@ -160,5 +176,87 @@ class LayersGradientTest {
         List<String> vars = new ArrayList<>(net.trainable());
         GradCheck.check(net.sd(), feed, Network.LOSS, vars, 0, H, TOL);
         assertEquals(b * c.tokens(), net.input(batch).rows());
+    }
+
+    @Test
+    void convolutionPoolingAndBatchNormGradientsInBothModes() {
+        checkBlock(2, new long[] {2, 3, 6, 6}, 1.0, (ll, in) -> ll.conv("c", in, 3, 4, 3, 2));
+        checkBlock(2, new long[] {2, 3, 4, 4}, 1.0, (ll, in) -> ll.maxPool(ll.conv("c", in, 3, 2, 1, 1), 2));
+        for (double mode : new double[] {1.0, 0.0}) {
+            checkBlock(3, new long[] {3, 2, 3, 3}, mode, (ll, in) -> ll.batchNorm("bn", in.mul(2.0).add(0.5), 2, 1e-5, 0.1));
+        }
+    }
+
+    /** Batch norm's forward pass in training mode against plain Java: per channel over (N, H, W), biased variance, ε. */
+    @Test
+    void batchNormNormalisesPerChannelWithTheBatchStatistics() {
+        SameDiff sd = SameDiff.create();
+        Layers l = new Layers(sd, DataType.DOUBLE, 1);
+        SplittableRandom r = new SplittableRandom(3);
+        INDArray x = random(r, 2, 3, 2, 2).muli(4).addi(1);
+        SDVariable y = l.batchNorm("bn", sd.constant(x), 3, 0.25, 0.1);
+        Map<String, INDArray> feed = new HashMap<>();
+        feed.put(Layers.TRAINING, Nd4j.scalar(DataType.DOUBLE, 1.0));
+        feed.put("bn/running_mean", Nd4j.zeros(DataType.DOUBLE, 1, 3, 1, 1));
+        feed.put("bn/running_var", Nd4j.ones(DataType.DOUBLE, 1, 3, 1, 1));
+        INDArray out = y.eval(feed);
+        double[] v = x.data().asDouble();
+        for (int c = 0; c < 3; c++) {
+            double mu = 0;
+            double sq = 0;
+            for (int n = 0; n < 2; n++) {
+                for (int k = 0; k < 4; k++) {
+                    mu += v[n * 12 + c * 4 + k] / 8;
+                }
+            }
+            for (int n = 0; n < 2; n++) {
+                for (int k = 0; k < 4; k++) {
+                    sq += Math.pow(v[n * 12 + c * 4 + k] - mu, 2) / 8;
+                }
+            }
+            for (int n = 0; n < 2; n++) {
+                for (int k = 0; k < 4; k++) {
+                    assertEquals((v[n * 12 + c * 4 + k] - mu) / Math.sqrt(sq + 0.25), out.getDouble(n, c, k / 2, k % 2), 1e-12);
+                }
+            }
+        }
+        assertEquals(8.0, sd.getVariable("bn/count").eval(feed).getDouble(0), 0.0);
+    }
+
+    /** ReLU kinks near a difference point cost accuracy: 1e-5 relative here. */
+    @Test
+    void residualBlocksGradients() {
+        checkBlock(2, new long[] {2, 2, 4, 4}, 1.0, 1e-5, (ll, in) -> ResNet.basicBlock(ll, "down", in, 2, 3, 2));
+        checkBlock(2, new long[] {2, 2, 4, 4}, 1.0, 1e-5, (ll, in) -> ResNet.basicBlock(ll, "same", in, 2, 2, 1));
+    }
+
+    /** Whole tiny conv nets by name, every variable, DOUBLE, training mode. */
+    @Test
+    void wholeTinyConvNetsGradients() {
+        for (String spec : new String[] {"resnet18:width=2,blocks=1", "wrn-28-10:depth=10,widen=1,dropout=0.2", "vgg16-bn:width=2"}) {
+            Network net = Models.build(spec, 2, 32, 3, DataType.DOUBLE, 4);
+            SplittableRandom r = new SplittableRandom(2);
+            int b = 2;
+            float[] img = new float[b * 2 * 32 * 32];
+            for (int i = 0; i < img.length; i++) {
+                img[i] = (float) (2 * r.nextDouble() - 1);
+            }
+            Batch batch = new Batch(img, new int[] {0, 2}, b, 2, 32, 32);
+            Map<String, INDArray> feed = new HashMap<>();
+            feed.put(Network.INPUT, net.input(batch));
+            INDArray target = Nd4j.zeros(DataType.DOUBLE, b, 3);
+            target.putScalar(0, 0, 1.0);
+            target.putScalar(1, 2, 1.0);
+            feed.put(Network.TARGET, target);
+            for (DropoutSite s : net.dropoutSites()) {
+                feed.put(s.placeholder(), mask(r, s.shape().apply(b), s.rate()));
+            }
+            feed.put(Layers.TRAINING, Nd4j.scalar(DataType.DOUBLE, 1.0));
+            for (BatchNormStats bn : net.batchNorms()) {
+                feed.put(bn.runningMean(), Nd4j.zeros(DataType.DOUBLE, 1, bn.channels(), 1, 1));
+                feed.put(bn.runningVar(), Nd4j.ones(DataType.DOUBLE, 1, bn.channels(), 1, 1));
+            }
+            GradCheck.check(net.sd(), feed, Network.LOSS, new ArrayList<>(net.trainable()), 0, H, 1e-5);
+        }
     }
 }

@@ -1,0 +1,51 @@
+package org.gradreg.trainer.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** Models by name: full-size parameter counts against the architectures' published or hand-derived counts; bad specs. */
+class ModelsTest {
+
+    /** Conv k×k from a to b without bias, then batch norm (γ, β). */
+    private static long convBn(long k, long a, long b) {
+        return k * k * a * b + 2 * b;
+    }
+
+    @Test
+    void fullSizeParameterCounts() {
+        // ResNet-18 on CIFAR-10 (conv without bias, BN γ/β, fc with bias): 11,173,962, as the reference implementations print
+        assertEquals(11_173_962L, Models.build("resnet18", 10, DataType.FLOAT, 0).parameterCount());
+        // WRN-28-10 on CIFAR-10: 36,479,194 as published with the reference implementation
+        assertEquals(36_479_194L, Models.build("wrn-28-10", 10, DataType.FLOAT, 0).parameterCount());
+        // VGG16-BN (13 conv-BN layers, no conv bias, fc 512 -> 10)
+        long[] cfg = {64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512};
+        long vgg = 0;
+        long in = 3;
+        for (long c : cfg) {
+            vgg += convBn(3, in, c);
+            in = c;
+        }
+        vgg += 512 * 10 + 10;
+        assertEquals(vgg, Models.build("vgg16-bn", 10, DataType.FLOAT, 0).parameterCount());
+        // ViT-Ti: embedding, CLS, positions (65 tokens), 12 pre-LN blocks, final LN, head
+        long d = 192;
+        long mlp = 768;
+        long block = 2 * 2 * d + 4 * (d * d + d) + (d * mlp + mlp) + (mlp * d + d);
+        long vit = (48 * d + d) + d + 65 * d + 12 * block + 2 * d + (d * 10 + 10);
+        assertEquals(vit, Models.build("vit-ti", 10, DataType.FLOAT, 0).parameterCount());
+    }
+
+    @Test
+    void badSpecsNameTheProblem() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Models.build("resnet50", 10, DataType.FLOAT, 0));
+        assertTrue(e.getMessage().contains("resnet50") && e.getMessage().contains("resnet18"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Models.build("wrn-28-10:depth=27", 10, DataType.FLOAT, 0));
+        assertTrue(e.getMessage().contains("depth"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Models.build("resnet18:heads=2", 10, DataType.FLOAT, 0));
+        assertTrue(e.getMessage().contains("heads"), e.getMessage());
+    }
+}
