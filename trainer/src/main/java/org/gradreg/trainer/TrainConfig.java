@@ -38,6 +38,32 @@ public record TrainConfig(String model, String dataset, String dataDir, long dat
                           double clip, double labelSmoothing, boolean augment, long seed, String dtype, int checkpointEvery,
                           int evalBatch) {
 
+    /** Impossible settings are refused here, naming the setting, before any data is read. */
+    public TrainConfig {
+        require(model != null && !model.isBlank(), "model must be given");
+        require(dataset != null && !dataset.isBlank(), "dataset must be given");
+        require(batch >= 1, "batch must be at least 1, got " + batch);
+        require(epochs >= 1, "epochs must be at least 1, got " + epochs);
+        require(warmupEpochs >= 0 && warmupEpochs <= epochs, "warmup epochs must be in [0, epochs = " + epochs + "], got " + warmupEpochs);
+        require(grWarmupEpochs <= epochs, "GR warmup epochs must not exceed epochs = " + epochs + ", got " + grWarmupEpochs);
+        require(lr > 0 && Double.isFinite(lr), "learning rate must be positive and finite, got " + lr);
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be >= 0, got " + weightDecay);
+        require(clip >= 0, "clip must be >= 0 (0: off), got " + clip);
+        require(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing must be in [0, 1), got " + labelSmoothing);
+        require(trainLimit >= 0 && testLimit >= 0, "train/test limits must be >= 0");
+        require(checkpointEvery >= 0 && evalBatch >= 0, "checkpoint-every and eval-batch must be >= 0");
+        estimatorSpec = estimatorSpec == null ? "" : estimatorSpec;
+        grWarmup = grWarmup == null ? "none" : grWarmup;
+        dtype = dtype == null ? "float" : dtype;
+        lrSchedule = lrSchedule == null ? "cosine" : lrSchedule;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
     /** Small defaults: vit-nano on the synthetic set, Adam(W) 1e-3 with warmup-cosine, plain gradients. */
     public static TrainConfig defaults() {
         return new TrainConfig("vit-nano", "synthetic", null, 0, 0, 0, "adamw", 1e-3, 0.03, "cosine", 128, 10, 2,

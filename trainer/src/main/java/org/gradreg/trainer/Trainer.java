@@ -355,7 +355,8 @@ public final class Trainer {
         }
     }
 
-    static void writeAtomically(Path file, String text) throws IOException {
+    /** Writes {@code text} to a temporary file beside {@code file} and renames it over {@code file}. */
+    public static void writeAtomically(Path file, String text) throws IOException {
         Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
         try {
             Files.writeString(tmp, text);

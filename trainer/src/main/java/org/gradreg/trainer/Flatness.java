@@ -1,0 +1,91 @@
+package org.gradreg.trainer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.gradreg.optim.landscape.HessianSpectrum;
+import org.gradreg.trainer.data.Batches;
+import org.gradreg.trainer.data.DataSplit;
+import org.gradreg.trainer.data.Dataset;
+import org.gradreg.trainer.data.Datasets;
+import org.gradreg.trainer.model.Models;
+import org.gradreg.trainer.model.Network;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Flatness of a trained model as in the GNR paper §3.4 (PyHessian's method): the top-k Hessian
+ * eigenvalues by power iteration with deflation and the Hessian trace by Hutchinson's estimator
+ * with Rademacher vectors, from optim's {@link HessianSpectrum} (central-difference HVPs, ND4J has
+ * no double backprop), on one fixed training batch without augmentation, in evaluation mode (no
+ * dropout, batch norm on its running statistics). The model is rebuilt from the run's config and
+ * its last checkpoint, in DOUBLE so the finite differences are accurate.
+ */
+public final class Flatness {
+
+    /** What {@link #measure} found. */
+    public record Result(String run, int batch, double[] topEigenvalues, double trace, double traceStandardError, int traceSamples,
+                         long hessianVectorProducts, double seconds) {
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "top eigenvalues %s, trace %.4g ± %.2g (%d Rademacher vectors), %d HVPs, %.1f s",
+                    java.util.Arrays.toString(topEigenvalues), trace, traceStandardError, traceSamples, hessianVectorProducts, seconds);
+        }
+    }
+
+    private Flatness() {
+    }
+
+    /** Measures with PyHessian's stopping rule (relative change 1e-3, at most 100 iterations). */
+    public static Result measure(Path run, int top, int traceSamples, int batch, long seed) throws IOException {
+        return measure(run, top, traceSamples, batch, seed, 1e-3, 100);
+    }
+
+    /**
+     * Measures the run in {@code run} on a batch of {@code batch} training images. PyHessian's
+     * tolerance stops early when the top eigenvalues are close (the power iteration's rate is
+     * their ratio); tighten {@code tolerance} and raise {@code maxIterations} for accurate values.
+     */
+    public static Result measure(Path run, int top, int traceSamples, int batch, long seed, double tolerance, int maxIterations)
+            throws IOException {
+        if (top < 1 || traceSamples < 1 || batch < 1) {
+            throw new IllegalArgumentException("need top >= 1, trace samples >= 1 and batch >= 1");
+        }
+        Path cfgFile = run.resolve(Trainer.CONFIG);
+        Path ckpt = run.resolve(Trainer.CHECKPOINT);
+        if (!Files.isRegularFile(cfgFile) || !Files.isRegularFile(ckpt)) {
+            throw new IOException(run + " is not a run directory with a checkpoint (needs " + Trainer.CONFIG + " and " + Trainer.CHECKPOINT + ")");
+        }
+        long t0 = System.nanoTime();
+        TrainConfig cfg = Trainer.json().readValue(cfgFile.toFile(), TrainConfig.class);
+        DataSplit data = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.dataSeed());
+        Dataset train = cfg.trainLimit() > 0 ? data.train().head(cfg.trainLimit()) : data.train();
+        Network net = Models.build(cfg.model(), train.channels(), train.height(), train.classes(), DataType.DOUBLE, cfg.seed());
+        SameDiffOracle oracle = new SameDiffOracle(net);
+        Checkpoint.Contents c = Checkpoint.read(ckpt);
+        for (Map.Entry<String, INDArray> e : oracle.params()) {
+            e.getValue().assign(required(c, "param/" + e.getKey(), ckpt));
+        }
+        for (Map.Entry<String, INDArray> e : oracle.runningStatistics().entrySet()) {
+            e.getValue().assign(required(c, "bn/" + e.getKey(), ckpt));
+        }
+        oracle.setBatch(Batches.evaluation(train, Math.min(batch, train.size())).get(0, 0), 0, 0);
+        oracle.evaluationMode();
+        HessianSpectrum h = HessianSpectrum.of(oracle).seed(seed).tolerance(tolerance).maxIterations(maxIterations);
+        double[] eig = h.topEigenvalues(top);
+        HessianSpectrum.TraceEstimate tr = h.trace(traceSamples);
+        return new Result(run.toString(), Math.min(batch, train.size()), eig, tr.mean(), tr.standardError(), tr.samples(), h.products(),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static INDArray required(Checkpoint.Contents c, String key, Path file) throws IOException {
+        INDArray a = c.arrays().get(key);
+        if (a == null) {
+            throw new IOException("checkpoint " + file + " has no '" + key + "' (a different model?)");
+        }
+        return a.castTo(DataType.DOUBLE);
+    }
+}

@@ -1,0 +1,171 @@
+package org.gradreg.trainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An experiment grid: a base {@link TrainConfig} and axes whose Cartesian product gives the runs.
+ * The spec is JSON:
+ * <pre>
+ * { "base": { "model": "vit-ti", "dataset": "cifar10", "dataDir": "/data/cifar-10-batches-bin", "epochs": 300, ... },
+ *   "axes": { "model": ["vit-ti", "vit-s"],
+ *             "warmupEpochs": [20, 40, 80],
+ *             "method": [ {"estimator": "plain"},
+ *                         {"estimator": "gr", "estimatorSpec": "r=0.1,alpha=0.8"},
+ *                         {"estimator": "gr", "estimatorSpec": "r=0.1,alpha=0.8", "grWarmup": "zero"} ],
+ *             "seed": [0, 1, 2, 3, 4] } }
+ * </pre>
+ * An axis value is a scalar (it sets the field named by the axis) or an object (it sets several
+ * fields; the axis name is then only a label). Field names are {@link TrainConfig}'s; unknown ones
+ * are an error. Runs are numbered in a fixed order (the last axis varies fastest); shard i of n
+ * takes the runs whose number is i mod n, so a Slurm job array {@code --array=0-(n-1)} covers every
+ * run exactly once.
+ */
+public final class Grid {
+
+    /** One run of the grid: its number, directory name and configuration. */
+    public record Run(int index, String name, TrainConfig config) {
+    }
+
+    private static final Set<String> FIELDS = fields();
+
+    private final List<Run> runs;
+
+    private Grid(List<Run> runs) {
+        this.runs = runs;
+    }
+
+    public static Grid read(Path spec) throws IOException {
+        JsonNode root;
+        try {
+            root = Trainer.json().readTree(spec.toFile());
+        } catch (IOException e) {
+            throw new IOException("grid spec " + spec + " is not valid JSON: " + e.getMessage(), e);
+        }
+        return parse(root, spec.toString());
+    }
+
+    public static Grid parse(JsonNode root, String where) {
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("grid spec " + where + " must be a JSON object with \"base\" and \"axes\"");
+        }
+        ObjectNode base = (ObjectNode) Trainer.json().valueToTree(TrainConfig.defaults());
+        JsonNode b = root.path("base");
+        if (!b.isMissingNode()) {
+            overlay(base, b, where + " base");
+        }
+        List<String> names = new ArrayList<>();
+        List<List<JsonNode>> values = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("axes").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isArray() || e.getValue().isEmpty()) {
+                throw new IllegalArgumentException("grid spec " + where + ": axis '" + e.getKey() + "' must be a non-empty array");
+            }
+            names.add(e.getKey());
+            List<JsonNode> v = new ArrayList<>();
+            e.getValue().forEach(v::add);
+            values.add(v);
+        }
+        List<Run> runs = new ArrayList<>();
+        int total = 1;
+        for (List<JsonNode> v : values) {
+            total = Math.multiplyExact(total, v.size());
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (int r = 0; r < total; r++) {
+            ObjectNode c = base.deepCopy();
+            StringBuilder name = new StringBuilder();
+            int rest = r;
+            int[] pick = new int[values.size()];
+            for (int a = values.size() - 1; a >= 0; a--) {
+                pick[a] = rest % values.get(a).size();
+                rest /= values.get(a).size();
+            }
+            for (int a = 0; a < values.size(); a++) {
+                JsonNode v = values.get(a).get(pick[a]);
+                String axis = names.get(a);
+                if (v.isObject()) {
+                    overlay(c, v, where + " axis " + axis);
+                    name.append(name.length() == 0 ? "" : "_").append(axis).append('-').append(label(v));
+                } else {
+                    ObjectNode one = Trainer.json().createObjectNode();
+                    one.set(axis, v);
+                    overlay(c, one, where + " axis " + axis);
+                    name.append(name.length() == 0 ? "" : "_").append(axis).append('-').append(v.asText());
+                }
+            }
+            TrainConfig cfg;
+            try {
+                cfg = Trainer.json().treeToValue(c, TrainConfig.class);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("grid spec " + where + ", run " + r + ": " + rootMessage(e), e);
+            }
+            String dir = sanitize(name.length() == 0 ? "run" : name.toString());
+            if (!seen.add(dir)) {
+                dir = dir + "_" + r;
+                seen.add(dir);
+            }
+            runs.add(new Run(r, dir, cfg));
+        }
+        return new Grid(List.copyOf(runs));
+    }
+
+    public List<Run> runs() {
+        return runs;
+    }
+
+    /** Shard {@code i} of {@code n} (0 ≤ i < n): the runs whose number is i mod n. */
+    public List<Run> shard(int i, int n) {
+        if (n < 1 || i < 0 || i >= n) {
+            throw new IllegalArgumentException("shard must be i/n with 0 <= i < n, got " + i + "/" + n);
+        }
+        return runs.stream().filter(r -> r.index() % n == i).toList();
+    }
+
+    private static void overlay(ObjectNode target, JsonNode values, String where) {
+        if (!values.isObject()) {
+            throw new IllegalArgumentException("grid spec " + where + " must be an object of TrainConfig fields");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!FIELDS.contains(e.getKey())) {
+                throw new IllegalArgumentException("grid spec " + where + ": unknown field '" + e.getKey() + "'; known: " + FIELDS);
+            }
+            target.set(e.getKey(), e.getValue());
+        }
+    }
+
+    private static String label(JsonNode v) {
+        List<String> parts = new ArrayList<>();
+        v.fields().forEachRemaining(e -> parts.add(e.getValue().asText()));
+        return String.join("-", parts);
+    }
+
+    private static String sanitize(String s) {
+        return s.replaceAll("[^A-Za-z0-9._=,+-]", "_");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    private static Set<String> fields() {
+        Set<String> s = new LinkedHashSet<>();
+        for (var c : TrainConfig.class.getRecordComponents()) {
+            s.add(c.getName());
+        }
+        return s;
+    }
+}

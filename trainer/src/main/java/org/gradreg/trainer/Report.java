@@ -1,0 +1,210 @@
+package org.gradreg.trainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Finished runs aggregated over seeds, laid out like the harmful-GR paper's Tables 1-2: one row
+ * per method (optimizer, estimator, GR warmup, LR warmup), one column per model and data set, each
+ * cell the final top-1 test error in % as mean ± sample std (n seeds); and per model and data set a
+ * figure of the per-epoch mean ‖g₁‖ averaged over seeds, one line per method (Figures 2/4).
+ */
+public final class Report {
+
+    /** Runs that differ only in their seed. */
+    public record Group(String column, String row, List<Double> testErrors, List<double[]> gradNorms) {
+
+        public double mean() {
+            return stats().getMean();
+        }
+
+        public double std() {
+            return testErrors.size() > 1 ? stats().getStandardDeviation() : Double.NaN;
+        }
+
+        private DescriptiveStatistics stats() {
+            return new DescriptiveStatistics(testErrors.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+
+        /** Mean over seeds of the per-epoch mean gradient norm (as long as the shortest run). */
+        public double[] meanGradNorm() {
+            int n = gradNorms.stream().mapToInt(a -> a.length).min().orElse(0);
+            double[] m = new double[n];
+            for (double[] g : gradNorms) {
+                for (int i = 0; i < n; i++) {
+                    m[i] += g[i] / gradNorms.size();
+                }
+            }
+            return m;
+        }
+    }
+
+    private final Map<String, Group> groups;
+    private final int runs;
+    private final int unfinished;
+
+    private Report(Map<String, Group> groups, int runs, int unfinished) {
+        this.groups = groups;
+        this.runs = runs;
+        this.unfinished = unfinished;
+    }
+
+    /** Reads every run directory (one holding {@value Trainer#CONFIG}) under {@code dir}. */
+    public static Report of(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("no runs directory " + dir);
+        }
+        List<Path> configs;
+        try (Stream<Path> s = Files.walk(dir)) {
+            configs = s.filter(p -> p.getFileName().toString().equals(Trainer.CONFIG)).sorted().toList();
+        }
+        Map<String, Group> groups = new TreeMap<>();
+        int finished = 0;
+        int unfinished = 0;
+        for (Path c : configs) {
+            Path run = c.getParent();
+            if (!Trainer.finished(run)) {
+                unfinished++;
+                continue;
+            }
+            TrainConfig cfg;
+            Trainer.Result res;
+            try {
+                cfg = Trainer.json().readValue(c.toFile(), TrainConfig.class);
+                res = Trainer.json().readValue(run.resolve(Trainer.RESULT).toFile(), Trainer.Result.class);
+            } catch (IOException e) {
+                throw new IOException("run " + run + ": unreadable " + Trainer.CONFIG + " or " + Trainer.RESULT + ": " + e.getMessage(), e);
+            }
+            List<Double> g = new ArrayList<>();
+            for (String line : Files.readAllLines(run.resolve(Trainer.METRICS))) {
+                JsonNode n = Trainer.json().readTree(line);
+                if (n.path("type").asText().equals("epoch")) {
+                    g.add(n.path("mean_grad_norm").asDouble());
+                }
+            }
+            String column = cfg.model() + " / " + cfg.dataset();
+            String row = cfg.method() + String.format(Locale.ROOT, ", LR warmup %s ep", trim(cfg.warmupEpochs()));
+            Group grp = groups.computeIfAbsent(column + "\u0000" + row, k -> new Group(column, row, new ArrayList<>(), new ArrayList<>()));
+            grp.testErrors().add(100 * res.testError());
+            grp.gradNorms().add(g.stream().mapToDouble(Double::doubleValue).toArray());
+            finished++;
+        }
+        return new Report(groups, finished, unfinished);
+    }
+
+    public List<Group> groups() {
+        return List.copyOf(groups.values());
+    }
+
+    public int runCount() {
+        return runs;
+    }
+
+    /** The Markdown table: rows methods, columns model / data set, cells test error % mean ± std (n). */
+    public String table() {
+        List<String> columns = groups.values().stream().map(Group::column).distinct().toList();
+        List<String> rows = groups.values().stream().map(Group::row).distinct().toList();
+        StringBuilder sb = new StringBuilder("| method | ").append(String.join(" | ", columns)).append(" |\n|---|");
+        sb.append("---|".repeat(columns.size())).append('\n');
+        for (String r : rows) {
+            sb.append("| ").append(r).append(" |");
+            for (String c : columns) {
+                Group g = groups.get(c + "\u0000" + r);
+                sb.append(' ').append(g == null ? "" : cell(g)).append(" |");
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String cell(Group g) {
+        return g.testErrors().size() > 1
+                ? String.format(Locale.ROOT, "%.2f ± %.2f (%d)", g.mean(), g.std(), g.testErrors().size())
+                : String.format(Locale.ROOT, "%.2f (1)", g.mean());
+    }
+
+    /** Writes report.md, report.csv and one gradient-norm figure per model / data set into {@code out}. */
+    public void write(Path out) throws IOException {
+        Files.createDirectories(out);
+        StringBuilder md = new StringBuilder("# Training report\n\n");
+        md.append(String.format(Locale.ROOT, "%d finished runs in %d settings%s. Final top-1 test error in %%, mean ± sample std over seeds "
+                + "(number of seeds).%n%n", runs, groups.size(), unfinished > 0 ? " (" + unfinished + " unfinished runs left out)" : ""));
+        md.append(table()).append('\n');
+        List<String> columns = groups.values().stream().map(Group::column).distinct().toList();
+        for (int i = 0; i < columns.size(); i++) {
+            String file = "grad-norm-" + (i + 1) + ".png";
+            figure(columns.get(i), out.resolve(file));
+            md.append("![mean ‖g₁‖ per epoch, ").append(columns.get(i)).append("](").append(file).append(")\n\n");
+        }
+        writeAtomically(out.resolve("report.md"), md.toString());
+        StringWriter csv = new StringWriter();
+        try (CSVPrinter p = new CSVPrinter(csv, CSVFormat.DEFAULT.builder()
+                .setHeader("model_dataset", "method", "seeds", "test_error_mean", "test_error_std", "final_mean_grad_norm").build())) {
+            for (Group g : groups.values()) {
+                double[] gn = g.meanGradNorm();
+                p.printRecord(g.column(), g.row(), g.testErrors().size(), g.mean(), g.std(), gn.length == 0 ? Double.NaN : gn[gn.length - 1]);
+            }
+        }
+        writeAtomically(out.resolve("report.csv"), csv.toString());
+    }
+
+    private void figure(String column, Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(800).height(500).title("Gradient norm, " + column).xAxisTitle("epoch")
+                .yAxisTitle("mean ‖g₁‖ over the epoch (mean over seeds)").build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        for (Group g : groups.values()) {
+            if (!g.column().equals(column)) {
+                continue;
+            }
+            double[] y = g.meanGradNorm();
+            if (y.length == 0) {
+                continue;
+            }
+            double[] x = new double[y.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i + 1;
+            }
+            chart.addSeries(g.row(), x, y).setMarker(SeriesMarkers.NONE);
+        }
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "figure", ".png");
+        try {
+            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Trainer.writeAtomically(file, text);
+    }
+
+    /** Groups by their table position, for tests. */
+    public Map<String, Group> byCell() {
+        Map<String, Group> m = new LinkedHashMap<>();
+        groups.values().forEach(g -> m.put(g.column() + " | " + g.row(), g));
+        return m;
+    }
+}

@@ -1,0 +1,45 @@
+package org.gradreg.trainer.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.gradreg.trainer.Flatness;
+import org.gradreg.trainer.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gradreg hessian RUN_DIR}: top Hessian eigenvalues and trace of a trained model (GNR §3.4). */
+@Command(name = "hessian", mixinStandardHelpOptions = true,
+        description = "Top-k Hessian eigenvalues (power iteration, deflation) and Hutchinson trace of a run's last checkpoint; writes hessian.json.")
+public final class HessianCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "Run directory (with config.json and checkpoint.zip).")
+    Path run;
+
+    @Option(names = "--top", description = "Number of top eigenvalues (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+    int top;
+
+    @Option(names = "--trace-samples", description = "Rademacher vectors for the trace (default: ${DEFAULT-VALUE}).", defaultValue = "20")
+    int samples;
+
+    @Option(names = "--batch", description = "Size of the fixed training batch (default: ${DEFAULT-VALUE}).", defaultValue = "256")
+    int batch;
+
+    @Option(names = "--seed", description = "Seed of the random start vectors (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--tolerance", description = "Power-iteration stopping rule, relative change (default: ${DEFAULT-VALUE}, PyHessian's).",
+            defaultValue = "1e-3")
+    double tolerance;
+
+    @Option(names = "--max-iterations", description = "Power-iteration cap per eigenvalue (default: ${DEFAULT-VALUE}).", defaultValue = "100")
+    int maxIterations;
+
+    @Override
+    public Integer call() throws Exception {
+        Flatness.Result r = Flatness.measure(run, top, samples, batch, seed, tolerance, maxIterations);
+        Trainer.writeAtomically(run.resolve("hessian.json"), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+        System.out.println("hessian " + run + ": " + r);
+        return 0;
+    }
+}

@@ -1,0 +1,131 @@
+package org.gradreg.trainer.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.gradreg.trainer.TrainConfig;
+import org.gradreg.trainer.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gradreg train}: one training run. Every hyper-parameter of the harmful-GR paper's Table 3
+ * is an option; the defaults are a small CPU run (vit-nano on the synthetic set).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a model with the optim library's rules and estimators.",
+                "Example (harmful-GR Table 3, ViT-Ti, zero-warmup GR):",
+                "  gradreg train --model vit-ti --dataset cifar10 --data DIR --optimizer adam --lr 1e-3 --weight-decay 0.03 \\",
+                "    --epochs 300 --warmup-epochs 40 --batch 256 --clip 1 --gr r=0.1,alpha=0.8 --gr-warmup zero --seed 0 --out runs/X"})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--model", description = "Model: vit-nano, vit-micro, vit-ti, vit-s, vit-b, resnet18, wrn-28-10, vgg16-bn, linear; "
+            + "overrides after a colon, e.g. vit-nano:layers=2 or resnet18:width=16 (default: ${DEFAULT-VALUE}).", defaultValue = "vit-nano")
+    String model;
+
+    @Option(names = "--dataset", description = "synthetic, synthetic-small, synthetic:train=N,test=M,classes=C,size=S, cifar10, cifar100, "
+            + "cifar100-coarse (default: ${DEFAULT-VALUE}).", defaultValue = "synthetic")
+    String dataset;
+
+    @Option(names = "--data", description = "Directory with the CIFAR binary files (cifar-10-batches-bin or cifar-100-binary).")
+    Path data;
+
+    @Option(names = "--data-seed", description = "Seed of the synthetic data set (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    long dataSeed;
+
+    @Option(names = "--train-limit", description = "Use only the first N training images (0: all).", defaultValue = "0")
+    int trainLimit;
+
+    @Option(names = "--test-limit", description = "Use only the first N test images (0: all).", defaultValue = "0")
+    int testLimit;
+
+    @Option(names = "--optimizer", description = "sgd, sgd-nesterov, adam, adamw, adams, rmsprop, adan (default: ${DEFAULT-VALUE}).",
+            defaultValue = "adamw")
+    String optimizer;
+
+    @Option(names = "--lr", description = "Peak (base) learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "1e-3")
+    double lr;
+
+    @Option(names = "--weight-decay", description = "Weight decay, of the rule's kind (default: ${DEFAULT-VALUE}).", defaultValue = "0.03")
+    double weightDecay;
+
+    @Option(names = "--schedule", description = "cosine (linear warmup, then cosine to 0) or constant (default: ${DEFAULT-VALUE}).",
+            defaultValue = "cosine")
+    String schedule;
+
+    @Option(names = "--batch", description = "Batch size (default: ${DEFAULT-VALUE}).", defaultValue = "128")
+    int batch;
+
+    @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    int epochs;
+
+    @Option(names = "--warmup-epochs", description = "Learning-rate warmup, in epochs (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    double warmupEpochs;
+
+    @Option(names = "--estimator", description = "Gradient estimator with its arguments: plain, sam:rho=0.05, asam:rho=0.5, "
+            + "gr:r=0.1,alpha=0.8, gnr:rho=0.1,alpha=0.1, sam+gnr:... (default: ${DEFAULT-VALUE}).", defaultValue = "plain")
+    String estimator;
+
+    @Option(names = "--gr", description = "Shorthand for --estimator gr:SPEC, e.g. --gr r=0.1,alpha=0.8 (α = λ/r).")
+    String gr;
+
+    @Option(names = "--gr-warmup", description = "GR warmup policy: none, r, lambda, zero (default: ${DEFAULT-VALUE}).", defaultValue = "none")
+    String grWarmup;
+
+    @Option(names = "--gr-warmup-epochs", description = "GR warmup length in epochs (default: the LR warmup's).", defaultValue = "-1")
+    double grWarmupEpochs;
+
+    @Option(names = "--clip", description = "Global-norm gradient clipping threshold, 0 for none (default: ${DEFAULT-VALUE}).",
+            defaultValue = "5")
+    double clip;
+
+    @Option(names = "--label-smoothing", description = "Label smoothing ε (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    double labelSmoothing;
+
+    @Option(names = "--no-augment", description = "Switch off pad-crop-flip augmentation.")
+    boolean noAugment;
+
+    @Option(names = "--seed", description = "Run seed: initialisation, shuffling, augmentation, dropout (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    long seed;
+
+    @Option(names = "--dtype", description = "float or double (default: ${DEFAULT-VALUE}).", defaultValue = "float")
+    String dtype;
+
+    @Option(names = "--checkpoint-every", description = "Also checkpoint every N steps (0: at epoch ends only).", defaultValue = "0")
+    int checkpointEvery;
+
+    @Option(names = "--eval-batch", description = "Evaluation batch size (0: the training batch).", defaultValue = "0")
+    int evalBatch;
+
+    @Option(names = "--threads", description = "ND4J CPU threads (0: one per core).", defaultValue = "0")
+    int threads;
+
+    @Option(names = "--out", description = "Run directory (default: ${DEFAULT-VALUE}).", defaultValue = "runs/train")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+    boolean resume;
+
+    @Option(names = "--quiet", description = "No progress bar; one line per epoch instead.")
+    boolean quiet;
+
+    /** The run's configuration from the options. */
+    public TrainConfig config() {
+        String est = gr != null ? "gr:" + gr : estimator;
+        int colon = est.indexOf(':');
+        String name = colon < 0 ? est : est.substring(0, colon);
+        String spec = colon < 0 ? "" : est.substring(colon + 1);
+        return new TrainConfig(model, dataset, data == null ? null : data.toString(), dataSeed, trainLimit, testLimit, optimizer, lr,
+                weightDecay, schedule, batch, epochs, warmupEpochs, name, spec, grWarmup, grWarmupEpochs, clip, labelSmoothing,
+                !noAugment, seed, dtype, checkpointEvery, evalBatch);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Trainer.threads(threads);
+        Trainer.Result r = new Trainer(config(), out).progress(!quiet).run(resume);
+        System.out.printf(java.util.Locale.ROOT, "train: %s after %d steps; test error %.4f, test loss %.4f; run in %s%n",
+                r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), r.testError(), r.testLoss(), out);
+        return r.status() == Trainer.Status.FINISHED ? 0 : r.status() == Trainer.Status.DIVERGED ? 3 : 1;
+    }
+}
