@@ -130,7 +130,7 @@ public final class OptimBenchmark {
         return md.toString();
     }
 
-    private static double medianMs(int runs, int warmup, Runnable r) {
+    static double medianMs(int runs, int warmup, Runnable r) {
         // start each figure from a collected heap: ND4J frees off-heap buffers only when their
         // Java wrappers are collected, so earlier figures' garbage would otherwise be paid here
         System.gc();
