@@ -21,13 +21,17 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     long seed;
 
+    @Option(names = "--trainer-epochs", description = "Epochs of the small training comparison (default: ${DEFAULT-VALUE}).",
+            defaultValue = "4")
+    int trainerEpochs;
+
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         StringBuilder index = new StringBuilder("# gradreg reproduce\n\n");
 
-        System.err.println("reproduce: [1/2] claims ledger");
+        System.err.println("reproduce: [1/3] claims ledger");
         Path ledger = out.resolve("verify");
         List<org.gradreg.theory.ClaimResult> claims = org.gradreg.theory.ClaimsLedger.verify(ledger, line -> System.err.println("  " + line));
         index.append("## Claims ledger\n\n[claims.md](verify/claims.md) ([JSON](verify/claims.json)): every claim gradreg checks, ")
@@ -38,11 +42,16 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         index.append('\n');
 
-        System.err.println("reproduce: [2/2] optimizer comparison on the built-in MLP problem");
+        System.err.println("reproduce: [2/3] optimizer comparison on the built-in MLP problem");
         List<OptimizerComparison.Row> rows = OptimizerComparison.run(seed, line -> System.err.println("  " + line));
         OptimizerComparison.write(rows, out);
         index.append("## Optimizers\n\nEvery update rule and estimator of `optim` on one built-in problem: [optimizers.md](optimizers.md) ")
                 .append("([CSV](optimizers.csv)).\n\n").append(OptimizerComparison.markdown(rows)).append('\n');
+
+        System.err.println("reproduce: [3/3] small training comparison (vit-nano, synthetic data): no GR, GR, zero-warmup GR");
+        index.append("## Training: GR and its warmup on a small ViT\n\n")
+                .append(TrainerComparison.run(out.resolve("trainer"), seed, trainerEpochs, line -> System.err.println("  " + line)))
+                .append('\n');
 
         double minutes = (System.nanoTime() - t0) / 6e10;
         index.append(String.format(java.util.Locale.ROOT, "%nTotal time: %.1f min.%n", minutes));

@@ -98,6 +98,7 @@ public final class Optimizer {
         rule.apply(params, g, step);
         StepInfo info = new StepInfo(step, est.loss(), est.firstGradientNorm(), lr, est.evaluations(), est.values());
         step++;
+        NativeMemory.collectIfAbove();
         return info;
     }
 
