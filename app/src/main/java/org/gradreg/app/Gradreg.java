@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The gradreg command line. */
 @Command(name = "gradreg", mixinStandardHelpOptions = true, version = "gradreg 0.1.0",
         description = "Gradient-regularization research toolkit: optimizers, claims ledger, toys, training.",
-        subcommands = {ReproduceCommand.class, org.gradreg.theory.cli.VerifyCommand.class, org.gradreg.trainer.cli.TrainCommand.class,
+        subcommands = {ReproduceCommand.class, org.gradreg.theory.cli.VerifyCommand.class, org.gradreg.toy.cli.ToyCommand.class,
+                org.gradreg.trainer.cli.TrainCommand.class,
                 org.gradreg.trainer.cli.GridCommand.class, org.gradreg.trainer.cli.ReportCommand.class, org.gradreg.trainer.cli.HessianCommand.class,
                 CompareCommand.class, BenchCommand.class})
 public final class Gradreg implements Runnable {

@@ -23,7 +23,7 @@ final class TrainerComparison {
 
     static List<TrainConfig> configs(long seed, int epochs) {
         TrainConfig base = TrainConfig.defaults().withModel("vit-nano").withData(DATA, null, 0, 0, 0)
-                .withOptimizer("adam", 2e-3, 0, "cosine").withLength(100, epochs, epochs / 3.0)
+                .withOptimizer("adam", 2e-3, 0, "cosine").withLength(100, epochs, Math.max(1, epochs / 4))
                 .withRegularisation(5.0, 0.0, true).withRun(seed, "float", 0, 500);
         return List.of(base.withEstimator("plain", "", "none", -1),
                 base.withEstimator("gr", "r=0.05,alpha=0.8", "none", -1),
@@ -42,7 +42,7 @@ final class TrainerComparison {
         }
         Report rep = Report.of(out);
         rep.write(out);
-        return "vit-nano on the synthetic set (16×16), Adam 2e-3 with " + (epochs / 3.0) + " warmup epochs of " + epochs
+        return "vit-nano on the synthetic set (16×16), Adam 2e-3 with " + Math.max(1, epochs / 4) + " warmup epoch(s) of " + epochs
                 + ", one seed ([report](trainer/report.md), [CSV](trainer/report.csv)). Top-1 test error in %:\n\n" + rep.table()
                 + "\n![gradient norm](trainer/grad-norm-1.png)\n";
     }

@@ -1,5 +1,6 @@
 package org.gradreg.theory;
 
+import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
 import java.util.SplittableRandom;
 import org.ejml.simple.SimpleMatrix;
 import org.gradreg.optim.VectorFunction;
@@ -106,6 +107,56 @@ public final class RandomSmoothFunction implements VectorFunction {
             out[i] = hv.get(i, 0);
         }
         return out;
+    }
+
+    /** The seeded variables x₀ … x_{d−1} at {@code x}, for Commons Math forward-mode derivatives up to {@code order}. */
+    public static DerivativeStructure[] variables(double[] x, int order) {
+        DerivativeStructure[] v = new DerivativeStructure[x.length];
+        for (int i = 0; i < x.length; i++) {
+            v[i] = new DerivativeStructure(x.length, order, i, x[i]);
+        }
+        return v;
+    }
+
+    /** f in forward-mode arithmetic: its partial derivatives are exact (no differencing). */
+    public DerivativeStructure value(DerivativeStructure[] x) {
+        DerivativeStructure v = x[0].getField().getZero();
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < x.length; j++) {
+                v = v.add(x[i].multiply(x[j]).multiply(0.5 * a[i][j]));
+            }
+        }
+        for (int k = 0; k < amp.length; k++) {
+            v = v.add(arg(k, x).sin().multiply(amp[k]));
+        }
+        return v;
+    }
+
+    /** ∇f in forward-mode arithmetic, from the closed-form gradient expression. */
+    public DerivativeStructure[] gradient(DerivativeStructure[] x) {
+        DerivativeStructure zero = x[0].getField().getZero();
+        DerivativeStructure[] g = new DerivativeStructure[x.length];
+        for (int i = 0; i < x.length; i++) {
+            g[i] = zero;
+            for (int j = 0; j < x.length; j++) {
+                g[i] = g[i].add(x[j].multiply(a[i][j]));
+            }
+        }
+        for (int k = 0; k < amp.length; k++) {
+            DerivativeStructure c = arg(k, x).cos().multiply(amp[k]);
+            for (int i = 0; i < x.length; i++) {
+                g[i] = g[i].add(c.multiply(w[k][i]));
+            }
+        }
+        return g;
+    }
+
+    private DerivativeStructure arg(int k, DerivativeStructure[] x) {
+        DerivativeStructure s = x[0].getField().getZero().add(phase[k]);
+        for (int i = 0; i < x.length; i++) {
+            s = s.add(x[i].multiply(w[k][i]));
+        }
+        return s;
     }
 
     /** A seeded point with coordinates in [−1, 1]. */

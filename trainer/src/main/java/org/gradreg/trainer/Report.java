@@ -194,7 +194,7 @@ public final class Report {
     }
 
     private static String trim(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.3g", v);
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {
