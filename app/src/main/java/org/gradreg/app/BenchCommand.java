@@ -24,6 +24,9 @@ final class BenchCommand implements Callable<Integer> {
             defaultValue = "vit-nano,vit-ti")
     String[] models;
 
+    @Option(names = "--batch", description = "Batch size for --trainer (default: ${DEFAULT-VALUE}).", defaultValue = "128")
+    int batch;
+
     @Override
     public Integer call() throws Exception {
         if (repeats < 1) {
@@ -31,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (trainer) {
             Path file = out.getFileName().toString().equals("optim-benchmark.md") ? out.resolveSibling("trainer-benchmark.md") : out;
-            String md = org.gradreg.app.bench.TrainerBenchmark.runTo(file, models, repeats, s -> System.err.println("bench: " + s));
+            String md = org.gradreg.app.bench.TrainerBenchmark.runTo(file, models, batch, repeats, s -> System.err.println("bench: " + s));
             System.out.println(md);
             System.out.println("wrote " + file.toAbsolutePath());
             return 0;

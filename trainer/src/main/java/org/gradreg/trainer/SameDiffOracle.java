@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.gradreg.optim.Evaluation;
+import org.gradreg.optim.NativeMemory;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.Pass;
@@ -171,6 +172,8 @@ public final class SameDiffOracle implements Oracle {
                 }
             }
         }
+        // a large model's pass leaves gigabytes of freed-but-uncollected native arrays: collect per pass, not only per step
+        NativeMemory.collectIfAbove();
         OutAndGrad r = quietly(() -> net.sd().calculateGradientsAndOutputs(feed, outs, net.trainable()));
         evaluations++;
         double loss = r.getOutputs().get(Network.LOSS).getDouble(0);
@@ -221,6 +224,7 @@ public final class SameDiffOracle implements Oracle {
             Batch b = eval.get(0, i);
             f.put(Network.INPUT, net.input(b));
             f.put(Network.TARGET, targets(b.labels(), net.classes(), 0, net.type()));
+            NativeMemory.collectIfAbove();
             Map<String, INDArray> out = net.sd().output(f, Network.LOSS, Network.LOGITS);
             loss += out.get(Network.LOSS).getDouble(0) * b.size();
             wrong += b.size() - correct(out.get(Network.LOGITS), b.labels());

@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The trainer benchmark of issue 5: the time of one training step (AdamW, FLOAT, batch 128 of
+ * The trainer benchmark of issue 5: the time of one training step (AdamW, FLOAT, a batch (128 by default) of
  * 32×32 images) through the SameDiff oracle with plain, SAM, GR and GNR gradients, as ratios to
  * the plain step (targets SAM/GR ≤ 2.1×, GNR ≤ 4.2×), and the ViT step's achieved FLOP/s (its
  * GEMM FLOPs counted from the architecture) against ND4J's float32 GEMM rate measured in the same
@@ -31,7 +31,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class TrainerBenchmark {
 
-    static final int BATCH = 128;
 
     private TrainerBenchmark() {
     }
@@ -47,12 +46,12 @@ public final class TrainerBenchmark {
     }
 
     /** Runs the benchmark for the given models and returns its Markdown report. */
-    public static String run(String[] models, int repeats, Consumer<String> progress) {
-        Dataset data = SyntheticCifar.generate(BATCH, 8, 10, 32, 3).train();
-        Batch batch = Batches.training(data, BATCH, false, 1).get(0, 0);
+    public static String run(String[] models, int batchSize, int repeats, Consumer<String> progress) {
+        Dataset data = SyntheticCifar.generate(batchSize, 8, 10, 32, 3).train();
+        Batch batch = Batches.training(data, batchSize, false, 1).get(0, 0);
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Batch %d of 3×32×32 images, FLOAT, AdamW; %d cores; ND4J backend %s; median of %d interleaved rounds after "
-                + "1 warm-up round.%n%n", BATCH, Runtime.getRuntime().availableProcessors(), Nd4j.getBackend().getClass().getSimpleName(), repeats));
+                + "1 warm-up round.%n%n", batchSize, Runtime.getRuntime().availableProcessors(), Nd4j.getBackend().getClass().getSimpleName(), repeats));
         md.append("| model | parameters | plain step (s) | SAM / plain | GR / plain | GNR / plain | step GFLOP/s | GEMM GFLOP/s | fraction |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (String model : models) {
@@ -89,9 +88,9 @@ public final class TrainerBenchmark {
             String flops = "n/a | n/a | n/a";
             VitConfig vc = Models.vit(model.contains(":") ? model.substring(0, model.indexOf(':')) : model);
             if (vc != null) {
-                double stepFlops = 3 * forwardFlops(vc, BATCH, 10); // backward ≈ 2× forward
+                double stepFlops = 3 * forwardFlops(vc, batchSize, 10); // backward ≈ 2× forward
                 double achieved = stepFlops / plain / 1e9;
-                double gemm = gemmRate((long) BATCH * vc.tokens(), vc.hidden(), vc.mlp(), repeats) / 1e9;
+                double gemm = gemmRate((long) batchSize * vc.tokens(), vc.hidden(), vc.mlp(), repeats) / 1e9;
                 flops = String.format(Locale.ROOT, "%.1f | %.1f | %.0f%%", achieved, gemm, 100 * achieved / gemm);
             }
             md.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.2f× | %.2f× | %.2f× | %s |%n", model, net.parameterCount(), plain,
@@ -110,8 +109,8 @@ public final class TrainerBenchmark {
     }
 
     /** Writes the report to {@code out} (Markdown) and returns it. */
-    public static String runTo(Path out, String[] models, int repeats, Consumer<String> progress) throws IOException {
-        String md = "# trainer benchmark\n\n" + run(models, repeats, progress);
+    public static String runTo(Path out, String[] models, int batch, int repeats, Consumer<String> progress) throws IOException {
+        String md = "# trainer benchmark\n\n" + run(models, batch, repeats, progress);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         return md;
