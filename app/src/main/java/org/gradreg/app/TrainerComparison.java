@@ -36,8 +36,12 @@ final class TrainerComparison {
         String[] names = {"no-gr", "gr", "zero-warmup-gr"};
         for (int i = 0; i < cs.size(); i++) {
             progress.accept("run " + (i + 1) + " of " + cs.size() + ": " + cs.get(i).method());
-            Trainer.Result r = new Trainer(cs.get(i), out.resolve(names[i])).progress(false).log(new java.io.PrintStream(
-                    java.io.OutputStream.nullOutputStream())).run(true);
+            Path dir = out.resolve(names[i]);
+            // continue an interrupted run of the same settings; start afresh if the settings changed (e.g. after --quick)
+            Path cfg = dir.resolve(Trainer.CONFIG);
+            boolean same = java.nio.file.Files.exists(cfg) && Trainer.json().readValue(cfg.toFile(), TrainConfig.class).equals(cs.get(i));
+            Trainer.Result r = new Trainer(cs.get(i), dir).progress(false).log(new java.io.PrintStream(
+                    java.io.OutputStream.nullOutputStream())).run(same);
             progress.accept(String.format(Locale.ROOT, "  %s: test error %.4f", r.status(), r.testError()));
         }
         Report rep = Report.of(out);
