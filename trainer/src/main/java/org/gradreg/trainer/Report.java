@@ -167,9 +167,9 @@ public final class Report {
     }
 
     private void figure(String column, Path file) throws IOException {
-        XYChart chart = new XYChartBuilder().width(800).height(500).title("Gradient norm, " + column).xAxisTitle("epoch")
+        XYChart chart = new XYChartBuilder().width(1000).height(550).title("Gradient norm, " + column).xAxisTitle("epoch")
                 .yAxisTitle("mean ‖g₁‖ over the epoch (mean over seeds)").build();
-        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true).setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         for (Group g : groups.values()) {
             if (!g.column().equals(column)) {
                 continue;

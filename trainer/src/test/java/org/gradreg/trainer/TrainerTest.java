@@ -96,6 +96,24 @@ class TrainerTest {
         assertEquals(Trainer.Status.FINISHED, new Trainer(c, cut).progress(false).run(true).status());
     }
 
+    /** The same for a batch-norm model: its running statistics travel in the checkpoint. */
+    @Test
+    void aResumedBatchNormRunGivesTheSameMetricsAndStatistics() throws IOException {
+        TrainConfig c = tiny().withModel("resnet18:width=2,blocks=1").withEstimator("sam", "rho=0.05", "none", -1).withRun(1, "float", 3, 64);
+        Path full = dir.resolve("bn-full");
+        Path cut = dir.resolve("bn-cut");
+        new Trainer(c, full).progress(false).run(false);
+        new Trainer(c, cut).progress(false).stopAfter(5).run(false);
+        new Trainer(c, cut).progress(false).run(true);
+        assertEquals(metrics(full), metrics(cut));
+        var ca = Checkpoint.read(full.resolve(Trainer.CHECKPOINT)).arrays();
+        var cb = Checkpoint.read(cut.resolve(Trainer.CHECKPOINT)).arrays();
+        assertTrue(ca.keySet().stream().anyMatch(k -> k.startsWith("bn/")), ca.keySet().toString());
+        for (String k : ca.keySet()) {
+            assertEquals(ca.get(k), cb.get(k), k);
+        }
+    }
+
     @Test
     void aDivergingRunStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint() throws IOException {
         TrainConfig c = tiny().withOptimizer("sgd", 1e30, 0, "constant").withLength(32, 2, 0)
