@@ -11,7 +11,8 @@ import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.Datasets;
 import org.gradreg.trainer.model.Models;
-import org.gradreg.trainer.model.Network;
+import org.gradreg.trainer.nn.Engine;
+import org.gradreg.trainer.nn.Engines;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -63,8 +64,8 @@ public final class Flatness {
         TrainConfig cfg = Trainer.json().readValue(cfgFile.toFile(), TrainConfig.class);
         DataSplit data = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.dataSeed());
         Dataset train = cfg.trainLimit() > 0 ? data.train().head(cfg.trainLimit()) : data.train();
-        Network net = Models.build(cfg.model(), train.channels(), train.height(), train.classes(), DataType.DOUBLE, cfg.seed());
-        SameDiffOracle oracle = new SameDiffOracle(net);
+        Engine net = Engines.build(cfg.model(), train.channels(), train.height(), train.classes(), DataType.DOUBLE, cfg.seed());
+        ModelOracle oracle = new ModelOracle(net);
         Checkpoint.Contents c = Checkpoint.read(ckpt);
         for (Map.Entry<String, INDArray> e : oracle.params()) {
             e.getValue().assign(required(c, "param/" + e.getKey(), ckpt));

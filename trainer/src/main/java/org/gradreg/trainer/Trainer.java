@@ -29,14 +29,15 @@ import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.Datasets;
 import org.gradreg.trainer.model.Models;
-import org.gradreg.trainer.model.Network;
+import org.gradreg.trainer.nn.Engine;
+import org.gradreg.trainer.nn.Engines;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The training loop: one {@link Optimizer} (estimator → clipping → update rule, LR warmup + cosine,
- * GR warmup policy) stepping a {@link SameDiffOracle} over seeded batches, with
+ * GR warmup policy) stepping a {@link ModelOracle} over seeded batches, with
  * <ul>
  *   <li>metrics as JSON Lines in {@value #METRICS}: per step loss, ‖g₁‖, lr, r_t, α_t, λ_t and
  *       evaluations; per epoch train loss/error (primary passes, dropout on), test loss/error
@@ -148,8 +149,8 @@ public final class Trainer {
             case "double", "float64" -> DataType.DOUBLE;
             default -> throw new IllegalArgumentException("dtype must be float or double, got " + cfg.dtype());
         };
-        Network net = Models.build(cfg.model(), trainSet.channels(), trainSet.height(), trainSet.classes(), type, cfg.seed());
-        SameDiffOracle oracle = new SameDiffOracle(net);
+        Engine net = Engines.build(cfg.model(), trainSet.channels(), trainSet.height(), trainSet.classes(), type, cfg.seed());
+        ModelOracle oracle = new ModelOracle(net);
         Batches train = Batches.training(trainSet, cfg.batch(), cfg.augment(), cfg.seed());
         Batches test = Batches.evaluation(testSet, cfg.evalBatch() > 0 ? cfg.evalBatch() : cfg.batch());
         int spe = train.count();
@@ -335,7 +336,7 @@ public final class Trainer {
     public record Meta(long step, EpochSums sums, long metricsBytes, String model, String method) {
     }
 
-    private void checkpoint(Path file, SameDiffOracle oracle, Optimizer opt, long step, EpochSums sums, long metricsBytes)
+    private void checkpoint(Path file, ModelOracle oracle, Optimizer opt, long step, EpochSums sums, long metricsBytes)
             throws IOException {
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : oracle.params()) {

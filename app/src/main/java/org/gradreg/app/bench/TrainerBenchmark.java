@@ -10,13 +10,14 @@ import java.util.function.Consumer;
 import org.gradreg.optim.Optim;
 import org.gradreg.optim.Optimizer;
 import org.gradreg.optim.estimator.GradientEstimator;
-import org.gradreg.trainer.SameDiffOracle;
+import org.gradreg.trainer.ModelOracle;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.SyntheticCifar;
 import org.gradreg.trainer.model.Models;
-import org.gradreg.trainer.model.Network;
+import org.gradreg.trainer.nn.Engine;
+import org.gradreg.trainer.nn.Engines;
 import org.gradreg.trainer.model.VitConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -55,8 +56,8 @@ public final class TrainerBenchmark {
         md.append("| model | parameters | plain step (s) | SAM / plain | GR / plain | GNR / plain | step GFLOP/s | GEMM GFLOP/s | fraction |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (String model : models) {
-            Network net = Models.build(model, 10, DataType.FLOAT, 1);
-            SameDiffOracle oracle = new SameDiffOracle(net);
+            Engine net = Engines.build(model, 10, DataType.FLOAT, 1);
+            ModelOracle oracle = new ModelOracle(net);
             Map<String, GradientEstimator> estimators = new LinkedHashMap<>();
             estimators.put("plain", Optim.plain());
             estimators.put("sam", Optim.sam(0.05));

@@ -49,14 +49,8 @@ public final class Models {
         if (base.equals("linear")) {
             return Linear.build(spec, channels, image, image, classes, type, seed);
         }
-        VitConfig vc = vit(base);
+        VitConfig vc = vitConfig(spec, channels, image);
         if (vc != null) {
-            vc = vc.with("image", image);
-            vc = new VitConfig(vc.image(), vc.patch(), channels, vc.hidden(), vc.mlp(), vc.heads(), vc.layers(), vc.dropout(),
-                    vc.attentionDropout(), vc.eps(), vc.zeroHead());
-            for (Map.Entry<String, String> e : Optim.keyValues(overrides).entrySet()) {
-                vc = vc.with(e.getKey(), Double.parseDouble(e.getValue()));
-            }
             return Vit.build(spec, vc, classes, type, seed);
         }
         Map<String, String> o = Optim.keyValues(overrides);
@@ -76,6 +70,33 @@ public final class Models {
             }
             default -> throw new IllegalArgumentException("unknown model '" + base + "'; known: " + String.join(", ", NAMES));
         }
+    }
+
+    /**
+     * The ViT configuration of {@code spec} for channels×image×image input (the image size and
+     * channels from the data, the rest from the spec's overrides), or null if it names no ViT.
+     */
+    public static VitConfig vitConfig(String spec, int channels, int image) {
+        String s = spec.trim().toLowerCase(Locale.ROOT);
+        int colon = s.indexOf(':');
+        String base = colon >= 0 ? s.substring(0, colon) : s;
+        String overrides = colon >= 0 ? s.substring(colon + 1) : "";
+        VitConfig vc = vit(base);
+        if (vc == null) {
+            return null;
+        }
+        vc = new VitConfig(image, vc.patch(), channels, vc.hidden(), vc.mlp(), vc.heads(), vc.layers(), vc.dropout(),
+                vc.attentionDropout(), vc.eps(), vc.zeroHead());
+        for (Map.Entry<String, String> e : Optim.keyValues(overrides).entrySet()) {
+            double v;
+            try {
+                v = Double.parseDouble(e.getValue().trim());
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("model '" + spec + "': override " + e.getKey() + "=" + e.getValue() + " is not a number");
+            }
+            vc = vc.with(e.getKey(), v);
+        }
+        return vc;
     }
 
     /** Every model name {@link #build} knows. */

@@ -18,15 +18,18 @@ import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.SyntheticCifar;
 import org.gradreg.trainer.model.Models;
 import org.gradreg.trainer.model.Network;
+import org.gradreg.trainer.nn.Engine;
+import org.gradreg.trainer.nn.Engines;
+import org.gradreg.trainer.nn.SameDiffEngine;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The SameDiff oracle against a hand-written objective: softmax regression with label smoothing,
+ * The model oracle against a hand-written objective: softmax regression with label smoothing,
  * its loss and gradient in plain double. SAM/GR steps (with Adam) through both must agree.
  */
-class SameDiffOracleTest {
+class ModelOracleTest {
 
     static {
         Trainer.threads(1);
@@ -103,7 +106,7 @@ class SameDiffOracleTest {
         }
     }
 
-    private static double[] flat(SameDiffOracle o) {
+    private static double[] flat(ModelOracle o) {
         INDArray w = o.params().get("linear/kernel");
         INDArray b = o.params().get("linear/bias");
         double[] wd = w.dup('c').data().asDouble();
@@ -117,8 +120,7 @@ class SameDiffOracleTest {
     private static void compare(GradientEstimator est) {
         DataSplit data = SyntheticCifar.generate(64, 8, C, 4, 3);
         Batches batches = Batches.training(data.train(), 8, true, 5);
-        Network net = Models.build("linear", 3, 4, C, DataType.DOUBLE, 1);
-        SameDiffOracle sdo = new SameDiffOracle(net);
+        ModelOracle sdo = new ModelOracle(Engines.build("linear", 3, 4, C, DataType.DOUBLE, 1));
         int d = 3 * 4 * 4;
         HandWritten f = new HandWritten(d);
         FunctionOracle fo = FunctionOracle.of(f, flat(sdo));
@@ -135,7 +137,7 @@ class SameDiffOracleTest {
             assertEquals(fi.evaluations(), si.evaluations());
             assertArrayEquals(fo.theta(), flat(sdo), 1e-12);
         }
-        assertNotEquals(0.0, fo.theta()[0] - flat(new SameDiffOracle(Models.build("linear", 3, 4, C, DataType.DOUBLE, 1)))[0]);
+        assertNotEquals(0.0, fo.theta()[0] - flat(new ModelOracle(Engines.build("linear", 3, 4, C, DataType.DOUBLE, 1)))[0]);
     }
 
     @Test
@@ -156,8 +158,8 @@ class SameDiffOracleTest {
     @Test
     void dropoutMasksAreFixedWithinAStepAndSeeded() {
         DataSplit data = SyntheticCifar.generate(32, 8, C, 8, 3);
-        Network net = Models.build("vit-micro:dropout=0.3,attn_dropout=0.3,patch=4,zero_head=0", 3, 8, C, DataType.DOUBLE, 2);
-        SameDiffOracle o = new SameDiffOracle(net);
+        Engine net = Engines.build("vit-micro:dropout=0.3,attn_dropout=0.3,patch=4,zero_head=0", 3, 8, C, DataType.DOUBLE, 2);
+        ModelOracle o = new ModelOracle(net);
         Batch b = Batches.training(data.train(), 4, true, 1).get(0, 0);
         o.setBatch(b, 0, 77);
         double l1 = o.evaluate(Pass.PRIMARY).loss();
@@ -174,7 +176,7 @@ class SameDiffOracleTest {
         o.evaluate();
         assertEquals(before, g.norm2(), 0.0);
         Map<String, INDArray> snap = o.snapshot();
-        assertEquals(net.trainable().size(), snap.size());
+        assertEquals(net.parameters().size(), snap.size());
     }
 
     /**
@@ -186,7 +188,7 @@ class SameDiffOracleTest {
     void batchNormRunningStatisticsFollowPrimaryPassesOnly() {
         DataSplit data = SyntheticCifar.generate(32, 8, C, 32, 3);
         Network net = Models.build("resnet18:width=2,blocks=1", 3, 32, C, DataType.DOUBLE, 2);
-        SameDiffOracle o = new SameDiffOracle(net);
+        ModelOracle o = new ModelOracle(new SameDiffEngine(net));
         Batch b = Batches.training(data.train(), 4, false, 1).get(0, 0);
         o.setBatch(b, 0, 5);
         String mean = "stem/bn/running_mean";

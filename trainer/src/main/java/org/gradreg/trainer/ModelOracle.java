@@ -1,0 +1,262 @@
+package org.gradreg.trainer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.gradreg.optim.Evaluation;
+import org.gradreg.optim.Oracle;
+import org.gradreg.optim.Params;
+import org.gradreg.optim.Pass;
+import org.gradreg.trainer.data.Batch;
+import org.gradreg.trainer.data.Batches;
+import org.gradreg.trainer.nn.Engine;
+import org.gradreg.trainer.model.DropoutSite;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A model ({@link Engine}) as an optim {@link Oracle}: the loss and the gradients of all parameters
+ * at their current values, on the batch set by {@link #setBatch}.
+ *
+ * <ul>
+ *   <li>{@link #params()} wraps the engine's live arrays, so estimators and update rules edit the
+ *       model in place;</li>
+ *   <li>every returned gradient is a fresh 'c'-order array (the engine reuses its buffers);</li>
+ *   <li>the batch and the dropout masks are fixed until the next {@code setBatch}: every pass of
+ *       a step (SAM/GR's perturbed pass, GNR's HVP passes) sees identical masks, drawn from a
+ *       seeded Java stream per step, micro-batch and dropout site;</li>
+ *   <li>gradient accumulation: with {@code accumulate = K} the batch is split into K equal
+ *       micro-batches and every evaluation returns the mean of their losses and gradients — the
+ *       full-batch loss and gradient, so SAM's and GR's perturbation uses the full-batch g₁ and the
+ *       perturbed gradient is accumulated over the same micro-batches with the same masks;</li>
+ *   <li>only {@link Pass#PRIMARY} passes record the batch's predictions (train error) and, for
+ *       batch-norm models, update running statistics.</li>
+ * </ul>
+ */
+public final class ModelOracle implements Oracle {
+
+    private final Engine engine;
+    private final Params params;
+    private final int accumulate;
+    private final List<Micro> micro = new ArrayList<>();
+    private long evaluations;
+    private boolean evaluation;
+    private int lastCorrect;
+    private int lastSize;
+
+    /** One micro-batch: input, targets, labels and dropout masks. */
+    private record Micro(INDArray input, INDArray target, int[] labels, Map<String, INDArray> masks) {
+    }
+
+    public ModelOracle(Engine engine) {
+        this(engine, 1);
+    }
+
+    /** An oracle that splits each batch into {@code accumulate} micro-batches (gradient accumulation). */
+    public ModelOracle(Engine engine, int accumulate) {
+        if (accumulate < 1) {
+            throw new IllegalArgumentException("accumulate must be >= 1, got " + accumulate);
+        }
+        this.engine = engine;
+        this.accumulate = accumulate;
+        this.params = Params.of(engine.parameters());
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** The running batch-norm statistics (live arrays, by name): part of a checkpoint. */
+    public Map<String, INDArray> runningStatistics() {
+        return engine.runningStatistics();
+    }
+
+    /** Oracle evaluations so far. */
+    public long evaluations() {
+        return evaluations;
+    }
+
+    /**
+     * Sets the batch of the next step: its input, the label-smoothed targets and fresh dropout
+     * masks from {@code maskSeed} (a pure function of the seed: a resumed run draws the same masks).
+     */
+    public void setBatch(Batch b, double labelSmoothing, long maskSeed) {
+        if (b.size() % accumulate != 0) {
+            throw new IllegalArgumentException("batch of " + b.size() + " cannot be split into " + accumulate + " equal micro-batches");
+        }
+        micro.clear();
+        int m = b.size() / accumulate;
+        for (int k = 0; k < accumulate; k++) {
+            Batch part = accumulate == 1 ? b : slice(b, k * m, m);
+            long seed = accumulate == 1 ? maskSeed : Batches.mix(maskSeed, 0xACCL, k);
+            micro.add(new Micro(engine.input(part), targets(part.labels(), engine.classes(), labelSmoothing, engine.type()),
+                    part.labels(), masks(part.size(), seed)));
+        }
+    }
+
+    private static Batch slice(Batch b, int from, int n) {
+        int per = b.channels() * b.height() * b.width();
+        float[] img = java.util.Arrays.copyOfRange(b.images(), from * per, (from + n) * per);
+        int[] lab = java.util.Arrays.copyOfRange(b.labels(), from, from + n);
+        return new Batch(img, lab, n, b.channels(), b.height(), b.width());
+    }
+
+    private Map<String, INDArray> masks(int batch, long seed) {
+        List<DropoutSite> sites = engine.dropoutSites();
+        INDArray[] masks = new INDArray[sites.size()];
+        IntStream.range(0, sites.size()).parallel().forEach(i -> masks[i] = mask(sites.get(i), batch, seed, i, engine.type()));
+        Map<String, INDArray> m = new HashMap<>();
+        for (int i = 0; i < masks.length; i++) {
+            m.put(sites.get(i).placeholder(), masks[i]);
+        }
+        return m;
+    }
+
+    /** Inverted-dropout mask: 0 with probability rate, else 1/(1 − rate). */
+    static INDArray mask(DropoutSite s, int batch, long seed, int site, DataType type) {
+        long[] shape = s.shape().apply(batch);
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        float[] m = new float[Math.toIntExact(n)];
+        SplittableRandom rng = new SplittableRandom(Batches.mix(seed, 0xD50L, site));
+        float keep = (float) (1 / (1 - s.rate()));
+        double rate = s.rate();
+        for (int i = 0; i < m.length; i++) {
+            m[i] = rng.nextDouble() < rate ? 0f : keep;
+        }
+        INDArray a = Nd4j.createFromArray(m).reshape(shape);
+        return type == DataType.FLOAT ? a : a.castTo(type);
+    }
+
+    /** One-hot targets with label smoothing ε: (1 − ε)·onehot + ε/C. */
+    public static INDArray targets(int[] labels, int classes, double smoothing, DataType type) {
+        if (type != DataType.FLOAT) {
+            // exact values in double, not float-rounded ones
+            INDArray d = Nd4j.zeros(type, labels.length, classes).addi(smoothing / classes);
+            for (int i = 0; i < labels.length; i++) {
+                d.putScalar(i, labels[i], 1 - smoothing + smoothing / classes);
+            }
+            return d;
+        }
+        float[] t = new float[labels.length * classes];
+        float off = (float) (smoothing / classes);
+        java.util.Arrays.fill(t, off);
+        for (int i = 0; i < labels.length; i++) {
+            t[i * classes + labels[i]] = (float) (1 - smoothing + off);
+        }
+        return Nd4j.createFromArray(t).reshape(labels.length, classes);
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    @Override
+    public Evaluation evaluate(Pass pass) {
+        if (micro.isEmpty()) {
+            throw new IllegalStateException("no batch set: call setBatch before evaluate");
+        }
+        boolean primary = pass == Pass.PRIMARY;
+        double loss = 0;
+        int correct = 0;
+        int size = 0;
+        Map<String, INDArray> g = new LinkedHashMap<>();
+        for (Micro mb : micro) {
+            Engine.Result r = engine.lossAndGradients(mb.input(), mb.target(), mb.masks(), evaluation, primary);
+            loss += r.loss() / accumulate;
+            for (Map.Entry<String, INDArray> e : engine.parameters().entrySet()) {
+                INDArray gv = r.gradients().get(e.getKey());
+                if (gv == null) {
+                    throw new IllegalStateException("no gradient for parameter '" + e.getKey() + "'");
+                }
+                INDArray acc = g.get(e.getKey());
+                if (acc == null) {
+                    acc = gv.dup('c');
+                    g.put(e.getKey(), acc);
+                    if (accumulate > 1) {
+                        acc.divi(accumulate);
+                    }
+                } else {
+                    acc.addi(gv.div(accumulate));
+                }
+            }
+            if (primary) {
+                correct += correct(r.logits(), mb.labels());
+                size += mb.labels().length;
+            }
+        }
+        evaluations++;
+        if (primary) {
+            lastCorrect = correct;
+            lastSize = size;
+        }
+        return new Evaluation(loss, Params.of(g));
+    }
+
+    /** Correct top-1 predictions of the last primary pass, and its batch size. */
+    public int[] lastPrimaryCorrect() {
+        return new int[] {lastCorrect, lastSize};
+    }
+
+    /** Mean loss (unsmoothed cross-entropy) and top-1 error over a data set in evaluation mode (no dropout). */
+    public double[] lossAndError(Batches eval) {
+        double loss = 0;
+        long wrong = 0;
+        long n = 0;
+        for (int i = 0; i < eval.count(); i++) {
+            Batch b = eval.get(0, i);
+            Engine.Result r = engine.loss(engine.input(b), targets(b.labels(), engine.classes(), 0, engine.type()), Map.of(), true);
+            loss += r.loss() * b.size();
+            wrong += b.size() - correct(r.logits(), b.labels());
+            n += b.size();
+        }
+        return new double[] {loss / n, (double) wrong / n};
+    }
+
+    /** The loss on the current batch in evaluation mode (no dropout), without gradients. */
+    public double evalLoss() {
+        double loss = 0;
+        for (Micro mb : micro) {
+            loss += engine.loss(mb.input(), mb.target(), Map.of(), true).loss() / accumulate;
+        }
+        return loss;
+    }
+
+    /** From now on every evaluation is in evaluation mode (no dropout, running statistics), e.g. for Hessian metrics. */
+    public void evaluationMode() {
+        evaluation = true;
+    }
+
+    static int correct(INDArray logits, int[] labels) {
+        INDArray pred = logits.argMax(1);
+        int c = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (pred.getInt(i) == labels[i]) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    /** Copies of the parameter arrays, by name. */
+    public Map<String, INDArray> snapshot() {
+        Map<String, INDArray> m = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : params) {
+            m.put(e.getKey(), e.getValue().dup());
+        }
+        return m;
+    }
+
+    /** Names of the parameters. */
+    public List<String> names() {
+        return new ArrayList<>(engine.parameters().keySet());
+    }
+}

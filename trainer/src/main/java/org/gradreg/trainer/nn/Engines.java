@@ -1,0 +1,32 @@
+package org.gradreg.trainer.nn;
+
+import java.util.Locale;
+import java.util.Map;
+import org.gradreg.optim.Optim;
+import org.gradreg.trainer.model.Models;
+import org.gradreg.trainer.model.VitConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Models by spec ({@link Models#NAMES}, overrides after a colon) as engines: the ViTs run on the
+ * hand-written {@link VitEngine}, the other models on their SameDiff graphs.
+ */
+public final class Engines {
+
+    private Engines() {
+    }
+
+    /** Builds {@code spec} for images of channels×image×image and {@code classes} classes, initialised from {@code seed}. */
+    public static Engine build(String spec, int channels, int image, int classes, DataType type, long seed) {
+        VitConfig vc = Models.vitConfig(spec, channels, image);
+        if (vc != null) {
+            return new VitEngine(spec, vc, classes, type, seed);
+        }
+        return new SameDiffEngine(Models.build(spec, channels, image, classes, type, seed));
+    }
+
+    /** CIFAR-shaped input (3×32×32). */
+    public static Engine build(String spec, int classes, DataType type, long seed) {
+        return build(spec, 3, 32, classes, type, seed);
+    }
+}

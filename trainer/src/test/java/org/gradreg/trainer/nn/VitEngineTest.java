@@ -1,0 +1,142 @@
+package org.gradreg.trainer.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.gradreg.optim.Optim;
+import org.gradreg.optim.Optimizer;
+import org.gradreg.optim.Pass;
+import org.gradreg.trainer.ModelOracle;
+import org.gradreg.trainer.data.Batch;
+import org.gradreg.trainer.data.Batches;
+import org.gradreg.trainer.data.DataSplit;
+import org.gradreg.trainer.data.SyntheticCifar;
+import org.gradreg.trainer.model.DropoutSite;
+import org.gradreg.trainer.model.Models;
+import org.gradreg.trainer.model.Network;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The hand-written ViT against two independent computations: central differences of its own loss
+ * in DOUBLE (every parameter tensor, with dropout masks on), and the SameDiff ViT graph built from
+ * the same configuration and seed (same loss and gradients, so the two engines define one model).
+ */
+class VitEngineTest {
+
+    private static final String SPEC = "vit-micro:patch=4,hidden=12,mlp=20,heads=3,layers=2,dropout=0.2,attn_dropout=0.25,zero_head=0";
+    private static final int C = 5;
+
+    private static Batch batch(int n, int size, long seed) {
+        DataSplit data = SyntheticCifar.generate(64, 8, C, size, 3);
+        return Batches.training(data.train(), n, true, seed).get(0, 0);
+    }
+
+    private static Map<String, INDArray> masks(Engine e, int batch, long seed) {
+        Map<String, INDArray> m = new HashMap<>();
+        SplittableRandom r = new SplittableRandom(seed);
+        for (DropoutSite s : e.dropoutSites()) {
+            long[] shape = s.shape().apply(batch);
+            INDArray a = Nd4j.create(DataType.DOUBLE, shape);
+            double keep = 1 / (1 - s.rate());
+            for (long i = 0; i < a.length(); i++) {
+                a.putScalar(i, r.nextDouble() < s.rate() ? 0 : keep);
+            }
+            m.put(s.placeholder(), a);
+        }
+        return m;
+    }
+
+    @Test
+    void gradientsMatchCentralDifferencesInDouble() {
+        Engine e = Engines.build(SPEC, 3, 8, C, DataType.DOUBLE, 7);
+        Batch b = batch(3, 8, 1);
+        INDArray in = e.input(b);
+        INDArray target = ModelOracle.targets(b.labels(), C, 0.1, DataType.DOUBLE);
+        Map<String, INDArray> masks = masks(e, 3, 11);
+        Map<String, INDArray> grads = new HashMap<>();
+        e.lossAndGradients(in, target, masks, false, true).gradients().forEach((k, v) -> grads.put(k, v.dup()));
+        SplittableRandom pick = new SplittableRandom(3);
+        double h = 1e-6;
+        double worst = 0;
+        int checked = 0;
+        for (Map.Entry<String, INDArray> p : e.parameters().entrySet()) {
+            INDArray w = p.getValue();
+            for (int k = 0; k < Math.min(4, w.length()); k++) {
+                long i = pick.nextLong(w.length());
+                double w0 = w.getDouble(i);
+                w.putScalar(i, w0 + h);
+                double up = e.loss(in, target, masks, false).loss();
+                w.putScalar(i, w0 - h);
+                double down = e.loss(in, target, masks, false).loss();
+                w.putScalar(i, w0);
+                double fd = (up - down) / (2 * h);
+                double an = grads.get(p.getKey()).getDouble(i);
+                // relative error, with an absolute floor for entries whose gradient is zero (e.g. the key bias: softmax ignores it)
+                double err = Math.abs(fd - an) / Math.max(1e-4, Math.abs(fd) + Math.abs(an));
+                worst = Math.max(worst, err);
+                assertTrue(err < 1e-5, p.getKey() + "[" + i + "]: analytic " + an + " vs central difference " + fd);
+                checked++;
+            }
+        }
+        assertTrue(checked > 40, "checked " + checked);
+        assertTrue(worst > 0, "gradient check compared nothing");
+    }
+
+    @Test
+    void equalsTheSameDiffGraphOfTheSameModel() {
+        Engine hand = Engines.build(SPEC, 3, 8, C, DataType.DOUBLE, 4);
+        Network net = Models.build(SPEC, 3, 8, C, DataType.DOUBLE, 4);
+        Engine graph = new SameDiffEngine(net);
+        assertEquals(graph.parameters().keySet().stream().sorted().toList(), hand.parameters().keySet().stream().sorted().toList());
+        for (String k : graph.parameters().keySet()) {
+            assertEquals(0.0, graph.parameters().get(k).sub(hand.parameters().get(k)).amaxNumber().doubleValue(), 0.0, k);
+        }
+        Batch b = batch(4, 8, 2);
+        INDArray target = ModelOracle.targets(b.labels(), C, 0.0, DataType.DOUBLE);
+        Map<String, INDArray> masks = masks(hand, 4, 5);
+        Engine.Result rh = hand.lossAndGradients(hand.input(b), target, masks, false, true);
+        Engine.Result rg = graph.lossAndGradients(graph.input(b), target, masks, false, true);
+        assertEquals(rg.loss(), rh.loss(), 1e-12);
+        // relative to the largest gradient entry (the key bias's gradient is zero up to rounding)
+        double scale = rg.gradients().values().stream().mapToDouble(g -> g.amaxNumber().doubleValue()).max().orElseThrow();
+        for (String k : graph.parameters().keySet()) {
+            INDArray gg = rg.gradients().get(k);
+            INDArray gh = rh.gradients().get(k);
+            assertEquals(0.0, gg.sub(gh.reshape(gg.shape())).amaxNumber().doubleValue() / scale, 1e-9, k);
+        }
+        // evaluation mode: no dropout
+        assertEquals(graph.loss(graph.input(b), target, masks, true).loss(), hand.loss(hand.input(b), target, masks, true).loss(), 1e-12);
+    }
+
+    /**
+     * Gradient accumulation: K micro-batches of B give the step of one batch of K·B (no dropout,
+     * no batch norm) to rounding, for SAM, GR and GNR — the perturbation uses the full-batch g₁.
+     */
+    @Test
+    void accumulationEqualsOneLargeBatch() {
+        String spec = "vit-micro:patch=4,hidden=8,mlp=16,heads=2,layers=1,dropout=0,attn_dropout=0,zero_head=0";
+        Batch b = batch(8, 8, 3);
+        for (var est : java.util.List.of(Optim.sam(0.05), Optim.gr(0.05, 0.8), Optim.gnr(0.1, 0.1))) {
+            ModelOracle one = new ModelOracle(Engines.build(spec, 3, 8, C, DataType.DOUBLE, 9));
+            ModelOracle four = new ModelOracle(Engines.build(spec, 3, 8, C, DataType.DOUBLE, 9), 4);
+            // SGD: Adam would blow the rounding noise of zero gradients (the key bias) up to full steps
+            Optimizer o1 = Optim.optimizer(Optim.sgd(0.5)).estimator(est);
+            Optimizer o4 = Optim.optimizer(Optim.sgd(0.5)).estimator(est);
+            for (int step = 0; step < 3; step++) {
+                one.setBatch(b, 0.1, step);
+                four.setBatch(b, 0.1, step);
+                assertEquals(o1.step(one).loss(), o4.step(four).loss(), 1e-12, est.toString());
+            }
+            for (String k : one.params().names()) {
+                assertEquals(0.0, one.params().get(k).sub(four.params().get(k)).amaxNumber().doubleValue(), 1e-12, est + " " + k);
+            }
+            assertEquals(0, four.evaluate(Pass.PRIMARY).loss() - one.evaluate(Pass.PRIMARY).loss(), 1e-12);
+        }
+    }
+}
