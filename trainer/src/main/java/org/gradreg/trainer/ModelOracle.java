@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
@@ -17,6 +15,7 @@ import org.gradreg.trainer.nn.Engine;
 import org.gradreg.trainer.model.DropoutSite;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -44,6 +43,8 @@ public final class ModelOracle implements Oracle {
     private final Params params;
     private final int accumulate;
     private final List<Micro> micro = new ArrayList<>();
+    private final List<Map<String, INDArray>> maskBuffers = new ArrayList<>();
+    private final org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(0);
     private long evaluations;
     private boolean evaluation;
     private int lastCorrect;
@@ -95,7 +96,7 @@ public final class ModelOracle implements Oracle {
             Batch part = accumulate == 1 ? b : slice(b, k * m, m);
             long seed = accumulate == 1 ? maskSeed : Batches.mix(maskSeed, 0xACCL, k);
             micro.add(new Micro(engine.input(part), targets(part.labels(), engine.classes(), labelSmoothing, engine.type()),
-                    part.labels(), masks(part.size(), seed)));
+                    part.labels(), masks(k, part.size(), seed)));
         }
     }
 
@@ -106,33 +107,35 @@ public final class ModelOracle implements Oracle {
         return new Batch(img, lab, n, b.channels(), b.height(), b.width());
     }
 
-    private Map<String, INDArray> masks(int batch, long seed) {
+    /** The masks of micro-batch k, drawn into the arrays of the previous step when the shapes allow (no new memory per step). */
+    private Map<String, INDArray> masks(int k, int batch, long seed) {
         List<DropoutSite> sites = engine.dropoutSites();
-        INDArray[] masks = new INDArray[sites.size()];
-        IntStream.range(0, sites.size()).parallel().forEach(i -> masks[i] = mask(sites.get(i), batch, seed, i, engine.type()));
-        Map<String, INDArray> m = new HashMap<>();
-        for (int i = 0; i < masks.length; i++) {
-            m.put(sites.get(i).placeholder(), masks[i]);
+        while (maskBuffers.size() <= k) {
+            maskBuffers.add(new HashMap<>());
+        }
+        Map<String, INDArray> m = maskBuffers.get(k);
+        for (int i = 0; i < sites.size(); i++) {
+            DropoutSite s = sites.get(i);
+            long[] shape = s.shape().apply(batch);
+            INDArray a = m.get(s.placeholder());
+            if (a == null || !java.util.Arrays.equals(a.shape(), shape)) {
+                a = Nd4j.create(engine.type(), shape);
+                m.put(s.placeholder(), a);
+            }
+            fill(a, s.rate(), Batches.mix(seed, 0xD50L, i));
         }
         return m;
     }
 
-    /** Inverted-dropout mask: 0 with probability rate, else 1/(1 − rate). */
-    static INDArray mask(DropoutSite s, int batch, long seed, int site, DataType type) {
-        long[] shape = s.shape().apply(batch);
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        float[] m = new float[Math.toIntExact(n)];
-        SplittableRandom rng = new SplittableRandom(Batches.mix(seed, 0xD50L, site));
-        float keep = (float) (1 / (1 - s.rate()));
-        double rate = s.rate();
-        for (int i = 0; i < m.length; i++) {
-            m[i] = rng.nextDouble() < rate ? 0f : keep;
-        }
-        INDArray a = Nd4j.createFromArray(m).reshape(shape);
-        return type == DataType.FLOAT ? a : a.castTo(type);
+    /**
+     * Inverted-dropout mask: 0 with probability rate, else 1/(1 − rate), drawn by ND4J's native
+     * counter-based generator from a seed that is a pure function of (step seed, site): the same
+     * masks on every run and every resume, made in native code at memory speed.
+     */
+    private INDArray fill(INDArray a, double rate, long seed) {
+        rng.setSeed(seed);
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(a, 1 - rate), rng);
+        return a.muli(1 / (1 - rate));
     }
 
     /** One-hot targets with label smoothing ε: (1 − ε)·onehot + ε/C. */

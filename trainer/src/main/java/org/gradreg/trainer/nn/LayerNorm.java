@@ -1,6 +1,7 @@
 package org.gradreg.trainer.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -34,22 +35,31 @@ final class LayerNorm {
     void forward(INDArray x, INDArray xhat, INDArray y, Saved s) {
         INDArray mu = x.mean(true, 1);
         xhat.assign(x).subiColumnVector(mu);
-        INDArray var = xhat.mul(xhat).mean(true, 1);
+        INDArray var = xhat.var(false, 1).reshape(x.size(0), 1); // biased: mean of squares of the centred rows
         INDArray rstd = Transforms.pow(var.addi(eps), -0.5, false);
         xhat.muliColumnVector(rstd);
         y.assign(xhat).muliRowVector(gamma).addiRowVector(beta);
         s.xhat = xhat;
         s.rstd = rstd;
+        mu.close();
     }
 
-    /** dx ← LN'ᵀ·dy (dx may be dy's buffer? no: distinct), accumulating dγ, dβ. */
-    void backward(INDArray dy, Saved s, INDArray dx) {
-        dgamma.addi(dy.mul(s.xhat).sum(true, 0));
+    /**
+     * dx ← LN'ᵀ·dy, accumulating dγ, dβ; {@code scratch} is shaped like x. The row means of
+     * g = dy·γ and g·x̂ are matrix-vector products with γ (no [N, D] temporaries).
+     */
+    void backward(INDArray dy, Saved s, INDArray dx, INDArray scratch) {
+        double d = dy.size(1);
+        INDArray t = scratch.assign(dy).muli(s.xhat);
+        dgamma.addi(t.sum(true, 0));
         dbeta.addi(dy.sum(true, 0));
-        INDArray g = dy.mulRowVector(gamma);
-        INDArray m1 = g.mean(true, 1);
-        INDArray m2 = g.mul(s.xhat).mean(true, 1);
-        dx.assign(s.xhat).muliColumnVector(m2);
-        dx.rsubi(g).subiColumnVector(m1).muliColumnVector(s.rstd);
+        INDArray m1 = Nd4j.create(dy.dataType(), dy.size(0), 1);
+        INDArray m2 = m1.ulike();
+        Blas.gemm(dy, false, gamma, true, m1, 1 / d, 0.0);
+        Blas.gemm(t, false, gamma, true, m2, 1 / d, 0.0);
+        scratch.assign(s.xhat).muliColumnVector(m2);
+        dx.assign(dy).muliRowVector(gamma).subi(scratch).subiColumnVector(m1).muliColumnVector(s.rstd);
+        m1.close();
+        m2.close();
     }
 }

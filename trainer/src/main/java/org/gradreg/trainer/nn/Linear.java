@@ -1,7 +1,6 @@
 package org.gradreg.trainer.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * y = x·W + b on 2-D [N, in] rows: one GEMM into a preallocated output; backward
@@ -30,16 +29,16 @@ final class Linear {
 
     /** y ← x·W + b. */
     void forward(INDArray x, INDArray y) {
-        Nd4j.gemm(x, w, y, false, false, 1.0, 0.0);
+        Blas.gemm(x, false, w, false, y, 1.0, 0.0);
         y.addiRowVector(b);
     }
 
     /** Accumulates dW, db from the layer input x and dy; writes (accumulate: adds) dy·Wᵀ into dx unless dx is null. */
     void backward(INDArray x, INDArray dy, INDArray dx, boolean accumulate) {
-        Nd4j.gemm(x, dy, dw, true, false, 1.0, 1.0);
+        Blas.gemm(x, true, dy, false, dw, 1.0, 1.0);
         db.addi(dy.sum(true, 0));
         if (dx != null) {
-            Nd4j.gemm(dy, w, dx, false, true, 1.0, accumulate ? 1.0 : 0.0);
+            Blas.gemm(dy, false, w, true, dx, 1.0, accumulate ? 1.0 : 0.0);
         }
     }
 }

@@ -1,15 +1,19 @@
 package org.gradreg.trainer.nn;
 
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Multi-head self-attention on [B·T, D] rows: q, k, v and output projections are 2-D GEMMs; the
- * score and value products run batched over B·H heads ([B·H, T, dh] copies of q, k, v), softmax
- * over the last axis, then attention-probability dropout by a mask.
+ * Multi-head self-attention on [B·T, D] rows: q, k, v and output projections are 2-D GEMMs, then
+ * per head softmax(q·kᵀ/√dh) with attention-probability dropout by a mask, times v.
+ *
+ * <p>The per-head products run as one BLAS call per head on the token rows on the CPU backend
+ * ({@link Blas}: no copies); elsewhere q, k, v are copied to [B·H, T, dh] and multiplied with
+ * ND4J's batched matmul. Both paths compute the same function (tested against each other).
  */
 final class SelfAttention {
 
@@ -21,12 +25,13 @@ final class SelfAttention {
     final int heads;
     final int headDim;
     private final double scale;
+    private final boolean direct;
 
     private static final MMulTranspose NN = MMulTranspose.allFalse();
     private static final MMulTranspose NT = MMulTranspose.builder().transposeB(true).build();
     private static final MMulTranspose TN = MMulTranspose.builder().transposeA(true).build();
 
-    SelfAttention(ParamSet p, String name, int dim, int heads, int tokens) {
+    SelfAttention(ParamSet p, String name, int dim, int heads, int tokens, boolean direct) {
         this.query = new Linear(p, name + "/query", dim, dim, false);
         this.key = new Linear(p, name + "/key", dim, dim, false);
         this.value = new Linear(p, name + "/value", dim, dim, false);
@@ -35,56 +40,79 @@ final class SelfAttention {
         this.heads = heads;
         this.headDim = dim / heads;
         this.scale = 1 / Math.sqrt(headDim);
+        this.direct = direct;
     }
 
-    /** What a forward pass keeps for backward (per block, per batch size). */
-    static final class Saved {
-        INDArray qh;
-        INDArray kh;
-        INDArray vh;
-        INDArray probs;
-        INDArray dropped;
-        INDArray o;
+    /** Elements of the buffers one block keeps for backward, per example (for memory estimates). */
+    long savedPerExample(boolean dropout) {
+        long t = tokens;
+        long d = (long) heads * headDim;
+        return 4 * t * d + (dropout ? 2 : 1) * heads * t * t;
+    }
+
+    /** What a forward pass keeps for backward (per block, per batch size): q, k, v ([B·T, D] or [B·H, T, dh]), P, dropped P, o. */
+    final class Saved {
+        final INDArray q;
+        final INDArray k;
+        final INDArray v;
+        final INDArray probs;
+        final INDArray dropped;
+        final INDArray o;
         INDArray mask;
 
-        Saved(int g, int t, int dh, int n, int d, boolean dropout, org.nd4j.linalg.api.buffer.DataType type) {
-            qh = Nd4j.create(type, g, t, dh);
-            kh = Nd4j.create(type, g, t, dh);
-            vh = Nd4j.create(type, g, t, dh);
-            probs = Nd4j.create(type, g, t, t);
-            dropped = dropout ? Nd4j.create(type, g, t, t) : null;
+        Saved(int batch, boolean dropout, DataType type) {
+            int g = batch * heads;
+            long n = (long) batch * tokens;
+            long d = (long) heads * headDim;
+            q = direct ? Nd4j.create(type, n, d) : Nd4j.create(type, g, tokens, headDim);
+            k = q.ulike();
+            v = q.ulike();
+            probs = Nd4j.create(type, g, tokens, tokens);
+            dropped = dropout ? probs.ulike() : null;
             o = Nd4j.create(type, n, d);
         }
     }
 
-    /** Shared scratch buffers for one batch size. */
-    static final class Scratch {
+    /** Scratch buffers shared by all blocks for one batch size. */
+    final class Scratch {
         final INDArray rows;
-        final INDArray dqh;
-        final INDArray dkh;
-        final INDArray dvh;
+        final INDArray dq;
+        final INDArray dk;
+        final INDArray dv;
         final INDArray dp;
-        final INDArray doh;
+        final INDArray dout;
+        final INDArray tt;
 
-        Scratch(int g, int t, int dh, int n, int d, org.nd4j.linalg.api.buffer.DataType type) {
+        Scratch(int batch, DataType type) {
+            int g = batch * heads;
+            long n = (long) batch * tokens;
+            long d = (long) heads * headDim;
             rows = Nd4j.create(type, n, d);
-            dqh = Nd4j.create(type, g, t, dh);
-            dkh = Nd4j.create(type, g, t, dh);
-            dvh = Nd4j.create(type, g, t, dh);
-            dp = Nd4j.create(type, g, t, t);
-            doh = Nd4j.create(type, g, t, dh);
+            dq = direct ? Nd4j.create(type, n, d) : Nd4j.create(type, g, tokens, headDim);
+            dk = dq.ulike();
+            dv = dq.ulike();
+            dp = Nd4j.create(type, g, tokens, tokens);
+            dout = dq.ulike();
+            tt = dp.ulike();
         }
     }
 
     /** y ← attention(x) for x [B·T, D]; {@code mask} the [B·H, T, T] dropout mask or null. */
     void forward(INDArray x, INDArray y, INDArray mask, Saved s, Scratch w, int batch) {
-        query.forward(x, w.rows);
-        toHeads(w.rows, s.qh, batch);
-        key.forward(x, w.rows);
-        toHeads(w.rows, s.kh, batch);
-        value.forward(x, w.rows);
-        toHeads(w.rows, s.vh, batch);
-        Nd4j.exec(new Mmul(s.qh, s.kh, s.probs, scale, 0.0, NT));
+        if (direct) {
+            query.forward(x, s.q);
+            key.forward(x, s.k);
+            value.forward(x, s.v);
+            Blas.headsABt(s.q, s.k, s.probs, scale, batch, heads, tokens, headDim);
+        } else {
+            query.forward(x, w.rows);
+            toHeads(w.rows, s.q, batch);
+            key.forward(x, w.rows);
+            toHeads(w.rows, s.k, batch);
+            value.forward(x, w.rows);
+            toHeads(w.rows, s.v, batch);
+            Nd4j.exec(new Mmul(s.q, s.k, s.probs, scale, 0.0, NT));
+        }
         INDArray p2 = s.probs.reshape(s.probs.size(0) * tokens, tokens);
         Nd4j.exec(new SoftMax(p2, p2, 1));
         INDArray p = s.probs;
@@ -92,36 +120,54 @@ final class SelfAttention {
         if (mask != null) {
             p = s.dropped.assign(s.probs).muli(mask);
         }
-        Nd4j.exec(new Mmul(p, s.vh, w.doh, 1.0, 0.0, NN));
-        fromHeads(w.doh, s.o, batch);
+        if (direct) {
+            Blas.headsPB(p, s.v, s.o, 1.0, false, batch, heads, tokens, headDim);
+        } else {
+            Nd4j.exec(new Mmul(p, s.v, w.dout, 1.0, 0.0, NN));
+            fromHeads(w.dout, s.o, batch);
+        }
         out.forward(s.o, y);
     }
 
     /** dx ← attentionᵀ·dy (overwritten), accumulating the projections' gradients; x is the forward input. */
     void backward(INDArray x, INDArray dy, INDArray dx, Saved s, Scratch w, int batch) {
-        out.backward(s.o, dy, w.rows, false);
-        toHeads(w.rows, w.doh, batch);
         INDArray p = s.mask != null ? s.dropped : s.probs;
-        // dV = Pᵀ·dO, dP = dO·Vᵀ
-        Nd4j.exec(new Mmul(p, w.doh, w.dvh, 1.0, 0.0, TN));
-        Nd4j.exec(new Mmul(w.doh, s.vh, w.dp, 1.0, 0.0, NT));
+        if (direct) {
+            out.backward(s.o, dy, w.dout, false);
+            Blas.headsPB(p, w.dout, w.dv, 1.0, true, batch, heads, tokens, headDim);     // dV = Pᵀ·dO
+            Blas.headsABt(w.dout, s.v, w.dp, 1.0, batch, heads, tokens, headDim);       // dP = dO·Vᵀ
+        } else {
+            out.backward(s.o, dy, w.rows, false);
+            toHeads(w.rows, w.dout, batch);
+            Nd4j.exec(new Mmul(p, w.dout, w.dv, 1.0, 0.0, TN));
+            Nd4j.exec(new Mmul(w.dout, s.v, w.dp, 1.0, 0.0, NT));
+        }
         if (s.mask != null) {
             w.dp.muli(s.mask);
         }
         // softmax backward: dS = P ⊙ (dP − Σ dP ⊙ P), on [B·H·T, T] rows
         INDArray dp2 = w.dp.reshape(w.dp.size(0) * tokens, tokens);
         INDArray p2 = s.probs.reshape(s.probs.size(0) * tokens, tokens);
-        INDArray r = dp2.mul(p2).sum(true, 1);
+        INDArray r = w.tt.reshape(dp2.shape()).assign(dp2).muli(p2).sum(true, 1);
         dp2.subiColumnVector(r).muli(p2);
+        r.close();
         // dQ = scale·dS·K, dK = scale·dSᵀ·Q
-        Nd4j.exec(new Mmul(w.dp, s.kh, w.dqh, scale, 0.0, NN));
-        Nd4j.exec(new Mmul(w.dp, s.qh, w.dkh, scale, 0.0, TN));
-        fromHeads(w.dqh, w.rows, batch);
-        query.backward(x, w.rows, dx, false);
-        fromHeads(w.dkh, w.rows, batch);
-        key.backward(x, w.rows, dx, true);
-        fromHeads(w.dvh, w.rows, batch);
-        value.backward(x, w.rows, dx, true);
+        if (direct) {
+            Blas.headsPB(w.dp, s.k, w.dq, scale, false, batch, heads, tokens, headDim);
+            Blas.headsPB(w.dp, s.q, w.dk, scale, true, batch, heads, tokens, headDim);
+            query.backward(x, w.dq, dx, false);
+            key.backward(x, w.dk, dx, true);
+            value.backward(x, w.dv, dx, true);
+        } else {
+            Nd4j.exec(new Mmul(w.dp, s.k, w.dq, scale, 0.0, NN));
+            Nd4j.exec(new Mmul(w.dp, s.q, w.dk, scale, 0.0, TN));
+            fromHeads(w.dq, w.rows, batch);
+            query.backward(x, w.rows, dx, false);
+            fromHeads(w.dk, w.rows, batch);
+            key.backward(x, w.rows, dx, true);
+            fromHeads(w.dv, w.rows, batch);
+            value.backward(x, w.rows, dx, true);
+        }
     }
 
     /** [B·T, D] → [B·H, T, dh]. */

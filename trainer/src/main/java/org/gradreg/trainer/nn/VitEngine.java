@@ -46,6 +46,11 @@ public final class VitEngine implements Engine {
     private Buffers buf;
 
     public VitEngine(String name, VitConfig c, int classes, DataType type, long seed) {
+        this(name, c, classes, type, seed, Blas.direct());
+    }
+
+    /** {@code direct}: attention's per-head products by BLAS calls on the token rows (CPU backend only). */
+    VitEngine(String name, VitConfig c, int classes, DataType type, long seed, boolean direct) {
         this.name = name;
         this.c = c;
         this.classes = classes;
@@ -67,7 +72,7 @@ public final class VitEngine implements Engine {
         for (int i = 0; i < l; i++) {
             String b = "block" + i;
             ln1[i] = new LayerNorm(p, b + "/ln1", d, c.eps());
-            attn[i] = new SelfAttention(p, b + "/attn", d, c.heads(), t);
+            attn[i] = new SelfAttention(p, b + "/attn", d, c.heads(), t, direct);
             site("dropout/" + b + "/attn/probs", c.attentionDropout(), n -> new long[] {(long) n * c.heads(), t, t});
             site("dropout/" + b + "/attn_out", c.dropout(), n -> new long[] {(long) n * t, d});
             ln2[i] = new LayerNorm(p, b + "/ln2", d, c.eps());
@@ -112,6 +117,7 @@ public final class VitEngine implements Engine {
         final INDArray rowsM;
         final INDArray dx;
         final INDArray dtmp;
+        final INDArray lnScratch;
         final INDArray clsRows;
         final INDArray clsHat;
         final INDArray clsNorm;
@@ -127,7 +133,6 @@ public final class VitEngine implements Engine {
             int m = c.mlp();
             int l = c.layers();
             n = batch * t;
-            int g0 = batch * c.heads();
             boolean attnDrop = c.attentionDropout() > 0;
             input = Nd4j.create(type, n, c.patchDim());
             x = new INDArray[l + 1];
@@ -156,14 +161,15 @@ public final class VitEngine implements Engine {
                 g[i] = Nd4j.create(type, n, m);
                 s1[i] = new LayerNorm.Saved();
                 s2[i] = new LayerNorm.Saved();
-                sa[i] = new SelfAttention.Saved(g0, t, c.hidden() / c.heads(), n, d, attnDrop, type);
+                sa[i] = attn[i].new Saved(batch, attnDrop, type);
             }
-            scratch = new SelfAttention.Scratch(g0, t, c.hidden() / c.heads(), n, d, type);
+            scratch = attn[0].new Scratch(batch, type);
             term = Nd4j.create(type, t, d);
             rowsD = Nd4j.create(type, n, d);
             rowsM = Nd4j.create(type, n, m);
             dx = Nd4j.create(type, n, d);
             dtmp = Nd4j.create(type, n, d);
+            lnScratch = Nd4j.create(type, n, d);
             clsRows = Nd4j.create(type, batch, d);
             clsHat = Nd4j.create(type, batch, d);
             clsNorm = Nd4j.create(type, batch, d);
@@ -209,7 +215,7 @@ public final class VitEngine implements Engine {
         Buffers b = buffers(batch);
         b.input.assign(input);
         // embedding: patches·W + [T, D] term (row 0: CLS token, rows 1..: patch bias) + positions
-        Nd4j.gemm(b.input, embed.w, b.x[0], false, false, 1.0, 0.0);
+        Blas.gemm(b.input, false, embed.w, false, b.x[0], 1.0, 0.0);
         b.term.assign(pos);
         b.term.getRow(0).addi(cls.reshape(d));
         if (t > 1) {
@@ -249,7 +255,7 @@ public final class VitEngine implements Engine {
         int batch = b.batch;
         p.zeroGrads();
         head.backward(b.clsNorm, dlogits, b.dclsNorm, false);
-        finalLn.backward(b.dclsNorm, b.sf, b.dcls);
+        finalLn.backward(b.dclsNorm, b.sf, b.dcls, b.clsHat.ulike());
         // dx: zero except the CLS rows
         INDArray dx = b.dx;
         dx.assign(0);
@@ -263,18 +269,18 @@ public final class VitEngine implements Engine {
             applyMask(b.rowsM, mask(masks, blk + "/mlp_hidden"));
             Gelu.backwardInPlace(b.h[i], b.cdf[i], b.rowsM, b.g[i]); // g[i] is no longer needed: scratch
             mlp1[i].backward(b.y2[i], b.rowsM, b.dtmp, false);
-            ln2[i].backward(b.dtmp, b.s2[i], b.rowsD);
+            ln2[i].backward(b.dtmp, b.s2[i], b.rowsD, b.lnScratch);
             dx.addi(b.rowsD); // du
             // u = x + drop(attn(ln1(x)))
             b.rowsD.assign(dx);
             applyMask(b.rowsD, mask(masks, blk + "/attn_out"));
             attn[i].backward(b.y1[i], b.rowsD, b.dtmp, b.sa[i], b.scratch, batch);
-            ln1[i].backward(b.dtmp, b.s1[i], b.rowsD);
+            ln1[i].backward(b.dtmp, b.s1[i], b.rowsD, b.lnScratch);
             dx.addi(b.rowsD);
         }
         applyMask(dx, mask(masks, "dropout/embed"));
         // embedding: dW = inputᵀ·dx; the [T, D] term's gradient is Σ over the batch
-        Nd4j.gemm(b.input, dx, p.grad("embed/kernel"), true, false, 1.0, 1.0);
+        Blas.gemm(b.input, true, dx, false, p.grad("embed/kernel"), 1.0, 1.0);
         INDArray dterm = dx.reshape(batch, (long) t * d).sum(0).reshape(t, d);
         p.grad("pos_embedding").addi(dterm);
         p.grad("cls").addi(dterm.getRow(0).reshape(1, d));
