@@ -17,15 +17,27 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", description = "Timed repetitions per figure (median reported; default: ${DEFAULT-VALUE}).", defaultValue = "15")
     int repeats;
 
-    @Option(names = "--trainer", description = "Benchmark training steps instead (vit-nano and vit-ti at batch 128; several minutes).")
+    @Option(names = "--trainer", description = "Benchmark training steps instead: plain, SAM, GR and GNR steps, peak memory, "
+            + "and PyTorch side by side with --torch (several minutes).")
     boolean trainer;
 
     @Option(names = "--models", split = ",", description = "Models for --trainer (default: ${DEFAULT-VALUE}).",
-            defaultValue = "vit-nano,vit-ti")
+            defaultValue = "vit-ti")
     String[] models;
 
-    @Option(names = "--batch", description = "Batch size for --trainer (default: ${DEFAULT-VALUE}).", defaultValue = "128")
-    int batch;
+    @Option(names = "--batch", split = ",", description = "Batch sizes for --trainer (default: ${DEFAULT-VALUE}).", defaultValue = "32")
+    int[] batch;
+
+    @Option(names = "--torch", description = "The PyTorch companion script (bench/torch_reference.py), run with /usr/bin/python3 "
+            + "before and after each gradreg row.")
+    Path torch;
+
+    @Option(names = "--memory-steps", description = "With --trainer: train this many plain steps of each model at each batch size "
+            + "and record the resident memory curve (CSV + PNG beside --out) instead of timing.")
+    int memorySteps;
+
+    @Option(names = "--memory-every", description = "Record every n steps with --memory-steps (default: ${DEFAULT-VALUE}).", defaultValue = "25")
+    int memoryEvery;
 
     @Override
     public Integer call() throws Exception {
@@ -34,7 +46,24 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (trainer) {
             Path file = out.getFileName().toString().equals("optim-benchmark.md") ? out.resolveSibling("trainer-benchmark.md") : out;
-            String md = org.gradreg.app.bench.TrainerBenchmark.runTo(file, models, batch, repeats, s -> System.err.println("bench: " + s));
+            for (int b : batch) {
+                if (b < 1) {
+                    throw new IllegalArgumentException("--batch must be >= 1, got " + b);
+                }
+            }
+            if (torch != null && !java.nio.file.Files.isRegularFile(torch)) {
+                throw new IllegalArgumentException("--torch: no such file: " + torch);
+            }
+            if (memorySteps > 0) {
+                for (String m : models) {
+                    for (int b : batch) {
+                        System.out.println(org.gradreg.app.bench.TrainerBenchmark.memoryCurve(m, b, memorySteps, Math.max(1, memoryEvery),
+                                file.toAbsolutePath().getParent(), s -> System.err.println("bench: " + s)));
+                    }
+                }
+                return 0;
+            }
+            String md = org.gradreg.app.bench.TrainerBenchmark.runTo(file, models, batch, repeats, torch, s -> System.err.println("bench: " + s));
             System.out.println(md);
             System.out.println("wrote " + file.toAbsolutePath());
             return 0;

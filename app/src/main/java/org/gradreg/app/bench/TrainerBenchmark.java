@@ -1,14 +1,23 @@
 package org.gradreg.app.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.Optim;
 import org.gradreg.optim.Optimizer;
+import org.gradreg.optim.Oracle;
+import org.gradreg.optim.Params;
+import org.gradreg.optim.Pass;
 import org.gradreg.optim.estimator.GradientEstimator;
 import org.gradreg.trainer.ModelOracle;
 import org.gradreg.trainer.data.Batch;
@@ -16,22 +25,26 @@ import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.SyntheticCifar;
 import org.gradreg.trainer.model.Models;
+import org.gradreg.trainer.model.VitConfig;
 import org.gradreg.trainer.nn.Engine;
 import org.gradreg.trainer.nn.Engines;
-import org.gradreg.trainer.model.VitConfig;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The trainer benchmark of issue 5: the time of one training step (AdamW, FLOAT, a batch (128 by default) of
- * 32×32 images) through the SameDiff oracle with plain, SAM, GR and GNR gradients, as ratios to
- * the plain step (targets SAM/GR ≤ 2.1×, GNR ≤ 4.2×), and the ViT step's achieved FLOP/s (its
- * GEMM FLOPs counted from the architecture) against ND4J's float32 GEMM rate measured in the same
- * run on the model's largest GEMM shape.
+ * The trainer benchmark: one training step (AdamW, FLOAT, a batch of 3×32×32 images) with plain,
+ * SAM, GR and GNR gradients, timed in interleaved rounds (median), the optimizer's own share of the
+ * plain step (step time minus the time inside the model's evaluations), the process's peak resident
+ * memory per model (Linux VmHWM, reset between models), and — with a PyTorch script — the same
+ * steps in PyTorch measured before and after gradreg in the same run, so that the ratio holds
+ * whatever else the machine is doing.
  */
 public final class TrainerBenchmark {
 
+    private static final List<String> KINDS = List.of("plain", "sam", "gr", "gnr");
 
     private TrainerBenchmark() {
     }
@@ -46,74 +59,250 @@ public final class TrainerBenchmark {
         return 2 * b * t * c.patchDim() * d + c.layers() * perLayer + 2.0 * b * d * classes;
     }
 
-    /** Runs the benchmark for the given models and returns its Markdown report. */
-    public static String run(String[] models, int batchSize, int repeats, Consumer<String> progress) {
+    /** One model's gradreg figures: median step seconds by kind, optimizer share of the plain step, peak bytes. */
+    record Figures(String model, int batch, long parameters, Map<String, Double> seconds, double bookkeeping, long peakBytes) {
+    }
+
+    /** An oracle that times the model's evaluations (the rest of a step is the optimizer's own work). */
+    private static final class Timed implements Oracle {
+        final Oracle o;
+        long nanos;
+
+        Timed(Oracle o) {
+            this.o = o;
+        }
+
+        @Override
+        public Params params() {
+            return o.params();
+        }
+
+        @Override
+        public Evaluation evaluate(Pass pass) {
+            long t0 = System.nanoTime();
+            try {
+                return o.evaluate(pass);
+            } finally {
+                nanos += System.nanoTime() - t0;
+            }
+        }
+    }
+
+    static Figures measure(String model, int batchSize, int repeats, List<String> kinds, Consumer<String> progress) {
+        resetPeak();
         Dataset data = SyntheticCifar.generate(batchSize, 8, 10, 32, 3).train();
         Batch batch = Batches.training(data, batchSize, false, 1).get(0, 0);
-        StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Batch %d of 3×32×32 images, FLOAT, AdamW; %d cores; ND4J backend %s; median of %d interleaved rounds after "
-                + "1 warm-up round.%n%n", batchSize, Runtime.getRuntime().availableProcessors(), Nd4j.getBackend().getClass().getSimpleName(), repeats));
-        md.append("| model | parameters | plain step (s) | SAM / plain | GR / plain | GNR / plain | step GFLOP/s | GEMM GFLOP/s | fraction |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
-        for (String model : models) {
-            Engine net = Engines.build(model, 10, DataType.FLOAT, 1);
-            ModelOracle oracle = new ModelOracle(net);
-            Map<String, GradientEstimator> estimators = new LinkedHashMap<>();
-            estimators.put("plain", Optim.plain());
-            estimators.put("sam", Optim.sam(0.05));
-            estimators.put("gr", Optim.gr(0.05, 0.8));
-            estimators.put("gnr", Optim.gnr(0.1, 0.1));
-            // interleaved rounds (one step of each estimator per round), so that drifts of this
-            // shared machine hit every estimator alike; the median over rounds is reported
-            Map<String, Optimizer> opts = new LinkedHashMap<>();
-            Map<String, java.util.List<Double>> times = new LinkedHashMap<>();
-            estimators.forEach((k, e) -> {
-                opts.put(k, Optim.optimizer(Optim.adamW(1e-4, 0.03)).estimator(e));
-                times.put(k, new java.util.ArrayList<>());
-            });
-            long step = 0;
-            for (int round = 0; round < repeats + 1; round++) {
-                progress.accept(model + ": round " + (round + 1) + " of " + (repeats + 1));
-                for (Map.Entry<String, Optimizer> e : opts.entrySet()) {
-                    oracle.setBatch(batch, 0, step++);
-                    long t0 = System.nanoTime();
-                    e.getValue().step(oracle);
-                    if (round >= 1) {
-                        times.get(e.getKey()).add((System.nanoTime() - t0) / 1e9);
+        Engine net = Engines.build(model, 10, DataType.FLOAT, 1);
+        ModelOracle oracle = new ModelOracle(net);
+        Timed timed = new Timed(oracle);
+        Map<String, Optimizer> opts = new LinkedHashMap<>();
+        Map<String, List<Double>> times = new LinkedHashMap<>();
+        List<Double> shares = new ArrayList<>();
+        for (String k : kinds) {
+            GradientEstimator e = switch (k) {
+                case "plain" -> Optim.plain();
+                case "sam" -> Optim.sam(0.05);
+                case "gr" -> Optim.gr(0.05, 0.8);
+                case "gnr" -> Optim.gnr(0.1, 0.1);
+                default -> throw new IllegalArgumentException("unknown step kind '" + k + "'; known: " + String.join(", ", KINDS));
+            };
+            opts.put(k, Optim.optimizer(Optim.adamW(1e-4, 0.03)).estimator(e));
+            times.put(k, new ArrayList<>());
+        }
+        long step = 0;
+        // interleaved rounds (one step of each kind per round), so that drifts of a shared machine hit
+        // every kind alike; round 0 warms up
+        for (int round = 0; round <= repeats; round++) {
+            progress.accept(model + " batch " + batchSize + ": round " + (round + 1) + " of " + (repeats + 1));
+            for (Map.Entry<String, Optimizer> e : opts.entrySet()) {
+                oracle.setBatch(batch, 0, step++);
+                timed.nanos = 0;
+                long t0 = System.nanoTime();
+                e.getValue().step(timed);
+                long dt = System.nanoTime() - t0;
+                if (round >= 1) {
+                    times.get(e.getKey()).add(dt / 1e9);
+                    if (e.getKey().equals("plain")) {
+                        shares.add((dt - timed.nanos) / (double) dt);
                     }
                 }
             }
-            Map<String, Double> seconds = new LinkedHashMap<>();
-            times.forEach((k, v) -> seconds.put(k, v.stream().sorted().toList().get(v.size() / 2)));
-            double plain = seconds.get("plain");
-            String flops = "n/a | n/a | n/a";
-            VitConfig vc = Models.vit(model.contains(":") ? model.substring(0, model.indexOf(':')) : model);
-            if (vc != null) {
-                double stepFlops = 3 * forwardFlops(vc, batchSize, 10); // backward ≈ 2× forward
-                double achieved = stepFlops / plain / 1e9;
-                double gemm = gemmRate((long) batchSize * vc.tokens(), vc.hidden(), vc.mlp(), repeats) / 1e9;
-                flops = String.format(Locale.ROOT, "%.1f | %.1f | %.0f%%", achieved, gemm, 100 * achieved / gemm);
+        }
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        times.forEach((k, v) -> seconds.put(k, median(v)));
+        return new Figures(model, batchSize, net.parameterCount(), seconds, shares.isEmpty() ? Double.NaN : median(shares), peakBytes());
+    }
+
+    static double median(List<Double> v) {
+        List<Double> s = v.stream().sorted().toList();
+        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+    }
+
+    /** Resets the kernel's peak-resident-memory mark of this process (Linux: 5 → /proc/self/clear_refs). */
+    static void resetPeak() {
+        System.gc();
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or not allowed: the peak then covers the whole process
+        }
+    }
+
+    /** Peak resident bytes since the last reset (VmHWM), or −1 if unknown. */
+    static long peakBytes() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("VmHWM:")) {
+                    return Long.parseLong(l.replaceAll("\\D", "")) * 1024;
+                }
             }
-            md.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.2f× | %.2f× | %.2f× | %s |%n", model, net.parameterCount(), plain,
-                    seconds.get("sam") / plain, seconds.get("gr") / plain, seconds.get("gnr") / plain, flops));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** PyTorch's figures for one model and batch, from the companion script, or null if it cannot run. */
+    static Map<String, double[]> torch(Path script, String model, int batch, int repeats, List<String> kinds, Consumer<String> progress) {
+        if (script == null) {
+            return null;
+        }
+        List<String> cmd = List.of("/usr/bin/python3", script.toString(), "--model", model, "--batch", String.valueOf(batch),
+                "--kinds", String.join(",", kinds), "--warmup", "1", "--repeats", String.valueOf(repeats), "--threads",
+                String.valueOf(Runtime.getRuntime().availableProcessors()));
+        progress.accept("pytorch: " + String.join(" ", cmd));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                progress.accept("pytorch: the script failed (exit " + p.exitValue() + "); no PyTorch column for " + model);
+                return null;
+            }
+            Map<String, double[]> m = new LinkedHashMap<>();
+            ObjectMapper json = new ObjectMapper();
+            for (String line : out.split("\n")) {
+                if (line.isBlank() || !line.trim().startsWith("{")) {
+                    continue;
+                }
+                JsonNode n = json.readTree(line);
+                if (n.has("kind") && n.has("median_s")) {
+                    m.put(n.get("kind").asText(), new double[] {n.get("median_s").asDouble(), n.path("peak_rss_bytes").asDouble(-1)});
+                }
+            }
+            return m;
+        } catch (IOException e) {
+            progress.accept("pytorch: cannot run /usr/bin/python3 (" + e.getMessage() + "); no PyTorch column");
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Runs the benchmark (each model at each batch size) and returns its Markdown report. */
+    public static String run(String[] models, int[] batches, int repeats, Path torchScript, Consumer<String> progress) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "FLOAT, AdamW, 3×32×32 inputs; %d cores; ND4J backend %s; OMP_WAIT_POLICY=%s; median of %d "
+                        + "interleaved rounds after 1 warm-up round.%s%n%n", Runtime.getRuntime().availableProcessors(),
+                Nd4j.getBackend().getClass().getSimpleName(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"), repeats,
+                torchScript == null ? "" : " PyTorch: the companion script, run just before and just after gradreg on each row "
+                        + "(mean of the two medians), same threads."));
+        md.append("| model | batch | parameters | plain step (s) | SAM / plain | GR / plain | GNR / plain | optimizer share | peak RSS "
+                + "| PyTorch plain (s) | gradreg / PyTorch | PyTorch SAM, GR, GNR / plain | PyTorch peak RSS |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String model : models) {
+            for (int b : batches) {
+                List<String> kinds = KINDS;
+                Map<String, double[]> t1 = torch(torchScript, model, b, repeats, kinds, progress);
+                Figures f = measure(model, b, repeats, kinds, progress);
+                Map<String, double[]> t2 = torch(torchScript, model, b, repeats, kinds, progress);
+                md.append(row(f, t1, t2));
+            }
         }
         return md.toString();
     }
 
-    /** FLOP/s of ND4J's float32 GEMM [m, k]·[k, n] (median of {@code repeats}). */
-    static double gemmRate(long m, long k, long n, int repeats) {
-        INDArray a = Nd4j.rand(DataType.FLOAT, m, k);
-        INDArray b = Nd4j.rand(DataType.FLOAT, k, n);
-        INDArray c = Nd4j.create(DataType.FLOAT, m, n);
-        double ms = OptimBenchmark.medianMs(repeats + 2, 2, () -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0));
-        return 2.0 * m * k * n / (ms / 1e3);
+    /** Trains {@code steps} plain steps and records the resident memory every {@code every} steps (CSV + PNG). */
+    public static String memoryCurve(String model, int batchSize, int steps, int every, Path dir, Consumer<String> progress)
+            throws IOException {
+        Dataset data = SyntheticCifar.generate(Math.max(batchSize * 4, 256), 8, 10, 32, 3).train();
+        Batches batches = Batches.training(data, batchSize, true, 1);
+        ModelOracle oracle = new ModelOracle(Engines.build(model, 10, DataType.FLOAT, 1));
+        Optimizer opt = Optim.optimizer(Optim.adamW(1e-4, 0.03));
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        StringBuilder csv = new StringBuilder("step,resident_bytes\n");
+        long t0 = System.nanoTime();
+        for (int s = 1; s <= steps; s++) {
+            oracle.setBatch(batches.get((s - 1) / batches.count(), (s - 1) % batches.count()), 0, s);
+            opt.step(oracle);
+            if (s % every == 0 || s == 1) {
+                long rss = org.bytedeco.javacpp.Pointer.physicalBytes();
+                xs.add((double) s);
+                ys.add(rss / 1e9);
+                csv.append(s).append(',').append(rss).append('\n');
+                progress.accept(String.format(Locale.ROOT, "%s batch %d: step %d of %d, resident %.2f GB, %.2f s/step", model, batchSize, s,
+                        steps, rss / 1e9, (System.nanoTime() - t0) / 1e9 / s));
+            }
+        }
+        Files.createDirectories(dir);
+        String base = "memory-" + model.replace(':', '_') + "-b" + batchSize;
+        Files.writeString(dir.resolve(base + ".csv"), csv);
+        XYChart chart = new XYChartBuilder().width(800).height(400).title("Resident memory, " + model + " batch " + batchSize)
+                .xAxisTitle("step").yAxisTitle("resident memory (GB)").build();
+        chart.getStyler().setYAxisMin(0.0);
+        chart.addSeries("resident", xs, ys);
+        BitmapEncoder.saveBitmap(chart, dir.resolve(base).toString(), BitmapEncoder.BitmapFormat.PNG);
+        double first = ys.get(Math.min(1, ys.size() - 1));
+        double max = ys.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        double last = ys.get(ys.size() - 1);
+        return String.format(Locale.ROOT, "%s batch %d, %d steps: resident %.2f GB after step %d, max %.2f GB, last %.2f GB (%s.csv, %s.png)",
+                model, batchSize, steps, first, xs.get(Math.min(1, xs.size() - 1)).longValue(), max, last, base, base);
+    }
+
+    private static String row(Figures f, Map<String, double[]> t1, Map<String, double[]> t2) {
+        double plain = f.seconds().get("plain");
+        String torchCols = "– | – | – | –";
+        if (t1 != null && t2 != null && t1.containsKey("plain") && t2.containsKey("plain")) {
+            Map<String, Double> ts = new LinkedHashMap<>();
+            for (String k : t1.keySet()) {
+                if (t2.containsKey(k)) {
+                    ts.put(k, (t1.get(k)[0] + t2.get(k)[0]) / 2);
+                }
+            }
+            double tp = ts.get("plain");
+            long tpeak = (long) Math.max(t1.get("plain")[1], t2.get("plain")[1]);
+            for (double[] v : t1.values()) {
+                tpeak = Math.max(tpeak, (long) v[1]);
+            }
+            torchCols = String.format(Locale.ROOT, "%.3f | **%.2f×** | %s, %s, %s | %s", tp, plain / tp, ratio(ts, "sam", tp), ratio(ts, "gr", tp),
+                    ratio(ts, "gnr", tp), gb(tpeak));
+        }
+        return String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %s | %s | %s | %.1f%% | %s | %s |%n", f.model(), f.batch(), f.parameters(), plain,
+                ratio(f.seconds(), "sam", plain), ratio(f.seconds(), "gr", plain), ratio(f.seconds(), "gnr", plain), 100 * f.bookkeeping(),
+                gb(f.peakBytes()), torchCols);
+    }
+
+    private static String ratio(Map<String, Double> s, String k, double plain) {
+        Double v = s.get(k);
+        return v == null ? "–" : String.format(Locale.ROOT, "%.2f×", v / plain);
+    }
+
+    private static String gb(long bytes) {
+        return bytes <= 0 ? "–" : String.format(Locale.ROOT, "%.2f GB", bytes / 1e9);
     }
 
     /** Writes the report to {@code out} (Markdown) and returns it. */
-    public static String runTo(Path out, String[] models, int batch, int repeats, Consumer<String> progress) throws IOException {
-        String md = "# trainer benchmark\n\n" + run(models, batch, repeats, progress);
+    public static String runTo(Path out, String[] models, int[] batches, int repeats, Path torchScript, Consumer<String> progress)
+            throws IOException {
+        String md = "# trainer benchmark\n\n" + run(models, batches, repeats, torchScript, progress);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         return md;
+    }
+
+    /** The ViT configuration of a model spec, or null. */
+    static VitConfig vit(String model) {
+        return Models.vitConfig(model, 3, 32);
     }
 }

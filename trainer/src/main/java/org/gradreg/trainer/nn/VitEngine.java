@@ -187,7 +187,8 @@ public final class VitEngine implements Engine {
         long m = c.mlp();
         long gtt = (long) batch * c.heads() * t * t;
         long perBlock = 10 * n * d + 3 * n * m + (c.attentionDropout() > 0 ? 2 : 1) * gtt;
-        long scratch = 5 * n * d + 1 * n * m + gtt + n * c.patchDim();
+        // x[L]; attention scratch (rows, dq, dk, dv, dout; dp, tt); rowsD, dx, dtmp, lnScratch; rowsM; the input
+        long scratch = n * d + 5 * n * d + 2 * gtt + 4 * n * d + n * m + n * c.patchDim();
         long masks = 0;
         for (DropoutSite s : sites) {
             masks += ParamSet.size(s.shape().apply(batch));
