@@ -46,6 +46,9 @@ public final class ModelOracle implements Oracle {
     private final List<Map<String, INDArray>> maskBuffers = new ArrayList<>();
     private final org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(0);
     private long evaluations;
+    private long baseline = -1;
+    /** Growth of resident memory that triggers a collection: 256 MB plus the activations of 8 examples. */
+    private final long slack;
     private boolean evaluation;
     private int lastCorrect;
     private int lastSize;
@@ -66,6 +69,7 @@ public final class ModelOracle implements Oracle {
         this.engine = engine;
         this.accumulate = accumulate;
         this.params = Params.of(engine.parameters());
+        this.slack = (256L << 20) + Math.max(0, engine.activationBytes(1)) * 8;
     }
 
     public Engine engine() {
@@ -87,6 +91,7 @@ public final class ModelOracle implements Oracle {
      * masks from {@code maskSeed} (a pure function of the seed: a resumed run draws the same masks).
      */
     public void setBatch(Batch b, double labelSmoothing, long maskSeed) {
+        collectIfGrown();
         if (b.size() % accumulate != 0) {
             throw new IllegalArgumentException("batch of " + b.size() + " cannot be split into " + accumulate + " equal micro-batches");
         }
@@ -97,6 +102,25 @@ public final class ModelOracle implements Oracle {
             long seed = accumulate == 1 ? maskSeed : Batches.mix(maskSeed, 0xACCL, k);
             micro.add(new Micro(engine.input(part), targets(part.labels(), engine.classes(), labelSmoothing, engine.type()),
                     part.labels(), masks(k, part.size(), seed)));
+        }
+    }
+
+    /**
+     * ND4J frees an array's native memory only when its Java wrapper is collected, and a training
+     * loop makes little Java garbage, so the gradients, inputs and optimizer temporaries of past
+     * steps pile up off-heap. Collect once resident memory has grown by {@link #slack} since the
+     * level seen after the last collection (read one step later: ND4J's deallocator thread frees
+     * the memory asynchronously). This keeps resident memory flat at a small cost per step.
+     */
+    private void collectIfGrown() {
+        long rss = org.bytedeco.javacpp.Pointer.physicalBytes();
+        if (baseline < 0) {
+            baseline = rss;
+        } else if (rss > baseline + slack) {
+            System.gc();
+            baseline = Long.MAX_VALUE / 2; // re-read at the next step, once the deallocator has run
+        } else if (baseline == Long.MAX_VALUE / 2) {
+            baseline = rss;
         }
     }
 

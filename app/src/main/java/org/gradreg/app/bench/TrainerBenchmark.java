@@ -59,7 +59,11 @@ public final class TrainerBenchmark {
         return 2 * b * t * c.patchDim() * d + c.layers() * perLayer + 2.0 * b * d * classes;
     }
 
-    /** One model's gradreg figures: median step seconds by kind, optimizer share of the plain step, peak bytes. */
+    /**
+     * One model's gradreg figures: median step seconds by kind (batch preparation, dropout masks,
+     * evaluations and the optimizer), the share of the plain step spent outside the model's
+     * evaluations (the optimizer, masks, inputs), and the peak resident bytes.
+     */
     record Figures(String model, int batch, long parameters, Map<String, Double> seconds, double bookkeeping, long peakBytes) {
     }
 
@@ -115,9 +119,9 @@ public final class TrainerBenchmark {
         for (int round = 0; round <= repeats; round++) {
             progress.accept(model + " batch " + batchSize + ": round " + (round + 1) + " of " + (repeats + 1));
             for (Map.Entry<String, Optimizer> e : opts.entrySet()) {
-                oracle.setBatch(batch, 0, step++);
                 timed.nanos = 0;
                 long t0 = System.nanoTime();
+                oracle.setBatch(batch, 0, step++); // part of the step: inputs, targets, dropout masks
                 e.getValue().step(timed);
                 long dt = System.nanoTime() - t0;
                 if (round >= 1) {
@@ -207,7 +211,7 @@ public final class TrainerBenchmark {
                 Nd4j.getBackend().getClass().getSimpleName(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"), repeats,
                 torchScript == null ? "" : " PyTorch: the companion script, run just before and just after gradreg on each row "
                         + "(mean of the two medians), same threads."));
-        md.append("| model | batch | parameters | plain step (s) | SAM / plain | GR / plain | GNR / plain | optimizer share | peak RSS "
+        md.append("| model | batch | parameters | plain step (s) | SAM / plain | GR / plain | GNR / plain | outside the model | peak RSS "
                 + "| PyTorch plain (s) | gradreg / PyTorch | PyTorch SAM, GR, GNR / plain | PyTorch peak RSS |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String model : models) {
