@@ -7,9 +7,11 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * saved as {@code config.json} in the run directory.
  *
  * @param model           model spec, e.g. {@code vit-ti} or {@code vit-nano:layers=2}
- * @param dataset         synthetic | synthetic-small | cifar10 | cifar100 | cifar100-coarse
- * @param dataDir         CIFAR directory (null for synthetic)
- * @param dataSeed        seed of the synthetic set (fixed across run seeds by default)
+ * @param dataset         synthetic | synthetic-small | cifar10 | cifar100 | cifar100-coarse | fashion-mnist (options
+ *                        after a colon: synthetic:train=N,..., fashion-mnist:train=N,test=M)
+ * @param dataDir         CIFAR or Fashion-MNIST directory (null for synthetic; for Fashion-MNIST, null means
+ *                        /usr/share/datasets/fashion-mnist)
+ * @param dataSeed        seed of the synthetic set and of Fashion-MNIST subsets (fixed across run seeds by default)
  * @param trainLimit      use only the first n training images (0: all)
  * @param testLimit       use only the first n test images (0: all)
  * @param optimizer       update rule name (sgd, sgd-nesterov, adam, adamw, adams, rmsprop, adan)
@@ -25,7 +27,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param grWarmupEpochs  GR warmup length in epochs (negative: the LR warmup's)
  * @param clip            global-norm clipping threshold (0: off)
  * @param labelSmoothing  label smoothing ε
- * @param augment         pad-crop-flip augmentation
+ * @param augment         the data set's augmentation (pad-crop-flip; Fashion-MNIST: pad-crop)
  * @param seed            run seed: initialisation, shuffling, augmentation, dropout
  * @param dtype           float | double
  * @param checkpointEvery checkpoint every n steps (0: at epoch ends only)

@@ -23,13 +23,17 @@ public final class TrainCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--dataset", description = "synthetic, synthetic-small, synthetic:train=N,test=M,classes=C,size=S, cifar10, cifar100, "
-            + "cifar100-coarse (default: ${DEFAULT-VALUE}).", defaultValue = "synthetic")
+            + "cifar100-coarse, fashion-mnist, fashion-mnist:train=N,test=M (seeded class-stratified subsets) "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "synthetic")
     String dataset;
 
-    @Option(names = "--data", description = "Directory with the CIFAR binary files (cifar-10-batches-bin or cifar-100-binary).")
+    @Option(names = "--data", description = "Directory with the CIFAR binary files (cifar-10-batches-bin or cifar-100-binary) "
+            + "or the Fashion-MNIST IDX files (default for fashion-mnist: /usr/share/datasets/fashion-mnist, "
+            + "from Debian's dataset-fashion-mnist).")
     Path data;
 
-    @Option(names = "--data-seed", description = "Seed of the synthetic data set (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(names = "--data-seed", description = "Seed of the synthetic data set and of Fashion-MNIST subsets "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "0")
     long dataSeed;
 
     @Option(names = "--train-limit", description = "Use only the first N training images (0: all).", defaultValue = "0")
@@ -81,7 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-smoothing", description = "Label smoothing ε (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     double labelSmoothing;
 
-    @Option(names = "--no-augment", description = "Switch off pad-crop-flip augmentation.")
+    @Option(names = "--no-augment", description = "Switch off augmentation (CIFAR, synthetic: pad-crop-flip; Fashion-MNIST: pad-crop).")
     boolean noAugment;
 
     @Option(names = "--seed", description = "Run seed: initialisation, shuffling, augmentation, dropout (default: ${DEFAULT-VALUE}).",

@@ -17,11 +17,12 @@ public final class Batches {
     private final boolean augment;
     private final boolean dropLast;
     private final long seed;
+    private final Augmentation.Policy policy;
     private final int pad;
     private long cachedEpoch = Long.MIN_VALUE;
     private int[] cachedOrder;
 
-    private Batches(Dataset data, int batch, boolean shuffle, boolean augment, boolean dropLast, long seed, int pad) {
+    private Batches(Dataset data, int batch, boolean shuffle, boolean augment, boolean dropLast, long seed) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batch);
         }
@@ -34,18 +35,25 @@ public final class Batches {
         this.augment = augment;
         this.dropLast = dropLast;
         this.seed = seed;
+        this.policy = data.augmentation();
         // reflection needs pad < size: tiny test images get a smaller pad
-        this.pad = Math.max(0, Math.min(pad, Math.min(data.height(), data.width()) - 1));
+        int pad = policy.pad();
+        this.pad = policy.padding() == Augmentation.Padding.REFLECT
+                ? Math.max(0, Math.min(pad, Math.min(data.height(), data.width()) - 1)) : pad;
     }
 
-    /** Training batches: shuffled, augmented (pad 4, crop, flip) if {@code augment}, last partial batch dropped. */
+    /**
+     * Training batches: shuffled, augmented with the data set's {@link Dataset#augmentation() policy}
+     * (CIFAR: pad 4, crop, flip; Fashion-MNIST: zero pad 4, crop) if {@code augment}, last partial
+     * batch dropped.
+     */
     public static Batches training(Dataset data, int batch, boolean augment, long seed) {
-        return new Batches(data, batch, true, augment, true, seed, 4);
+        return new Batches(data, batch, true, augment, true, seed);
     }
 
     /** Evaluation batches: data order, no augmentation, every image once. */
     public static Batches evaluation(Dataset data, int batch) {
-        return new Batches(data, batch, false, false, false, 0, 4);
+        return new Batches(data, batch, false, false, false, 0);
     }
 
     public Dataset data() {
@@ -109,9 +117,10 @@ public final class Batches {
             if (rng != null) {
                 dy = rng.nextInt(2 * pad + 1);
                 dx = rng.nextInt(2 * pad + 1);
-                flip = rng.nextBoolean();
+                flip = policy.flip() && rng.nextBoolean();
             }
-            Augmentation.cropFlip(data.pixels(), img * bytes, c, h, w, pad, dy, dx, flip, data.mean(), data.std(), out, k * bytes);
+            Augmentation.crop(data.pixels(), img * bytes, c, h, w, pad, policy.padding(), dy, dx, flip, data.mean(), data.std(),
+                    out, k * bytes);
         }
         return new Batch(out, labels, b, c, h, w);
     }
