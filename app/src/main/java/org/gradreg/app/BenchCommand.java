@@ -28,6 +28,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", split = ",", description = "Batch sizes for --trainer (default: ${DEFAULT-VALUE}).", defaultValue = "32")
     int[] batch;
 
+    @Option(names = "--kinds", split = ",", description = "Step kinds for --trainer (default: ${DEFAULT-VALUE}).",
+            defaultValue = "plain,sam,gr,gnr")
+    String[] kinds;
+
     @Option(names = "--torch", description = "The PyTorch companion script (bench/torch_reference.py), run with /usr/bin/python3 "
             + "before and after each gradreg row.")
     Path torch;
@@ -63,7 +67,8 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            String md = org.gradreg.app.bench.TrainerBenchmark.runTo(file, models, batch, repeats, torch, s -> System.err.println("bench: " + s));
+            String md = org.gradreg.app.bench.TrainerBenchmark.runTo(file, models, batch, java.util.List.of(kinds), repeats, torch,
+                    s -> System.err.println("bench: " + s));
             System.out.println(md);
             System.out.println("wrote " + file.toAbsolutePath());
             return 0;

@@ -64,7 +64,63 @@ public final class TrainerBenchmark {
      * evaluations and the optimizer), the share of the plain step spent outside the model's
      * evaluations (the optimizer, masks, inputs), and the peak resident bytes.
      */
-    record Figures(String model, int batch, long parameters, Map<String, Double> seconds, double bookkeeping, long peakBytes) {
+    record Figures(String model, int batch, long parameters, Map<String, Double> seconds, double bookkeeping, long peakBytes,
+                   Map<String, Double> torchSeconds, double pairedPlainRatio, long torchPeakBytes) {
+    }
+
+    /**
+     * The PyTorch script in {@code --serve} mode: one process per model and batch, asked for one step
+     * at a time, so that gradreg's and PyTorch's steps alternate and see the same machine.
+     */
+    static final class TorchPeer implements AutoCloseable {
+        private final Process p;
+        private final java.io.BufferedReader in;
+        private final java.io.Writer out;
+        private final ObjectMapper json = new ObjectMapper();
+        long peak = -1;
+
+        TorchPeer(Path script, String model, int batch) throws IOException {
+            List<String> cmd = List.of("/usr/bin/python3", script.toString(), "--model", model, "--batch", String.valueOf(batch), "--threads",
+                    String.valueOf(Runtime.getRuntime().availableProcessors()), "--serve");
+            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            out = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
+            String ready = in.readLine();
+            if (ready == null || !json.readTree(ready).path("ready").asBoolean()) {
+                close();
+                throw new IOException("the PyTorch script did not start (" + String.join(" ", cmd) + ")");
+            }
+        }
+
+        /** One PyTorch step of this kind; its seconds. */
+        double step(String kind) throws IOException {
+            out.write(kind + "\n");
+            out.flush();
+            String line = in.readLine();
+            if (line == null) {
+                throw new IOException("the PyTorch script ended");
+            }
+            JsonNode n = json.readTree(line);
+            peak = Math.max(peak, n.path("peak_rss_bytes").asLong(-1));
+            return n.get("s").asDouble();
+        }
+
+        @Override
+        public void close() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // already gone
+            }
+            try {
+                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** An oracle that times the model's evaluations (the rest of a step is the optimizer's own work). */
@@ -92,7 +148,7 @@ public final class TrainerBenchmark {
         }
     }
 
-    static Figures measure(String model, int batchSize, int repeats, List<String> kinds, Consumer<String> progress) {
+    static Figures measure(String model, int batchSize, int repeats, List<String> kinds, Path torchScript, Consumer<String> progress) {
         resetPeak();
         Dataset data = SyntheticCifar.generate(batchSize, 8, 10, 32, 3).train();
         Batch batch = Batches.training(data, batchSize, false, 1).get(0, 0);
@@ -101,7 +157,9 @@ public final class TrainerBenchmark {
         Timed timed = new Timed(oracle);
         Map<String, Optimizer> opts = new LinkedHashMap<>();
         Map<String, List<Double>> times = new LinkedHashMap<>();
+        Map<String, List<Double>> torchTimes = new LinkedHashMap<>();
         List<Double> shares = new ArrayList<>();
+        List<Double> paired = new ArrayList<>();
         for (String k : kinds) {
             GradientEstimator e = switch (k) {
                 case "plain" -> Optim.plain();
@@ -112,30 +170,62 @@ public final class TrainerBenchmark {
             };
             opts.put(k, Optim.optimizer(Optim.adamW(1e-4, 0.03)).estimator(e));
             times.put(k, new ArrayList<>());
+            torchTimes.put(k, new ArrayList<>());
+        }
+        TorchPeer torch = null;
+        if (torchScript != null && TORCH_MODELS.contains(model)) {
+            try {
+                torch = new TorchPeer(torchScript, model, batchSize);
+            } catch (IOException e) {
+                progress.accept("pytorch: " + e.getMessage() + "; no PyTorch column for " + model);
+            }
         }
         long step = 0;
-        // interleaved rounds (one step of each kind per round), so that drifts of a shared machine hit
-        // every kind alike; round 0 warms up
-        for (int round = 0; round <= repeats; round++) {
-            progress.accept(model + " batch " + batchSize + ": round " + (round + 1) + " of " + (repeats + 1));
-            for (Map.Entry<String, Optimizer> e : opts.entrySet()) {
-                timed.nanos = 0;
-                long t0 = System.nanoTime();
-                oracle.setBatch(batch, 0, step++); // part of the step: inputs, targets, dropout masks
-                e.getValue().step(timed);
-                long dt = System.nanoTime() - t0;
-                if (round >= 1) {
-                    times.get(e.getKey()).add(dt / 1e9);
-                    if (e.getKey().equals("plain")) {
-                        shares.add((dt - timed.nanos) / (double) dt);
+        try {
+            // interleaved rounds (one step of each kind per round, each gradreg step followed by the
+            // same PyTorch step), so that drifts of a shared machine hit every kind and both sides alike;
+            // round 0 warms up
+            for (int round = 0; round <= repeats; round++) {
+                progress.accept(model + " batch " + batchSize + ": round " + (round + 1) + " of " + (repeats + 1));
+                for (Map.Entry<String, Optimizer> e : opts.entrySet()) {
+                    timed.nanos = 0;
+                    long t0 = System.nanoTime();
+                    oracle.setBatch(batch, 0, step++); // part of the step: inputs, targets, dropout masks
+                    e.getValue().step(timed);
+                    long dt = System.nanoTime() - t0;
+                    double ts = torch == null ? Double.NaN : torch.step(e.getKey());
+                    if (round >= 1) {
+                        times.get(e.getKey()).add(dt / 1e9);
+                        torchTimes.get(e.getKey()).add(ts);
+                        if (e.getKey().equals("plain")) {
+                            shares.add((dt - timed.nanos) / (double) dt);
+                            paired.add(dt / 1e9 / ts);
+                        }
                     }
                 }
             }
+        } catch (IOException e) {
+            progress.accept("pytorch: " + e.getMessage() + "; no PyTorch column for " + model);
+            torch.close();
+            torch = null;
+        } finally {
+            if (torch != null) {
+                torch.close();
+            }
         }
+        long peak = peakBytes();
         Map<String, Double> seconds = new LinkedHashMap<>();
         times.forEach((k, v) -> seconds.put(k, median(v)));
-        return new Figures(model, batchSize, net.parameterCount(), seconds, shares.isEmpty() ? Double.NaN : median(shares), peakBytes());
+        Map<String, Double> torchSeconds = new LinkedHashMap<>();
+        if (torch != null) {
+            torchTimes.forEach((k, v) -> torchSeconds.put(k, median(v)));
+        }
+        return new Figures(model, batchSize, net.parameterCount(), seconds, shares.isEmpty() ? Double.NaN : median(shares), peak,
+                torchSeconds, torch == null || paired.isEmpty() ? Double.NaN : median(paired), torch == null ? -1 : torch.peak);
     }
+
+    /** The models the PyTorch script defines. */
+    static final List<String> TORCH_MODELS = List.of("vit-ti", "resnet18");
 
     static double median(List<Double> v) {
         List<Double> s = v.stream().sorted().toList();
@@ -166,61 +256,28 @@ public final class TrainerBenchmark {
         return -1;
     }
 
-    /** PyTorch's figures for one model and batch, from the companion script, or null if it cannot run. */
-    static Map<String, double[]> torch(Path script, String model, int batch, int repeats, List<String> kinds, Consumer<String> progress) {
-        if (script == null) {
-            return null;
-        }
-        List<String> cmd = List.of("/usr/bin/python3", script.toString(), "--model", model, "--batch", String.valueOf(batch),
-                "--kinds", String.join(",", kinds), "--warmup", "1", "--repeats", String.valueOf(repeats), "--threads",
-                String.valueOf(Runtime.getRuntime().availableProcessors()));
-        progress.accept("pytorch: " + String.join(" ", cmd));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                progress.accept("pytorch: the script failed (exit " + p.exitValue() + "); no PyTorch column for " + model);
-                return null;
-            }
-            Map<String, double[]> m = new LinkedHashMap<>();
-            ObjectMapper json = new ObjectMapper();
-            for (String line : out.split("\n")) {
-                if (line.isBlank() || !line.trim().startsWith("{")) {
-                    continue;
-                }
-                JsonNode n = json.readTree(line);
-                if (n.has("kind") && n.has("median_s")) {
-                    m.put(n.get("kind").asText(), new double[] {n.get("median_s").asDouble(), n.path("peak_rss_bytes").asDouble(-1)});
-                }
-            }
-            return m;
-        } catch (IOException e) {
-            progress.accept("pytorch: cannot run /usr/bin/python3 (" + e.getMessage() + "); no PyTorch column");
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+    /** Runs the benchmark (each model at each batch size) and returns its Markdown report. */
+    public static String run(String[] models, int[] batches, List<String> kinds, int repeats, Path torchScript, Consumer<String> progress) {
+        return run(models, batches, kinds, repeats, torchScript, progress, md -> { });
     }
 
-    /** Runs the benchmark (each model at each batch size) and returns its Markdown report. */
-    public static String run(String[] models, int[] batches, int repeats, Path torchScript, Consumer<String> progress) {
+    /** As {@link #run}, handing the report so far to {@code partial} after every row (so a long run loses nothing). */
+    static String run(String[] models, int[] batches, List<String> kinds, int repeats, Path torchScript, Consumer<String> progress,
+                      Consumer<String> partial) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "FLOAT, AdamW, 3×32×32 inputs; %d cores; ND4J backend %s; OMP_WAIT_POLICY=%s; median of %d "
                         + "interleaved rounds after 1 warm-up round.%s%n%n", Runtime.getRuntime().availableProcessors(),
                 Nd4j.getBackend().getClass().getSimpleName(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"), repeats,
-                torchScript == null ? "" : " PyTorch: the companion script, run just before and just after gradreg on each row "
-                        + "(mean of the two medians), same threads."));
+                torchScript == null ? "" : " PyTorch: the companion script in a second process, asked for the same step right after "
+                        + "each gradreg step (same threads); gradreg / PyTorch is the median of these paired ratios of plain steps."));
         md.append("| model | batch | parameters | plain step (s) | SAM / plain | GR / plain | GNR / plain | outside the model | peak RSS "
                 + "| PyTorch plain (s) | gradreg / PyTorch | PyTorch SAM, GR, GNR / plain | PyTorch peak RSS |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String model : models) {
             for (int b : batches) {
-                List<String> kinds = KINDS;
-                Map<String, double[]> t1 = torch(torchScript, model, b, repeats, kinds, progress);
-                Figures f = measure(model, b, repeats, kinds, progress);
-                Map<String, double[]> t2 = torch(torchScript, model, b, repeats, kinds, progress);
-                md.append(row(f, t1, t2));
+                Figures f = measure(model, b, repeats, kinds, torchScript, progress);
+                md.append(row(f));
+                partial.accept(md.toString());
             }
         }
         return md.toString();
@@ -264,23 +321,14 @@ public final class TrainerBenchmark {
                 model, batchSize, steps, first, xs.get(Math.min(1, xs.size() - 1)).longValue(), max, last, base, base);
     }
 
-    private static String row(Figures f, Map<String, double[]> t1, Map<String, double[]> t2) {
+    private static String row(Figures f) {
         double plain = f.seconds().get("plain");
         String torchCols = "– | – | – | –";
-        if (t1 != null && t2 != null && t1.containsKey("plain") && t2.containsKey("plain")) {
-            Map<String, Double> ts = new LinkedHashMap<>();
-            for (String k : t1.keySet()) {
-                if (t2.containsKey(k)) {
-                    ts.put(k, (t1.get(k)[0] + t2.get(k)[0]) / 2);
-                }
-            }
+        if (!f.torchSeconds().isEmpty()) {
+            Map<String, Double> ts = f.torchSeconds();
             double tp = ts.get("plain");
-            long tpeak = (long) Math.max(t1.get("plain")[1], t2.get("plain")[1]);
-            for (double[] v : t1.values()) {
-                tpeak = Math.max(tpeak, (long) v[1]);
-            }
-            torchCols = String.format(Locale.ROOT, "%.3f | **%.2f×** | %s, %s, %s | %s", tp, plain / tp, ratio(ts, "sam", tp), ratio(ts, "gr", tp),
-                    ratio(ts, "gnr", tp), gb(tpeak));
+            torchCols = String.format(Locale.ROOT, "%.3f | **%.2f×** | %s, %s, %s | %s", tp, f.pairedPlainRatio(), ratio(ts, "sam", tp),
+                    ratio(ts, "gr", tp), ratio(ts, "gnr", tp), gb(f.torchPeakBytes()));
         }
         return String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %s | %s | %s | %.1f%% | %s | %s |%n", f.model(), f.batch(), f.parameters(), plain,
                 ratio(f.seconds(), "sam", plain), ratio(f.seconds(), "gr", plain), ratio(f.seconds(), "gnr", plain), 100 * f.bookkeeping(),
@@ -297,12 +345,29 @@ public final class TrainerBenchmark {
     }
 
     /** Writes the report to {@code out} (Markdown) and returns it. */
-    public static String runTo(Path out, String[] models, int[] batches, int repeats, Path torchScript, Consumer<String> progress)
-            throws IOException {
-        String md = "# trainer benchmark\n\n" + run(models, batches, repeats, torchScript, progress);
+    public static String runTo(Path out, String[] models, int[] batches, List<String> kinds, int repeats, Path torchScript,
+                               Consumer<String> progress) throws IOException {
+        if (!kinds.contains("plain")) {
+            throw new IllegalArgumentException("--kinds must include plain (the other kinds are reported as ratios to it)");
+        }
+        for (String k : kinds) {
+            if (!KINDS.contains(k)) {
+                throw new IllegalArgumentException("--kinds: unknown step kind '" + k + "'; known: " + String.join(", ", KINDS));
+            }
+        }
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, md);
-        return md;
+        Consumer<String> write = md -> {
+            try {
+                Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+                Files.writeString(tmp, "# trainer benchmark\n\n" + md);
+                Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        String md = run(models, batches, kinds, repeats, torchScript, progress, write);
+        write.accept(md);
+        return "# trainer benchmark\n\n" + md;
     }
 
     /** The ViT configuration of a model spec, or null. */
