@@ -66,6 +66,22 @@ final class Blas {
                 b.data().addressPointer(), 0, (int) b.size(1), beta, c.data().addressPointer(), 0, n);
     }
 
+    private static final java.util.concurrent.ConcurrentHashMap<String, INDArray> ONES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * out ← Σ over rows of x + out (x [N, K], out [1, K]): a GEMM with a row of ones, which reads x
+     * once in row order (ND4J's reduction along dimension 0 walks x column by column).
+     */
+    static void addColumnSums(INDArray x, INDArray out) {
+        if (!DIRECT) {
+            out.addi(x.sum(true, 0));
+            return;
+        }
+        long n = x.size(0);
+        INDArray ones = ONES.computeIfAbsent(x.dataType() + "/" + n, k -> Nd4j.ones(x.dataType(), 1, n));
+        gemm(ones, false, x, false, out, 1.0, 1.0);
+    }
+
     /** s[g] = alpha · A_g · B_gᵀ for every head g = b·H + h (A, B: [B·T, D] rows; s: [B·H, T, T]). */
     static void headsABt(INDArray a, INDArray b, INDArray s, double alpha, int batch, int heads, int tokens, int dh) {
         heads(a, b, s, alpha, batch, heads, tokens, dh, Kind.ABT);

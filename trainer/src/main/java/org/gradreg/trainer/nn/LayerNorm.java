@@ -51,8 +51,8 @@ final class LayerNorm {
     void backward(INDArray dy, Saved s, INDArray dx, INDArray scratch) {
         double d = dy.size(1);
         INDArray t = scratch.assign(dy).muli(s.xhat);
-        dgamma.addi(t.sum(true, 0));
-        dbeta.addi(dy.sum(true, 0));
+        Blas.addColumnSums(t, dgamma);
+        Blas.addColumnSums(dy, dbeta);
         INDArray m1 = Nd4j.create(dy.dataType(), dy.size(0), 1);
         INDArray m2 = m1.ulike();
         Blas.gemm(dy, false, gamma, true, m1, 1 / d, 0.0);

@@ -36,7 +36,7 @@ final class Linear {
     /** Accumulates dW, db from the layer input x and dy; writes (accumulate: adds) dy·Wᵀ into dx unless dx is null. */
     void backward(INDArray x, INDArray dy, INDArray dx, boolean accumulate) {
         Blas.gemm(x, true, dy, false, dw, 1.0, 1.0);
-        db.addi(dy.sum(true, 0));
+        Blas.addColumnSums(dy, db);
         if (dx != null) {
             Blas.gemm(dy, false, w, true, dx, 1.0, accumulate ? 1.0 : 0.0);
         }
