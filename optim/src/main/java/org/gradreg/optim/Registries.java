@@ -1,0 +1,63 @@
+package org.gradreg.optim;
+
+import org.gradreg.optim.estimator.EstimatorFactory;
+import org.gradreg.optim.estimator.Gnr;
+import org.gradreg.optim.estimator.GradientRegularization;
+import org.gradreg.optim.estimator.Plain;
+import org.gradreg.optim.estimator.Sam;
+import org.gradreg.optim.registry.Registry;
+import org.gradreg.optim.rule.Adam;
+import org.gradreg.optim.rule.AdamS;
+import org.gradreg.optim.rule.AdamW;
+import org.gradreg.optim.rule.Adan;
+import org.gradreg.optim.rule.RmsProp;
+import org.gradreg.optim.rule.RuleFactory;
+import org.gradreg.optim.rule.Sgd;
+import org.gradreg.optim.schedule.Constant;
+import org.gradreg.optim.schedule.ScheduleFactory;
+import org.gradreg.optim.schedule.WarmupCosine;
+import org.gradreg.optim.transform.AddDecayedWeights;
+import org.gradreg.optim.transform.Agr;
+import org.gradreg.optim.transform.ClipByGlobalNorm;
+import org.gradreg.optim.transform.TransformFactory;
+
+/**
+ * The registries of optim: one line per update rule, gradient estimator, transform and schedule.
+ * Each entry (name, description, keys with defaults and ranges, example, factory) lives next to its
+ * class; the command lines' names, help texts and "known: …" messages, the docs' tables and the
+ * contract tests all read these lists. A new optimizer is its class with an {@code ENTRY} plus one
+ * line here.
+ */
+public final class Registries {
+
+    private Registries() {
+    }
+
+    public static final Registry<RuleFactory> RULES = new Registry<>("optimizer",
+            Sgd.ENTRY,
+            Sgd.NESTEROV_ENTRY,
+            Adam.ENTRY,
+            AdamW.ENTRY,
+            AdamS.ENTRY,
+            RmsProp.ENTRY,
+            Adan.ENTRY);
+
+    public static final Registry<EstimatorFactory> ESTIMATORS = new Registry<>("gradient estimator",
+            Plain.ENTRY,
+            Sam.ENTRY,
+            Sam.ASAM_ENTRY,
+            GradientRegularization.ENTRY,
+            Gnr.ENTRY,
+            Gnr.SAM_GNR_ENTRY);
+
+    public static final Registry<TransformFactory> TRANSFORMS = new Registry<>("transform",
+            ClipByGlobalNorm.ENTRY,
+            Agr.ENTRY,
+            AddDecayedWeights.ENTRY);
+
+    public static final Registry<ScheduleFactory> SCHEDULES = new Registry<ScheduleFactory>("LR schedule",
+            WarmupCosine.ENTRY,
+            Constant.ENTRY)
+            .alias("warmup-cosine", "cosine")
+            .alias("warmup-constant", "constant");
+}
