@@ -154,6 +154,26 @@ public final class Gnr implements GradientEstimator {
         return gShift.addScaled(-1, gradAtX).scale(1 / h);
     }
 
+    /** The base estimator's state under {@code base/} (GNR itself keeps none). */
+    @Override
+    public Map<String, org.nd4j.linalg.api.ndarray.INDArray> state() {
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> s = new LinkedHashMap<>();
+        org.gradreg.optim.State.nest(s, "base", base.state());
+        return s;
+    }
+
+    @Override
+    public void loadState(Map<String, org.nd4j.linalg.api.ndarray.INDArray> state) {
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> b = org.gradreg.optim.State.part(state, "base");
+        for (String k : state.keySet()) {
+            if (!k.startsWith("base/")) {
+                throw new IllegalArgumentException(this + ": the state to load has an unknown entry '" + k
+                        + "'; GNR keeps only its base estimator's state, under base/");
+            }
+        }
+        base.loadState(b);
+    }
+
     @Override
     public String toString() {
         return "gnr(rho=" + rho + ", alpha=" + alpha + (base == Plain.INSTANCE ? "" : ", over " + base) + ")";

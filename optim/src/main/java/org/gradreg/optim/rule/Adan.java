@@ -70,7 +70,7 @@ public final class Adan extends AbstractRule {
 
     private Adan(Schedule lr, double beta1, double beta2, double beta3, double eps, AddDecayedWeights weightDecay,
                  boolean noProx, double maxGradNorm, Agr.Placement agr) {
-        super(lr);
+        super(lr, "prevGrad", "m", "v", "n");
         this.beta1 = Hyper.unitInterval("beta1", beta1);
         this.beta2 = Hyper.unitInterval("beta2", beta2);
         this.beta3 = Hyper.unitInterval("beta3", beta3);

@@ -48,7 +48,7 @@ public final class RmsProp extends AbstractRule {
     private final AddDecayedWeights weightDecay;
 
     private RmsProp(Schedule lr, double decay, double eps, double momentum, AddDecayedWeights weightDecay) {
-        super(lr);
+        super(lr, "v", "momentum");
         this.decay = Hyper.unitInterval("decay", decay);
         this.eps = Hyper.positive("eps", eps);
         this.momentum = Hyper.unitInterval("momentum", momentum);

@@ -61,7 +61,7 @@ public final class Sgd extends AbstractRule {
     private final AddDecayedWeights decay;
 
     private Sgd(Schedule lr, double momentum, double dampening, boolean nesterov, AddDecayedWeights decay) {
-        super(lr);
+        super(lr, "momentum");
         this.momentum = Hyper.unitInterval("momentum", momentum);
         this.dampening = Hyper.unitInterval("dampening", dampening);
         if (nesterov && (momentum == 0 || dampening != 0)) {
