@@ -124,6 +124,7 @@ public record Key(String name, Type type, String defaultValue, Range range, List
         if (defaultValue == null) {
             return "";
         }
-        return type == Type.NUMBER && defaultValue.equals("NaN") ? "auto" : defaultValue.replaceAll("\\.0$", "");
+        return type == Type.NUMBER && defaultValue.equals("NaN") ? "auto"
+                : defaultValue.replaceAll("\\.0$", "").replace(".0E", "e").replace("E", "e");
     }
 }
