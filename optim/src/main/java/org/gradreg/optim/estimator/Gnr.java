@@ -149,9 +149,8 @@ public final class Gnr implements GradientEstimator {
      * the current parameters x. Leaves the parameters at x + h·ĝ: the caller restores them.
      */
     private Params hessianTimesUnit(Oracle oracle, Params params, Params gradAtX, double gradNorm, double h, long step, String where) {
-        params.addScaled(h / gradNorm, gradAtX);
-        Params gShift = Estimators.perturbed(oracle, step, where).gradient();
-        return gShift.addScaled(-1, gradAtX).scale(1 / h);
+        return org.gradreg.optim.landscape.FiniteDifferenceHvp.forward(params, gradAtX, gradNorm, h, gradAtX,
+                () -> Estimators.perturbed(oracle, step, where).gradient());
     }
 
     /** The base estimator's state under {@code base/} (GNR itself keeps none). */
