@@ -114,8 +114,8 @@ class RegistryContractTest {
         return s;
     }
 
-    /** The test objective with its gradients handed out in 'f' order, as matrix products of transposed views give them. */
-    private static Oracle fOrder(TestObjective f) {
+    /** The test objective with each evaluation passed through {@code change} (given the evaluation's number, from 1). */
+    private static Oracle changed(TestObjective f, java.util.function.BiFunction<Integer, Evaluation, Evaluation> change) {
         return new Oracle() {
             @Override
             public Params params() {
@@ -125,28 +125,24 @@ class RegistryContractTest {
             @Override
             public Evaluation evaluate(Pass pass) {
                 Evaluation e = f.evaluate(pass);
-                return new Evaluation(e.loss(), e.gradient().map((n, g) -> g.dup('f')));
+                return change.apply(f.evaluations, e);
             }
         };
     }
 
+    /** The test objective with its gradients handed out in 'f' order, as matrix products of transposed views give them. */
+    private static Oracle fOrder(TestObjective f) {
+        return changed(f, (n, e) -> new Evaluation(e.loss(), e.gradient().map((name, g) -> g.dup('f'))));
+    }
+
     /** The test objective, except that evaluation number {@code bad} (from 1) returns a NaN gradient element. */
     private static Oracle nanAt(TestObjective f, int bad) {
-        return new Oracle() {
-            @Override
-            public Params params() {
-                return f.params();
+        return changed(f, (n, e) -> {
+            if (n == bad) {
+                e.gradient().get("b").putScalar(1, Double.NaN);
             }
-
-            @Override
-            public Evaluation evaluate(Pass pass) {
-                Evaluation e = f.evaluate(pass);
-                if (f.evaluations == bad) {
-                    e.gradient().get("b").putScalar(1, Double.NaN);
-                }
-                return e;
-            }
-        };
+            return e;
+        });
     }
 
     // ---- update rules ----
