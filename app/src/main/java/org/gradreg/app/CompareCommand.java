@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code gradreg compare}: every optimizer and estimator on the built-in problem. */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(name = "compare", mixinStandardHelpOptions = true, resourceBundle = "org.gradreg.app.CompareHelp",
         description = "Run every update rule and gradient estimator on a built-in MLP problem and print a comparison table.")
 final class CompareCommand implements Callable<Integer> {
 

@@ -1,26 +1,32 @@
 package org.gradreg.optim;
 
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import org.gradreg.optim.estimator.EstimatorFactory;
 import org.gradreg.optim.estimator.GradientEstimator;
 import org.gradreg.optim.estimator.GradientRegularization;
 import org.gradreg.optim.estimator.Gnr;
 import org.gradreg.optim.estimator.GrWarmup;
 import org.gradreg.optim.estimator.Plain;
 import org.gradreg.optim.estimator.Sam;
+import org.gradreg.optim.registry.Args;
+import org.gradreg.optim.registry.Entry;
+import org.gradreg.optim.registry.Registry;
+import org.gradreg.optim.registry.Spec;
 import org.gradreg.optim.rule.Adam;
 import org.gradreg.optim.rule.AdamS;
 import org.gradreg.optim.rule.AdamW;
 import org.gradreg.optim.rule.Adan;
 import org.gradreg.optim.rule.RmsProp;
+import org.gradreg.optim.rule.RuleFactory;
 import org.gradreg.optim.rule.Sgd;
 import org.gradreg.optim.rule.UpdateRule;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.schedule.ScheduleFactory;
 import org.gradreg.optim.transform.Agr;
 import org.gradreg.optim.transform.ClipByGlobalNorm;
+import org.gradreg.optim.transform.GradientTransform;
+import org.gradreg.optim.transform.TransformFactory;
 
 /**
  * Static factories for JShell and for code that reads like the papers:
@@ -114,142 +120,60 @@ public final class Optim {
         return Schedule.warmupCosine(peak, warmupSteps, totalSteps);
     }
 
-    /** Names {@link #rule(String, Schedule, double)} knows. */
-    public static final Set<String> RULES = new TreeSet<>(Set.of("sgd", "sgd-nesterov", "adam", "adamw", "adams", "rmsprop", "adan"));
+    /** Names {@link #rule(String, Schedule, double)} knows (the {@link Registries#RULES} registry's). */
+    public static final Set<String> RULES = Registries.RULES.names();
 
     /**
-     * The update rule called {@code name} with learning rate {@code lr} and weight decay
+     * The update rule {@code spec} ({@code name} or {@code name:key=value,…}, e.g.
+     * {@code adamw:beta1=0.95,eps=1e-6}) with learning rate {@code lr} and weight decay
      * {@code weightDecay} (coupled L2 for sgd, adam and rmsprop; decoupled for adamw; scheduled
      * for adams; proximal for adan). {@code sgd-nesterov} is SGD with Nesterov momentum 0.9.
+     * Names, keys, defaults and ranges: {@link Registries#RULES}.
      */
-    public static UpdateRule rule(String name, Schedule lr, double weightDecay) {
+    public static UpdateRule rule(String spec, Schedule lr, double weightDecay) {
         Hyper.nonNegative("weight decay", weightDecay);
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "sgd" -> Sgd.of(lr).weightDecay(weightDecay);
-            case "sgd-nesterov" -> Sgd.of(lr).momentum(0.9).nesterov().weightDecay(weightDecay);
-            case "adam" -> Adam.of(lr).weightDecay(weightDecay);
-            case "adamw" -> AdamW.of(lr).weightDecay(weightDecay);
-            case "adams" -> AdamS.of(lr).weightDecay(weightDecay);
-            case "rmsprop" -> RmsProp.of(lr).weightDecay(weightDecay);
-            case "adan" -> Adan.of(lr).weightDecay(weightDecay);
-            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; known: " + RULES);
-        };
+        Registry.Parsed<RuleFactory> p = Registries.RULES.parse(spec);
+        return p.factory().create(lr, weightDecay, p.args());
     }
 
-    /** Names {@link #estimator(String, String, GrWarmup)} knows. */
-    public static final Set<String> ESTIMATORS = new TreeSet<>(Set.of("plain", "sam", "asam", "gr", "gnr", "sam+gnr"));
+    /** Names {@link #estimator(String, String, GrWarmup)} knows (the {@link Registries#ESTIMATORS} registry's). */
+    public static final Set<String> ESTIMATORS = Registries.ESTIMATORS.names();
 
     /**
      * The estimator called {@code name} with hyper-parameters {@code spec} in {@code key=value,…}
      * form: sam/asam {@code rho[,eta]}; gr {@code r,alpha|lambda[,form=paper|code]}; gnr
      * {@code rho,alpha[,xi,h,k]}; sam+gnr adds {@code sam_rho}. {@code warmup} applies to gr.
+     * Names, keys, defaults and ranges: {@link Registries#ESTIMATORS}.
      */
     public static GradientEstimator estimator(String name, String spec, GrWarmup warmup) {
-        Map<String, Double> kv = new LinkedHashMap<>();
-        String form = null;
-        for (Map.Entry<String, String> e : keyValues(spec).entrySet()) {
-            if (e.getKey().equals("form")) {
-                form = e.getValue();
-            } else {
-                kv.put(e.getKey(), number(e.getKey(), e.getValue()));
-            }
-        }
-        String n = name.toLowerCase(Locale.ROOT);
-        GradientEstimator est = switch (n) {
-            case "plain" -> {
-                allow(n, kv, Set.of());
-                yield Plain.of();
-            }
-            case "sam" -> {
-                allow(n, kv, Set.of("rho"));
-                yield Sam.of(require(n, kv, "rho"));
-            }
-            case "asam" -> {
-                allow(n, kv, Set.of("rho", "eta"));
-                yield Sam.of(require(n, kv, "rho")).adaptive(kv.getOrDefault("eta", 0.01));
-            }
-            case "gr" -> {
-                allow(n, kv, Set.of("r", "alpha", "lambda"));
-                double r = require(n, kv, "r");
-                if (kv.containsKey("alpha") == kv.containsKey("lambda")) {
-                    throw new IllegalArgumentException("gr needs exactly one of alpha or lambda (alpha = lambda/r), got '" + spec + "'");
-                }
-                GradientRegularization gr = kv.containsKey("alpha") ? GradientRegularization.of(r, kv.get("alpha"))
-                        : GradientRegularization.ofLambda(r, kv.get("lambda"));
-                if (form != null) {
-                    gr = gr.form(switch (form.toLowerCase(Locale.ROOT)) {
-                        case "paper" -> GradientRegularization.Form.PAPER;
-                        case "code", "normalized", "normalised" -> GradientRegularization.Form.NORMALIZED_G1;
-                        default -> throw new IllegalArgumentException("unknown GR form '" + form + "'; use paper or code");
-                    });
-                }
-                yield gr.warmup(warmup == null ? GrWarmup.none() : warmup);
-            }
-            case "gnr", "sam+gnr" -> {
-                allow(n, kv, n.equals("gnr") ? Set.of("rho", "alpha", "xi", "h", "k") : Set.of("rho", "alpha", "xi", "h", "k", "sam_rho"));
-                Gnr g = Gnr.of(require(n, kv, "rho"), require(n, kv, "alpha"));
-                if (kv.containsKey("xi")) {
-                    g = g.xi(kv.get("xi"));
-                }
-                if (kv.containsKey("h")) {
-                    g = g.hvpStep(kv.get("h"));
-                }
-                if (n.equals("sam+gnr")) {
-                    g = g.over(Sam.of(require(n, kv, "sam_rho")));
-                }
-                yield kv.containsKey("k") ? new org.gradreg.optim.estimator.EveryK((int) (double) kv.get("k"), g) : g;
-            }
-            default -> throw new IllegalArgumentException("unknown gradient estimator '" + name + "'; known: " + ESTIMATORS);
-        };
-        if (form != null && !n.equals("gr")) {
-            throw new IllegalArgumentException("'form' applies to gr only, not " + name);
-        }
-        if (warmup != null && warmup.kind() != GrWarmup.Kind.NONE && !n.equals("gr")) {
+        Entry<EstimatorFactory> e = Registries.ESTIMATORS.entry(name);
+        Args args = e.args(keyValues(spec));
+        if (warmup != null && warmup.kind() != GrWarmup.Kind.NONE && !e.name().equals("gr")) {
             throw new IllegalArgumentException("GR warmup " + warmup + " applies to gr only, not " + name);
         }
-        return est;
+        return e.factory().create(args, warmup);
+    }
+
+    /** The estimator {@code spec} ({@code name:key=value,…}, e.g. {@code sam:rho=0.05}), no GR warmup. */
+    public static GradientEstimator estimator(String spec) {
+        Registry.Parsed<EstimatorFactory> p = Registries.ESTIMATORS.parse(spec);
+        return p.factory().create(p.args(), null);
+    }
+
+    /** The transform {@code spec} ({@code clip:max_norm=5}, {@code agr}, {@code add_decayed_weights:weight_decay=1e-4}). */
+    public static GradientTransform transform(String spec) {
+        Registry.Parsed<TransformFactory> p = Registries.TRANSFORMS.parse(spec);
+        return p.factory().create(p.args());
+    }
+
+    /** The schedule {@code spec} (cosine, constant) peaking at {@code peak} after {@code warmupSteps}, over {@code totalSteps}. */
+    public static Schedule schedule(String spec, double peak, long warmupSteps, long totalSteps) {
+        Registry.Parsed<ScheduleFactory> p = Registries.SCHEDULES.parse(spec);
+        return p.factory().create(peak, warmupSteps, totalSteps, p.args());
     }
 
     /** Parses {@code "a=1,b=2"} (blank: empty) into an ordered map, rejecting malformed or repeated keys. */
     public static Map<String, String> keyValues(String spec) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (spec == null || spec.isBlank()) {
-            return out;
-        }
-        for (String part : spec.split(",")) {
-            int eq = part.indexOf('=');
-            if (eq <= 0 || eq == part.length() - 1) {
-                throw new IllegalArgumentException("expected key=value in '" + spec + "', got '" + part.trim() + "'");
-            }
-            String k = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-            if (out.put(k, part.substring(eq + 1).trim()) != null) {
-                throw new IllegalArgumentException("key '" + k + "' given twice in '" + spec + "'");
-            }
-        }
-        return out;
-    }
-
-    private static double number(String key, String value) {
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + "=" + value + " is not a number", e);
-        }
-    }
-
-    private static void allow(String name, Map<String, Double> kv, Set<String> keys) {
-        for (String k : kv.keySet()) {
-            if (!keys.contains(k)) {
-                throw new IllegalArgumentException("unknown " + name + " hyper-parameter '" + k + "'; known: " + new TreeSet<>(keys));
-            }
-        }
-    }
-
-    private static double require(String name, Map<String, Double> kv, String key) {
-        Double v = kv.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException(name + " needs " + key + "=…");
-        }
-        return v;
+        return Spec.keyValues(spec);
     }
 }

@@ -114,28 +114,70 @@ public final class Optimizer {
         return last;
     }
 
-    /** The optimizer state for a checkpoint: the rule's state and the step counter. */
+    /**
+     * The optimizer state for a checkpoint, every stateful part nested under its own prefix:
+     * {@code rule/…}, {@code estimator/…}, {@code transform/<i>/…} (i: position in the chain) and the
+     * step counter {@code optimizer/step}. Without estimator or transform state this is the format
+     * of earlier checkpoints (rule entries and the step).
+     */
     public Map<String, INDArray> state() {
         Map<String, INDArray> s = new LinkedHashMap<>();
-        rule.state().forEach((k, v) -> s.put("rule/" + k, v));
+        State.nest(s, "rule", rule.state());
+        State.nest(s, "estimator", estimator.state());
+        for (int i = 0; i < transforms.size(); i++) {
+            State.nest(s, "transform/" + i, transforms.get(i).state());
+        }
         s.put(STEP_KEY, Nd4j.scalar(DataType.INT64, step));
         return s;
     }
 
-    /** Restores a state saved by {@link #state()}. */
+    /**
+     * Restores a state saved by {@link #state()}: each part checks its own entries (names, shapes)
+     * and an entry no part claims is an error naming it. Nothing changes when a check fails.
+     */
     public void loadState(Map<String, INDArray> state) {
         INDArray s = state.get(STEP_KEY);
         if (s == null) {
             throw new IllegalArgumentException("optimizer state has no '" + STEP_KEY + "' entry; keys: " + state.keySet());
         }
-        Map<String, INDArray> ruleState = new LinkedHashMap<>();
-        state.forEach((k, v) -> {
-            if (k.startsWith("rule/")) {
-                ruleState.put(k.substring(5), v);
+        for (String k : state.keySet()) {
+            boolean known = k.equals(STEP_KEY) || k.startsWith("rule/") || k.startsWith("estimator/");
+            for (int i = 0; i < transforms.size() && !known; i++) {
+                known = k.startsWith("transform/" + i + "/");
             }
-        });
-        rule.loadState(ruleState);
+            if (!known) {
+                throw new IllegalArgumentException("optimizer state entry '" + k + "' belongs to no part of " + this
+                        + " (parts: rule/, estimator/, transform/0.." + (transforms.size() - 1) + "/, " + STEP_KEY + ")");
+            }
+        }
+        // the rule, whose state the built-in parts alone keep, loads last: a failing check of the
+        // (stateless) estimator or transforms leaves it untouched
+        estimator.loadState(State.part(state, "estimator"));
+        for (int i = 0; i < transforms.size(); i++) {
+            transforms.get(i).loadState(State.part(state, "transform/" + i));
+        }
+        rule.loadState(State.part(state, "rule"));
         step = s.getLong(0);
+    }
+
+    /**
+     * {@link #loadState(Map)} after checking the rule's entries against the parameters they belong
+     * to: every {@code rule/kind/tensor} names a tensor of {@code params} and has its shape.
+     */
+    public void loadState(Map<String, INDArray> state, Params params) {
+        for (Map.Entry<String, INDArray> e : State.part(state, "rule").entrySet()) {
+            int slash = e.getKey().indexOf('/');
+            if (slash < 0) {
+                continue;
+            }
+            String tensor = e.getKey().substring(slash + 1);
+            if (!params.names().contains(tensor)) {
+                throw new IllegalArgumentException("optimizer state entry 'rule/" + e.getKey() + "' is for tensor '" + tensor
+                        + "', which the parameters do not have (parameters: " + params.names() + ")");
+            }
+            State.requireShape("optimizer", "rule/" + e.getKey(), params.get(tensor), e.getValue());
+        }
+        loadState(state);
     }
 
     @Override

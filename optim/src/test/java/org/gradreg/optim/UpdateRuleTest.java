@@ -193,7 +193,7 @@ class UpdateRuleTest {
         assertArrayEquals(x, run(RmsProp.of(LR_SHIFTED).decay(rho).momentum(mu).weightDecay(wd), DataType.DOUBLE), TOL);
     }
 
-    /** Adan as in REFERENCE.md (official code): retention betas, d₁ = 0, three bias corrections. */
+    /** Adan as in docs/references.md (official code): retention betas, d₁ = 0, three bias corrections. */
     private double[] adanReference(double wd, boolean noProx, double maxGradNorm, Agr.Placement agr) {
         double b1 = 0.98;
         double b2 = 0.92;

@@ -54,29 +54,14 @@ public final class AdamPsiVariance implements Reproduction {
         return "Harmful-GR paper Fig. 3: Var(ψ) of Adam's adaptive rate against t and γ (eq. 9, Monte Carlo, optim's Adam)";
     }
 
-    /** Eq. 9 with σ₁ = 1; its γ → 0 limit is 1/(2t). Written out here: toy depends on optim only. */
+    /** Eq. 9 with σ₁ = 1; its γ → 0 limit is 1/(2t) (optim's {@link org.gradreg.optim.landscape.AdamPsiVariance#eq9}). */
     public static double eq9(int t, double gamma) {
-        if (gamma == 0) {
-            return 1.0 / (2 * t);
-        }
-        double q = Math.exp(-gamma);
-        double qt = Math.exp(-gamma * t);
-        return t / 2.0 * (1 + qt) * (1 - q) * (1 - q) / ((1 + q) * (1 - qt) * (1 - qt));
+        return org.gradreg.optim.landscape.AdamPsiVariance.eq9(t, gamma);
     }
 
-    /** Monte Carlo Var(√(t/Σg²)) over {@code samples} seeded draws. */
+    /** Monte Carlo Var(√(t/Σg²)) over {@code samples} seeded draws (optim's draws, commons-math's variance). */
     public static double monteCarlo(int t, double gamma, int samples, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] psi = new double[samples];
-        for (int s = 0; s < samples; s++) {
-            double sum = 0;
-            for (int k = 0; k < t; k++) {
-                double g = Math.sqrt(Math.exp(-gamma * k)) * r.nextGaussian();
-                sum += g * g;
-            }
-            psi[s] = Math.sqrt(t / sum);
-        }
-        return new Variance().evaluate(psi);
+        return new Variance().evaluate(org.gradreg.optim.landscape.AdamPsiVariance.psiSamples(t, gamma, samples, seed));
     }
 
     /** The gradient stream: coordinate i at step t (0-based) is e^{−γt/2}·z, z ~ N(0, 1), seeded per coordinate. */

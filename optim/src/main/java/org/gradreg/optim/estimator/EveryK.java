@@ -20,6 +20,17 @@ public record EveryK(int k, GradientEstimator estimator) implements GradientEsti
         return (step % k == 0 ? estimator : Plain.INSTANCE).estimate(oracle, step);
     }
 
+    /** The wrapped estimator's state. */
+    @Override
+    public java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> state() {
+        return estimator.state();
+    }
+
+    @Override
+    public void loadState(java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> state) {
+        estimator.loadState(state);
+    }
+
     @Override
     public String toString() {
         return estimator + " every " + k + " steps";

@@ -5,6 +5,9 @@ import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
+import org.gradreg.optim.registry.Entry;
+import org.gradreg.optim.registry.Key;
+import org.gradreg.optim.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -24,6 +27,43 @@ import org.nd4j.linalg.api.buffer.DataType;
  * evaluations + 3 (∇L(θ + h·û), ∇L(θ_adv), ∇L(θ_adv + h·û_adv)): 4 over plain, 5 over SAM.
  */
 public final class Gnr implements GradientEstimator {
+
+    /** Registry entry: {@code gnr:rho=…,alpha=…,xi=…,h=…,k=…}. */
+    public static final Entry<EstimatorFactory> ENTRY = new Entry<EstimatorFactory>("gnr",
+            "gradient norm regularizer (Zhang et al. 2023, Algorithm 1) over the plain gradient, four evaluations",
+            keys(false), "rho=0.1,alpha=0.1", (a, w) -> fromArgs(a, false));
+
+    /** Registry entry: {@code sam+gnr:rho=…,alpha=…,sam_rho=…}, GNR over SAM's h_loss. */
+    public static final Entry<EstimatorFactory> SAM_GNR_ENTRY = new Entry<EstimatorFactory>("sam+gnr",
+            "GNR over SAM's gradient (Zhang et al. 2023, Algorithm 1 with SAM's h_loss), five evaluations",
+            keys(true), "rho=0.1,alpha=0.1,sam_rho=0.05", (a, w) -> fromArgs(a, true));
+
+    private static java.util.List<Key> keys(boolean overSam) {
+        java.util.List<Key> k = new java.util.ArrayList<>(java.util.List.of(
+                Key.number("rho", null, Range.NON_NEGATIVE, "radius of the ascent on the gradient norm"),
+                Key.number("alpha", null, Range.FINITE, "weight of the gradient-norm term"),
+                Key.number("xi", 1e-12, Range.NON_NEGATIVE, "added to norms in divisions"),
+                Key.number("h", Double.NaN, Range.POSITIVE, "finite-difference step of the Hessian-vector products (auto: 1e-4 double, 1e-2 float)"),
+                Key.integer("k", 1L, Range.atLeast(1), "apply GNR on every k-th step only (Table 4)")));
+        if (overSam) {
+            k.add(Key.number("sam_rho", null, Range.NON_NEGATIVE, "SAM's ascent radius"));
+        }
+        return k;
+    }
+
+    private static GradientEstimator fromArgs(org.gradreg.optim.registry.Args a, boolean overSam) {
+        Gnr g = of(a.number("rho"), a.number("alpha"));
+        if (a.given("xi")) {
+            g = g.xi(a.number("xi"));
+        }
+        if (a.given("h")) {
+            g = g.hvpStep(a.number("h"));
+        }
+        if (overSam) {
+            g = g.over(Sam.of(a.number("sam_rho")));
+        }
+        return a.given("k") ? new EveryK((int) a.integer("k"), g) : g;
+    }
 
     private final Schedule rho;
     private final Schedule alpha;
@@ -109,9 +149,28 @@ public final class Gnr implements GradientEstimator {
      * the current parameters x. Leaves the parameters at x + h·ĝ: the caller restores them.
      */
     private Params hessianTimesUnit(Oracle oracle, Params params, Params gradAtX, double gradNorm, double h, long step, String where) {
-        params.addScaled(h / gradNorm, gradAtX);
-        Params gShift = Estimators.perturbed(oracle, step, where).gradient();
-        return gShift.addScaled(-1, gradAtX).scale(1 / h);
+        return org.gradreg.optim.landscape.FiniteDifferenceHvp.forward(params, gradAtX, gradNorm, h, gradAtX,
+                () -> Estimators.perturbed(oracle, step, where).gradient());
+    }
+
+    /** The base estimator's state under {@code base/} (GNR itself keeps none). */
+    @Override
+    public Map<String, org.nd4j.linalg.api.ndarray.INDArray> state() {
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> s = new LinkedHashMap<>();
+        org.gradreg.optim.State.nest(s, "base", base.state());
+        return s;
+    }
+
+    @Override
+    public void loadState(Map<String, org.nd4j.linalg.api.ndarray.INDArray> state) {
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> b = org.gradreg.optim.State.part(state, "base");
+        for (String k : state.keySet()) {
+            if (!k.startsWith("base/")) {
+                throw new IllegalArgumentException(this + ": the state to load has an unknown entry '" + k
+                        + "'; GNR keeps only its base estimator's state, under base/");
+            }
+        }
+        base.loadState(b);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package org.gradreg.optim.estimator;
 
+import java.util.Map;
 import org.gradreg.optim.Oracle;
+import org.gradreg.optim.State;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Produces the gradient a step uses from one or more oracle evaluations (plain, SAM, GR, GNR).
@@ -12,4 +15,21 @@ public interface GradientEstimator {
 
     /** The gradient for optimizer step {@code step} (from 0) at the oracle's current parameters. */
     Estimate estimate(Oracle oracle, long step);
+
+    /**
+     * The state this estimator carries from step to step (an EMA of gradients, LookSAM's stored
+     * direction …) for checkpoints; empty for the built-in estimators, whose buffers are scratch.
+     * Arrays may be live.
+     */
+    default Map<String, INDArray> state() {
+        return Map.of();
+    }
+
+    /**
+     * Restores a state saved by {@link #state()}, checking names and shapes; the default (no state)
+     * refuses any entry, naming it.
+     */
+    default void loadState(Map<String, INDArray> state) {
+        State.requireEmpty(this, state);
+    }
 }

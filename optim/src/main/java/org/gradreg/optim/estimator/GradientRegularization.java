@@ -5,6 +5,9 @@ import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
+import org.gradreg.optim.registry.Entry;
+import org.gradreg.optim.registry.Key;
+import org.gradreg.optim.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
 
 /**
@@ -27,6 +30,28 @@ public final class GradientRegularization implements GradientEstimator {
         PAPER,
         /** The authors' code default: (1 − α)·g₁/‖g₁‖ + α·g₂. */
         NORMALIZED_G1
+    }
+
+    /** Registry entry: {@code gr:r=…,alpha=…|lambda=…,form=paper|code}; the GR warmup comes from the caller. */
+    public static final Entry<EstimatorFactory> ENTRY = new Entry<EstimatorFactory>("gr",
+            "gradient-norm penalty by finite differences (Zhao et al. 2022 eq. 10), alpha = lambda/r, two evaluations",
+            java.util.List.of(Key.number("r", null, Range.NON_NEGATIVE, "finite-difference radius"),
+                    Key.optionalNumber("alpha", Range.FINITE, "mixing weight alpha = lambda/r (give alpha or lambda)"),
+                    Key.optionalNumber("lambda", Range.FINITE, "penalty weight lambda (give alpha or lambda)"),
+                    Key.choice("form", "paper", java.util.List.of("paper", "code", "normalized", "normalised"),
+                            "eq. 10 (paper) or the authors' code default, (1 - alpha) g1/|g1| + alpha g2 (code)")),
+            "r=0.1,alpha=0.8", GradientRegularization::fromArgs);
+
+    private static GradientRegularization fromArgs(org.gradreg.optim.registry.Args a, GrWarmup warmup) {
+        if (a.given("alpha") == a.given("lambda")) {
+            throw new IllegalArgumentException("gr needs exactly one of alpha or lambda (alpha = lambda/r), got " + a.values());
+        }
+        double r = a.number("r");
+        GradientRegularization gr = a.given("alpha") ? of(r, a.number("alpha")) : ofLambda(r, a.number("lambda"));
+        if (a.given("form")) {
+            gr = gr.form(a.choice("form").equals("paper") ? Form.PAPER : Form.NORMALIZED_G1);
+        }
+        return gr.warmup(warmup == null ? GrWarmup.none() : warmup);
     }
 
     private final Schedule r;

@@ -2,11 +2,16 @@ package org.gradreg.optim.estimator;
 
 import java.util.Map;
 import org.gradreg.optim.Oracle;
+import org.gradreg.optim.registry.Entry;
 
 /** The mini-batch gradient itself: one evaluation. */
 public final class Plain implements GradientEstimator {
 
     static final Plain INSTANCE = new Plain();
+
+    /** Registry entry: {@code plain}, no keys. */
+    public static final Entry<EstimatorFactory> ENTRY = new Entry<EstimatorFactory>("plain",
+            "the mini-batch gradient, one evaluation", java.util.List.of(), "", (a, w) -> INSTANCE);
 
     private Plain() {
     }

@@ -5,6 +5,9 @@ import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
+import org.gradreg.optim.registry.Entry;
+import org.gradreg.optim.registry.Key;
+import org.gradreg.optim.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -18,6 +21,19 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * (penalizing-gradient-norm paper, eq. 10).
  */
 public final class Sam implements GradientEstimator {
+
+    /** Registry entry: {@code sam:rho=…}. */
+    public static final Entry<EstimatorFactory> ENTRY = new Entry<EstimatorFactory>("sam",
+            "sharpness-aware minimization (Foret et al. 2021), two evaluations",
+            java.util.List.of(Key.number("rho", null, Range.NON_NEGATIVE, "ascent radius")), "rho=0.05",
+            (a, w) -> Sam.of(a.number("rho")));
+
+    /** Registry entry: {@code asam:rho=…,eta=…}. */
+    public static final Entry<EstimatorFactory> ASAM_ENTRY = new Entry<EstimatorFactory>("asam",
+            "adaptive SAM (Kwon et al. 2021), two evaluations",
+            java.util.List.of(Key.number("rho", null, Range.NON_NEGATIVE, "ascent radius"),
+                    Key.number("eta", 0.01, Range.NON_NEGATIVE, "offset of T = |theta| + eta")), "rho=0.5",
+            (a, w) -> Sam.of(a.number("rho")).adaptive(a.number("eta")));
 
     private final Schedule rho;
     private final boolean adaptive;

@@ -74,21 +74,9 @@ public final class HessianSpectrum {
         if (norm == 0) {
             return v.zerosLike();
         }
-        Params params = oracle.params();
-        Params saved = params.copy();
-        Params plus;
-        Params minus;
-        try {
-            params.addScaled(h / norm, v);
-            plus = oracle.evaluate(Pass.PERTURBED).gradient();
-            params.assign(saved);
-            params.addScaled(-h / norm, v);
-            minus = oracle.evaluate(Pass.PERTURBED).gradient();
-        } finally {
-            params.assign(saved);
-        }
+        Params hv = FiniteDifferenceHvp.central(oracle.params(), v, h, () -> oracle.evaluate(Pass.PERTURBED).gradient());
         products++;
-        return plus.addScaled(-1, minus).scale(norm / (2 * h));
+        return hv;
     }
 
     /** The {@code k} eigenvalues of largest magnitude, by power iteration with deflation. */

@@ -173,18 +173,9 @@ public final class Sharpness {
         if (gn == 0) {
             return g;
         }
-        double hStep = 1e-5;
-        double[] plus = x.clone();
-        double[] minus = x.clone();
-        for (int i = 0; i < x.length; i++) {
-            plus[i] += hStep * g[i] / gn;
-            minus[i] -= hStep * g[i] / gn;
-        }
-        double[] gp = f.gradient(plus);
-        double[] gm = f.gradient(minus);
-        double[] out = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = 2 * gn * (gp[i] - gm[i]) / (2 * hStep);
+        double[] out = FiniteDifferenceHvp.central(f, x, g, gn, 1e-5);
+        for (int i = 0; i < out.length; i++) {
+            out[i] *= 2;
         }
         return out;
     }

@@ -14,13 +14,16 @@ abstract class AbstractRule implements UpdateRule {
     private static final String COUNT = "count";
 
     protected final Schedule lr;
+    private final java.util.Set<String> slotKinds;
     private final Map<String, INDArray> slots = new LinkedHashMap<>();
     private final Map<String, INDArray> scratch = new java.util.HashMap<>();
     /** Number of updates applied since construction or the last reset (t in the papers, from 1 inside apply). */
     protected long count;
 
-    AbstractRule(Schedule lr) {
+    /** A rule whose state slots are of the kinds {@code slotKinds} (m, v, momentum …), one per parameter tensor. */
+    AbstractRule(Schedule lr, String... slotKinds) {
         this.lr = java.util.Objects.requireNonNull(lr, "lr");
+        this.slotKinds = new java.util.TreeSet<>(java.util.List.of(slotKinds));
     }
 
     @Override
@@ -34,7 +37,16 @@ abstract class AbstractRule implements UpdateRule {
 
     /** The state slot {@code kind} of tensor {@code name}, created as zeros shaped like {@code like}. */
     protected INDArray slot(String kind, String name, INDArray like) {
-        return slots.computeIfAbsent(kind + "/" + name, k -> Nd4j.zeros(like.dataType(), like.shape()));
+        INDArray s = slots.get(kind + "/" + name);
+        if (s == null) {
+            s = Nd4j.zeros(like.dataType(), like.shape());
+            slots.put(kind + "/" + name, s);
+        } else if (!java.util.Arrays.equals(s.shape(), like.shape())) {
+            throw new IllegalStateException(this + ": state entry '" + kind + "/" + name + "' has shape "
+                    + java.util.Arrays.toString(s.shape()) + " but parameter '" + name + "' has shape "
+                    + java.util.Arrays.toString(like.shape()) + " (state loaded from a different model?)");
+        }
+        return s;
     }
 
     /**
@@ -67,8 +79,46 @@ abstract class AbstractRule implements UpdateRule {
         return s;
     }
 
+    /**
+     * Restores a state saved by {@link #state()}. Checks, naming the entry: the step count is there
+     * and a scalar; every other entry is {@code kind/tensor} with a kind this rule keeps; every
+     * tensor has the same kinds; an entry this rule already holds keeps its shape. The shapes
+     * against the parameters are checked by {@code Optimizer.loadState(state, params)} and at the
+     * next step.
+     */
     @Override
     public void loadState(Map<String, INDArray> state) {
+        INDArray c = state.get(COUNT);
+        if (c == null || c.length() != 1) {
+            throw new IllegalArgumentException(this + ": the state to load has " + (c == null ? "no" : "a non-scalar")
+                    + " '" + COUNT + "' entry; entries: " + state.keySet());
+        }
+        Map<String, java.util.Set<String>> kindsByTensor = new java.util.TreeMap<>();
+        for (String k : state.keySet()) {
+            if (k.equals(COUNT)) {
+                continue;
+            }
+            int slash = k.indexOf('/');
+            String kind = slash < 0 ? "" : k.substring(0, slash);
+            if (!slotKinds.contains(kind)) {
+                throw new IllegalArgumentException(this + ": the state to load has an unknown entry '" + k + "'; this rule keeps "
+                        + (slotKinds.isEmpty() ? "only" : slotKinds + " per tensor and") + " '" + COUNT + "'");
+            }
+            INDArray mine = slots.get(k);
+            if (mine != null) {
+                org.gradreg.optim.State.requireShape(this, k, mine, state.get(k));
+            }
+            kindsByTensor.computeIfAbsent(k.substring(slash + 1), t -> new java.util.TreeSet<>()).add(kind);
+        }
+        java.util.Set<String> first = null;
+        for (Map.Entry<String, java.util.Set<String>> e : kindsByTensor.entrySet()) {
+            if (first == null) {
+                first = e.getValue();
+            } else if (!first.equals(e.getValue())) {
+                throw new IllegalArgumentException(this + ": the state to load has " + e.getValue() + " for tensor '" + e.getKey()
+                        + "' but " + first + " for '" + kindsByTensor.keySet().iterator().next() + "' (incomplete state)");
+            }
+        }
         slots.clear();
         for (Map.Entry<String, INDArray> e : state.entrySet()) {
             if (e.getKey().equals(COUNT)) {
@@ -77,6 +127,11 @@ abstract class AbstractRule implements UpdateRule {
                 slots.put(e.getKey(), e.getValue().dup());
             }
         }
+    }
+
+    /** The state slot kinds this rule keeps per tensor. */
+    public java.util.Set<String> slotKinds() {
+        return java.util.Collections.unmodifiableSet(slotKinds);
     }
 
     @Override

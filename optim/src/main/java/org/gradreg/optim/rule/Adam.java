@@ -3,6 +3,7 @@ package org.gradreg.optim.rule;
 import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
+import org.gradreg.optim.registry.Entry;
 import org.gradreg.optim.schedule.Schedule;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -18,6 +19,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * AGR's Ψ(g) (see {@link Agr}). For decoupled decay use {@link AdamW}.
  */
 public final class Adam extends AdamFamily<Adam> {
+
+    /** Registry entry: {@code adam:beta1=…,beta2=…,eps=…,mask=all|no-1d,agr=none|paper|code}. */
+    public static final Entry<RuleFactory> ENTRY = new Entry<RuleFactory>("adam",
+            "Adam with coupled L2 decay (Kingma & Ba 2015)", RuleKeys.ADAM, "beta1=0.9,beta2=0.999",
+            (lr, wd, a) -> RuleKeys.adam(Adam.of(lr).weightDecay(wd), a));
 
     private Adam(Schedule lr, AdamConfig c) {
         super(lr, c);
@@ -40,15 +46,12 @@ public final class Adam extends AdamFamily<Adam> {
     public void apply(Params params, Params gradient, long step) {
         params.requireSameNames(gradient);
         double eta = lrAt(step);
-        double wd = Hyper.nonNegativeAt("weightDecay", c.weightDecay(), step);
+        c.decay().apply(gradient, params, step);
         long t = ++count;
         for (Map.Entry<String, INDArray> e : params) {
             String name = e.getKey();
             INDArray theta = e.getValue();
             INDArray g = gradient.get(name);
-            if (wd != 0 && c.mask().decays(name, theta)) {
-                axpy(wd, theta, g);
-            }
             axpy(-1, AdamMoments.updateAndStep(this, c, name, g, eta, t), theta);
         }
     }

@@ -3,6 +3,7 @@ package org.gradreg.optim.rule;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.schedule.Constant;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.AddDecayedWeights;
 import org.gradreg.optim.transform.Agr;
 
 /**
@@ -37,6 +38,11 @@ record AdamConfig(double beta1, double beta2, double eps, Schedule weightDecay, 
 
     AdamConfig agr(Agr.Placement p) {
         return new AdamConfig(beta1, beta2, eps, weightDecay, mask, p);
+    }
+
+    /** The weight decay and its mask as optax's add_decayed_weights. */
+    AddDecayedWeights decay() {
+        return new AddDecayedWeights(weightDecay, mask);
     }
 
     boolean hasDecay() {

@@ -13,7 +13,7 @@ public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule {
     final AdamConfig c;
 
     AdamFamily(Schedule lr, AdamConfig c) {
-        super(lr);
+        super(lr, "m", "v");
         this.c = c;
     }
 

@@ -3,12 +3,14 @@ package org.gradreg.optim.rule;
 import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
+import org.gradreg.optim.registry.Entry;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.AddDecayedWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * AdamS, Adam with scheduled weight decay (SWD paper, Xie et al. 2023, Algorithm 2 as in the
- * official code; formulas in REFERENCE.md since the paper text lost them):
+ * official code; formulas in docs/references.md since the paper text lost them):
  * <pre>
  *   m, v, m̂, v̂ as in Adam
  *   s = sqrt( mean of v̂ over every element of every parameter )
@@ -19,6 +21,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The code divides by s unguarded; here a step with s = 0 (no gradient seen yet) skips the decay.
  */
 public final class AdamS extends AdamFamily<AdamS> {
+
+    /** Registry entry: {@code adams:beta1=…,beta2=…,eps=…,mask=all|no-1d,agr=none|paper|code}. */
+    public static final Entry<RuleFactory> ENTRY = new Entry<RuleFactory>("adams",
+            "Adam with scheduled weight decay (Xie et al. 2023, SWD)", RuleKeys.ADAM, "mask=no-1d",
+            (lr, wd, a) -> RuleKeys.adam(AdamS.of(lr).weightDecay(wd), a));
 
     private AdamS(Schedule lr, AdamConfig c) {
         super(lr, c);
@@ -41,7 +48,8 @@ public final class AdamS extends AdamFamily<AdamS> {
     public void apply(Params params, Params gradient, long step) {
         params.requireSameNames(gradient);
         double eta = lrAt(step);
-        double wd = Hyper.nonNegativeAt("weightDecay", c.weightDecay(), step);
+        AddDecayedWeights decay = c.decay();
+        double wd = decay.rate(step);
         long t = ++count;
         double sumVHat = 0;
         Map<String, INDArray> steps = new java.util.HashMap<>();
@@ -53,7 +61,7 @@ public final class AdamS extends AdamFamily<AdamS> {
         for (Map.Entry<String, INDArray> e : params) {
             String name = e.getKey();
             INDArray theta = e.getValue();
-            if (wd != 0 && s > 0 && c.mask().decays(name, theta)) {
+            if (s > 0 && decay.decays(wd, name, theta)) {
                 theta.muli(1 - eta * wd / s);
             }
             axpy(-1, steps.get(name), theta);

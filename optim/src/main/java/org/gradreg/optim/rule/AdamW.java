@@ -3,7 +3,9 @@ package org.gradreg.optim.rule;
 import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
+import org.gradreg.optim.registry.Entry;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.AddDecayedWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,6 +19,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * With {@link #agr} it is AdamW+AGR (AGR paper Algorithm 2, or the official code's placement).
  */
 public final class AdamW extends AdamFamily<AdamW> {
+
+    /** Registry entry: {@code adamw:beta1=…,beta2=…,eps=…,mask=all|no-1d,agr=none|paper|code}. */
+    public static final Entry<RuleFactory> ENTRY = new Entry<RuleFactory>("adamw",
+            "Adam with decoupled weight decay (Loshchilov & Hutter 2019)", RuleKeys.ADAM, "beta1=0.95,eps=1e-6",
+            (lr, wd, a) -> RuleKeys.adam(AdamW.of(lr).weightDecay(wd), a));
 
     private AdamW(Schedule lr, AdamConfig c) {
         super(lr, c);
@@ -39,13 +46,14 @@ public final class AdamW extends AdamFamily<AdamW> {
     public void apply(Params params, Params gradient, long step) {
         params.requireSameNames(gradient);
         double eta = lrAt(step);
-        double wd = Hyper.nonNegativeAt("weightDecay", c.weightDecay(), step);
+        AddDecayedWeights decay = c.decay();
+        double wd = decay.rate(step);
         long t = ++count;
         for (Map.Entry<String, INDArray> e : params) {
             String name = e.getKey();
             INDArray theta = e.getValue();
             INDArray adamStep = AdamMoments.updateAndStep(this, c, name, gradient.get(name), eta, t);
-            if (wd != 0 && c.mask().decays(name, theta)) {
+            if (decay.decays(wd, name, theta)) {
                 theta.muli(1 - eta * wd);
             }
             axpy(-1, adamStep, theta);

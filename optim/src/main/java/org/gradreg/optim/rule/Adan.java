@@ -3,7 +3,11 @@ package org.gradreg.optim.rule;
 import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
+import org.gradreg.optim.registry.Entry;
+import org.gradreg.optim.registry.Key;
+import org.gradreg.optim.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.AddDecayedWeights;
 import org.gradreg.optim.transform.Agr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -27,25 +31,51 @@ public final class Adan extends AbstractRule {
 
     private static final Agr PSI = Agr.psi();
 
+    /** Registry entry: {@code adan:beta1=…,beta2=…,beta3=…,eps=…,no_prox=…,max_grad_norm=…,mask=…,agr=…}. */
+    public static final Entry<RuleFactory> ENTRY = new Entry<RuleFactory>("adan",
+            "Adan, adaptive Nesterov momentum (Xie et al. 2022), proximal decay",
+            java.util.List.of(RuleKeys.beta("beta1", 0.98, "first-moment retention (code convention, 1 - paper's)"),
+                    RuleKeys.beta("beta2", 0.92, "gradient-difference retention"), RuleKeys.beta("beta3", 0.99, "second-moment retention"),
+                    RuleKeys.EPS, Key.flag("no_prox", false, "decoupled decay before the step instead of the proximal form"),
+                    Key.number("max_grad_norm", 0.0, Range.NON_NEGATIVE, "in-optimizer global-norm clipping (0: off)"),
+                    RuleKeys.MASK, RuleKeys.AGR),
+            "no_prox=true,max_grad_norm=5", (lr, wd, a) -> {
+                Adan r = Adan.of(lr).weightDecay(wd);
+                if (a.given("beta1") || a.given("beta2") || a.given("beta3")) {
+                    r = r.betas(a.number("beta1"), a.number("beta2"), a.number("beta3"));
+                }
+                if (a.given("eps")) {
+                    r = r.eps(a.number("eps"));
+                }
+                if (a.flag("no_prox")) {
+                    r = r.noProx();
+                }
+                if (a.given("max_grad_norm")) {
+                    r = r.maxGradNorm(a.number("max_grad_norm"));
+                }
+                if (a.given("mask")) {
+                    r = r.decayMask(RuleKeys.mask(a));
+                }
+                return RuleKeys.agr(a) == null ? r : r.agr(RuleKeys.agr(a));
+            });
+
     private final double beta1;
     private final double beta2;
     private final double beta3;
     private final double eps;
-    private final Schedule weightDecay;
-    private final DecayMask mask;
+    private final AddDecayedWeights weightDecay;
     private final boolean noProx;
     private final double maxGradNorm;
     private final Agr.Placement agr;
 
-    private Adan(Schedule lr, double beta1, double beta2, double beta3, double eps, Schedule weightDecay,
-                 DecayMask mask, boolean noProx, double maxGradNorm, Agr.Placement agr) {
-        super(lr);
+    private Adan(Schedule lr, double beta1, double beta2, double beta3, double eps, AddDecayedWeights weightDecay,
+                 boolean noProx, double maxGradNorm, Agr.Placement agr) {
+        super(lr, "prevGrad", "m", "v", "n");
         this.beta1 = Hyper.unitInterval("beta1", beta1);
         this.beta2 = Hyper.unitInterval("beta2", beta2);
         this.beta3 = Hyper.unitInterval("beta3", beta3);
         this.eps = Hyper.positive("eps", eps);
         this.weightDecay = weightDecay;
-        this.mask = mask;
         this.noProx = noProx;
         this.maxGradNorm = Hyper.nonNegative("maxGradNorm", maxGradNorm);
         this.agr = agr;
@@ -56,15 +86,15 @@ public final class Adan extends AbstractRule {
     }
 
     public static Adan of(Schedule lr) {
-        return new Adan(lr, 0.98, 0.92, 0.99, 1e-8, Schedule.constant(0), DecayMask.all(), false, 0, null);
+        return new Adan(lr, 0.98, 0.92, 0.99, 1e-8, AddDecayedWeights.NONE, false, 0, null);
     }
 
     public Adan betas(double b1, double b2, double b3) {
-        return new Adan(lr, b1, b2, b3, eps, weightDecay, mask, noProx, maxGradNorm, agr);
+        return new Adan(lr, b1, b2, b3, eps, weightDecay, noProx, maxGradNorm, agr);
     }
 
     public Adan eps(double e) {
-        return new Adan(lr, beta1, beta2, beta3, e, weightDecay, mask, noProx, maxGradNorm, agr);
+        return new Adan(lr, beta1, beta2, beta3, e, weightDecay, noProx, maxGradNorm, agr);
     }
 
     public Adan weightDecay(double lambda) {
@@ -72,25 +102,25 @@ public final class Adan extends AbstractRule {
     }
 
     public Adan weightDecay(Schedule lambda) {
-        return new Adan(lr, beta1, beta2, beta3, eps, lambda, mask, noProx, maxGradNorm, agr);
+        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay.withRate(lambda), noProx, maxGradNorm, agr);
     }
 
     public Adan decayMask(DecayMask m) {
-        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, m, noProx, maxGradNorm, agr);
+        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay.withMask(m), noProx, maxGradNorm, agr);
     }
 
     /** Decoupled decay before the step instead of the proximal form. */
     public Adan noProx() {
-        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, mask, true, maxGradNorm, agr);
+        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, true, maxGradNorm, agr);
     }
 
     /** In-optimizer global-norm clipping at {@code c} (0: off). */
     public Adan maxGradNorm(double c) {
-        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, mask, noProx, c, agr);
+        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, noProx, c, agr);
     }
 
     public Adan agr(Agr.Placement placement) {
-        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, mask, noProx, maxGradNorm, placement);
+        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, noProx, maxGradNorm, placement);
     }
 
     /** Zeroes m, v, n and the step count (Adan's restart condition). */
@@ -100,14 +130,14 @@ public final class Adan extends AbstractRule {
 
     @Override
     public Adan fresh() {
-        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, mask, noProx, maxGradNorm, agr);
+        return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, noProx, maxGradNorm, agr);
     }
 
     @Override
     public void apply(Params params, Params gradient, long step) {
         params.requireSameNames(gradient);
         double eta = lrAt(step);
-        double wd = Hyper.nonNegativeAt("weightDecay", weightDecay, step);
+        double wd = weightDecay.rate(step);
         if (maxGradNorm > 0) {
             double norm = gradient.norm2();
             double coef = Math.min(1.0, maxGradNorm / (norm + eps));
@@ -155,7 +185,7 @@ public final class Adan extends AbstractRule {
             INDArray update = d.assign(m).muli(stepSize);
             axpy(stepSizeDiff, v, update);
             update.divi(denom);
-            boolean decays = wd != 0 && mask.decays(name, theta);
+            boolean decays = weightDecay.decays(wd, name, theta);
             if (noProx) {
                 if (decays) {
                     theta.muli(1 - eta * wd);
@@ -176,8 +206,8 @@ public final class Adan extends AbstractRule {
         if (beta1 != 0.98 || beta2 != 0.92 || beta3 != 0.99) {
             s.append(", betas=(").append(beta1).append(", ").append(beta2).append(", ").append(beta3).append(')');
         }
-        if (!(weightDecay instanceof org.gradreg.optim.schedule.Constant k && k.value() == 0)) {
-            s.append(", weightDecay=").append(weightDecay).append(noProx ? ", noProx" : ", proximal");
+        if (!weightDecay.isNone()) {
+            s.append(", weightDecay=").append(weightDecay.weightDecay()).append(noProx ? ", noProx" : ", proximal");
         }
         if (maxGradNorm > 0) {
             s.append(", maxGradNorm=").append(maxGradNorm);

@@ -3,7 +3,11 @@ package org.gradreg.optim.rule;
 import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
+import org.gradreg.optim.registry.Entry;
+import org.gradreg.optim.registry.Key;
+import org.gradreg.optim.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.AddDecayedWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -19,19 +23,36 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class RmsProp extends AbstractRule {
 
+    /** Registry entry: {@code rmsprop:decay=…,eps=…,momentum=…,mask=all|no-1d}. */
+    public static final Entry<RuleFactory> ENTRY = new Entry<RuleFactory>("rmsprop",
+            "RMSProp without centering (Tieleman & Hinton 2012; torch.optim.RMSprop)",
+            java.util.List.of(Key.number("decay", 0.99, Range.UNIT, "squared-gradient retention rho_v (torch's alpha)"), RuleKeys.EPS,
+                    Key.number("momentum", 0.0, Range.UNIT, "momentum mu"), RuleKeys.MASK),
+            "decay=0.9,momentum=0.5", (lr, wd, a) -> {
+                RmsProp r = RmsProp.of(lr).weightDecay(wd);
+                if (a.given("decay")) {
+                    r = r.decay(a.number("decay"));
+                }
+                if (a.given("eps")) {
+                    r = r.eps(a.number("eps"));
+                }
+                if (a.given("momentum")) {
+                    r = r.momentum(a.number("momentum"));
+                }
+                return a.given("mask") ? r.decayMask(RuleKeys.mask(a)) : r;
+            });
+
     private final double decay;
     private final double eps;
     private final double momentum;
-    private final Schedule weightDecay;
-    private final DecayMask mask;
+    private final AddDecayedWeights weightDecay;
 
-    private RmsProp(Schedule lr, double decay, double eps, double momentum, Schedule weightDecay, DecayMask mask) {
-        super(lr);
+    private RmsProp(Schedule lr, double decay, double eps, double momentum, AddDecayedWeights weightDecay) {
+        super(lr, "v", "momentum");
         this.decay = Hyper.unitInterval("decay", decay);
         this.eps = Hyper.positive("eps", eps);
         this.momentum = Hyper.unitInterval("momentum", momentum);
         this.weightDecay = weightDecay;
-        this.mask = mask;
     }
 
     public static RmsProp of(double lr) {
@@ -39,19 +60,19 @@ public final class RmsProp extends AbstractRule {
     }
 
     public static RmsProp of(Schedule lr) {
-        return new RmsProp(lr, 0.99, 1e-8, 0, Schedule.constant(0), DecayMask.all());
+        return new RmsProp(lr, 0.99, 1e-8, 0, AddDecayedWeights.NONE);
     }
 
     public RmsProp decay(double rhoV) {
-        return new RmsProp(lr, rhoV, eps, momentum, weightDecay, mask);
+        return new RmsProp(lr, rhoV, eps, momentum, weightDecay);
     }
 
     public RmsProp eps(double e) {
-        return new RmsProp(lr, decay, e, momentum, weightDecay, mask);
+        return new RmsProp(lr, decay, e, momentum, weightDecay);
     }
 
     public RmsProp momentum(double mu) {
-        return new RmsProp(lr, decay, eps, mu, weightDecay, mask);
+        return new RmsProp(lr, decay, eps, mu, weightDecay);
     }
 
     public RmsProp weightDecay(double lambda) {
@@ -59,31 +80,28 @@ public final class RmsProp extends AbstractRule {
     }
 
     public RmsProp weightDecay(Schedule lambda) {
-        return new RmsProp(lr, decay, eps, momentum, lambda, mask);
+        return new RmsProp(lr, decay, eps, momentum, weightDecay.withRate(lambda));
     }
 
     public RmsProp decayMask(DecayMask m) {
-        return new RmsProp(lr, decay, eps, momentum, weightDecay, m);
+        return new RmsProp(lr, decay, eps, momentum, weightDecay.withMask(m));
     }
 
     @Override
     public RmsProp fresh() {
-        return new RmsProp(lr, decay, eps, momentum, weightDecay, mask);
+        return new RmsProp(lr, decay, eps, momentum, weightDecay);
     }
 
     @Override
     public void apply(Params params, Params gradient, long step) {
         params.requireSameNames(gradient);
         double eta = lrAt(step);
-        double wd = Hyper.nonNegativeAt("weightDecay", weightDecay, step);
+        weightDecay.apply(gradient, params, step);
         count++;
         for (Map.Entry<String, INDArray> e : params) {
             String name = e.getKey();
             INDArray theta = e.getValue();
             INDArray g = gradient.get(name);
-            if (wd != 0 && mask.decays(name, theta)) {
-                axpy(wd, theta, g);
-            }
             INDArray v = slot("v", name, theta);
             INDArray tmp = scratch("tmp", name, theta);
             g.mul(g, tmp);
@@ -109,8 +127,8 @@ public final class RmsProp extends AbstractRule {
         if (momentum != 0) {
             s.append(", momentum=").append(momentum);
         }
-        if (!(weightDecay instanceof org.gradreg.optim.schedule.Constant k && k.value() == 0)) {
-            s.append(", weightDecay=").append(weightDecay);
+        if (!weightDecay.isNone()) {
+            s.append(", weightDecay=").append(weightDecay.weightDecay());
         }
         return s.append(')').toString();
     }

@@ -3,7 +3,11 @@ package org.gradreg.optim.rule;
 import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
+import org.gradreg.optim.registry.Entry;
+import org.gradreg.optim.registry.Key;
+import org.gradreg.optim.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.AddDecayedWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -20,22 +24,51 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Sgd extends AbstractRule {
 
+    /** Registry entry: {@code sgd:momentum=…,dampening=…,nesterov=true|false,mask=all|no-1d}. */
+    public static final Entry<RuleFactory> ENTRY = new Entry<RuleFactory>("sgd",
+            "SGD with momentum, dampening, Nesterov and coupled L2 decay (torch.optim.SGD)",
+            java.util.List.of(Key.number("momentum", 0.0, Range.UNIT, "momentum mu"),
+                    Key.number("dampening", 0.0, Range.UNIT, "dampening tau"),
+                    Key.flag("nesterov", false, "Nesterov momentum (needs momentum > 0, dampening = 0)"), RuleKeys.MASK),
+            "momentum=0.9,nesterov=true", (lr, wd, a) -> Sgd.configured(Sgd.of(lr).weightDecay(wd), a));
+
+    /** Registry entry: SGD with Nesterov momentum 0.9 (the GR paper's CNN setting). */
+    public static final Entry<RuleFactory> NESTEROV_ENTRY = new Entry<RuleFactory>("sgd-nesterov",
+            "SGD with Nesterov momentum (default 0.9) and coupled L2 decay",
+            java.util.List.of(Key.number("momentum", 0.9, new Range(0, false, 1, false), "momentum mu"), RuleKeys.MASK),
+            "momentum=0.9", (lr, wd, a) -> {
+                Sgd s = Sgd.of(lr).momentum(a.number("momentum")).nesterov().weightDecay(wd);
+                return a.given("mask") ? s.decayMask(RuleKeys.mask(a)) : s;
+            });
+
+    private static Sgd configured(Sgd s, org.gradreg.optim.registry.Args a) {
+        Sgd r = s;
+        if (a.given("momentum")) {
+            r = r.momentum(a.number("momentum"));
+        }
+        if (a.given("dampening")) {
+            r = r.dampening(a.number("dampening"));
+        }
+        if (a.flag("nesterov")) {
+            r = r.nesterov();
+        }
+        return a.given("mask") ? r.decayMask(RuleKeys.mask(a)) : r;
+    }
+
     private final double momentum;
     private final double dampening;
     private final boolean nesterov;
-    private final Schedule weightDecay;
-    private final DecayMask mask;
+    private final AddDecayedWeights decay;
 
-    private Sgd(Schedule lr, double momentum, double dampening, boolean nesterov, Schedule weightDecay, DecayMask mask) {
-        super(lr);
+    private Sgd(Schedule lr, double momentum, double dampening, boolean nesterov, AddDecayedWeights decay) {
+        super(lr, "momentum");
         this.momentum = Hyper.unitInterval("momentum", momentum);
         this.dampening = Hyper.unitInterval("dampening", dampening);
         if (nesterov && (momentum == 0 || dampening != 0)) {
             throw new IllegalArgumentException("Nesterov momentum needs momentum > 0 and dampening = 0");
         }
         this.nesterov = nesterov;
-        this.weightDecay = weightDecay;
-        this.mask = mask;
+        this.decay = decay;
     }
 
     /** Plain SGD with learning rate {@code lr}. */
@@ -44,19 +77,19 @@ public final class Sgd extends AbstractRule {
     }
 
     public static Sgd of(Schedule lr) {
-        return new Sgd(lr, 0, 0, false, Schedule.constant(0), DecayMask.all());
+        return new Sgd(lr, 0, 0, false, AddDecayedWeights.NONE);
     }
 
     public Sgd momentum(double mu) {
-        return new Sgd(lr, mu, dampening, nesterov, weightDecay, mask);
+        return new Sgd(lr, mu, dampening, nesterov, decay);
     }
 
     public Sgd dampening(double tau) {
-        return new Sgd(lr, momentum, tau, nesterov, weightDecay, mask);
+        return new Sgd(lr, momentum, tau, nesterov, decay);
     }
 
     public Sgd nesterov() {
-        return new Sgd(lr, momentum, dampening, true, weightDecay, mask);
+        return new Sgd(lr, momentum, dampening, true, decay);
     }
 
     public Sgd weightDecay(double lambda) {
@@ -64,31 +97,28 @@ public final class Sgd extends AbstractRule {
     }
 
     public Sgd weightDecay(Schedule lambda) {
-        return new Sgd(lr, momentum, dampening, nesterov, lambda, mask);
+        return new Sgd(lr, momentum, dampening, nesterov, decay.withRate(lambda));
     }
 
     public Sgd decayMask(DecayMask m) {
-        return new Sgd(lr, momentum, dampening, nesterov, weightDecay, m);
+        return new Sgd(lr, momentum, dampening, nesterov, decay.withMask(m));
     }
 
     @Override
     public Sgd fresh() {
-        return new Sgd(lr, momentum, dampening, nesterov, weightDecay, mask);
+        return new Sgd(lr, momentum, dampening, nesterov, decay);
     }
 
     @Override
     public void apply(Params params, Params gradient, long step) {
         params.requireSameNames(gradient);
         double eta = lrAt(step);
-        double wd = Hyper.nonNegativeAt("weightDecay", weightDecay, step);
+        decay.apply(gradient, params, step);
         count++;
         for (Map.Entry<String, INDArray> e : params) {
             String name = e.getKey();
             INDArray theta = e.getValue();
             INDArray g = gradient.get(name);
-            if (wd != 0 && mask.decays(name, theta)) {
-                axpy(wd, theta, g);
-            }
             if (momentum != 0) {
                 boolean first = !hasSlot("momentum", name);
                 INDArray b = slot("momentum", name, theta);
@@ -120,8 +150,8 @@ public final class Sgd extends AbstractRule {
         if (nesterov) {
             s.append(", nesterov");
         }
-        if (!(weightDecay instanceof org.gradreg.optim.schedule.Constant c && c.value() == 0)) {
-            s.append(", weightDecay=").append(weightDecay).append(", mask=").append(mask);
+        if (!decay.isNone()) {
+            s.append(", weightDecay=").append(decay.weightDecay()).append(", mask=").append(decay.mask());
         }
         return s.append(')').toString();
     }

@@ -2,6 +2,9 @@ package org.gradreg.optim.transform;
 
 import java.util.Map;
 import org.gradreg.optim.Params;
+import org.gradreg.optim.registry.Entry;
+import org.gradreg.optim.registry.Key;
+import org.gradreg.optim.registry.Range;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -25,6 +28,12 @@ public record Agr(int minElements) implements GradientTransform {
         /** Official AdamW_AGR code: Ψ(g) replaces g and feeds both moments. */
         CODE
     }
+
+    /** Registry entry: {@code agr:min_elements=…}. */
+    public static final Entry<TransformFactory> ENTRY = new Entry<TransformFactory>("agr",
+            "adaptive gradient regularization Psi (AGR paper eqs. 1-2), per tensor",
+            java.util.List.of(Key.integer("min_elements", 2L, Range.atLeast(1), "tensors with fewer elements pass unchanged")), "",
+            a -> new Agr((int) a.integer("min_elements")));
 
     public Agr {
         if (minElements < 1) {

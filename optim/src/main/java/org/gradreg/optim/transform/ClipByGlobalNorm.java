@@ -2,6 +2,9 @@ package org.gradreg.optim.transform;
 
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
+import org.gradreg.optim.registry.Entry;
+import org.gradreg.optim.registry.Key;
+import org.gradreg.optim.registry.Range;
 
 /**
  * Clipping by global norm (Pascanu et al., 2013; optax.clip_by_global_norm):
@@ -9,6 +12,12 @@ import org.gradreg.optim.Params;
  * gradient at c = 5.0 before the optimizer.
  */
 public record ClipByGlobalNorm(double maxNorm) implements GradientTransform {
+
+    /** Registry entry: {@code clip:max_norm=…}. */
+    public static final Entry<TransformFactory> ENTRY = new Entry<TransformFactory>("clip",
+            "clipping by global norm (Pascanu et al. 2013; optax.clip_by_global_norm)",
+            java.util.List.of(Key.number("max_norm", null, Range.POSITIVE, "largest global L2 norm")), "max_norm=5",
+            a -> new ClipByGlobalNorm(a.number("max_norm")));
 
     public ClipByGlobalNorm {
         Hyper.positive("clip maxNorm", maxNorm);

@@ -14,12 +14,12 @@ import picocli.CommandLine.Parameters;
  * {@code gradreg grid SPEC --shard i/n}: runs share i of n of an experiment grid. Finished runs are
  * skipped and interrupted ones resume from their checkpoint, so a job array can be resubmitted as is.
  */
-@Command(name = "grid", mixinStandardHelpOptions = true,
+@Command(name = "grid", mixinStandardHelpOptions = true, resourceBundle = "org.gradreg.trainer.cli.OptionHelp",
         description = {"Expand an experiment grid (JSON spec; see docs/experiments.md) and run one shard of it.",
                 "Slurm: sbatch --array=0-15 --wrap 'gradreg grid spec.json --shard $SLURM_ARRAY_TASK_ID/16 --out runs/'"})
 public final class GridCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "Grid spec (JSON).")
+    @Parameters(index = "0", descriptionKey = "gridSpec", description = "Grid spec (JSON).")
     Path spec;
 
     @Option(names = "--shard", description = "i/n: run the runs whose number is i mod n (default: ${DEFAULT-VALUE}, all).",

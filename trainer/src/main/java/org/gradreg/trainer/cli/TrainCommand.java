@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  * {@code gradreg train}: one training run. Every hyper-parameter of the harmful-GR paper's Table 3
  * is an option; the defaults are a small CPU run (vit-nano on the synthetic set).
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, resourceBundle = "org.gradreg.trainer.cli.OptionHelp",
         description = {"Train a model with the optim library's rules and estimators.",
                 "Example (harmful-GR Table 3, ViT-Ti, zero-warmup GR):",
                 "  gradreg train --model vit-ti --dataset cifar10 --data DIR --optimizer adam --lr 1e-3 --weight-decay 0.03 \\",
@@ -42,7 +42,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-limit", description = "Use only the first N test images (0: all).", defaultValue = "0")
     int testLimit;
 
-    @Option(names = "--optimizer", description = "sgd, sgd-nesterov, adam, adamw, adams, rmsprop, adan (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--optimizer", descriptionKey = "optimizer", description = "Update rule (see the optim registries).",
             defaultValue = "adamw")
     String optimizer;
 
@@ -52,7 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", description = "Weight decay, of the rule's kind (default: ${DEFAULT-VALUE}).", defaultValue = "0.03")
     double weightDecay;
 
-    @Option(names = "--schedule", description = "cosine (linear warmup, then cosine to 0) or constant (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--schedule", descriptionKey = "schedule", description = "Learning-rate schedule.",
             defaultValue = "cosine")
     String schedule;
 
@@ -65,8 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup-epochs", description = "Learning-rate warmup, in epochs (default: ${DEFAULT-VALUE}).", defaultValue = "2")
     double warmupEpochs;
 
-    @Option(names = "--estimator", description = "Gradient estimator with its arguments: plain, sam:rho=0.05, asam:rho=0.5, "
-            + "gr:r=0.1,alpha=0.8, gnr:rho=0.1,alpha=0.1, sam+gnr:... (default: ${DEFAULT-VALUE}).", defaultValue = "plain")
+    @Option(names = "--estimator", descriptionKey = "estimator", description = "Gradient estimator with its keys.", defaultValue = "plain")
     String estimator;
 
     @Option(names = "--gr", description = "Shorthand for --estimator gr:SPEC, e.g. --gr r=0.1,alpha=0.8 (α = λ/r).")

@@ -23,7 +23,7 @@ import java.util.Locale;
  */
 public final class Cifar {
 
-    /** CIFAR-10 training-set mean and standard deviation per channel (REFERENCE.md). */
+    /** CIFAR-10 training-set mean and standard deviation per channel (the authors' gnp code; docs/references.md). */
     public static final float[] CIFAR10_MEAN = {0.4914f, 0.4822f, 0.4465f};
     public static final float[] CIFAR10_STD = {0.2470f, 0.2435f, 0.2616f};
     /** CIFAR-100 training-set mean and standard deviation per channel. */

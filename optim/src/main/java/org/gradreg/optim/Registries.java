@@ -1,0 +1,76 @@
+package org.gradreg.optim;
+
+import org.gradreg.optim.estimator.EstimatorFactory;
+import org.gradreg.optim.estimator.Gnr;
+import org.gradreg.optim.estimator.GradientRegularization;
+import org.gradreg.optim.estimator.Plain;
+import org.gradreg.optim.estimator.Sam;
+import org.gradreg.optim.registry.Registry;
+import org.gradreg.optim.rule.Adam;
+import org.gradreg.optim.rule.AdamS;
+import org.gradreg.optim.rule.AdamW;
+import org.gradreg.optim.rule.Adan;
+import org.gradreg.optim.rule.RmsProp;
+import org.gradreg.optim.rule.RuleFactory;
+import org.gradreg.optim.rule.Sgd;
+import org.gradreg.optim.schedule.Constant;
+import org.gradreg.optim.schedule.ScheduleFactory;
+import org.gradreg.optim.schedule.WarmupCosine;
+import org.gradreg.optim.transform.AddDecayedWeights;
+import org.gradreg.optim.transform.Agr;
+import org.gradreg.optim.transform.ClipByGlobalNorm;
+import org.gradreg.optim.transform.TransformFactory;
+
+/**
+ * The registries of optim: one line per update rule, gradient estimator, transform and schedule.
+ * Each entry (name, description, keys with defaults and ranges, example, factory) lives next to its
+ * class; the command lines' names, help texts and "known: …" messages, the docs' tables and the
+ * contract tests all read these lists. A new optimizer is its class with an {@code ENTRY} plus one
+ * line here.
+ */
+public final class Registries {
+
+    private Registries() {
+    }
+
+    public static final Registry<RuleFactory> RULES = new Registry<>("optimizer",
+            Sgd.ENTRY,
+            Sgd.NESTEROV_ENTRY,
+            Adam.ENTRY,
+            AdamW.ENTRY,
+            AdamS.ENTRY,
+            RmsProp.ENTRY,
+            Adan.ENTRY);
+
+    public static final Registry<EstimatorFactory> ESTIMATORS = new Registry<>("gradient estimator",
+            Plain.ENTRY,
+            Sam.ENTRY,
+            Sam.ASAM_ENTRY,
+            GradientRegularization.ENTRY,
+            Gnr.ENTRY,
+            Gnr.SAM_GNR_ENTRY);
+
+    public static final Registry<TransformFactory> TRANSFORMS = new Registry<>("transform",
+            ClipByGlobalNorm.ENTRY,
+            Agr.ENTRY,
+            AddDecayedWeights.ENTRY);
+
+    public static final Registry<ScheduleFactory> SCHEDULES = new Registry<ScheduleFactory>("LR schedule",
+            WarmupCosine.ENTRY,
+            Constant.ENTRY)
+            .alias("warmup-cosine", "cosine")
+            .alias("warmup-constant", "constant");
+
+    /** docs/registries.md: every entry of every registry with its keys (a test keeps the file equal to this). */
+    public static String markdown() {
+        return "# Registries\n\n"
+                + "Generated from `org.gradreg.optim.Registries` (the `RegistryDocsTest` test fails when this file and the code differ).\n"
+                + "A spec is `name` or `name:key=value,key=value`, e.g. `--optimizer adamw:beta1=0.95,eps=1e-6`, "
+                + "`--estimator gr:r=0.1,alpha=0.8`. Update rules take their learning rate and weight decay from `--lr`, "
+                + "`--schedule` and `--weight-decay`. The papers behind each entry: [references.md](references.md).\n\n"
+                + "## Update rules (`--optimizer`)\n\n" + RULES.markdown()
+                + "\n## Gradient estimators (`--estimator`)\n\n" + ESTIMATORS.markdown()
+                + "\n## Gradient transforms\n\n" + TRANSFORMS.markdown()
+                + "\n## Learning-rate schedules (`--schedule`)\n\n" + SCHEDULES.markdown();
+    }
+}

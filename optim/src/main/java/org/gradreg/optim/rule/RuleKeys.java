@@ -1,0 +1,58 @@
+package org.gradreg.optim.rule;
+
+import java.util.List;
+import org.gradreg.optim.registry.Args;
+import org.gradreg.optim.registry.Key;
+import org.gradreg.optim.registry.Range;
+import org.gradreg.optim.transform.Agr;
+
+/** Keys several update rules accept, and how their values map to the rules' settings. */
+final class RuleKeys {
+
+    private RuleKeys() {
+    }
+
+    static final Key EPS = Key.number("eps", 1e-8, Range.POSITIVE, "added to the denominator");
+    static final Key MASK = Key.choice("mask", "all", List.of("all", "no-1d"),
+            "which tensors decay: all, or all but vectors (biases, norm scales)");
+    static final Key AGR = Key.choice("agr", "none", List.of("none", "paper", "code"),
+            "AGR's Psi on the first moment (paper, Algorithm 2) or on both moments (the official code)");
+
+    static Key beta(String name, double dflt, String what) {
+        return Key.number(name, dflt, Range.UNIT, what);
+    }
+
+    static DecayMask mask(Args a) {
+        return a.choice("mask").equals("no-1d") ? DecayMask.noDecayOn1D() : DecayMask.all();
+    }
+
+    /** The AGR placement, null for none. */
+    static Agr.Placement agr(Args a) {
+        return switch (a.choice("agr")) {
+            case "paper" -> Agr.Placement.PAPER;
+            case "code" -> Agr.Placement.CODE;
+            default -> null;
+        };
+    }
+
+    /** The Adam-family settings a spec gave; keys left out keep the rule's defaults (and its toString). */
+    static <R extends AdamFamily<R>> R adam(R rule, Args a) {
+        R r = rule;
+        if (a.given("beta1") || a.given("beta2")) {
+            r = r.betas(a.number("beta1"), a.number("beta2"));
+        }
+        if (a.given("eps")) {
+            r = r.eps(a.number("eps"));
+        }
+        if (a.given("mask")) {
+            r = r.decayMask(mask(a));
+        }
+        if (agr(a) != null) {
+            r = r.agr(agr(a));
+        }
+        return r;
+    }
+
+    static final List<Key> ADAM = List.of(beta("beta1", 0.9, "first-moment retention"),
+            beta("beta2", 0.999, "second-moment retention"), EPS, MASK, AGR);
+}

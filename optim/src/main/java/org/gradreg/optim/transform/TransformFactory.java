@@ -1,0 +1,10 @@
+package org.gradreg.optim.transform;
+
+import org.gradreg.optim.registry.Args;
+
+/** Builds a gradient transform from its checked spec. */
+@FunctionalInterface
+public interface TransformFactory {
+
+    GradientTransform create(Args args);
+}

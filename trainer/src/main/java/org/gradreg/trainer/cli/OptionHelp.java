@@ -1,0 +1,43 @@
+package org.gradreg.trainer.cli;
+
+import java.util.ListResourceBundle;
+import org.gradreg.optim.Registries;
+import org.gradreg.optim.registry.Registry;
+
+/**
+ * Option descriptions generated from optim's registries (picocli reads an option's description
+ * from this bundle by its {@code descriptionKey}), so that the names and keys in help are the ones
+ * the registries accept.
+ */
+public final class OptionHelp extends ListResourceBundle {
+
+    @Override
+    protected Object[][] getContents() {
+        return new Object[][] {
+                {"optimizer", "Update rule, optionally with keys (learning rate and weight decay come from --lr, --schedule and "
+                        + "--weight-decay), e.g. adamw:beta1=0.95,eps=1e-6 (default: ${DEFAULT-VALUE}). " + known(Registries.RULES)},
+                {"estimator", "Gradient estimator with its keys, e.g. sam:rho=0.05 or gr:r=0.1,alpha=0.8 (default: ${DEFAULT-VALUE}). "
+                        + known(Registries.ESTIMATORS)},
+                {"gridSpec", "Grid spec (JSON). Its optimizer, estimator/estimatorSpec and lrSchedule values take the names and keys "
+                        + "of train's options. Optimizers: " + Registries.RULES.namesText() + ". Estimators: "
+                        + Registries.ESTIMATORS.namesText() + ". Schedules: " + Registries.SCHEDULES.namesText() + "."},
+                {"schedule", "Learning-rate schedule: " + Registries.SCHEDULES.namesText() + " (default: ${DEFAULT-VALUE}). "
+                        + known(Registries.SCHEDULES)},
+        };
+    }
+
+    /** {@code Known: name (keys): description; …} for one registry. */
+    static String known(Registry<?> r) {
+        StringBuilder s = new StringBuilder("Known: ");
+        String sep = "";
+        for (var e : r.entries()) {
+            s.append(sep).append(e.name());
+            if (!e.keys().isEmpty()) {
+                s.append(" (").append(e.keysText()).append(')');
+            }
+            s.append(": ").append(e.description());
+            sep = "; ";
+        }
+        return s.append('.').toString();
+    }
+}

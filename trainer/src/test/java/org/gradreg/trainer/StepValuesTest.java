@@ -1,0 +1,36 @@
+package org.gradreg.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every value of a step's StepInfo reaches metrics.jsonl; an optimizer spec with keys trains. */
+class StepValuesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void samAndGnrValuesAreLoggedEveryStep() throws IOException {
+        TrainConfig c = TrainerTest.tiny().withLength(32, 1, 0)
+                .withOptimizer("adamw:beta1=0.95,eps=1e-6", 3e-3, 0.01, "constant")
+                .withEstimator("sam+gnr", "rho=0.1,alpha=0.2,sam_rho=0.05", "none", -1);
+        Trainer.Result r = new Trainer(c, dir.resolve("run")).progress(false).run(false);
+        assertEquals(Trainer.Status.FINISHED, r.status(), r.message());
+        List<JsonNode> steps = TrainerTest.metrics(dir.resolve("run")).stream().filter(n -> n.get("type").asText().equals("step")).toList();
+        assertEquals(4, steps.size());
+        for (JsonNode s : steps) {
+            assertEquals(0.05, s.get("rho").asDouble(), 0.0, s.toString());
+            assertEquals(0.1, s.get("gnr_rho").asDouble(), 0.0, s.toString());
+            assertEquals(0.2, s.get("gnr_alpha").asDouble(), 0.0, s.toString());
+            assertEquals(5, s.get("evals").asInt(), s.toString()); // SAM: 2, GNR: 3 more
+            assertTrue(s.get("r").isNull() || Double.isNaN(s.get("r").asDouble()) || s.get("r").asText().equals("NaN"), s.toString());
+        }
+    }
+}
