@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Building blocks made from SameDiff primitive ops, because the fused ND4J 1.0.0-M2.1 ops are
- * broken or unsuitable (REFERENCE.md): layer norm with ε, exact (erf) GELU, softmax, dropout as a
+ * broken or unsuitable (see docs/architecture.md): layer norm with ε, exact (erf) GELU, softmax, dropout as a
  * multiplication by a mask placeholder filled in Java, and 2-D dense layers. Variables are
  * initialised from a seeded Java stream in creation order, so a model is a pure function of its
  * configuration and seed.
