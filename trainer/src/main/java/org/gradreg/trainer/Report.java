@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.gradreg.optim.io.AtomicFiles;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -184,13 +184,7 @@ public final class Report {
             }
             chart.addSeries(g.row(), x, y).setMarker(SeriesMarkers.NONE);
         }
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "figure", ".png");
-        try {
-            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeVia(file, ".png", tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
     }
 
     private static String trim(double v) {
@@ -198,7 +192,7 @@ public final class Report {
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {
-        Trainer.writeAtomically(file, text);
+        AtomicFiles.writeString(file, text);
     }
 
     /** Groups by their table position, for tests. */

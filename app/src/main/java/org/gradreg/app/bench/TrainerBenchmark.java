@@ -1,7 +1,6 @@
 package org.gradreg.app.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -111,8 +110,7 @@ public final class TrainerBenchmark {
     /** Writes the report to {@code out} (Markdown) and returns it. */
     public static String runTo(Path out, String[] models, int batch, int repeats, Consumer<String> progress) throws IOException {
         String md = "# trainer benchmark\n\n" + run(models, batch, repeats, progress);
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, md);
+        org.gradreg.optim.io.AtomicFiles.writeString(out, md);
         return md;
     }
 }
