@@ -31,7 +31,12 @@ public final class Checkpoint {
 
     /** Atomically writes {@code arrays} and {@code meta} to {@code file}. */
     public static void write(Path file, Map<String, INDArray> arrays, String meta) throws IOException {
-        AtomicFiles.write(file, os -> {
+        write(file, null, arrays, meta);
+    }
+
+    /** The same, first renaming an existing {@code file} to {@code previous} (unless null). */
+    public static void write(Path file, Path previous, Map<String, INDArray> arrays, String meta) throws IOException {
+        AtomicFiles.Writer w = os -> {
             ZipOutputStream zip = new ZipOutputStream(os);
             zip.setLevel(1);
             zip.putNextEntry(new ZipEntry(META));
@@ -45,7 +50,12 @@ public final class Checkpoint {
                 zip.closeEntry();
             }
             zip.finish();
-        });
+        };
+        if (previous == null) {
+            AtomicFiles.write(file, w);
+        } else {
+            AtomicFiles.writeKeepingPrevious(file, previous, w);
+        }
     }
 
     /** A checkpoint read back: its arrays by name and its metadata JSON. */
