@@ -15,12 +15,21 @@ public final class Gradreg implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "On an error, show the stack trace too (also GRADREG_DEBUG=1).")
+    boolean debug;
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
     }
 
+    /** The command line with gradreg's error handling (one line, exit code 2 for bad input, 1 for failures). */
+    public static CommandLine commandLine() {
+        return org.gradreg.trainer.cli.Cli.install(new CommandLine(new Gradreg()).setCaseInsensitiveEnumValuesAllowed(true));
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Gradreg()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

@@ -1,8 +1,6 @@
 package org.gradreg.app;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +10,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.gradreg.optim.io.AtomicFiles;
 import org.gradreg.app.bench.MlpOracle;
 import org.gradreg.app.bench.SyntheticClassification;
 import org.gradreg.optim.Optimizer;
@@ -116,18 +115,18 @@ public final class OptimizerComparison {
 
     /** Writes {@code optimizers.csv} and {@code optimizers.md} into {@code dir}. */
     public static void write(List<Row> rows, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        try (Writer w = Files.newBufferedWriter(dir.resolve("optimizers.csv"));
-             CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader("configuration", "optimizer", "train_loss",
+        java.io.StringWriter w = new java.io.StringWriter();
+        try (CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader("configuration", "optimizer", "train_loss",
                      "train_error", "test_error", "final_grad_norm", "evaluations_per_step", "ms_per_step").build())) {
             for (Row r : rows) {
                 csv.printRecord(r.name(), r.optimizer(), r.trainLoss(), r.trainError(), r.testError(), r.finalGradNorm(),
                         r.evaluationsPerStep(), r.msPerStep());
             }
         }
+        AtomicFiles.writeString(dir.resolve("optimizers.csv"), w.toString());
         String md = "# Optimizer comparison\n\nMLP " + java.util.Arrays.toString(SIZES) + ", " + STEPS + " steps of batch 32 with "
                 + WARMUP + " warmup steps, " + TRAIN + " training points (15% noisy labels), 2000 test points, seed fixed. "
                 + "Every configuration starts from the same weights and sees the same batches.\n\n" + markdown(rows);
-        Files.writeString(dir.resolve("optimizers.md"), md);
+        AtomicFiles.writeString(dir.resolve("optimizers.md"), md);
     }
 }

@@ -37,6 +37,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        TrainerComparison.check(seed, quick ? 1 : trainerEpochs); // the training runs' settings, before anything runs
         long t0 = System.nanoTime();
         StringBuilder index = new StringBuilder("# gradreg reproduce\n\n");
         index.append("Everything below was computed by `./gradreg reproduce` on this machine; nothing is written in by hand. ")

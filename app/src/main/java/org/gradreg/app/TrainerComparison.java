@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.gradreg.trainer.Report;
+import org.gradreg.trainer.RunSpec;
 import org.gradreg.trainer.TrainConfig;
 import org.gradreg.trainer.Trainer;
 
@@ -30,9 +31,15 @@ final class TrainerComparison {
                 base.withEstimator("gr", "r=0.05,alpha=0.8", "zero", -1));
     }
 
+    /** Checks the runs' specifications (before anything of {@code reproduce} runs). */
+    static void check(long seed, int epochs) {
+        configs(seed, epochs).forEach(RunSpec::check);
+    }
+
     /** Runs (or resumes) the three runs under {@code out} and writes their report there; returns the Markdown section. */
     static String run(Path out, long seed, int epochs, Consumer<String> progress) throws IOException {
         List<TrainConfig> cs = configs(seed, epochs);
+        cs.forEach(RunSpec::check);
         String[] names = {"no-gr", "gr", "zero-warmup-gr"};
         for (int i = 0; i < cs.size(); i++) {
             progress.accept("run " + (i + 1) + " of " + cs.size() + ": " + cs.get(i).method());
@@ -40,7 +47,7 @@ final class TrainerComparison {
             // continue an interrupted run of the same settings; start afresh if the settings changed (e.g. after --quick)
             Path cfg = dir.resolve(Trainer.CONFIG);
             boolean same = java.nio.file.Files.exists(cfg) && Trainer.json().readValue(cfg.toFile(), TrainConfig.class).equals(cs.get(i));
-            Trainer.Result r = new Trainer(cs.get(i), dir).progress(false).log(new java.io.PrintStream(
+            Trainer.Result r = new Trainer(cs.get(i), dir).progress(false).overwrite(!same).log(new java.io.PrintStream(
                     java.io.OutputStream.nullOutputStream())).run(same);
             progress.accept(String.format(Locale.ROOT, "  %s: test error %.4f", r.status(), r.testError()));
         }

@@ -1,21 +1,19 @@
 package org.gradreg.trainer;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.gradreg.optim.io.AtomicFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -33,27 +31,30 @@ public final class Checkpoint {
 
     /** Atomically writes {@code arrays} and {@code meta} to {@code file}. */
     public static void write(Path file, Map<String, INDArray> arrays, String meta) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20);
-                 ZipOutputStream zip = new ZipOutputStream(os)) {
-                zip.setLevel(1);
-                zip.putNextEntry(new ZipEntry(META));
-                zip.write(meta.getBytes(StandardCharsets.UTF_8));
+        write(file, null, arrays, meta);
+    }
+
+    /** The same, first renaming an existing {@code file} to {@code previous} (unless null). */
+    public static void write(Path file, Path previous, Map<String, INDArray> arrays, String meta) throws IOException {
+        AtomicFiles.Writer w = os -> {
+            ZipOutputStream zip = new ZipOutputStream(os);
+            zip.setLevel(1);
+            zip.putNextEntry(new ZipEntry(META));
+            zip.write(meta.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
+                zip.putNextEntry(new ZipEntry("array/" + e.getKey()));
+                DataOutputStream dos = new DataOutputStream(zip);
+                Nd4j.write(e.getValue(), dos);
+                dos.flush();
                 zip.closeEntry();
-                for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
-                    zip.putNextEntry(new ZipEntry("array/" + e.getKey()));
-                    DataOutputStream dos = new DataOutputStream(zip);
-                    Nd4j.write(e.getValue(), dos);
-                    dos.flush();
-                    zip.closeEntry();
-                }
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+            zip.finish();
+        };
+        if (previous == null) {
+            AtomicFiles.write(file, w);
+        } else {
+            AtomicFiles.writeKeepingPrevious(file, previous, w);
         }
     }
 

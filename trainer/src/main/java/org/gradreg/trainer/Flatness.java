@@ -1,20 +1,14 @@
 package org.gradreg.trainer;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import org.gradreg.optim.landscape.HessianSpectrum;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.Datasets;
-import org.gradreg.trainer.model.Models;
-import org.gradreg.trainer.nn.Engine;
-import org.gradreg.trainer.nn.Engines;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Flatness of a trained model as in the GNR paper §3.4 (PyHessian's method): the top-k Hessian
@@ -53,26 +47,19 @@ public final class Flatness {
     public static Result measure(Path run, int top, int traceSamples, int batch, long seed, double tolerance, int maxIterations)
             throws IOException {
         if (top < 1 || traceSamples < 1 || batch < 1) {
-            throw new IllegalArgumentException("need top >= 1, trace samples >= 1 and batch >= 1");
+            throw new BadInput("need top >= 1, trace samples >= 1 and batch >= 1");
         }
-        Path cfgFile = run.resolve(Trainer.CONFIG);
-        Path ckpt = run.resolve(Trainer.CHECKPOINT);
-        if (!Files.isRegularFile(cfgFile) || !Files.isRegularFile(ckpt)) {
-            throw new IOException(run + " is not a run directory with a checkpoint (needs " + Trainer.CONFIG + " and " + Trainer.CHECKPOINT + ")");
+        RunDir dir = new RunDir(run);
+        TrainConfig cfg = dir.readConfig();
+        RunDir.Loaded c = cfg == null ? null : dir.readCheckpoint(System.err);
+        if (c == null) {
+            throw new BadInput(run + " is not a run directory with a checkpoint (needs " + RunDir.CONFIG + " and " + RunDir.CHECKPOINT + ")");
         }
         long t0 = System.nanoTime();
-        TrainConfig cfg = Trainer.json().readValue(cfgFile.toFile(), TrainConfig.class);
         DataSplit data = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.dataSeed());
         Dataset train = cfg.trainLimit() > 0 ? data.train().head(cfg.trainLimit()) : data.train();
-        Engine net = Engines.build(cfg.model(), train.channels(), train.height(), train.classes(), DataType.DOUBLE, cfg.seed());
-        ModelOracle oracle = new ModelOracle(net);
-        Checkpoint.Contents c = Checkpoint.read(ckpt);
-        for (Map.Entry<String, INDArray> e : oracle.params()) {
-            e.getValue().assign(required(c, "param/" + e.getKey(), ckpt));
-        }
-        for (Map.Entry<String, INDArray> e : oracle.runningStatistics().entrySet()) {
-            e.getValue().assign(required(c, "bn/" + e.getKey(), ckpt));
-        }
+        ModelOracle oracle = Trainer.buildOracle(cfg, train, DataType.DOUBLE);
+        RunDir.restoreModel(c, oracle.params(), oracle.runningStatistics());
         oracle.setBatch(Batches.evaluation(train, Math.min(batch, train.size())).get(0, 0), 0, 0);
         oracle.evaluationMode();
         HessianSpectrum h = HessianSpectrum.of(oracle).seed(seed).tolerance(tolerance).maxIterations(maxIterations);
@@ -80,13 +67,5 @@ public final class Flatness {
         HessianSpectrum.TraceEstimate tr = h.trace(traceSamples);
         return new Result(run.toString(), Math.min(batch, train.size()), eig, tr.mean(), tr.standardError(), tr.samples(), h.products(),
                 (System.nanoTime() - t0) / 1e9);
-    }
-
-    private static INDArray required(Checkpoint.Contents c, String key, Path file) throws IOException {
-        INDArray a = c.arrays().get(key);
-        if (a == null) {
-            throw new IOException("checkpoint " + file + " has no '" + key + "' (a different model?)");
-        }
-        return a.castTo(DataType.DOUBLE);
     }
 }

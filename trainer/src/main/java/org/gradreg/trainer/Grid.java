@@ -24,8 +24,10 @@ import java.util.Set;
  *             "seed": [0, 1, 2, 3, 4] } }
  * </pre>
  * An axis value is a scalar (it sets the field named by the axis) or an object (it sets several
- * fields; the axis name is then only a label). Field names are {@link TrainConfig}'s; unknown ones
- * are an error. Runs are numbered in a fixed order (the last axis varies fastest); shard i of n
+ * fields; the axis name is then only a label). Field names are {@link TrainConfig}'s; unknown ones,
+ * unknown top-level keys (only base, axes and description are known) and an empty spec are errors.
+ * Fields not given take {@link TrainConfig#defaults()}, except the LR warmup, which defaults to
+ * {@link RunSpec#defaultWarmup} of the run's epochs. Runs are numbered in a fixed order (the last axis varies fastest); shard i of n
  * takes the runs whose number is i mod n, so a Slurm job array {@code --array=0-(n-1)} covers every
  * run exactly once.
  */
@@ -35,39 +37,62 @@ public final class Grid {
     public record Run(int index, String name, TrainConfig config) {
     }
 
-    private static final Set<String> FIELDS = fields();
+    /** The top-level keys of a spec. */
+    public static final Set<String> KEYS = Set.of("base", "axes", "description");
 
     private final List<Run> runs;
+    private final String where;
 
-    private Grid(List<Run> runs) {
+    private Grid(List<Run> runs, String where) {
         this.runs = runs;
+        this.where = where;
     }
 
     public static Grid read(Path spec) throws IOException {
         JsonNode root;
         try {
             root = Trainer.json().readTree(spec.toFile());
+        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new BadInput("grid spec " + spec + " not found");
         } catch (IOException e) {
-            throw new IOException("grid spec " + spec + " is not valid JSON: " + e.getMessage(), e);
+            throw new BadInput("grid spec " + spec + " is not valid JSON: " + RunSpec.message(e), e);
         }
         return parse(root, spec.toString());
     }
 
+    /**
+     * The runs of a spec. Unknown keys (top level, base, axis objects) and a spec without
+     * {@code base} or {@code axes} are {@link BadInput}s, as is a run whose settings are out of range;
+     * {@link #check} checks every run completely (names, data).
+     */
     public static Grid parse(JsonNode root, String where) {
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("grid spec " + where + " must be a JSON object with \"base\" and \"axes\"");
+            throw new BadInput("grid spec " + where + " must be a JSON object with \"base\" and \"axes\"");
         }
-        ObjectNode base = (ObjectNode) Trainer.json().valueToTree(TrainConfig.defaults());
+        for (var it = root.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!KEYS.contains(k)) {
+                throw new BadInput("grid spec " + where + ": unknown key '" + k + "'; known: base, axes, description");
+            }
+        }
+        if (!root.has("base") && !root.has("axes")) {
+            throw new BadInput("grid spec " + where + " has neither \"base\" nor \"axes\": it would be one run of the defaults");
+        }
+        ObjectNode base = Trainer.json().createObjectNode();
         JsonNode b = root.path("base");
         if (!b.isMissingNode()) {
             overlay(base, b, where + " base");
         }
+        JsonNode axes = root.path("axes");
+        if (!axes.isMissingNode() && !axes.isObject()) {
+            throw new BadInput("grid spec " + where + ": \"axes\" must be an object of axis name → array of values");
+        }
         List<String> names = new ArrayList<>();
         List<List<JsonNode>> values = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("axes").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = axes.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isArray() || e.getValue().isEmpty()) {
-                throw new IllegalArgumentException("grid spec " + where + ": axis '" + e.getKey() + "' must be a non-empty array");
+                throw new BadInput("grid spec " + where + ": axis '" + e.getKey() + "' must be a non-empty array");
             }
             names.add(e.getKey());
             List<JsonNode> v = new ArrayList<>();
@@ -102,12 +127,7 @@ public final class Grid {
                     name.append(name.length() == 0 ? "" : "_").append(axis).append('-').append(v.asText());
                 }
             }
-            TrainConfig cfg;
-            try {
-                cfg = Trainer.json().treeToValue(c, TrainConfig.class);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("grid spec " + where + ", run " + r + ": " + rootMessage(e), e);
-            }
+            TrainConfig cfg = RunSpec.config(c, "grid spec " + where + ", run " + r);
             String dir = sanitize(name.length() == 0 ? "run" : name.toString());
             if (!seen.add(dir)) {
                 dir = dir + "_" + r;
@@ -115,7 +135,30 @@ public final class Grid {
             }
             runs.add(new Run(r, dir, cfg));
         }
-        return new Grid(List.copyOf(runs));
+        return new Grid(List.copyOf(runs), where);
+    }
+
+    /**
+     * Checks every run completely ({@link RunSpec#check}); the first failure is a {@link BadInput}
+     * naming the run, with the number of other failing runs.
+     */
+    public void check() {
+        BadInput first = null;
+        int failing = 0;
+        for (Run r : runs) {
+            try {
+                RunSpec.check(r.config());
+            } catch (BadInput e) {
+                failing++;
+                if (first == null) {
+                    first = new BadInput("grid spec " + where + ", run " + r.index() + " (" + r.name() + "): " + e.getMessage(), e);
+                }
+            }
+        }
+        if (first != null) {
+            throw failing == 1 ? first : new BadInput(first.getMessage() + " (and " + (failing - 1) + " more of the " + runs.size()
+                    + " runs fail their check)", first);
+        }
     }
 
     public List<Run> runs() {
@@ -132,12 +175,12 @@ public final class Grid {
 
     private static void overlay(ObjectNode target, JsonNode values, String where) {
         if (!values.isObject()) {
-            throw new IllegalArgumentException("grid spec " + where + " must be an object of TrainConfig fields");
+            throw new BadInput("grid spec " + where + " must be an object of TrainConfig fields");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!FIELDS.contains(e.getKey())) {
-                throw new IllegalArgumentException("grid spec " + where + ": unknown field '" + e.getKey() + "'; known: " + FIELDS);
+                throw new BadInput("grid spec " + where + ": unknown field '" + e.getKey() + "'; known: " + FIELDS);
             }
             target.set(e.getKey(), e.getValue());
         }
@@ -153,19 +196,5 @@ public final class Grid {
         return s.replaceAll("[^A-Za-z0-9._=,+-]", "_");
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
-    }
-
-    private static Set<String> fields() {
-        Set<String> s = new LinkedHashSet<>();
-        for (var c : TrainConfig.class.getRecordComponents()) {
-            s.add(c.getName());
-        }
-        return s;
-    }
+    private static final Set<String> FIELDS = RunSpec.fields();
 }

@@ -9,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,9 +27,14 @@ import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.Datasets;
+import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.model.Models;
-import org.gradreg.trainer.nn.Engine;
 import org.gradreg.trainer.nn.Engines;
+import org.gradreg.optim.Evaluation;
+import org.gradreg.optim.Oracle;
+import org.gradreg.optim.Params;
+import org.gradreg.optim.Pass;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,17 +51,26 @@ import org.nd4j.linalg.factory.Nd4j;
  *       masks are pure functions of (seed, step), and the checkpoint holds parameters, optimizer
  *       state, step, the epoch's running sums and the metrics file's length (lines written after
  *       the checkpoint are dropped on resume);</li>
- *   <li>a NaN/Inf loss or gradient stops the run with a clear message and leaves the last good
- *       checkpoint in place;</li>
+ *   <li>a NaN/Inf loss or gradient, or a training loss above {@value #LOSS_LIMIT}, stops the run
+ *       with a clear message and leaves the last good checkpoint in place;</li>
  *   <li>{@value #RESULT} written when the run finishes (grids skip runs that have it).</li>
  * </ul>
+ * The run directory ({@link RunDir}) owns the files, the lock, the checks before a start or a
+ * resume and the restore; the whole {@link RunSpec} is checked before anything is written.
  */
 public final class Trainer {
 
-    public static final String CONFIG = "config.json";
-    public static final String METRICS = "metrics.jsonl";
-    public static final String CHECKPOINT = "checkpoint.zip";
-    public static final String RESULT = "result.json";
+    public static final String CONFIG = RunDir.CONFIG;
+    public static final String METRICS = RunDir.METRICS;
+    public static final String CHECKPOINT = RunDir.CHECKPOINT;
+    public static final String RESULT = RunDir.RESULT;
+
+    /**
+     * A training loss above this stops the run as diverged even while it is finite. Cross-entropy
+     * starts at ln(classes) (2.3 for 10 classes, 4.6 for 100), so 1e6 is far beyond any loss of a
+     * run that is still learning, and a loss that explodes passes it long before it overflows.
+     */
+    public static final double LOSS_LIMIT = 1e6;
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
@@ -72,6 +85,7 @@ public final class Trainer {
     private final TrainConfig cfg;
     private final Path out;
     private boolean progress = true;
+    private boolean overwrite;
     private long stopAfter = -1;
     private PrintStream log = System.err;
 
@@ -83,6 +97,12 @@ public final class Trainer {
     /** Shows (default) or hides the progress bar on stderr. */
     public Trainer progress(boolean on) {
         this.progress = on;
+        return this;
+    }
+
+    /** Allows deleting a run already in the directory (finished or not) and starting afresh. */
+    public Trainer overwrite(boolean on) {
+        this.overwrite = on;
         return this;
     }
 
@@ -114,164 +134,136 @@ public final class Trainer {
 
     /** Whether {@code dir} holds a finished run. */
     public static boolean finished(Path dir) {
-        return Files.isRegularFile(dir.resolve(RESULT));
+        return new RunDir(dir).finished();
     }
 
-    /** Runs (or, with {@code resume}, continues) the training; see the class comment. */
+    /**
+     * Runs (or, with {@code resume}, continues) the training; see the class comment. Bad settings, a
+     * directory holding another run (without {@link #overwrite}) and a checkpoint that does not fit
+     * are {@link BadInput}s thrown before anything is written; a run held by another process is a
+     * {@link RunDir.Held}.
+     */
     public Result run(boolean resume) throws IOException {
-        Files.createDirectories(out);
-        Path cfgFile = out.resolve(CONFIG);
-        if (resume && Files.exists(cfgFile)) {
-            TrainConfig saved = JSON.readValue(cfgFile.toFile(), TrainConfig.class);
-            if (!saved.equals(cfg)) {
-                throw new IllegalArgumentException("cannot resume " + out + ": its " + CONFIG + " differs from this run's settings\n saved: "
-                        + saved + "\n  now:  " + cfg);
-            }
-            if (finished(out)) {
-                Result r = JSON.readValue(out.resolve(RESULT).toFile(), Result.class);
+        RunSpec spec = RunSpec.check(cfg);
+        RunDir dir = new RunDir(out);
+        dir.checkStart(cfg, resume, overwrite);
+        boolean existed = Files.exists(out);
+        RunDir.Lock lock = dir.lock(log);
+        try {
+            dir.checkStart(cfg, resume, overwrite); // again, now that no other process can change it
+            if (resume && !overwrite && dir.finished()) {
                 log.println("gradreg train: " + out + " already finished; nothing to do");
-                return r;
+                return dir.readResult();
             }
+            dir.removeLeftovers().forEach(p -> log.println("gradreg train: removed " + p + ", left by an interrupted write"));
+            if (overwrite || !resume) {
+                dir.clear();
+            }
+            if (!cfg.equals(dir.readConfig())) {
+                dir.writeConfig(cfg);
+            }
+            return train(spec, dir);
+        } catch (BadInput e) {
+            if (!existed) {
+                lock.close();
+                deleteIfEmpty(out);
+            }
+            throw e;
+        } finally {
+            lock.close();
         }
-        if (!resume) {
-            Files.deleteIfExists(out.resolve(CHECKPOINT));
-            Files.deleteIfExists(out.resolve(METRICS));
-            Files.deleteIfExists(out.resolve(RESULT));
-        }
-        writeAtomically(cfgFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cfg));
+    }
 
+    /** What training needs: the model as an oracle and the training and test batches. */
+    private record Setup(ModelOracle oracle, Batches train, Batches test, Dataset trainSet) {
+    }
+
+    /** The data, model and oracle of {@code cfg}: the one place a model is built (in {@code type}). */
+    static ModelOracle buildOracle(TrainConfig cfg, Dataset data, DataType type) {
+        return new ModelOracle(Engines.build(cfg.model(), data.channels(), data.height(), data.classes(), type, cfg.seed()));
+    }
+
+    private Setup setup() {
         Nd4j.getRandom().setSeed(cfg.seed());
         DataSplit data = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.dataSeed());
-        var trainSet = cfg.trainLimit() > 0 ? data.train().head(cfg.trainLimit()) : data.train();
-        var testSet = cfg.testLimit() > 0 ? data.test().head(cfg.testLimit()) : data.test();
-        DataType type = switch (cfg.dtype().toLowerCase(Locale.ROOT)) {
+        Dataset trainSet = cfg.trainLimit() > 0 ? data.train().head(cfg.trainLimit()) : data.train();
+        Dataset testSet = cfg.testLimit() > 0 ? data.test().head(cfg.testLimit()) : data.test();
+        ModelOracle oracle = buildOracle(cfg, trainSet, dataType(cfg.dtype()));
+        return new Setup(oracle, Batches.training(trainSet, cfg.batch(), cfg.augment(), cfg.seed()),
+                Batches.evaluation(testSet, cfg.evalBatch() > 0 ? cfg.evalBatch() : cfg.batch()), trainSet);
+    }
+
+    static DataType dataType(String dtype) {
+        return switch (dtype.toLowerCase(Locale.ROOT)) {
             case "float", "float32" -> DataType.FLOAT;
             case "double", "float64" -> DataType.DOUBLE;
-            default -> throw new IllegalArgumentException("dtype must be float or double, got " + cfg.dtype());
+            default -> throw new BadInput("dtype must be float or double, got " + dtype);
         };
-        Engine net = Engines.build(cfg.model(), trainSet.channels(), trainSet.height(), trainSet.classes(), type, cfg.seed());
-        ModelOracle oracle = new ModelOracle(net);
-        Batches train = Batches.training(trainSet, cfg.batch(), cfg.augment(), cfg.seed());
-        Batches test = Batches.evaluation(testSet, cfg.evalBatch() > 0 ? cfg.evalBatch() : cfg.batch());
-        int spe = train.count();
+    }
+
+    /** Where training stands: step, the epoch's running sums, the last epoch's train and test figures. */
+    private static final class Position {
+        long step;
+        EpochSums sums = new EpochSums();
+        double[] lastTrain = {Double.NaN, Double.NaN};
+        double[] lastTest = {Double.NaN, Double.NaN};
+    }
+
+    private Result train(RunSpec spec, RunDir dir) throws IOException {
+        Setup e = setup();
+        int spe = e.train().count();
         long total = (long) cfg.epochs() * spe;
         Optimizer opt = optimizer(cfg, spe);
-
-        long step = 0;
-        EpochSums sums = new EpochSums();
-        Path ckpt = out.resolve(CHECKPOINT);
-        Path metricsFile = out.resolve(METRICS);
-        if (resume && Files.exists(ckpt)) {
-            Checkpoint.Contents c = Checkpoint.read(ckpt);
-            for (Map.Entry<String, INDArray> e : oracle.params()) {
-                INDArray saved = c.arrays().get("param/" + e.getKey());
-                if (saved == null) {
-                    throw new IOException("checkpoint " + ckpt + " has no parameter '" + e.getKey() + "' (different model?)");
-                }
-                e.getValue().assign(saved);
-            }
-            for (Map.Entry<String, INDArray> e : oracle.runningStatistics().entrySet()) {
-                INDArray saved = c.arrays().get("bn/" + e.getKey());
-                if (saved == null) {
-                    throw new IOException("checkpoint " + ckpt + " has no batch-norm statistic '" + e.getKey() + "' (different model?)");
-                }
-                e.getValue().assign(saved);
-            }
-            Map<String, INDArray> optState = new LinkedHashMap<>();
-            c.arrays().forEach((k, v) -> {
-                if (k.startsWith("opt/")) {
-                    optState.put(k.substring(4), v);
-                }
-            });
-            opt.loadState(optState);
-            Meta meta = JSON.readValue(c.meta(), Meta.class);
-            step = meta.step();
-            sums = meta.sums();
-            try (FileChannel ch = FileChannel.open(metricsFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                ch.truncate(meta.metricsBytes());
-            }
-            log.println("gradreg train: resuming " + out + " at step " + step + " of " + total);
-        } else if (resume) {
-            Files.deleteIfExists(metricsFile);
+        Position pos = resume(dir, e, opt, spe, total);
+        if (pos.step == 0) {
+            log.println("gradreg train: " + cfg.model() + " (" + e.oracle().params().numel() + " parameters), " + e.trainSet() + ", " + opt
+                    + ", " + spe + " steps/epoch, " + total + " steps");
         }
-        if (step == 0) {
-            log.println("gradreg train: " + net + ", " + trainSet + ", " + opt + ", " + spe + " steps/epoch, " + total + " steps");
-        }
-
         ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName(cfg.model() + " " + cfg.method()).setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err, 110))
-                .setUpdateIntervalMillis(1000).startsFrom(step, java.time.Duration.ZERO).build() : null;
-        double[] lastTest = {Double.NaN, Double.NaN};
-        double[] lastTrain = {Double.NaN, Double.NaN};
-        try (FileChannel metrics = FileChannel.open(metricsFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                .setUpdateIntervalMillis(1000).startsFrom(pos.step, java.time.Duration.ZERO).build() : null;
+        try (FileChannel metrics = FileChannel.open(dir.metrics(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             long epochStart = System.nanoTime();
-            while (step < total) {
-                if (stopAfter >= 0 && step >= stopAfter) {
-                    return new Result(Status.INTERRUPTED, step, lastTrain[0], lastTrain[1], lastTest[0], lastTest[1],
-                            "stopped after " + step + " steps");
+            while (pos.step < total) {
+                if (stopAfter >= 0 && pos.step >= stopAfter) {
+                    return new Result(Status.INTERRUPTED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1],
+                            "stopped after " + pos.step + " steps");
                 }
-                int epoch = (int) (step / spe);
-                int index = (int) (step % spe);
-                Batch b = train.get(epoch, index);
-                oracle.setBatch(b, cfg.labelSmoothing(), Batches.mix(cfg.seed(), 0xD0D0L, step));
+                int epoch = (int) (pos.step / spe);
+                e.oracle().setBatch(e.train().get(epoch, (int) (pos.step % spe)), cfg.labelSmoothing(),
+                        Batches.mix(cfg.seed(), 0xD0D0L, pos.step));
                 StepInfo info;
                 try {
-                    info = opt.step(oracle);
-                } catch (NonFiniteException e) {
-                    return diverged(metrics, step, epoch, e.getMessage(), ckpt);
+                    info = opt.step(e.oracle());
+                } catch (NonFiniteException ex) {
+                    return diverged(metrics, dir, pos.step, epoch, "non-finite values: " + ex.getMessage());
                 }
-                int[] correct = oracle.lastPrimaryCorrect();
-                sums.add(info.loss(), correct[0], correct[1], info.gradNorm());
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("type", "step");
-                line.put("step", info.step());
-                line.put("epoch", epoch);
-                line.put("loss", info.loss());
-                line.put("grad_norm", info.gradNorm());
-                line.put("lr", info.lr());
-                line.put("r", info.values().getOrDefault("r", Double.NaN));
-                line.put("alpha", info.values().getOrDefault("alpha", Double.NaN));
-                line.put("lambda", info.values().getOrDefault("lambda", Double.NaN));
-                info.values().forEach(line::putIfAbsent); // every estimator and schedule value of the step (SAM's rho, GNR's …)
-                line.put("evals", info.evaluations());
-                writeLine(metrics, line);
-                step++;
+                if (!(info.loss() <= LOSS_LIMIT)) {
+                    return diverged(metrics, dir, pos.step, epoch, String.format(Locale.ROOT, "the training loss %.4g exceeds %.0g",
+                            info.loss(), LOSS_LIMIT));
+                }
+                int[] correct = e.oracle().lastPrimaryCorrect();
+                pos.sums.add(info.loss(), correct[0], correct[1], info.gradNorm());
+                writeLine(metrics, stepLine(info, epoch));
+                pos.step++;
                 if (bar != null) {
-                    bar.stepTo(step);
+                    bar.stepTo(pos.step);
                     bar.setExtraMessage(String.format(Locale.ROOT, " ep %d loss %.3f", epoch + 1, info.loss()));
                 }
-                boolean epochEnd = step % spe == 0;
+                boolean epochEnd = pos.step % spe == 0;
                 if (epochEnd) {
-                    double[] te = oracle.lossAndError(test);
-                    lastTest = te;
-                    lastTrain = new double[] {sums.loss / sums.batches, 1 - (double) sums.correct / sums.seen};
-                    Map<String, Object> ep = new LinkedHashMap<>();
-                    ep.put("type", "epoch");
-                    ep.put("epoch", epoch + 1);
-                    ep.put("step", step);
-                    ep.put("train_loss", lastTrain[0]);
-                    ep.put("train_error", lastTrain[1]);
-                    ep.put("test_loss", te[0]);
-                    ep.put("test_error", te[1]);
-                    ep.put("mean_grad_norm", sums.gradNorm / sums.batches);
-                    ep.put("lr", info.lr());
-                    ep.put("time_s", (System.nanoTime() - epochStart) / 1e9);
-                    writeLine(metrics, ep);
+                    endEpoch(metrics, e, pos, epoch, info.lr(), (System.nanoTime() - epochStart) / 1e9, bar == null);
                     epochStart = System.nanoTime();
-                    sums = new EpochSums();
-                    if (bar == null) {
-                        log.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f error %.4f, test loss %.4f error %.4f%n", epoch + 1,
-                                cfg.epochs(), lastTrain[0], lastTrain[1], te[0], te[1]);
-                    }
                 }
-                if (epochEnd || (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0)) {
-                    String bad = oracle.params().firstNonFinite();
+                if (epochEnd || (cfg.checkpointEvery() > 0 && pos.step % cfg.checkpointEvery() == 0)) {
+                    String bad = e.oracle().params().firstNonFinite();
                     if (bad != null) {
-                        return diverged(metrics, step, epoch, "parameter '" + bad + "' holds NaN or Inf after step " + (step - 1), ckpt);
+                        return diverged(metrics, dir, pos.step, epoch, "non-finite values: parameter '" + bad + "' holds NaN or Inf after step "
+                                + (pos.step - 1));
                     }
                     metrics.force(false);
-                    checkpoint(ckpt, oracle, opt, step, sums, metrics.size());
+                    checkpoint(dir, e.oracle(), opt, pos.step, pos.sums, metrics.size());
                 }
             }
         } finally {
@@ -279,14 +271,134 @@ public final class Trainer {
                 bar.close();
             }
         }
-        Result r = new Result(Status.FINISHED, step, lastTrain[0], lastTrain[1], lastTest[0], lastTest[1], "finished");
-        writeAtomically(out.resolve(RESULT), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+        if (Double.isNaN(pos.lastTest[0])) {
+            pos.lastTest = e.oracle().lossAndError(e.test()); // resumed after the last checkpoint: evaluate again
+        }
+        Result r = new Result(Status.FINISHED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1], "finished");
+        dir.writeResult(r);
         return r;
     }
 
-    private Result diverged(FileChannel metrics, long step, int epoch, String why, Path ckpt) throws IOException {
+    private static Map<String, Object> stepLine(StepInfo info, int epoch) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", "step");
+        line.put("step", info.step());
+        line.put("epoch", epoch);
+        line.put("loss", info.loss());
+        line.put("grad_norm", info.gradNorm());
+        line.put("lr", info.lr());
+        line.put("r", info.values().getOrDefault("r", Double.NaN));
+        line.put("alpha", info.values().getOrDefault("alpha", Double.NaN));
+        line.put("lambda", info.values().getOrDefault("lambda", Double.NaN));
+        line.put("evals", info.evaluations());
+        return line;
+    }
+
+    private void endEpoch(FileChannel metrics, Setup e, Position pos, int epoch, double lr, double seconds, boolean print)
+            throws IOException {
+        EpochSums sums = pos.sums;
+        pos.lastTest = e.oracle().lossAndError(e.test());
+        pos.lastTrain = new double[] {sums.loss / sums.batches, 1 - (double) sums.correct / sums.seen};
+        Map<String, Object> ep = new LinkedHashMap<>();
+        ep.put("type", "epoch");
+        ep.put("epoch", epoch + 1);
+        ep.put("step", pos.step);
+        ep.put("train_loss", pos.lastTrain[0]);
+        ep.put("train_error", pos.lastTrain[1]);
+        ep.put("test_loss", pos.lastTest[0]);
+        ep.put("test_error", pos.lastTest[1]);
+        ep.put("mean_grad_norm", sums.gradNorm / sums.batches);
+        ep.put("lr", lr);
+        ep.put("time_s", seconds);
+        writeLine(metrics, ep);
+        pos.sums = new EpochSums();
+        if (print) {
+            log.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f error %.4f, test loss %.4f error %.4f%n", epoch + 1,
+                    cfg.epochs(), pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1]);
+        }
+    }
+
+    /**
+     * The position to continue from: the start, or the latest readable checkpoint after checking each
+     * entry against the model and the optimizer and the metrics file against the checkpoint (which
+     * records its length; lines after it are dropped).
+     */
+    private Position resume(RunDir dir, Setup e, Optimizer opt, int spe, long total) throws IOException {
+        Position pos = new Position();
+        RunDir.Loaded c = dir.readCheckpoint(log);
+        if (c == null) {
+            Files.deleteIfExists(dir.metrics());
+            return pos;
+        }
+        Meta meta;
+        try {
+            meta = JSON.readValue(c.contents().meta(), Meta.class);
+        } catch (IOException ex) {
+            throw new BadInput("checkpoint " + c.file() + " has damaged metadata: " + RunSpec.message(ex));
+        }
+        if (meta.step() < 1 || meta.step() > total || meta.sums() == null) {
+            throw new BadInput("checkpoint " + c.file() + " is at step " + meta.step() + ", outside this run's 1.." + total);
+        }
+        long have = Files.exists(dir.metrics()) ? Files.size(dir.metrics()) : -1;
+        if (have < meta.metricsBytes()) {
+            throw new BadInput("cannot resume " + out + ": " + dir.metrics() + (have < 0 ? " is missing" : " has " + have + " bytes")
+                    + " but " + c.file() + " records " + meta.metricsBytes() + "; its history would be lost (use --overwrite to start afresh)");
+        }
+        RunDir.restoreModel(c, e.oracle().params(), e.oracle().runningStatistics());
+        opt.loadState(RunDir.optimizerState(c, expectedOptimizerState(spe, e.oracle().params())));
+        pos.step = meta.step();
+        pos.sums = meta.sums();
+        try (FileChannel ch = FileChannel.open(dir.metrics(), StandardOpenOption.WRITE)) {
+            ch.truncate(meta.metricsBytes());
+        }
+        JsonNode last = lastEpochLine(dir.metrics());
+        if (last != null) {
+            pos.lastTrain = new double[] {last.path("train_loss").asDouble(Double.NaN), last.path("train_error").asDouble(Double.NaN)};
+        }
+        log.println("gradreg train: resuming " + out + " at step " + pos.step + " of " + total + " from " + c.file().getFileName());
+        return pos;
+    }
+
+    private static JsonNode lastEpochLine(Path metrics) throws IOException {
+        JsonNode last = null;
+        for (String line : Files.readAllLines(metrics)) {
+            if (line.contains("\"type\":\"epoch\"")) {
+                try {
+                    last = JSON.readTree(line);
+                } catch (IOException ex) {
+                    throw new BadInput("metrics file " + metrics + " has a damaged line: " + RunSpec.message(ex));
+                }
+            }
+        }
+        return last;
+    }
+
+    /**
+     * The names and shapes of the optimizer state this run's optimizer has after a step: one step
+     * of a fresh copy on zero parameters of the model's shapes with constant gradients.
+     */
+    private Map<String, INDArray> expectedOptimizerState(int spe, Params like) {
+        Params p = like.zerosLike();
+        Params g = like.zerosLike().map((k, v) -> v.addi(1e-3));
+        Optimizer probe = optimizer(cfg, spe);
+        probe.step(new Oracle() {
+            @Override
+            public Params params() {
+                return p;
+            }
+
+            @Override
+            public Evaluation evaluate(Pass pass) {
+                return new Evaluation(1.0, g.copy());
+            }
+        });
+        return probe.state();
+    }
+
+    private Result diverged(FileChannel metrics, RunDir dir, long step, int epoch, String why) throws IOException {
+        Path ckpt = dir.checkpoint();
         String where = Files.exists(ckpt) ? "the last good checkpoint, " + ckpt + ", is kept" : "no checkpoint was written yet";
-        String msg = "training stopped at step " + step + " (epoch " + (epoch + 1) + "): non-finite values: " + why + "; " + where
+        String msg = "training stopped at step " + step + " (epoch " + (epoch + 1) + "): " + why + "; " + where
                 + ". Lower the learning rate or enable clipping (--clip).";
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("type", "diverged");
@@ -301,7 +413,11 @@ public final class Trainer {
     public static Optimizer optimizer(TrainConfig cfg, int stepsPerEpoch) {
         long total = (long) cfg.epochs() * stepsPerEpoch;
         long warm = Math.round(cfg.warmupEpochs() * stepsPerEpoch);
-        Schedule lr = Optim.schedule(cfg.lrSchedule(), cfg.lr(), warm, total);
+        Schedule lr = switch (cfg.lrSchedule().toLowerCase(Locale.ROOT)) {
+            case "cosine", "warmup-cosine" -> Schedule.warmupCosine(cfg.lr(), warm, total);
+            case "constant", "warmup-constant" -> warm > 0 ? Schedule.linearWarmup(cfg.lr(), warm) : Schedule.constant(cfg.lr());
+            default -> throw new BadInput("unknown LR schedule '" + cfg.lrSchedule() + "'; use cosine or constant");
+        };
         double grEpochs = cfg.grWarmupEpochs() < 0 ? cfg.warmupEpochs() : cfg.grWarmupEpochs();
         GrWarmup w = GrWarmup.parse(cfg.grWarmup(), Math.round(grEpochs * stepsPerEpoch));
         Optimizer opt = Optim.optimizer(Optim.rule(cfg.optimizer(), lr, cfg.weightDecay()))
@@ -333,7 +449,7 @@ public final class Trainer {
     public record Meta(long step, EpochSums sums, long metricsBytes, String model, String method) {
     }
 
-    private void checkpoint(Path file, ModelOracle oracle, Optimizer opt, long step, EpochSums sums, long metricsBytes)
+    private void checkpoint(RunDir dir, ModelOracle oracle, Optimizer opt, long step, EpochSums sums, long metricsBytes)
             throws IOException {
         Map<String, INDArray> arrays = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : oracle.params()) {
@@ -342,7 +458,7 @@ public final class Trainer {
         oracle.runningStatistics().forEach((k, v) -> arrays.put("bn/" + k, v));
         opt.state().forEach((k, v) -> arrays.put("opt/" + k, v));
         String meta = JSON.writeValueAsString(new Meta(step, sums, metricsBytes, cfg.model(), cfg.method()));
-        Checkpoint.write(file, arrays, meta);
+        dir.writeCheckpoint(arrays, meta);
     }
 
     private static void writeLine(FileChannel ch, Map<String, Object> line) throws IOException {
@@ -353,14 +469,13 @@ public final class Trainer {
         }
     }
 
-    /** Writes {@code text} to a temporary file beside {@code file} and renames it over {@code file}. */
-    public static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, text);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+    private static void deleteIfEmpty(Path dir) {
+        try (var s = Files.list(dir)) {
+            if (s.findAny().isEmpty()) {
+                Files.delete(dir);
+            }
+        } catch (IOException ex) {
+            // best effort: an empty directory is harmless
         }
     }
 }

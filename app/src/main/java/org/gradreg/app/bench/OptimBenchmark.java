@@ -1,7 +1,6 @@
 package org.gradreg.app.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -150,9 +149,7 @@ public final class OptimBenchmark {
     /** Writes the report to {@code out} (Markdown) and returns it. */
     public static String runTo(Path out, int repeats) throws IOException {
         String md = "# optim benchmark\n\n" + run(repeats);
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Files.writeString(out, md);
+        org.gradreg.optim.io.AtomicFiles.writeString(out, md);
         return md;
     }
 

@@ -1,18 +1,31 @@
 package org.gradreg.trainer.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.Grid;
+import org.gradreg.trainer.RunDir;
+import org.gradreg.trainer.RunSpec;
+import org.gradreg.trainer.TrainConfig;
 import org.gradreg.trainer.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code gradreg grid SPEC --shard i/n}: runs share i of n of an experiment grid. Finished runs are
- * skipped and interrupted ones resume from their checkpoint, so a job array can be resubmitted as is.
+ * {@code gradreg grid SPEC --shard i/n}: runs share i of n of an experiment grid. Every run of the
+ * spec is checked before the first one starts (and at {@code --list}). Finished runs are skipped
+ * (reported when their settings differ from the spec) and interrupted ones resume from their
+ * checkpoint, so a job array can be resubmitted as is; a run held by another process is skipped
+ * with one line; a failing run is recorded ({@value #FAILED} in its directory), the shard goes on
+ * and exits with 1 at the end.
  */
 @Command(name = "grid", mixinStandardHelpOptions = true, resourceBundle = "org.gradreg.trainer.cli.OptionHelp",
         description = {"Expand an experiment grid (JSON spec; see docs/experiments.md) and run one shard of it.",
@@ -38,38 +51,120 @@ public final class GridCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bars.")
     boolean quiet;
 
+    @Option(names = "--overwrite", description = "Rerun finished runs whose settings differ from the spec (deleting them).")
+    boolean overwrite;
+
+    /** The file that records a failed run in its directory (removed when the run finishes). */
+    public static final String FAILED = "failed.json";
+
     @Override
     public Integer call() throws Exception {
         String[] p = shard.split("/");
-        if (p.length != 2) {
-            throw new IllegalArgumentException("--shard must be i/n, e.g. 3/16; got " + shard);
+        int i;
+        int n;
+        try {
+            if (p.length != 2) {
+                throw new NumberFormatException();
+            }
+            i = Integer.parseInt(p[0].trim());
+            n = Integer.parseInt(p[1].trim());
+        } catch (NumberFormatException e) {
+            throw new BadInput("--shard must be i/n, e.g. 3/16; got " + shard);
         }
-        int i = Integer.parseInt(p[0].trim());
-        int n = Integer.parseInt(p[1].trim());
         Grid grid = Grid.read(spec);
-        List<Grid.Run> mine = grid.shard(i, n);
+        List<Grid.Run> mine;
+        try {
+            mine = grid.shard(i, n);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(e.getMessage());
+        }
+        grid.check(); // every run, before anything runs
         System.out.printf(Locale.ROOT, "grid %s: %d runs in all, %d in shard %d/%d%n", spec, grid.runs().size(), mine.size(), i, n);
         if (list) {
             for (Grid.Run r : mine) {
-                System.out.printf(Locale.ROOT, "%4d %s%s%n", r.index(), r.name(), Trainer.finished(out.resolve(r.name())) ? " (finished)" : "");
+                System.out.printf(Locale.ROOT, "%4d %s%s%n", r.index(), r.name(), state(r));
             }
             return 0;
         }
         Trainer.threads(threads);
-        int failed = 0;
+        List<String> failed = new ArrayList<>();
         for (Grid.Run r : mine) {
             Path dir = out.resolve(r.name());
-            if (Trainer.finished(dir)) {
-                System.out.println("grid: " + r.name() + " finished already, skipped");
-                continue;
+            RunDir rd = new RunDir(dir);
+            boolean redo = false;
+            if (rd.finished()) {
+                List<String> diff = differences(rd, r);
+                if (diff.isEmpty()) {
+                    System.out.println("grid: " + r.name() + " finished already, skipped");
+                    continue;
+                }
+                if (!overwrite) {
+                    System.out.println("grid: " + r.name() + " finished with other settings than the spec (run → spec: " + String.join("; ", diff)
+                            + "); not rerun (--overwrite reruns it)");
+                    failed.add(r.name() + " (settings differ)");
+                    continue;
+                }
+                redo = true;
             }
             System.out.println("grid: run " + r.index() + " " + r.name());
-            Trainer.Result res = new Trainer(r.config(), dir).progress(!quiet).run(true);
-            if (res.status() != Trainer.Status.FINISHED) {
-                failed++;
-                System.out.println("grid: " + r.name() + " " + res.status() + ": " + res.message());
+            try {
+                Trainer.Result res = new Trainer(r.config(), dir).progress(!quiet).overwrite(redo).run(true);
+                if (res.status() != Trainer.Status.FINISHED) {
+                    throw new IllegalStateException(res.status() + ": " + res.message());
+                }
+                Files.deleteIfExists(dir.resolve(FAILED));
+            } catch (RunDir.Held e) {
+                System.out.println("grid: " + e.getMessage());
+            } catch (Exception e) {
+                String msg = Cli.message(e);
+                System.out.println("grid: run " + r.index() + " " + r.name() + " failed: " + msg);
+                failed.add(r.name());
+                record(dir, msg);
             }
         }
-        return failed == 0 ? 0 : 1;
+        if (!failed.isEmpty()) {
+            System.out.println("grid: " + failed.size() + " of " + mine.size() + " runs failed: " + String.join(", ", failed));
+            return Cli.FAILED;
+        }
+        return 0;
+    }
+
+    private String state(Grid.Run r) {
+        RunDir rd = new RunDir(out.resolve(r.name()));
+        if (rd.finished()) {
+            List<String> diff = differences(rd, r);
+            return diff.isEmpty() ? " (finished)" : " (finished with other settings, run → spec: " + String.join("; ", diff) + ")";
+        }
+        RunDir.Holder h = rd.holder();
+        if (h != null) {
+            return " (held by " + h + ")";
+        }
+        if (Files.exists(out.resolve(r.name()).resolve(FAILED))) {
+            return " (failed)";
+        }
+        return rd.holdsRun() ? " (started)" : "";
+    }
+
+    private static List<String> differences(RunDir rd, Grid.Run r) {
+        try {
+            TrainConfig saved = rd.readConfig();
+            return saved == null ? List.of("config.json missing") : RunSpec.differences(saved, r.config());
+        } catch (BadInput e) {
+            return List.of(e.getMessage());
+        }
+    }
+
+    private static void record(Path dir, String message) {
+        try {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("message", message);
+            f.put("pid", ProcessHandle.current().pid());
+            f.put("time", java.time.Instant.now().toString());
+            if (Files.isDirectory(dir)) {
+                AtomicFiles.writeString(dir.resolve(FAILED), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(f));
+            }
+        } catch (Exception e) {
+            System.out.println("grid: could not record the failure in " + dir + ": " + Cli.message(e));
+        }
     }
 }

@@ -38,7 +38,7 @@ public final class HessianCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Flatness.Result r = Flatness.measure(run, top, samples, batch, seed, tolerance, maxIterations);
-        Trainer.writeAtomically(run.resolve("hessian.json"), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+        org.gradreg.optim.io.AtomicFiles.writeString(run.resolve("hessian.json"), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
         System.out.println("hessian " + run + ": " + r);
         return 0;
     }

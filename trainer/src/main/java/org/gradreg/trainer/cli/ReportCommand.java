@@ -21,6 +21,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Report r = Report.of(runs);
+        r.warnings().forEach(System.err::println);
         Path dir = out == null ? runs : out;
         r.write(dir);
         System.out.println(r.table());

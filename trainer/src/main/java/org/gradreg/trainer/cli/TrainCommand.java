@@ -2,10 +2,15 @@ package org.gradreg.trainer.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.Set;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.RunSpec;
 import org.gradreg.trainer.TrainConfig;
 import org.gradreg.trainer.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code gradreg train}: one training run. Every hyper-parameter of the harmful-GR paper's Table 3
@@ -62,8 +67,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Epochs (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int epochs;
 
-    @Option(names = "--warmup-epochs", description = "Learning-rate warmup, in epochs (default: ${DEFAULT-VALUE}).", defaultValue = "2")
-    double warmupEpochs;
+    @Option(names = "--warmup-epochs", description = "Learning-rate warmup, in epochs (default: 2, or a fifth of a run shorter than 10 epochs).")
+    Double warmupEpochs;
 
     @Option(names = "--estimator", descriptionKey = "estimator", description = "Gradient estimator with its keys.", defaultValue = "plain")
     String estimator;
@@ -109,6 +114,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "Delete the run already in --out (finished or not) and start afresh.")
+    boolean overwrite;
+
+    @Option(names = "--config", description = "JSON file of option values (keys: these option names, e.g. \"lr\", \"weight-decay\"); "
+            + "options on the command line override it.")
+    Path configFile;
+
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--quiet", description = "No progress bar; one line per epoch instead.")
     boolean quiet;
 
@@ -117,16 +132,27 @@ public final class TrainCommand implements Callable<Integer> {
         String est = gr != null ? "gr:" + gr : estimator;
         int colon = est.indexOf(':');
         String name = colon < 0 ? est : est.substring(0, colon);
-        String spec = colon < 0 ? "" : est.substring(colon + 1);
+        String estSpec = colon < 0 ? "" : est.substring(colon + 1);
+        double warmup = warmupEpochs == null ? RunSpec.defaultWarmup(epochs) : warmupEpochs;
         return new TrainConfig(model, dataset, data == null ? null : data.toString(), dataSeed, trainLimit, testLimit, optimizer, lr,
-                weightDecay, schedule, batch, epochs, warmupEpochs, name, spec, grWarmup, grWarmupEpochs, clip, labelSmoothing,
+                weightDecay, schedule, batch, epochs, warmup, name, estSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing,
                 !noAugment, seed, dtype, checkpointEvery, evalBatch);
     }
 
     @Override
     public Integer call() throws Exception {
+        if (configFile != null) {
+            Cli.applyConfig(spec, configFile, Set.of("config"));
+        }
+        TrainConfig cfg;
+        try {
+            cfg = config();
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(e.getMessage(), e);
+        }
+        RunSpec.check(cfg);
         Trainer.threads(threads);
-        Trainer.Result r = new Trainer(config(), out).progress(!quiet).run(resume);
+        Trainer.Result r = new Trainer(cfg, out).progress(!quiet).overwrite(overwrite).run(resume);
         System.out.printf(java.util.Locale.ROOT, "train: %s after %d steps; test error %.4f, test loss %.4f; run in %s%n",
                 r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), r.testError(), r.testLoss(), out);
         return r.status() == Trainer.Status.FINISHED ? 0 : r.status() == Trainer.Status.DIVERGED ? 3 : 1;

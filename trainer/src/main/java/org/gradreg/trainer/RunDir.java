@@ -1,0 +1,374 @@
+package org.gradreg.trainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.gradreg.optim.Params;
+import org.gradreg.optim.io.AtomicFiles;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A run directory: owns the paths of its files ({@value #CONFIG}, {@value #METRICS},
+ * {@value #CHECKPOINT} and the one before it, {@value #PREVIOUS}, {@value #RESULT},
+ * {@value #LOCK}), the checks before a start or a resume, the lock that keeps a second process
+ * out, reading a checkpoint (falling back to the previous one when the latest is damaged) and
+ * restoring parameters, batch-norm statistics and optimizer state after checking every entry's
+ * presence, name and shape.
+ */
+public final class RunDir {
+
+    public static final String CONFIG = "config.json";
+    public static final String METRICS = "metrics.jsonl";
+    public static final String CHECKPOINT = "checkpoint.zip";
+    public static final String PREVIOUS = "checkpoint.prev.zip";
+    public static final String RESULT = "result.json";
+    public static final String LOCK = "lock";
+
+    private final Path dir;
+
+    public RunDir(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    public Path config() {
+        return dir.resolve(CONFIG);
+    }
+
+    public Path metrics() {
+        return dir.resolve(METRICS);
+    }
+
+    public Path checkpoint() {
+        return dir.resolve(CHECKPOINT);
+    }
+
+    public Path previousCheckpoint() {
+        return dir.resolve(PREVIOUS);
+    }
+
+    public Path result() {
+        return dir.resolve(RESULT);
+    }
+
+    public Path lockFile() {
+        return dir.resolve(LOCK);
+    }
+
+    /** Whether the directory holds a finished run ({@value #RESULT}). */
+    public boolean finished() {
+        return Files.isRegularFile(result());
+    }
+
+    /** Whether the directory holds anything of a run (config, metrics, a checkpoint or a result). */
+    public boolean holdsRun() {
+        return Files.exists(config()) || Files.exists(metrics()) || Files.exists(checkpoint()) || Files.exists(previousCheckpoint())
+                || finished();
+    }
+
+    /** The saved configuration, or null when there is none; a damaged one is a {@link BadInput} naming the file. */
+    public TrainConfig readConfig() {
+        if (!Files.isRegularFile(config())) {
+            return null;
+        }
+        try {
+            return Trainer.json().readValue(config().toFile(), TrainConfig.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new BadInput(config() + " is damaged: " + RunSpec.message(e));
+        }
+    }
+
+    public Trainer.Result readResult() throws IOException {
+        try {
+            return Trainer.json().readValue(result().toFile(), Trainer.Result.class);
+        } catch (IOException e) {
+            throw new IOException(result() + " is damaged: " + RunSpec.message(e), e);
+        }
+    }
+
+    public void writeConfig(TrainConfig cfg) throws IOException {
+        AtomicFiles.writeString(config(), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(cfg));
+    }
+
+    public void writeResult(Trainer.Result r) throws IOException {
+        AtomicFiles.writeString(result(), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+    }
+
+    /**
+     * Checks, without writing, that a run of {@code cfg} may start here: a directory holding a run
+     * needs {@code resume} (with the same settings; the message lists only the fields that differ)
+     * or {@code overwrite}; a checkpoint without its {@value #CONFIG} cannot be resumed.
+     */
+    public void checkStart(TrainConfig cfg, boolean resume, boolean overwrite) {
+        if (overwrite || !holdsRun()) {
+            return;
+        }
+        if (!resume) {
+            throw new BadInput(dir + " holds a " + (finished() ? "finished" : "started") + " run; use --resume to continue it or --overwrite "
+                    + "to delete it and start afresh");
+        }
+        TrainConfig saved = readConfig();
+        if (saved == null) {
+            throw new BadInput("cannot resume " + dir + ": it has run files but no " + CONFIG + ", so its settings are unknown; use "
+                    + "--overwrite to start afresh");
+        }
+        List<String> diff = RunSpec.differences(saved, cfg);
+        if (!diff.isEmpty()) {
+            throw new BadInput("cannot resume " + dir + ": settings differ from its " + CONFIG + " (saved → now): " + String.join("; ", diff));
+        }
+    }
+
+    /** Deletes the run's files (for an explicit overwrite). */
+    public void clear() throws IOException {
+        for (Path p : List.of(result(), checkpoint(), previousCheckpoint(), metrics(), config())) {
+            Files.deleteIfExists(p);
+        }
+    }
+
+    /** Removes temporary files of killed writes; returns them. */
+    public List<Path> removeLeftovers() throws IOException {
+        List<Path> removed = new ArrayList<>();
+        for (Path p : List.of(checkpoint(), config(), result(), dir.resolve("hessian.json"))) {
+            removed.addAll(AtomicFiles.removeLeftovers(p));
+        }
+        return removed;
+    }
+
+    // ---- checkpoints ----
+
+    /** Writes a checkpoint, keeping the one it replaces as {@value #PREVIOUS}. */
+    public void writeCheckpoint(Map<String, INDArray> arrays, String meta) throws IOException {
+        Checkpoint.write(checkpoint(), previousCheckpoint(), arrays, meta);
+    }
+
+    /** A checkpoint read back and the file it came from. */
+    public record Loaded(Path file, Checkpoint.Contents contents) {
+    }
+
+    /**
+     * The latest readable checkpoint: {@value #CHECKPOINT}, or {@value #PREVIOUS} with a warning
+     * naming both when the latest is damaged or missing; null when there is none. Both damaged is an
+     * {@link IOException} naming both.
+     */
+    public Loaded readCheckpoint(PrintStream log) throws IOException {
+        Path latest = checkpoint();
+        Path prev = previousCheckpoint();
+        String why;
+        if (Files.exists(latest)) {
+            try {
+                return new Loaded(latest, Checkpoint.read(latest));
+            } catch (IOException | RuntimeException e) {
+                why = latest + " is damaged (" + RunSpec.message(e) + ")";
+            }
+        } else {
+            why = latest + " is missing";
+        }
+        if (!Files.exists(prev)) {
+            if (Files.exists(latest)) {
+                throw new IOException(why + " and there is no previous checkpoint " + prev + "; use --overwrite to start afresh");
+            }
+            return null;
+        }
+        try {
+            Loaded l = new Loaded(prev, Checkpoint.read(prev));
+            log.println("gradreg: warning: " + why + "; continuing from the previous checkpoint " + prev);
+            return l;
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("both checkpoints are damaged: " + why + ", and " + prev + " (" + RunSpec.message(e) + ")", e);
+        }
+    }
+
+    /**
+     * Restores parameters ({@code param/…}) and batch-norm statistics ({@code bn/…}) into the live
+     * arrays, after checking that every one is present with the live array's shape and that the
+     * checkpoint holds no other model entries. Optimizer entries ({@code opt/…}) are left alone.
+     */
+    public static void restoreModel(Loaded c, Params params, Map<String, INDArray> statistics) {
+        Map<String, INDArray> live = new LinkedHashMap<>();
+        params.forEach(e -> live.put("param/" + e.getKey(), e.getValue()));
+        statistics.forEach((k, v) -> live.put("bn/" + k, v));
+        check(c, live, List.of("param/", "bn/"), "the model");
+        for (Map.Entry<String, INDArray> e : live.entrySet()) {
+            INDArray saved = c.contents().arrays().get(e.getKey());
+            e.getValue().assign(saved.dataType() == e.getValue().dataType() ? saved : saved.castTo(e.getValue().dataType()));
+        }
+    }
+
+    /** Checks the optimizer entries ({@code opt/…}) against {@code expected} (names and shapes) and returns them without the prefix. */
+    public static Map<String, INDArray> optimizerState(Loaded c, Map<String, INDArray> expected) {
+        Map<String, INDArray> live = new LinkedHashMap<>();
+        expected.forEach((k, v) -> live.put("opt/" + k, v));
+        check(c, live, List.of("opt/"), "the optimizer");
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        c.contents().arrays().forEach((k, v) -> {
+            if (k.startsWith("opt/")) {
+                out.put(k.substring(4), v);
+            }
+        });
+        return out;
+    }
+
+    private static void check(Loaded c, Map<String, INDArray> live, List<String> prefixes, String what) {
+        Map<String, INDArray> saved = c.contents().arrays();
+        String kind = what.equals("the model") ? "model" : "optimizer";
+        for (Map.Entry<String, INDArray> e : live.entrySet()) {
+            INDArray s = saved.get(e.getKey());
+            if (s == null) {
+                throw new BadInput("checkpoint " + c.file() + " has no entry '" + e.getKey() + "' that " + what + " needs (a different "
+                        + kind + ", or a damaged file)");
+            }
+            if (!Arrays.equals(s.shape(), e.getValue().shape())) {
+                throw new BadInput("checkpoint " + c.file() + ": entry '" + e.getKey() + "' has shape " + Arrays.toString(s.shape()) + ", "
+                        + what + "'s is " + Arrays.toString(e.getValue().shape()));
+            }
+        }
+        for (String k : saved.keySet()) {
+            if (!(k.startsWith("param/") || k.startsWith("bn/") || k.startsWith("opt/"))) {
+                throw new BadInput("checkpoint " + c.file() + " has an unknown entry '" + k + "'");
+            }
+            if (prefixes.stream().anyMatch(k::startsWith) && !live.containsKey(k)) {
+                throw new BadInput("checkpoint " + c.file() + " has an entry '" + k + "' that " + what + " does not have (a different "
+                        + kind + "?)");
+            }
+        }
+    }
+
+    // ---- the lock ----
+
+    /** Who holds a run directory. */
+    public record Holder(String host, long pid, String since) {
+
+        @Override
+        public String toString() {
+            return "host " + host + ", pid " + pid + ", since " + since;
+        }
+    }
+
+    /** Another process holds the run. */
+    public static final class Held extends IOException {
+
+        private final Holder holder;
+
+        Held(Path dir, Holder holder) {
+            super(dir + " is held by " + holder + "; skipped");
+            this.holder = holder;
+        }
+
+        public Holder holder() {
+            return holder;
+        }
+    }
+
+    /** The lock held by this process; {@link #close} releases it. */
+    public final class Lock implements AutoCloseable {
+
+        private final String content;
+
+        private Lock(String content) {
+            this.content = content;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (content.equals(Files.readString(lockFile()))) {
+                    Files.deleteIfExists(lockFile());
+                }
+            } catch (NoSuchFileException e) {
+                // already gone
+            }
+        }
+    }
+
+    /**
+     * Takes the run's lock file ({@value #LOCK}: host, pid, since), creating the directory. A lock of
+     * a dead process on this host is taken over (with a line on {@code log}); a live one (or one of
+     * another host) is a {@link Held}.
+     */
+    public Lock lock(PrintStream log) throws IOException {
+        Files.createDirectories(dir);
+        Holder me = new Holder(host(), ProcessHandle.current().pid(), Instant.now().toString());
+        String content = Trainer.json().writeValueAsString(me);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (create(content)) {
+                return new Lock(content);
+            }
+            Holder h = holder();
+            if (h == null) {
+                continue; // removed meanwhile, or being written: retry
+            }
+            boolean sameHost = h.host().equals(me.host());
+            boolean alive = ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false);
+            if (sameHost && !alive) {
+                log.println("gradreg: taking over the stale lock of " + dir + " (" + h + ": no such process)");
+                Files.deleteIfExists(lockFile());
+                continue;
+            }
+            throw new Held(dir, h);
+        }
+        throw new Held(dir, holder() == null ? new Holder("?", -1, "?") : holder());
+    }
+
+    /** The lock's holder, or null when there is no (readable) lock. */
+    public Holder holder() {
+        try {
+            JsonNode n = Trainer.json().readTree(Files.readString(lockFile()));
+            return new Holder(n.path("host").asText(), n.path("pid").asLong(), n.path("since").asText());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private boolean create(String content) throws IOException {
+        // the content goes into a temporary file first, then becomes the lock by a hard link (atomic, complete)
+        Path tmp = Files.createTempFile(dir, LOCK, ".tmp");
+        try {
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            try {
+                Files.createLink(lockFile(), tmp);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException | IOException e) {
+                try {
+                    Files.writeString(lockFile(), content, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    return true;
+                } catch (FileAlreadyExistsException e2) {
+                    return false;
+                }
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static String host() {
+        String name = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+        int at = name.indexOf('@');
+        if (at >= 0 && at < name.length() - 1) {
+            return name.substring(at + 1);
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

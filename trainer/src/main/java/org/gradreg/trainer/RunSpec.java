@@ -1,0 +1,263 @@
+package org.gradreg.trainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.gradreg.optim.Optim;
+import org.gradreg.trainer.data.Cifar;
+import org.gradreg.trainer.data.DataSplit;
+import org.gradreg.trainer.data.Datasets;
+import org.gradreg.trainer.model.Models;
+import org.gradreg.trainer.model.VitConfig;
+
+/**
+ * A run specification checked completely before anything is written: the {@link TrainConfig}'s
+ * ranges (its constructor), the names and spec keys of the model, data set, update rule,
+ * estimator, GR warmup policy, LR schedule and data type, the cross-field rules (warmup ≤ epochs,
+ * a batch no larger than the training set, a ViT patch that divides the image) and the presence
+ * and sizes of the data files. {@code train}, {@code grid} (every run, at {@code --list} and before
+ * the first run) and {@code reproduce} all go through {@link #check}; a failure is a
+ * {@link BadInput} naming the setting.
+ *
+ * @param config        the configuration
+ * @param trainSize     training images used (after the limit)
+ * @param stepsPerEpoch optimizer steps per epoch
+ */
+public record RunSpec(TrainConfig config, int trainSize, int stepsPerEpoch) {
+
+    /** LR warmup when none is given: 2 epochs, or a fifth of a run shorter than 10 epochs. */
+    public static double defaultWarmup(int epochs) {
+        return Math.min(2.0, epochs / 5.0);
+    }
+
+    /** The shape of a data set, known without reading its images. */
+    public record DataShape(int train, int test, int classes, int channels, int image) {
+    }
+
+    /** Checks {@code cfg} completely; see the class comment. */
+    public static RunSpec check(TrainConfig cfg) {
+        try {
+            DataShape d = data(cfg.dataset(), cfg.dataDir(), cfg.dataSeed());
+            int train = cfg.trainLimit() > 0 ? Math.min(cfg.trainLimit(), d.train()) : d.train();
+            if (cfg.batch() > train) {
+                throw new BadInput("batch " + cfg.batch() + " is larger than the " + train + " training images of " + cfg.dataset());
+            }
+            dtype(cfg.dtype());
+            model(cfg.model(), d.channels(), d.image());
+            int spe = train / cfg.batch();
+            String schedule = cfg.lrSchedule().toLowerCase(Locale.ROOT);
+            if (!Set.of("cosine", "warmup-cosine", "constant", "warmup-constant").contains(schedule)) {
+                throw new BadInput("unknown LR schedule '" + cfg.lrSchedule() + "'; use cosine or constant");
+            }
+            Trainer.optimizer(cfg, spe); // the update rule, estimator, its keys and ranges, the GR warmup policy
+            return new RunSpec(cfg, train, spe);
+        } catch (BadInput e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new BadInput(message(e), e);
+        }
+    }
+
+    /** The configuration {@code node} (TrainConfig field names) gives over the defaults, with the default warmup for its length. */
+    public static TrainConfig config(JsonNode node, String where) {
+        ObjectNode c = (ObjectNode) Trainer.json().valueToTree(TrainConfig.defaults());
+        c.remove("warmupEpochs");
+        Set<String> fields = fields();
+        for (var it = node.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!fields.contains(e.getKey())) {
+                throw new BadInput(where + ": unknown field '" + e.getKey() + "'; known: " + fields);
+            }
+            c.set(e.getKey(), e.getValue());
+        }
+        if (!c.hasNonNull("warmupEpochs") || "auto".equals(c.path("warmupEpochs").asText())) {
+            c.put("warmupEpochs", defaultWarmup(c.path("epochs").asInt()));
+        }
+        try {
+            return Trainer.json().treeToValue(c, TrainConfig.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new BadInput(where + ": " + message(e), e);
+        }
+    }
+
+    /** The record components of {@link TrainConfig}, in order. */
+    public static Set<String> fields() {
+        Set<String> s = new java.util.LinkedHashSet<>();
+        for (var c : TrainConfig.class.getRecordComponents()) {
+            s.add(c.getName());
+        }
+        return s;
+    }
+
+    /** The fields in which {@code a} and {@code b} differ, as {@code name: a → b}; empty if equal. */
+    public static List<String> differences(TrainConfig a, TrainConfig b) {
+        List<String> out = new ArrayList<>();
+        for (var c : TrainConfig.class.getRecordComponents()) {
+            try {
+                Object x = c.getAccessor().invoke(a);
+                Object y = c.getAccessor().invoke(b);
+                if (!java.util.Objects.equals(x, y)) {
+                    out.add(c.getName() + ": " + x + " → " + y);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    static void dtype(String dtype) {
+        if (!Set.of("float", "float32", "double", "float64").contains(dtype.toLowerCase(Locale.ROOT))) {
+            throw new BadInput("dtype must be float or double, got '" + dtype + "'");
+        }
+    }
+
+    /**
+     * Checks a model spec (name and overrides) for images of {@code channels}×{@code image}² without
+     * building the model (which for the large ones costs seconds and gigabytes).
+     */
+    static void model(String spec, int channels, int image) {
+        String s = spec.trim().toLowerCase(Locale.ROOT);
+        int colon = s.indexOf(':');
+        String base = colon < 0 ? s : s.substring(0, colon);
+        Map<String, String> o = Optim.keyValues(colon < 0 ? "" : s.substring(colon + 1));
+        VitConfig vc = Models.vit(base);
+        if (vc != null) {
+            vc = vc.with("image", image);
+            for (Map.Entry<String, String> e : o.entrySet()) {
+                vc = vc.with(e.getKey(), number("model '" + spec + "': override", e.getKey(), e.getValue()));
+            }
+            return;
+        }
+        List<String> keys = switch (base) {
+            case "linear" -> List.of();
+            case "resnet18" -> List.of("width", "blocks");
+            case "wrn-28-10" -> List.of("depth", "widen", "dropout");
+            case "vgg16-bn" -> List.of("width");
+            default -> throw new BadInput("unknown model '" + base + "'; known: " + String.join(", ", Models.NAMES));
+        };
+        for (Map.Entry<String, String> e : o.entrySet()) {
+            if (!keys.contains(e.getKey())) {
+                throw new BadInput("model '" + spec + "': unknown override '" + e.getKey() + "'; known: "
+                        + (keys.isEmpty() ? "none" : String.join(", ", keys)));
+            }
+            double v = number("model '" + spec + "': override", e.getKey(), e.getValue());
+            if (!e.getKey().equals("dropout") && (v != Math.rint(v) || v < 1)) {
+                throw new BadInput("model '" + spec + "': override " + e.getKey() + "=" + e.getValue() + " must be a positive integer");
+            }
+        }
+    }
+
+    /** The shape of data set {@code name}; CIFAR files are checked for presence and size, nothing is read. */
+    public static DataShape data(String name, String dir, long seed) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.startsWith("synthetic:")) {
+            Map<String, String> kv = Optim.keyValues(n.substring("synthetic:".length()));
+            for (String k : kv.keySet()) {
+                if (!Set.of("train", "test", "classes", "size").contains(k)) {
+                    throw new BadInput("unknown synthetic data option '" + k + "'; known: train, test, classes, size");
+                }
+            }
+            int train = integer(kv, "train", 5000);
+            int test = integer(kv, "test", 1000);
+            int classes = integer(kv, "classes", 10);
+            int size = integer(kv, "size", 32);
+            if (classes < 2 || train < 1 || test < 1 || size < 4) {
+                throw new BadInput("synthetic data needs >= 2 classes, >= 1 train and test image and size >= 4; got '" + name + "'");
+            }
+            return new DataShape(train, test, classes, 3, size);
+        }
+        return switch (n) {
+            case "synthetic" -> new DataShape(5000, 1000, 10, 3, 32);
+            case "synthetic-small" -> new DataShape(2000, 500, 10, 3, 32);
+            case "cifar10", "cifar-10" -> {
+                Path d = cifarDir(dir, "cifar-10-batches-bin", "data_batch_1.bin", name);
+                for (int i = 1; i <= 5; i++) {
+                    present(d.resolve("data_batch_" + i + ".bin"), 10000L * Cifar.CIFAR10_RECORD, "CIFAR-10");
+                }
+                present(d.resolve("test_batch.bin"), 10000L * Cifar.CIFAR10_RECORD, "CIFAR-10");
+                yield new DataShape(50000, 10000, 10, 3, 32);
+            }
+            case "cifar100", "cifar-100", "cifar100-coarse" -> {
+                Path d = cifarDir(dir, "cifar-100-binary", "train.bin", name);
+                present(d.resolve("train.bin"), 50000L * Cifar.CIFAR100_RECORD, "CIFAR-100");
+                present(d.resolve("test.bin"), 10000L * Cifar.CIFAR100_RECORD, "CIFAR-100");
+                yield new DataShape(50000, 10000, n.endsWith("coarse") ? 20 : 100, 3, 32);
+            }
+            default -> {
+                // a data set this check does not know by name: load it (its reader names any problem)
+                DataSplit s = Datasets.load(name, dir == null ? null : Path.of(dir), seed);
+                yield new DataShape(s.train().size(), s.test().size(), s.train().classes(), s.train().channels(), s.train().height());
+            }
+        };
+    }
+
+    private static Path cifarDir(String dir, String sub, String probe, String name) {
+        if (dir == null) {
+            throw new BadInput("dataset " + name + " needs its directory (--data DIR)");
+        }
+        Path d = Path.of(dir);
+        if (!Files.isDirectory(d)) {
+            throw new BadInput("data directory " + d + " does not exist");
+        }
+        return !Files.exists(d.resolve(probe)) && Files.exists(d.resolve(sub).resolve(probe)) ? d.resolve(sub) : d;
+    }
+
+    private static void present(Path f, long bytes, String what) {
+        try {
+            if (!Files.isRegularFile(f)) {
+                throw new BadInput(what + " file " + f + " not found (expected " + bytes + " bytes); download and unpack the binary version");
+            }
+            long size = Files.size(f);
+            if (size != bytes) {
+                throw new BadInput(what + " file " + f + " has " + size + " bytes but should have " + bytes
+                        + (size < bytes ? ": truncated" : "") + ", or it is not the binary version");
+            }
+        } catch (IOException e) {
+            throw new BadInput("cannot read " + what + " file " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int integer(Map<String, String> kv, String key, int def) {
+        String v = kv.get(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new BadInput("synthetic data option " + key + "=" + v + " is not an integer");
+        }
+    }
+
+    private static double number(String where, String key, String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new BadInput(where + " " + key + "=" + value + " is not a number");
+        }
+    }
+
+    /** The innermost message of {@code e} (Jackson's without its location noise). */
+    public static String message(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int at = m.indexOf("\n at [Source");
+        return (at >= 0 ? m.substring(0, at) : m).replace('\n', ' ').trim();
+    }
+
+    static String list(String... s) {
+        return Arrays.toString(s);
+    }
+}

@@ -1,0 +1,168 @@
+package org.gradreg.trainer.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.RunSpec;
+import org.gradreg.trainer.Trainer;
+import org.gradreg.trainer.data.DataFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * How the command line reports errors: one line {@code gradreg <command>: <message>} on stderr,
+ * exit code 2 for bad input (an option picocli rejects, a {@link BadInput}, a damaged data file)
+ * and 1 for a failure during a run; {@code --debug} or {@code GRADREG_DEBUG=1} adds the stack
+ * trace. Also {@code --config FILE}: a JSON object whose keys are a command's option names.
+ */
+public final class Cli {
+
+    /** Exit code for bad input. */
+    public static final int BAD_INPUT = 2;
+    /** Exit code for a failure during a run. */
+    public static final int FAILED = 1;
+
+    private Cli() {
+    }
+
+    /** Installs the handlers on {@code cl} (and its subcommands); returns it. */
+    public static CommandLine install(CommandLine cl) {
+        cl.setParameterExceptionHandler(Cli::parameterError);
+        cl.setExecutionExceptionHandler(Cli::executionError);
+        return cl;
+    }
+
+    private static int parameterError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine c = ex.getCommandLine();
+        PrintWriter err = c.getErr();
+        err.println(prefix(c) + oneLine(ex.getMessage()) + " (see " + prefix(c).replace(": ", "") + " --help)");
+        if (debug(args)) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return BAD_INPUT;
+    }
+
+    private static int executionError(Exception ex, CommandLine c, CommandLine.ParseResult parsed) {
+        PrintWriter err = c.getErr();
+        err.println(prefix(c) + message(ex));
+        if (debug(parsed.originalArgs().toArray(String[]::new))) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return badInput(ex) ? BAD_INPUT : FAILED;
+    }
+
+    /** Whether {@code ex} is bad input rather than a failure during a run. */
+    public static boolean badInput(Throwable ex) {
+        return ex instanceof BadInput || ex instanceof DataFormatException || ex instanceof CommandLine.ParameterException;
+    }
+
+    private static String prefix(CommandLine c) {
+        String q = c.getCommandSpec().qualifiedName();
+        return (q.startsWith("gradreg") ? q : "gradreg " + q) + ": ";
+    }
+
+    private static boolean debug(String[] args) {
+        return "1".equals(System.getenv("GRADREG_DEBUG")) || Arrays.asList(args).contains("--debug");
+    }
+
+    /** The message of {@code ex} on one line; the class name when it has none. */
+    static String message(Throwable ex) {
+        String m = ex.getMessage();
+        if (m == null || m.isBlank()) {
+            m = ex.getClass().getSimpleName() + (ex.getCause() != null ? ": " + RunSpec.message(ex.getCause()) : "");
+        } else if (!(ex instanceof BadInput) && !(ex instanceof IOException) && !(ex instanceof IllegalArgumentException)
+                && !(ex instanceof IllegalStateException)) {
+            m = ex.getClass().getSimpleName() + ": " + m;
+        }
+        return oneLine(m);
+    }
+
+    private static String oneLine(String m) {
+        return m.replaceAll("\\s*\\R\\s*", "; ").trim();
+    }
+
+    /**
+     * Sets the options of {@code spec} that the command line did not give from the JSON object in
+     * {@code file} (keys are option names, with or without the leading dashes). Unknown keys, and
+     * values of the wrong type, are {@link BadInput}s naming the file and the key.
+     */
+    public static void applyConfig(CommandSpec spec, Path file, Set<String> excluded) {
+        JsonNode root;
+        try {
+            root = Trainer.json().readTree(Files.readString(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BadInput("config file " + file + " not found");
+        } catch (IOException e) {
+            throw new BadInput("config file " + file + " is not valid JSON: " + RunSpec.message(e), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadInput("config file " + file + " must be a JSON object of option names and values");
+        }
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String name = e.getKey().startsWith("--") ? e.getKey() : "--" + e.getKey();
+            OptionSpec o = spec.findOption(name);
+            if (o == null || excluded.contains(name.substring(2)) || o.usageHelp() || o.versionHelp()) {
+                Set<String> known = new TreeSet<>();
+                for (OptionSpec k : spec.options()) {
+                    String n = k.longestName().replaceFirst("^--", "");
+                    if (!excluded.contains(n) && !k.usageHelp() && !k.versionHelp()) {
+                        known.add(n);
+                    }
+                }
+                throw new BadInput("config file " + file + ": unknown key '" + e.getKey() + "'; known: " + String.join(", ", known));
+            }
+            if (parsed != null && parsed.hasMatchedOption(o)) {
+                continue; // the command line overrides the file
+            }
+            o.setValue(convert(o, e.getValue(), file, e.getKey()));
+        }
+    }
+
+    private static Object convert(OptionSpec o, JsonNode v, Path file, String key) {
+        Class<?> t = o.type();
+        String where = "config file " + file + ": " + key + " = " + v;
+        if (v.isNull()) {
+            if (t.isPrimitive()) {
+                throw new BadInput(where + ": needs a value");
+            }
+            return null;
+        }
+        try {
+            if (t == boolean.class || t == Boolean.class) {
+                if (!v.isBoolean()) {
+                    throw new BadInput(where + ": must be true or false");
+                }
+                return v.booleanValue();
+            }
+            String s = v.isValueNode() ? v.asText() : v.toString();
+            if (t == double.class || t == Double.class) {
+                return Double.parseDouble(s);
+            }
+            if (t == int.class || t == Integer.class) {
+                return Integer.parseInt(s);
+            }
+            if (t == long.class || t == Long.class) {
+                return Long.parseLong(s);
+            }
+            if (t == Path.class) {
+                return Path.of(s);
+            }
+            return s;
+        } catch (NumberFormatException e) {
+            throw new BadInput(where + ": not a number of the option's type (" + t.getSimpleName() + ")");
+        }
+    }
+}
