@@ -290,6 +290,7 @@ public final class Trainer {
         line.put("r", info.values().getOrDefault("r", Double.NaN));
         line.put("alpha", info.values().getOrDefault("alpha", Double.NaN));
         line.put("lambda", info.values().getOrDefault("lambda", Double.NaN));
+        info.values().forEach(line::putIfAbsent); // every estimator and schedule value of the step (SAM's rho, GNR's …)
         line.put("evals", info.evaluations());
         return line;
     }
@@ -413,11 +414,7 @@ public final class Trainer {
     public static Optimizer optimizer(TrainConfig cfg, int stepsPerEpoch) {
         long total = (long) cfg.epochs() * stepsPerEpoch;
         long warm = Math.round(cfg.warmupEpochs() * stepsPerEpoch);
-        Schedule lr = switch (cfg.lrSchedule().toLowerCase(Locale.ROOT)) {
-            case "cosine", "warmup-cosine" -> Schedule.warmupCosine(cfg.lr(), warm, total);
-            case "constant", "warmup-constant" -> warm > 0 ? Schedule.linearWarmup(cfg.lr(), warm) : Schedule.constant(cfg.lr());
-            default -> throw new BadInput("unknown LR schedule '" + cfg.lrSchedule() + "'; use cosine or constant");
-        };
+        Schedule lr = Optim.schedule(cfg.lrSchedule(), cfg.lr(), warm, total);
         double grEpochs = cfg.grWarmupEpochs() < 0 ? cfg.warmupEpochs() : cfg.grWarmupEpochs();
         GrWarmup w = GrWarmup.parse(cfg.grWarmup(), Math.round(grEpochs * stepsPerEpoch));
         Optimizer opt = Optim.optimizer(Optim.rule(cfg.optimizer(), lr, cfg.weightDecay()))
