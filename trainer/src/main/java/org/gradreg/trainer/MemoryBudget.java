@@ -65,7 +65,7 @@ public final class MemoryBudget {
             suggest++;
         }
         boolean fits = estimate(e, batch / suggest) <= available;
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
+        throw new BadInput(String.format(Locale.ROOT,
                 "batch %d%s of %s needs about %.1f GB of memory, more than the %.1f GB available; %s",
                 batch, accumulate > 1 ? " (" + accumulate + " micro-batches)" : "", e.name(), need / 1e9, available / 1e9,
                 fits ? "use --accumulate " + suggest + " (micro-batches of " + batch / suggest + ", same optimizer step) or a smaller --batch"

@@ -32,13 +32,14 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param dtype           float | double
  * @param checkpointEvery checkpoint every n steps (0: at epoch ends only)
  * @param evalBatch       evaluation batch size (0: the training batch)
+ * @param accumulate      micro-batches per optimizer step (gradient accumulation; 0 in an older config.json means 1)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TrainConfig(String model, String dataset, String dataDir, long dataSeed, int trainLimit, int testLimit,
                           String optimizer, double lr, double weightDecay, String lrSchedule, int batch, int epochs,
                           double warmupEpochs, String estimator, String estimatorSpec, String grWarmup, double grWarmupEpochs,
                           double clip, double labelSmoothing, boolean augment, long seed, String dtype, int checkpointEvery,
-                          int evalBatch) {
+                          int evalBatch, int accumulate) {
 
     /** Impossible settings are refused here, naming the setting, before any data is read. */
     public TrainConfig {
@@ -54,6 +55,9 @@ public record TrainConfig(String model, String dataset, String dataDir, long dat
         require(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing must be in [0, 1), got " + labelSmoothing);
         require(trainLimit >= 0 && testLimit >= 0, "train/test limits must be >= 0");
         require(checkpointEvery >= 0 && evalBatch >= 0, "checkpoint-every and eval-batch must be >= 0");
+        require(accumulate >= 0, "accumulate must be >= 1, got " + accumulate);
+        accumulate = Math.max(1, accumulate);
+        require(batch % accumulate == 0, "batch " + batch + " cannot be split into " + accumulate + " equal micro-batches (--accumulate)");
         estimatorSpec = estimatorSpec == null ? "" : estimatorSpec;
         grWarmup = grWarmup == null ? "none" : grWarmup;
         dtype = dtype == null ? "float" : dtype;
@@ -69,49 +73,55 @@ public record TrainConfig(String model, String dataset, String dataDir, long dat
     /** Small defaults: vit-nano on the synthetic set, Adam(W) 1e-3 with warmup-cosine, plain gradients. */
     public static TrainConfig defaults() {
         return new TrainConfig("vit-nano", "synthetic", null, 0, 0, 0, "adamw", 1e-3, 0.03, "cosine", 128, 10, 2,
-                "plain", "", "none", -1, 5.0, 0.0, true, 0, "float", 0, 0);
+                "plain", "", "none", -1, 5.0, 0.0, true, 0, "float", 0, 0, 1);
+    }
+
+    public TrainConfig withAccumulate(int k) {
+        return new TrainConfig(model, dataset, dataDir, dataSeed, trainLimit, testLimit, optimizer, lr, weightDecay, lrSchedule, batch,
+                epochs, warmupEpochs, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing, augment, seed, dtype,
+                checkpointEvery, evalBatch, k);
     }
 
     public TrainConfig withModel(String v) {
         return new TrainConfig(v, dataset, dataDir, dataSeed, trainLimit, testLimit, optimizer, lr, weightDecay, lrSchedule, batch,
                 epochs, warmupEpochs, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing, augment, seed, dtype,
-                checkpointEvery, evalBatch);
+                checkpointEvery, evalBatch, accumulate);
     }
 
     public TrainConfig withData(String name, String dir, long dSeed, int trainN, int testN) {
         return new TrainConfig(model, name, dir, dSeed, trainN, testN, optimizer, lr, weightDecay, lrSchedule, batch,
                 epochs, warmupEpochs, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing, augment, seed, dtype,
-                checkpointEvery, evalBatch);
+                checkpointEvery, evalBatch, accumulate);
     }
 
     public TrainConfig withOptimizer(String name, double lrPeak, double wd, String schedule) {
         return new TrainConfig(model, dataset, dataDir, dataSeed, trainLimit, testLimit, name, lrPeak, wd, schedule, batch,
                 epochs, warmupEpochs, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing, augment, seed, dtype,
-                checkpointEvery, evalBatch);
+                checkpointEvery, evalBatch, accumulate);
     }
 
     public TrainConfig withLength(int batchSize, int nEpochs, double warmup) {
         return new TrainConfig(model, dataset, dataDir, dataSeed, trainLimit, testLimit, optimizer, lr, weightDecay, lrSchedule,
                 batchSize, nEpochs, warmup, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing, augment, seed,
-                dtype, checkpointEvery, evalBatch);
+                dtype, checkpointEvery, evalBatch, accumulate);
     }
 
     public TrainConfig withEstimator(String name, String spec, String warmupPolicy, double warmupEpochsGr) {
         return new TrainConfig(model, dataset, dataDir, dataSeed, trainLimit, testLimit, optimizer, lr, weightDecay, lrSchedule,
                 batch, epochs, warmupEpochs, name, spec == null ? "" : spec, warmupPolicy, warmupEpochsGr, clip, labelSmoothing,
-                augment, seed, dtype, checkpointEvery, evalBatch);
+                augment, seed, dtype, checkpointEvery, evalBatch, accumulate);
     }
 
     public TrainConfig withRegularisation(double clipNorm, double smoothing, boolean aug) {
         return new TrainConfig(model, dataset, dataDir, dataSeed, trainLimit, testLimit, optimizer, lr, weightDecay, lrSchedule,
                 batch, epochs, warmupEpochs, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clipNorm, smoothing, aug, seed,
-                dtype, checkpointEvery, evalBatch);
+                dtype, checkpointEvery, evalBatch, accumulate);
     }
 
     public TrainConfig withRun(long runSeed, String type, int ckptEvery, int evalBatchSize) {
         return new TrainConfig(model, dataset, dataDir, dataSeed, trainLimit, testLimit, optimizer, lr, weightDecay, lrSchedule,
                 batch, epochs, warmupEpochs, estimator, estimatorSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing, augment,
-                runSeed, type, ckptEvery, evalBatchSize);
+                runSeed, type, ckptEvery, evalBatchSize, accumulate);
     }
 
     /** A short label: optimizer, estimator and GR warmup, e.g. {@code adamw gr(r=0.1,alpha=0.8) zero-warmup}. */

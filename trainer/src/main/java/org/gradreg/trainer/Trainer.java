@@ -145,6 +145,9 @@ public final class Trainer {
      */
     public Result run(boolean resume) throws IOException {
         RunSpec spec = RunSpec.check(cfg);
+        Setup setup = setup();
+        // a batch that would not fit in memory is refused now, with the --accumulate that fits, not OOM-killed later
+        MemoryBudget.check(setup.oracle().engine(), cfg.batch(), cfg.accumulate(), MemoryBudget.available());
         RunDir dir = new RunDir(out);
         dir.checkStart(cfg, resume, overwrite);
         boolean existed = Files.exists(out);
@@ -162,7 +165,7 @@ public final class Trainer {
             if (!cfg.equals(dir.readConfig())) {
                 dir.writeConfig(cfg);
             }
-            return train(spec, dir);
+            return train(spec, dir, setup);
         } catch (BadInput e) {
             if (!existed) {
                 lock.close();
@@ -180,7 +183,8 @@ public final class Trainer {
 
     /** The data, model and oracle of {@code cfg}: the one place a model is built (in {@code type}). */
     static ModelOracle buildOracle(TrainConfig cfg, Dataset data, DataType type) {
-        return new ModelOracle(Engines.build(cfg.model(), data.channels(), data.height(), data.classes(), type, cfg.seed()));
+        return new ModelOracle(Engines.build(cfg.model(), data.channels(), data.height(), data.classes(), type, cfg.seed()),
+                cfg.accumulate());
     }
 
     private Setup setup() {
@@ -209,8 +213,7 @@ public final class Trainer {
         double[] lastTest = {Double.NaN, Double.NaN};
     }
 
-    private Result train(RunSpec spec, RunDir dir) throws IOException {
-        Setup e = setup();
+    private Result train(RunSpec spec, RunDir dir, Setup e) throws IOException {
         int spe = e.train().count();
         long total = (long) cfg.epochs() * spe;
         Optimizer opt = optimizer(cfg, spe);

@@ -37,7 +37,7 @@ class MemoryBudgetTest {
         long need64 = MemoryBudget.estimate(e, 64);
         assertTrue(need256 > need64);
         long available = (need64 + MemoryBudget.estimate(e, 128)) / 2; // 64 fits, 128 does not
-        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> MemoryBudget.check(e, 256, 1, available));
+        BadInput x = assertThrows(BadInput.class, () -> MemoryBudget.check(e, 256, 1, available));
         assertTrue(x.getMessage().startsWith("batch 256 of vit-ti needs about"), x.getMessage());
         assertTrue(x.getMessage().contains("use --accumulate 4 (micro-batches of 64"), x.getMessage());
         assertDoesNotThrow(() -> MemoryBudget.check(e, 256, 4, available));

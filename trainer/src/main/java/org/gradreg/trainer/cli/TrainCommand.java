@@ -105,6 +105,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-batch", description = "Evaluation batch size (0: the training batch).", defaultValue = "0")
     int evalBatch;
 
+    @Option(names = "--accumulate", description = "Gradient accumulation: split each batch into K equal micro-batches "
+            + "(one optimizer step per batch; SAM/GR/GNR perturb with the full-batch gradient). Lets a batch that does not fit "
+            + "in memory run (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    int accumulate;
+
     @Option(names = "--threads", description = "ND4J CPU threads (0: one per core).", defaultValue = "0")
     int threads;
 
@@ -136,7 +141,7 @@ public final class TrainCommand implements Callable<Integer> {
         double warmup = warmupEpochs == null ? RunSpec.defaultWarmup(epochs) : warmupEpochs;
         return new TrainConfig(model, dataset, data == null ? null : data.toString(), dataSeed, trainLimit, testLimit, optimizer, lr,
                 weightDecay, schedule, batch, epochs, warmup, name, estSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing,
-                !noAugment, seed, dtype, checkpointEvery, evalBatch);
+                !noAugment, seed, dtype, checkpointEvery, evalBatch, accumulate);
     }
 
     @Override
