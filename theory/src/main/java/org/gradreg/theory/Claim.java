@@ -8,7 +8,7 @@ public interface Claim {
     /** A stable id, e.g. {@code gnr.cos-example}. */
     String id();
 
-    /** The paper's file name under shared/papers, without extension. */
+    /** A short slug naming the paper; {@link Papers#ALL} gives its full citation. */
     String paper();
 
     /** Equation, theorem or section, e.g. "Theorem 4.2 (eq. 9)". */

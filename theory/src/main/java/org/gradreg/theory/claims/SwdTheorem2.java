@@ -1,0 +1,242 @@
+package org.gradreg.theory.claims;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.gradreg.theory.Papers;
+import org.gradreg.theory.Verdict;
+
+/**
+ * SWD paper, Theorem 2 (convergence of SGD with weight decay), reconstructed. The extracted text
+ * lost its formulas; what survives: L is 𝓛-smooth, lower-bounded by L*, the minibatch noise ξ has
+ * E[ξ] = 0 and E‖ξ‖² ≤ δ², ‖∇L‖ ≤ G; SGD optimizes f(θ) = L(θ) + (λ/2)‖θ‖² for t + 1 iterations with
+ * η ≤ C/√(t+1); eq. 3 bounds min_k E‖∇f(θ_k)‖² by constants (eqs. 4-5) that involve θ_max, the
+ * largest ‖θ_k‖ over the iterations; the proof (Lemma 1, from Yan et al. 2018 with β = 0) substitutes
+ * f's constants 𝓛 + λ, G + λθ_max and f(θ₀) − f* ≤ L(θ₀) − L* + (λ/2)‖θ₀‖², and concludes that the
+ * bound increases monotonically with λ. The bound checked here is the standard SGD bound of that
+ * form with those substitutions:
+ * <pre>
+ *   min_k E‖∇f(θ_k)‖² ≤ B(λ) = [2(L(θ₀) − L* + λ‖θ₀‖²/2)/C + C(𝓛 + λ)((G + λθ_max)² + δ²)]/√(t+1).
+ * </pre>
+ * Two problems with known constants, SGD in plain double arithmetic with Gaussian noise, several
+ * seeded runs per λ; the runs are shared by the two claims.
+ */
+public final class SwdTheorem2 {
+
+    private SwdTheorem2() {
+    }
+
+    static final double[] LAMBDAS = {0, 0.01, 0.03, 0.1, 0.3, 1};
+    static final double[] A = {2, 1, 0.5, 1.5, 0.25};
+    static final double[] CENTER = {1, -2, 0.5, 3, -1};
+    static final double[] THETA0 = {2, -1, 0.5, 1.5, -2};
+    static final double NOISE_VAR = 1.0;
+    static final int STEPS = 2000;
+    static final double ETA = 0.05;
+    static final int RUNS = 100;
+    /** The gradient norm "at convergence": the mean over the last tenth of the steps. */
+    static final double FINAL_FRACTION = 0.1;
+    /** A decrease of the measured final gradient norm smaller than this relative amount counts as noise. */
+    static final double NOISE_TOL = 0.05;
+    static final String[] PROBLEMS = {"log-cosh (convex)", "1 − cos (non-convex)"};
+
+    /** Per problem and λ: {min_k E‖∇f‖², B(λ), final-phase E‖∇f‖², final-phase E‖∇L‖², θ_max}. */
+    private static double[][][] cache;
+
+    static synchronized double[][][] results() {
+        if (cache == null) {
+            double[][][] r = new double[PROBLEMS.length][LAMBDAS.length][];
+            for (int p = 0; p < PROBLEMS.length; p++) {
+                for (int l = 0; l < LAMBDAS.length; l++) {
+                    r[p][l] = run(p, LAMBDAS[l]);
+                }
+            }
+            cache = r;
+        }
+        return cache;
+    }
+
+    private static double[] gradL(int problem, double[] th) {
+        double[] g = new double[th.length];
+        for (int i = 0; i < th.length; i++) {
+            double u = th[i] - CENTER[i];
+            g[i] = A[i] * (problem == 0 ? Math.tanh(u) : Math.sin(u));
+        }
+        return g;
+    }
+
+    private static double lossL(int problem, double[] th) {
+        double v = 0;
+        for (int i = 0; i < th.length; i++) {
+            double u = th[i] - CENTER[i];
+            v += A[i] * (problem == 0 ? Math.log(Math.cosh(u)) : 1 - Math.cos(u));
+        }
+        return v;
+    }
+
+    static double[] run(int problem, double lambda) {
+        int d = A.length;
+        double[] meanGf = new double[STEPS + 1];
+        double finalGf = 0;
+        double finalGl = 0;
+        double thetaMax = BaseClaim.norm(THETA0);
+        int finalFrom = (int) Math.round(STEPS * (1 - FINAL_FRACTION));
+        double sd = Math.sqrt(NOISE_VAR / d);
+        for (int run = 0; run < RUNS; run++) {
+            SplittableRandom rng = new SplittableRandom(7919L * run + 31L * problem + Double.hashCode(lambda));
+            double[] th = THETA0.clone();
+            for (int k = 0; k <= STEPS; k++) {
+                double[] gl = gradL(problem, th);
+                double gf2 = 0;
+                double gl2 = 0;
+                for (int i = 0; i < d; i++) {
+                    double gf = gl[i] + lambda * th[i];
+                    gf2 += gf * gf;
+                    gl2 += gl[i] * gl[i];
+                }
+                meanGf[k] += gf2 / RUNS;
+                if (k >= finalFrom) {
+                    finalGf += gf2;
+                    finalGl += gl2;
+                }
+                if (k == STEPS) {
+                    break;
+                }
+                for (int i = 0; i < d; i++) {
+                    th[i] -= ETA * (gl[i] + lambda * th[i] + sd * rng.nextGaussian());
+                }
+                thetaMax = Math.max(thetaMax, BaseClaim.norm(th));
+            }
+        }
+        double min = Double.POSITIVE_INFINITY;
+        for (double v : meanGf) {
+            min = Math.min(min, v);
+        }
+        int finalCount = RUNS * (STEPS + 1 - finalFrom);
+        double smooth = max(A) + lambda;
+        double g = BaseClaim.norm(A) + lambda * thetaMax;
+        double c = ETA * Math.sqrt(STEPS + 1);
+        double gap = lossL(problem, THETA0) - 0 + lambda * Math.pow(BaseClaim.norm(THETA0), 2) / 2;
+        double bound = (2 * gap / c + c * smooth * (g * g + NOISE_VAR)) / Math.sqrt(STEPS + 1);
+        return new double[] {min, bound, finalGf / finalCount, finalGl / finalCount, thetaMax};
+    }
+
+    private static double max(double[] a) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : a) {
+            m = Math.max(m, x);
+        }
+        return m;
+    }
+
+    private static double[] column(double[][] rows, int j) {
+        double[] c = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            c[i] = rows[i][j];
+        }
+        return c;
+    }
+
+    private static final String SETUP = "Two 5-D problems with known constants: L = Σaᵢ log cosh(θᵢ − cᵢ) (convex) and L = Σaᵢ(1 − cos(θᵢ − cᵢ)) "
+            + "(non-convex), a = (2, 1, 0.5, 1.5, 0.25), so 𝓛 = 2, G = ‖a‖, L* = 0; noise ξ ~ N(0, I/5) (δ² = 1); SGD on "
+            + "f = L + (λ/2)‖θ‖² in plain double arithmetic, η = 0.05 (C = η√(t+1)), t + 1 = 2000 steps, θ₀ fixed, 100 seeded runs per "
+            + "λ ∈ {0, 0.01, 0.03, 0.1, 0.3, 1}; E over the runs.";
+
+    /** Theorem 2 as reconstructed: the bound holds and increases with λ. */
+    public static final class Bound extends BaseClaim {
+
+        public Bound() {
+            super("swd.thm2-bound", Papers.SWD, "Theorem 2 (eqs. 3-5), reconstructed",
+                    "For SGD on f = L + (λ/2)‖θ‖² (𝓛-smooth L ≥ L*, E‖ξ‖² ≤ δ², ‖∇L‖ ≤ G, η = C/√(t+1)): min_k E‖∇f(θ_k)‖² ≤ "
+                            + "B(λ) = [2(L(θ₀) − L* + λ‖θ₀‖²/2)/C + C(𝓛 + λ)((G + λθ_max)² + δ²)]/√(t+1), and B increases "
+                            + "monotonically with λ. (The paper's formulas were lost in extraction; this is the statement rebuilt from "
+                            + "its surviving text and proof: Lemma 1 = Yan et al. 2018 Theorem 1 at β = 0, with f's constants.)",
+                    SETUP + " Holds if min_k Ê‖∇f(θ_k)‖² ≤ B(λ) for every λ and problem and B is strictly increasing in λ; the "
+                            + "evidence gives B/measured (how loose).");
+        }
+
+        @Override
+        public Outcome check() {
+            double[][][] r = results();
+            Map<String, Object> ev = new LinkedHashMap<>();
+            ev.put("lambda values", LAMBDAS);
+            String violation = null;
+            boolean monotone = true;
+            for (int p = 0; p < PROBLEMS.length; p++) {
+                double[] measured = column(r[p], 0);
+                double[] bound = column(r[p], 1);
+                double[] ratio = new double[LAMBDAS.length];
+                for (int l = 0; l < LAMBDAS.length; l++) {
+                    ratio[l] = bound[l] / measured[l];
+                    if (measured[l] > bound[l] && violation == null) {
+                        violation = String.format(Locale.ROOT, "%s, λ = %s: min_k E‖∇f‖² = %.4g > B = %.4g", PROBLEMS[p], LAMBDAS[l],
+                                measured[l], bound[l]);
+                    }
+                    if (l > 0 && !(bound[l] > bound[l - 1])) {
+                        monotone = false;
+                    }
+                }
+                ev.put(PROBLEMS[p] + ": min_k E‖∇f(θ_k)‖² over λ", measured);
+                ev.put(PROBLEMS[p] + ": B(λ)", bound);
+                ev.put(PROBLEMS[p] + ": B / measured", ratio);
+                ev.put(PROBLEMS[p] + ": θ_max over λ", column(r[p], 4));
+            }
+            ev.put("B strictly increasing in λ (both problems)", monotone);
+            if (violation != null) {
+                return new Outcome(Verdict.FAILS, ev, violation);
+            }
+            return monotone ? Outcome.of(Verdict.HOLDS, ev) : new Outcome(Verdict.FAILS, ev, "B(λ) is not increasing in λ");
+        }
+    }
+
+    /**
+     * The paper's reading of Theorem 2: the gradient norm at convergence itself grows with λ (not
+     * only its upper bound).
+     */
+    public static final class Measured extends BaseClaim {
+
+        public Measured() {
+            super("swd.thm2-norm-grows-with-lambda", Papers.SWD, "Theorem 2 and the remark after it",
+                    "\"Even with proper convergence guarantees and stable minima, the gradient norm upper bound at convergence still "
+                            + "monotonically increases with the weight decay strength λ\", read as: the gradient norm reached at "
+                            + "convergence grows with λ.",
+                    SETUP + " Measured: E‖∇f‖² and E‖∇L‖² averaged over the last 10% of the steps. Holds if E‖∇f‖² is non-decreasing "
+                            + "in λ on both problems (a drop of < 5% counts as noise); holds-under-conditions if on one; fails if on none.");
+        }
+
+        @Override
+        public Outcome check() {
+            double[][][] r = results();
+            Map<String, Object> ev = new LinkedHashMap<>();
+            ev.put("lambda values", LAMBDAS);
+            int monotoneProblems = 0;
+            String firstDrop = null;
+            for (int p = 0; p < PROBLEMS.length; p++) {
+                double[] gf = column(r[p], 2);
+                boolean mono = true;
+                for (int l = 1; l < LAMBDAS.length; l++) {
+                    if (gf[l] < gf[l - 1] * (1 - NOISE_TOL)) {
+                        mono = false;
+                        if (firstDrop == null) {
+                            firstDrop = String.format(Locale.ROOT, "%s: E‖∇f‖² falls from %.4g at λ = %s to %.4g at λ = %s", PROBLEMS[p],
+                                    gf[l - 1], LAMBDAS[l - 1], gf[l], LAMBDAS[l]);
+                        }
+                    }
+                }
+                monotoneProblems += mono ? 1 : 0;
+                ev.put(PROBLEMS[p] + ": final E‖∇f‖² over λ", gf);
+                ev.put(PROBLEMS[p] + ": final E‖∇L‖² over λ", column(r[p], 3));
+            }
+            ev.put("problems where E‖∇f‖² is non-decreasing in λ", monotoneProblems + " of " + PROBLEMS.length);
+            if (monotoneProblems == PROBLEMS.length) {
+                return Outcome.of(Verdict.HOLDS, ev);
+            }
+            if (monotoneProblems > 0) {
+                ev.put("where it does not", firstDrop);
+                return Outcome.of(Verdict.HOLDS_UNDER_CONDITIONS, ev);
+            }
+            return new Outcome(Verdict.FAILS, ev, firstDrop);
+        }
+    }
+}
