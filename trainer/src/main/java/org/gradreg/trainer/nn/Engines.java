@@ -9,7 +9,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Models by spec ({@link Models#NAMES}, overrides after a colon) as engines: the ViTs run on the
- * hand-written {@link VitEngine}, the other models on their SameDiff graphs.
+ * hand-written {@link VitEngine}, the convolutional models and {@code linear} on the hand-written
+ * {@link ConvEngine}; anything else on its SameDiff graph.
  */
 public final class Engines {
 
@@ -21,6 +22,10 @@ public final class Engines {
         VitConfig vc = Models.vitConfig(spec, channels, image);
         if (vc != null) {
             return new VitEngine(spec, vc, classes, type, seed);
+        }
+        ConvEngine conv = ConvEngine.build(spec, channels, image, classes, type, seed);
+        if (conv != null) {
+            return conv;
         }
         return new SameDiffEngine(Models.build(spec, channels, image, classes, type, seed));
     }

@@ -1,0 +1,235 @@
+package org.gradreg.trainer.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.gradreg.trainer.ModelOracle;
+import org.gradreg.trainer.data.Batch;
+import org.gradreg.trainer.data.Batches;
+import org.gradreg.trainer.data.DataSplit;
+import org.gradreg.trainer.data.SyntheticCifar;
+import org.gradreg.trainer.model.DropoutSite;
+import org.gradreg.trainer.model.Models;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The hand-written convolutional engine against independent computations: central differences of
+ * its own loss in DOUBLE (every parameter tensor of tiny ResNet, WideResNet with dropout masks,
+ * VGG and the linear model), the SameDiff graph of the same spec and seed (same weights, loss and
+ * gradients in training and evaluation mode), and batch-norm running statistics from a plain-Java
+ * convolution.
+ */
+class ConvEngineTest {
+
+    private static final int C = 5;
+
+    /** Spec, image side, batch size. */
+    private record Tiny(String spec, int image, int batch) {
+    }
+
+    private static final List<Tiny> TINY = List.of(
+            new Tiny("resnet18:width=2,blocks=1", 8, 4),
+            new Tiny("wrn-28-10:depth=10,widen=1,dropout=0.3", 8, 3),
+            new Tiny("vgg16-bn:width=2", 32, 2),
+            new Tiny("linear", 8, 4));
+
+    private static Batch batch(int n, int size, long seed) {
+        DataSplit data = SyntheticCifar.generate(64, 8, C, size, 3);
+        return Batches.training(data.train(), n, true, seed).get(0, 0);
+    }
+
+    private static Map<String, INDArray> masks(Engine e, int batch, long seed) {
+        Map<String, INDArray> m = new HashMap<>();
+        SplittableRandom r = new SplittableRandom(seed);
+        for (DropoutSite s : e.dropoutSites()) {
+            long[] shape = s.shape().apply(batch);
+            INDArray a = Nd4j.create(DataType.DOUBLE, shape);
+            double keep = 1 / (1 - s.rate());
+            for (long i = 0; i < a.length(); i++) {
+                a.putScalar(i, r.nextDouble() < s.rate() ? 0 : keep);
+            }
+            m.put(s.placeholder(), a);
+        }
+        return m;
+    }
+
+    @Test
+    void gradientsMatchCentralDifferencesInDouble() {
+        for (Tiny t : TINY) {
+            Engine e = Engines.build(t.spec(), 3, t.image(), C, DataType.DOUBLE, 7);
+            assertTrue(e instanceof ConvEngine, t.spec());
+            Batch b = batch(t.batch(), t.image(), 1);
+            INDArray in = e.input(b);
+            INDArray target = ModelOracle.targets(b.labels(), C, 0.1, DataType.DOUBLE);
+            Map<String, INDArray> masks = masks(e, t.batch(), 11);
+            if (t.spec().startsWith("wrn")) {
+                assertEquals(3, masks.size());
+            }
+            Map<String, INDArray> grads = new HashMap<>();
+            e.lossAndGradients(in, target, masks, false, false).gradients().forEach((k, v) -> grads.put(k, v.dup()));
+            SplittableRandom pick = new SplittableRandom(3);
+            double h = 1e-6;
+            double worst = 0;
+            int checked = 0;
+            for (Map.Entry<String, INDArray> p : e.parameters().entrySet()) {
+                INDArray w = p.getValue();
+                for (int k = 0; k < Math.min(3, w.length()); k++) {
+                    long i = pick.nextLong(w.length());
+                    double w0 = w.getDouble(i);
+                    w.putScalar(i, w0 + h);
+                    double up = e.loss(in, target, masks, false).loss();
+                    w.putScalar(i, w0 - h);
+                    double down = e.loss(in, target, masks, false).loss();
+                    w.putScalar(i, w0);
+                    double fd = (up - down) / (2 * h);
+                    double an = grads.get(p.getKey()).getDouble(i);
+                    // relative error, with a floor for entries whose gradient is zero
+                    double err = Math.abs(fd - an) / Math.max(1e-4, Math.abs(fd) + Math.abs(an));
+                    worst = Math.max(worst, err);
+                    assertTrue(err < 1e-5, t.spec() + " " + p.getKey() + "[" + i + "]: analytic " + an + " vs central difference " + fd);
+                    checked++;
+                }
+            }
+            assertTrue(checked >= 2 * e.parameters().size() - 1, t.spec() + ": checked " + checked);
+        }
+    }
+
+    @Test
+    void equalsTheSameDiffGraphInTrainingAndEvaluation() {
+        for (Tiny t : TINY) {
+            Engine hand = Engines.build(t.spec(), 3, t.image(), C, DataType.DOUBLE, 4);
+            Engine graph = new SameDiffEngine(Models.build(t.spec(), 3, t.image(), C, DataType.DOUBLE, 4));
+            assertEquals(List.copyOf(graph.parameters().keySet()), List.copyOf(hand.parameters().keySet()), t.spec());
+            for (String k : graph.parameters().keySet()) {
+                INDArray a = graph.parameters().get(k);
+                INDArray b = hand.parameters().get(k);
+                assertEquals(java.util.Arrays.toString(a.shape()), java.util.Arrays.toString(b.shape()), k);
+                assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), 0.0, t.spec() + " " + k);
+            }
+            assertEquals(graph.runningStatistics().keySet(), hand.runningStatistics().keySet(), t.spec());
+            assertEquals(graph.dropoutSites().stream().map(DropoutSite::placeholder).toList(),
+                    hand.dropoutSites().stream().map(DropoutSite::placeholder).toList());
+            Batch b = batch(t.batch(), t.image(), 2);
+            INDArray target = ModelOracle.targets(b.labels(), C, 0.0, DataType.DOUBLE);
+            Map<String, INDArray> masks = masks(hand, t.batch(), 5);
+            // training mode, a primary pass (moves the running statistics of both)
+            compare(t.spec() + " training", graph.lossAndGradients(graph.input(b), target, masks, false, true),
+                    hand.lossAndGradients(hand.input(b), target, masks, false, true), graph);
+            for (String k : graph.runningStatistics().keySet()) {
+                assertEquals(0.0, graph.runningStatistics().get(k).sub(hand.runningStatistics().get(k)).amaxNumber().doubleValue(), 1e-12,
+                        t.spec() + " " + k);
+            }
+            // evaluation mode: running statistics (moved above), no dropout
+            Batch b2 = batch(t.batch(), t.image(), 3);
+            INDArray target2 = ModelOracle.targets(b2.labels(), C, 0.1, DataType.DOUBLE);
+            compare(t.spec() + " evaluation", graph.lossAndGradients(graph.input(b2), target2, masks, true, false),
+                    hand.lossAndGradients(hand.input(b2), target2, masks, true, false), graph);
+            assertEquals(graph.loss(graph.input(b2), target2, masks, true).loss(), hand.loss(hand.input(b2), target2, masks, true).loss(),
+                    1e-12);
+        }
+    }
+
+    private static void compare(String what, Engine.Result rg, Engine.Result rh, Engine graph) {
+        assertEquals(rg.loss(), rh.loss(), 1e-12, what);
+        assertEquals(0.0, rg.logits().sub(rh.logits()).amaxNumber().doubleValue(), 1e-10, what);
+        double scale = rg.gradients().values().stream().mapToDouble(g -> g.amaxNumber().doubleValue()).max().orElseThrow();
+        for (String k : graph.parameters().keySet()) {
+            INDArray gg = rg.gradients().get(k);
+            INDArray gh = rh.gradients().get(k);
+            assertEquals(0.0, gg.sub(gh.reshape(gg.shape())).amaxNumber().doubleValue() / scale, 1e-9, what + " " + k);
+        }
+    }
+
+    /**
+     * The stem's running statistics after one primary pass, from a plain-Java 3×3 convolution of
+     * the input: 0.1·mean and 0.9 + 0.1·(unbiased variance), per channel; non-primary and
+     * evaluation passes leave them alone.
+     */
+    @Test
+    void runningStatisticsFollowTorchsRuleOnPrimaryPassesOnly() {
+        int n = 4;
+        int side = 8;
+        ConvEngine e = ConvEngine.build("resnet18:width=2,blocks=1", 3, side, C, DataType.DOUBLE, 2);
+        Batch b = batch(n, side, 1);
+        INDArray in = e.input(b);
+        INDArray target = ModelOracle.targets(b.labels(), C, 0, DataType.DOUBLE);
+        INDArray mean = e.runningStatistics().get("stem/bn/running_mean");
+        INDArray var = e.runningStatistics().get("stem/bn/running_var");
+        assertEquals("[1, 2, 1, 1]", java.util.Arrays.toString(mean.shape()));
+        e.lossAndGradients(in, target, Map.of(), false, false);
+        e.lossAndGradients(in, target, Map.of(), true, true);
+        e.loss(in, target, Map.of(), false);
+        assertEquals(0.0, mean.sumNumber().doubleValue(), 0.0);
+        assertEquals(2.0, var.sumNumber().doubleValue(), 0.0);
+        e.lossAndGradients(in, target, Map.of(), false, true);
+        double[][][][] x = new double[n][3][side][side];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < side; y++) {
+                    for (int z = 0; z < side; z++) {
+                        x[i][c][y][z] = in.getDouble(i, c, y, z);
+                    }
+                }
+            }
+        }
+        INDArray w = e.parameters().get("stem/conv/kernel"); // [3, 3, in, out]
+        for (int o = 0; o < 2; o++) {
+            double[] vals = new double[n * side * side];
+            int q = 0;
+            for (int i = 0; i < n; i++) {
+                for (int y = 0; y < side; y++) {
+                    for (int z = 0; z < side; z++) {
+                        double s = 0;
+                        for (int c = 0; c < 3; c++) {
+                            for (int dy = 0; dy < 3; dy++) {
+                                for (int dz = 0; dz < 3; dz++) {
+                                    int yy = y + dy - 1;
+                                    int zz = z + dz - 1;
+                                    if (yy >= 0 && yy < side && zz >= 0 && zz < side) {
+                                        s += x[i][c][yy][zz] * w.getDouble(dy, dz, c, o);
+                                    }
+                                }
+                            }
+                        }
+                        vals[q++] = s;
+                    }
+                }
+            }
+            double mu = 0;
+            for (double v : vals) {
+                mu += v;
+            }
+            mu /= vals.length;
+            double ss = 0;
+            for (double v : vals) {
+                ss += (v - mu) * (v - mu);
+            }
+            double unbiased = ss / (vals.length - 1);
+            assertEquals(0.1 * mu, mean.getDouble(0, o, 0, 0), 1e-12);
+            assertEquals(0.9 + 0.1 * unbiased, var.getDouble(0, o, 0, 0), 1e-12);
+        }
+    }
+
+    /** activationBytes is an estimate of what the engine really allocates (values, x̂, gradient pool). */
+    @Test
+    void activationEstimateCoversTheAllocatedBuffers() {
+        for (Tiny t : TINY) {
+            ConvEngine e = ConvEngine.build(t.spec(), 3, t.image(), C, DataType.FLOAT, 1);
+            Batch b = batch(t.batch(), t.image(), 1);
+            INDArray target = ModelOracle.targets(b.labels(), C, 0, DataType.FLOAT);
+            Map<String, INDArray> masks = new HashMap<>();
+            masks(e, t.batch(), 1).forEach((k, v) -> masks.put(k, v.castTo(DataType.FLOAT)));
+            e.lossAndGradients(e.input(b), target, masks, false, true);
+            long real = e.allocatedBytes();
+            long est = e.activationBytes(t.batch());
+            assertTrue(est >= real && est <= 2 * real + 4096, t.spec() + ": estimate " + est + " vs allocated " + real);
+        }
+    }
+}
