@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -131,9 +130,13 @@ public record RunSpec(TrainConfig config, int trainSize, int stepsPerEpoch) {
         Map<String, String> o = Optim.keyValues(colon < 0 ? "" : s.substring(colon + 1));
         VitConfig vc = Models.vit(base);
         if (vc != null) {
-            vc = vc.with("image", image);
-            for (Map.Entry<String, String> e : o.entrySet()) {
-                vc = vc.with(e.getKey(), number("model '" + spec + "': override", e.getKey(), e.getValue()));
+            try {
+                vc = vc.with("image", image);
+                for (Map.Entry<String, String> e : o.entrySet()) {
+                    vc = vc.with(e.getKey(), number("override", e.getKey(), e.getValue()));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new BadInput("model '" + spec + "': " + e.getMessage(), e);
             }
             return;
         }
@@ -246,18 +249,16 @@ public record RunSpec(TrainConfig config, int trainSize, int stepsPerEpoch) {
         }
     }
 
-    /** The innermost message of {@code e} (Jackson's without its location noise). */
+    /** The message of {@code e}, looking through wrappers (Jackson's, without its location noise). */
     public static String message(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
+        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null
+                || t instanceof com.fasterxml.jackson.core.JsonProcessingException || t instanceof java.io.UncheckedIOException
+                || t instanceof java.lang.reflect.InvocationTargetException)) {
             t = t.getCause();
         }
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         int at = m.indexOf("\n at [Source");
         return (at >= 0 ? m.substring(0, at) : m).replace('\n', ' ').trim();
-    }
-
-    static String list(String... s) {
-        return Arrays.toString(s);
     }
 }

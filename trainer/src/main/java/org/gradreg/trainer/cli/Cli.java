@@ -34,8 +34,12 @@ public final class Cli {
     private Cli() {
     }
 
-    /** Installs the handlers on {@code cl} (and its subcommands); returns it. */
+    /**
+     * Installs the handlers on {@code cl} (and its subcommands); returns it. A repeated option takes
+     * its last value, so that options can be appended to a common set.
+     */
     public static CommandLine install(CommandLine cl) {
+        cl.setOverwrittenOptionsAllowed(true);
         cl.setParameterExceptionHandler(Cli::parameterError);
         cl.setExecutionExceptionHandler(Cli::executionError);
         return cl;
@@ -44,7 +48,7 @@ public final class Cli {
     private static int parameterError(CommandLine.ParameterException ex, String[] args) {
         CommandLine c = ex.getCommandLine();
         PrintWriter err = c.getErr();
-        err.println(prefix(c) + oneLine(ex.getMessage()) + " (see " + prefix(c).replace(": ", "") + " --help)");
+        err.println(prefix(c) + parameterMessage(ex) + " (see " + prefix(c).replace(": ", "") + " --help)");
         if (debug(args)) {
             ex.printStackTrace(err);
         }
@@ -52,9 +56,17 @@ public final class Cli {
         return BAD_INPUT;
     }
 
+    private static String parameterMessage(CommandLine.ParameterException ex) {
+        String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+        if (ex.getArgSpec() instanceof OptionSpec o && ex.getValue() != null && !msg.contains(o.longestName())) {
+            msg = "invalid value for option '" + o.longestName() + "': '" + ex.getValue() + "' (" + msg + ")";
+        }
+        return oneLine(msg);
+    }
+
     private static int executionError(Exception ex, CommandLine c, CommandLine.ParseResult parsed) {
         PrintWriter err = c.getErr();
-        err.println(prefix(c) + message(ex));
+        err.println(prefix(c) + (ex instanceof CommandLine.ParameterException p ? parameterMessage(p) : message(ex)));
         if (debug(parsed.originalArgs().toArray(String[]::new))) {
             ex.printStackTrace(err);
         }

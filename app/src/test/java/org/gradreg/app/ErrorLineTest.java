@@ -1,0 +1,47 @@
+package org.gradreg.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The gradreg command line reports an error in one line (exit 2 for bad input); --debug adds the stack trace. */
+class ErrorLineTest {
+
+    @TempDir
+    Path dir;
+
+    private static String[] run(int expectedCode, String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Gradreg.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(expectedCode, cl.execute(args), err.toString());
+        return err.toString().strip().split("\n");
+    }
+
+    @Test
+    void badInputIsOneLineAndDebugShowsTheTrace() {
+        Path out = dir.resolve("run");
+        String[] lines = run(2, "train", "--optimizer", "adamx", "--out", out.toString());
+        assertEquals(1, lines.length);
+        assertTrue(lines[0].startsWith("gradreg train: unknown optimizer 'adamx'"), lines[0]);
+        lines = run(2, "train", "--lr", "abc", "--out", out.toString());
+        assertEquals(1, lines.length);
+        assertTrue(lines[0].startsWith("gradreg train: ") && lines[0].contains("--lr") && lines[0].contains("abc"), lines[0]);
+        lines = run(2, "train", "--optimizer", "adamx", "--out", out.toString(), "--debug");
+        assertTrue(lines.length > 3 && lines[0].startsWith("gradreg train: unknown optimizer") && lines[1].contains("BadInput"),
+                String.join("\n", lines));
+        lines = run(2, "grid", dir.resolve("missing.json").toString());
+        assertEquals(1, lines.length);
+        assertTrue(lines[0].startsWith("gradreg grid: ") && lines[0].contains("missing.json"), lines[0]);
+        assertFalse(Files.exists(out));
+    }
+}

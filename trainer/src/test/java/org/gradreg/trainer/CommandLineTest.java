@@ -1,0 +1,200 @@
+package org.gradreg.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.gradreg.trainer.cli.Cli;
+import org.gradreg.trainer.cli.GridCommand;
+import org.gradreg.trainer.cli.ReportCommand;
+import org.gradreg.trainer.cli.TrainCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** train, grid and report driven as a user would: bad input is one line, exit code 2, and no file is created or changed. */
+class CommandLineTest {
+
+    static {
+        Trainer.threads(1);
+    }
+
+    @TempDir
+    Path dir;
+
+    static final String DATA = ReportAndFlatnessTest.DATA;
+
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(Object command, String... args) {
+        StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream sysOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream sysErr = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(sysOut, true));
+        System.setErr(new PrintStream(sysErr, true));
+        int code;
+        try {
+            // (picocli replaces its writers when System.out/err change, so they are set after the redirection)
+            CommandLine cl = Cli.install(new CommandLine(command));
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            code = cl.execute(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Outcome(code, out + sysOut.toString(), err + sysErr.toString());
+    }
+
+    List<String> train(Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("--model", "linear", "--dataset", DATA, "--batch", "16", "--epochs", "2", "--no-augment",
+                "--clip", "0", "--quiet", "--eval-batch", "32", "--out", out.toString()));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    private void badInput(Path out, String expected, String... more) throws Exception {
+        Map<String, String> before = RunIntegrityTest.snapshot(dir);
+        Outcome o = run(new TrainCommand(), train(out, more).toArray(String[]::new));
+        assertEquals(2, o.code(), o.err());
+        String[] lines = o.err().strip().split("\n");
+        assertEquals(1, lines.length, o.err());
+        assertTrue(lines[0].startsWith("gradreg train: ") && lines[0].contains(expected), lines[0]);
+        assertEquals(before, RunIntegrityTest.snapshot(dir), "files created or changed by " + List.of(more));
+    }
+
+    @Test
+    void badInputIsOneLineWithExitCode2AndWritesNothing() throws Exception {
+        Path out = dir.resolve("run");
+        badInput(out, "adamx", "--optimizer", "adamx");
+        badInput(out, "rho=abc", "--estimator", "sam:rho=abc");
+        badInput(out, "alpha", "--gr", "r=0.1,alpha");
+        badInput(out, "NaN", "--lr", "NaN");
+        badInput(out, "vit-huge", "--model", "vit-huge");
+        badInput(out, "rho", "--estimator", "sam:rho=-1");
+        badInput(out, "warmup", "--warmup-epochs", "3");
+        badInput(out, "adamx", "--optimizer", "adamw", "--optimizer", "adamx"); // the last of a repeated option counts
+        badInput(out, "'abc'", "--batch", "abc");
+        badInput(out, "batch 1000", "--batch", "1000");
+        badInput(out, "vit-ti:pach", "--model", "vit-ti:pach=4");
+        Path cifar = dir.resolve("cifar");
+        Files.createDirectories(cifar);
+        for (int i = 1; i <= 5; i++) {
+            Files.write(cifar.resolve("data_batch_" + i + ".bin"), new byte[10000 * 3073]);
+        }
+        Files.write(cifar.resolve("test_batch.bin"), new byte[1000]);
+        badInput(out, "test_batch.bin has 1000 bytes", "--dataset", "cifar10", "--data", cifar.toString());
+        Path cfg = dir.resolve("cfg.json");
+        Files.writeString(cfg, "{\"lerning-rate\": 0.1}");
+        badInput(out, "lerning-rate", "--config", cfg.toString());
+    }
+
+    @Test
+    void oneEpochWorksAndAConfigFileIsOverriddenByTheCommandLine() throws Exception {
+        Path cfg = dir.resolve("cfg.json");
+        Files.writeString(cfg, "{\"lr\": 0.05, \"weight-decay\": 0.001, \"epochs\": 1, \"--seed\": 7}");
+        Path out = dir.resolve("one");
+        Outcome o = run(new TrainCommand(), train(out, "--epochs", "1", "--config", cfg.toString(), "--lr", "0.02")
+                .stream().filter(s -> true).toArray(String[]::new));
+        assertEquals(0, o.code(), o.err());
+        TrainConfig c = new RunDir(out).readConfig();
+        assertEquals(0.02, c.lr()); // the command line wins
+        assertEquals(0.001, c.weightDecay()); // from the file
+        assertEquals(7, c.seed());
+        assertEquals(1, c.epochs());
+        assertEquals(0.2, c.warmupEpochs(), 1e-12); // the default warmup scaled to a one-epoch run
+        // the same command again: the finished run is not overwritten
+        Map<String, String> before = RunIntegrityTest.snapshot(out);
+        Outcome again = run(new TrainCommand(), train(out, "--epochs", "1", "--config", cfg.toString(), "--lr", "0.02").toArray(String[]::new));
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("--overwrite"), again.err());
+        // a changed setting on --resume names only that setting
+        Outcome changed = run(new TrainCommand(), train(out, "--epochs", "1", "--config", cfg.toString(), "--lr", "0.03", "--resume")
+                .toArray(String[]::new));
+        assertEquals(2, changed.code());
+        assertTrue(changed.err().contains("lr: 0.02 → 0.03") && !changed.err().contains("seed"), changed.err());
+        assertEquals(before, RunIntegrityTest.snapshot(out));
+    }
+
+    @Test
+    void gridSpecsAreCheckedCompletelyAndAFailingRunDoesNotStopTheShard() throws Exception {
+        Path spec = dir.resolve("spec.json");
+        Path runs = dir.resolve("runs");
+        Files.writeString(spec, "{\"base\": {\"model\": \"linear\"}, \"axis\": {\"seed\": [0, 1]}}");
+        Outcome o = run(new GridCommand(), spec.toString(), "--list", "--out", runs.toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().startsWith("gradreg grid: ") && o.err().contains("'axis'"), o.err());
+        Files.writeString(spec, "{}");
+        assertEquals(2, run(new GridCommand(), spec.toString(), "--list").code());
+        Files.writeString(spec, "{\"base\": {\"model\": \"linear\", \"dataset\": \"" + DATA + "\", \"batch\": 16}, \"axes\": {\"model\": [\"linear\", \"vit-huge\"]}}");
+        o = run(new GridCommand(), spec.toString(), "--list", "--out", runs.toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("run 1") && o.err().contains("vit-huge"), o.err());
+        assertFalse(Files.exists(runs));
+
+        String base = "\"base\": {\"model\": \"linear\", \"dataset\": \"" + DATA + "\", \"batch\": 16, \"epochs\": 1, \"augment\": false, \"clip\": 0}";
+        Files.writeString(spec, "{" + base + ", \"axes\": {\"seed\": [0, 1, 2]}}");
+        // run 1's directory holds a started run of other settings: it fails at run time, runs 0 and 2 go on
+        Path blocked = runs.resolve("seed-1");
+        Files.createDirectories(blocked);
+        new RunDir(blocked).writeConfig(ReportAndFlatnessTest.linear("plain", "", 1));
+        o = run(new GridCommand(), spec.toString(), "--out", runs.toString(), "--quiet");
+        assertEquals(1, o.code(), o.out() + o.err());
+        assertTrue(o.out().contains("seed-1 failed") && o.out().contains("1 of 3 runs failed"), o.out());
+        assertTrue(Trainer.finished(runs.resolve("seed-0")) && Trainer.finished(runs.resolve("seed-2")));
+        assertTrue(Files.exists(blocked.resolve(GridCommand.FAILED)));
+        // the spec changed over finished runs: reported, not skipped silently
+        Files.writeString(spec, "{" + base.replace("\"clip\": 0", "\"clip\": 1") + ", \"axes\": {\"seed\": [0, 2]}}");
+        o = run(new GridCommand(), spec.toString(), "--list", "--out", runs.toString());
+        assertTrue(o.out().contains("clip: 0.0 → 1.0"), o.out());
+        o = run(new GridCommand(), spec.toString(), "--out", runs.toString(), "--quiet");
+        assertEquals(1, o.code());
+        assertTrue(o.out().contains("other settings") && o.out().contains("clip: 0.0 → 1.0"), o.out());
+    }
+
+    @Test
+    void reportGroupsByEverySettingCountsASeedOnceAndSkipsADamagedRun() throws Exception {
+        Path runs = dir.resolve("runs");
+        for (double lr : new double[] {0.01, 0.02}) {
+            for (long seed : new long[] {0, 1}) {
+                TrainConfig c = ReportAndFlatnessTest.linear("plain", "", seed).withOptimizer("adam", lr, 0, "cosine");
+                new Trainer(c, runs.resolve("lr" + lr + "-s" + seed)).progress(false).log(new PrintStream(new ByteArrayOutputStream()))
+                        .run(false);
+            }
+        }
+        // a copy of one run (say, a backup) and a run with a damaged metrics line
+        Path copy = dir.resolve("runs/backup/lr0.01-s0");
+        Files.createDirectories(copy);
+        for (String f : List.of(RunDir.CONFIG, RunDir.METRICS, RunDir.RESULT)) {
+            Files.copy(runs.resolve("lr0.01-s0").resolve(f), copy.resolve(f));
+        }
+        Path damaged = runs.resolve("lr0.02-s1").resolve(RunDir.METRICS);
+        List<String> lines = new ArrayList<>(Files.readAllLines(damaged));
+        lines.set(3, lines.get(3).substring(0, 20));
+        Files.write(damaged, lines);
+        Outcome o = run(new ReportCommand(), runs.toString());
+        assertEquals(0, o.code(), o.err());
+        Report r = Report.of(runs);
+        assertEquals(2, r.groups().size(), r.table());
+        Map<String, Report.Group> cells = r.byCell();
+        assertTrue(r.table().contains("lr 0.01") && r.table().contains("lr 0.02"), r.table());
+        for (Report.Group g : cells.values()) {
+            assertEquals(g.row().contains("lr 0.01") ? 2 : 1, g.testErrors().size(), g.row());
+        }
+        assertTrue(o.err().contains("repeats seed 0") && o.err().contains("counted once"), o.err());
+        assertTrue(o.err().contains("lr0.02-s1") && o.err().contains("line 4 is damaged"), o.err());
+    }
+}
