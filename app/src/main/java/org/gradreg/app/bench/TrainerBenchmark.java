@@ -358,9 +358,7 @@ public final class TrainerBenchmark {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Consumer<String> write = md -> {
             try {
-                Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-                Files.writeString(tmp, "# trainer benchmark\n\n" + md);
-                Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                org.gradreg.optim.io.AtomicFiles.writeString(out, "# trainer benchmark\n\n" + md);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
