@@ -104,7 +104,7 @@ final class ReproduceCommand implements Callable<Integer> {
                 break;
             }
             Object v = e.getValue();
-            String text = v instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : String.valueOf(v);
+            String text = v instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : ClaimsLedger.render(v);
             b.append(n > 1 ? "; " : "").append(e.getKey()).append(": ").append(text.length() > 120 ? text.substring(0, 117) + "..." : text);
         }
         return b.toString();

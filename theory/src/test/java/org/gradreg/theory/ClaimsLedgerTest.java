@@ -78,6 +78,28 @@ class ClaimsLedgerTest {
         assertEquals(jNorm, AgrJacobianBound.identityHessianRatio(g), 1e-6);
     }
 
+    /** No Java identity string ([D@1b2c3d, [I@…, Foo@7a81197d) anywhere in a rendered ledger. */
+    static void assertReadable(String rendered) {
+        Matcher m = Pattern.compile("\\[[A-Z]@|\\[L[\\w.$]+;@|\\w@[0-9a-f]{4,}\\b").matcher(rendered);
+        assertTrue(!m.find(), () -> "unreadable value in the rendered ledger: " + m.group() + " near: "
+                + rendered.substring(Math.max(0, m.start() - 80), Math.min(rendered.length(), m.end() + 20)));
+    }
+
+    @Test
+    void evidenceValuesRenderReadably() {
+        assertEquals("[0.5000, 2.000]", ClaimsLedger.render(new double[] {0.5, 2}));
+        assertEquals("[1, 2]", ClaimsLedger.render(new int[] {1, 2}));
+        assertEquals("[[1.000, 2.000], [3.000]]", ClaimsLedger.render(new double[][] {{1, 2}, {3}}));
+        assertEquals("[[0.2500], x]", ClaimsLedger.render(List.of(new double[] {0.25}, "x")));
+        assertEquals("{a: [7]}", ClaimsLedger.render(Map.of("a", new long[] {7})));
+        String bad = "x " + new double[] {1}.toString() + " y";
+        org.opentest4j.AssertionFailedError e = org.junit.jupiter.api.Assertions.assertThrows(org.opentest4j.AssertionFailedError.class,
+                () -> assertReadable(bad));
+        assertTrue(e.getMessage().contains("[D@"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(org.opentest4j.AssertionFailedError.class, () -> assertReadable("v = Foo@7a81197d"));
+        assertReadable("holds at w = (0.01, 0.06); see user@example for nothing");
+    }
+
     private static double max(double[] a) {
         double m = 0;
         for (double x : a) {
@@ -108,6 +130,10 @@ class ClaimsLedgerTest {
         assertEquals(committed, computed, "verdicts differ from docs/claims.json");
         String md = Files.readString(dir.resolve("claims.md"));
         assertTrue(md.contains("gnr.cos-example") && md.contains("**holds**"), md);
+        assertReadable(md);
+        assertReadable(Files.readString(Path.of("..", "docs", "claims.md")));
+        // papers are cited by title, authors and public link, never by a local file path
+        assertTrue(!md.contains("papers/") && !Files.readString(dir.resolve("claims.json")).contains("papers/"), "a file path to a paper");
         for (Claim c : ClaimsLedger.claims()) {
             ClaimResult first = results.stream().filter(r -> r.id().equals(c.id())).findFirst().orElseThrow();
             if (first.seconds() < 3) {

@@ -5,7 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 import org.ejml.simple.SimpleMatrix;
 import org.gradreg.optim.transform.Agr;
+import org.gradreg.theory.JqwikShrinking;
 import org.gradreg.theory.RandomSmoothFunction;
+import org.gradreg.theory.properties.AgrJacobianProperty;
 import org.gradreg.theory.Verdict;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -17,13 +19,15 @@ public final class AgrJacobianBound extends BaseClaim {
 
     static final int CASES = 300;
     /** A case violates the bound when ‖J‖₂ exceeds ‖H‖₂ by more than this relative margin (finite differences). */
-    static final double VIOLATION = 1e-6;
+    public static final double VIOLATION = 1e-6;
 
     public AgrJacobianBound() {
         super("agr.thm4.1-jacobian", "agr-adaptive-gradient-regularization", "Theorem 4.1, second inequality (eq. 4)",
                 "‖∇_w Ψ(∇_w L)‖₂ ≤ ‖∇²_w L‖₂: the AGR-transformed gradient is no less smooth than the gradient.",
                 "300 seeded random smooth functions in 2-6 dimensions at random points (one tensor): Jacobian of w ↦ Ψ(∇L(w)) by "
-                        + "central differences (h = 1e-6) of optim's Agr operator, spectral norms of it and of the exact Hessian by EJML SVD.");
+                        + "central differences (h = 1e-6) of optim's Agr operator, spectral norms of it and of the exact Hessian by EJML SVD. "
+                        + "The counterexample is jqwik's: the same bound on L = ½‖w‖² as a jqwik property over w ∈ [−1, 1]² (200 seeded "
+                        + "tries), run through jqwik's engine, and the sample jqwik shrank is reported.");
     }
 
     /** ‖J_Ψ∘∇L‖₂ / ‖H‖₂ for case {@code seed}. */
@@ -48,8 +52,13 @@ public final class AgrJacobianBound extends BaseClaim {
         return spectralNorm(j) / spectralNorm(f.hessian(w));
     }
 
-    /** Simplest values first: the shrinker tries them in this order for each coordinate. */
-    static final double[] SIMPLE = {0, 1, -1, 0.5, -0.5, 0.1, -0.1, 0.01, -0.01};
+    /**
+     * The counterexample jqwik shrinks on L = ½‖w‖²: the property {@code AgrJacobianProperty} run
+     * through jqwik's engine (200 seeded tries over w ∈ [−1, 1]², full shrinking).
+     */
+    public static JqwikShrinking.Result jqwikCounterexample() {
+        return JqwikShrinking.run(AgrJacobianProperty.class, "jacobianNormIsAtMostTheHessianNorm");
+    }
 
     /**
      * ‖J‖₂/‖H‖₂ for L(w) = ½‖w‖² (H = I, so ‖H‖₂ = 1, and ∇L(w) = w): the spectral norm of the
@@ -72,44 +81,6 @@ public final class AgrJacobianBound extends BaseClaim {
             }
         }
         return spectralNorm(j);
-    }
-
-    /**
-     * The smallest counterexample on L = ½‖w‖² in two dimensions: a seeded random search for a
-     * violating w, then each coordinate replaced by the simplest value in {@link #SIMPLE} that
-     * still violates, until nothing changes. Null if the search finds none.
-     */
-    public static double[] shrunkCounterexample() {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
-        double[] w = null;
-        for (int k = 0; k < 200 && w == null; k++) {
-            double[] c = {r.nextDouble(-1, 1), r.nextDouble(-1, 1)};
-            if (identityHessianRatio(c) > 1 + VIOLATION) {
-                w = c;
-            }
-        }
-        if (w == null) {
-            return null;
-        }
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (int i = 0; i < w.length; i++) {
-                for (double v : SIMPLE) {
-                    if (v == w[i]) {
-                        break;
-                    }
-                    double[] c = w.clone();
-                    c[i] = v;
-                    if (identityHessianRatio(c) > 1 + VIOLATION) {
-                        w = c;
-                        changed = true;
-                        break;
-                    }
-                }
-            }
-        }
-        return w;
     }
 
     static double spectralNorm(SimpleMatrix m) {
@@ -154,12 +125,17 @@ public final class AgrJacobianBound extends BaseClaim {
         ev.put("smallest random-function case", String.format(Locale.ROOT,
                 "RandomSmoothFunction(seed=%d, d=%d, terms=3, curvature=1) at RandomSmoothFunction.point(%d, %d): ‖J‖₂/‖H‖₂ = %.4f",
                 smallestSeed, smallestViolatingDim, smallestSeed, smallestViolatingDim, ratio(smallestSeed)));
-        double[] w = shrunkCounterexample();
-        if (w == null) {
+        JqwikShrinking.Result j = jqwikCounterexample();
+        ev.put("jqwik on L = ½‖w‖², w ∈ [−1, 1]²: tries", j.tries());
+        if (j.shrunk().isEmpty()) {
+            ev.put("jqwik", "no falsifying sample in 200 tries");
             return new Outcome(Verdict.FAILS, ev, (String) ev.get("smallest random-function case"));
         }
+        double[] w = {(Double) j.shrunk().get().get(0), (Double) j.shrunk().get().get(1)};
+        ev.put("jqwik original sample", j.original().map(org.gradreg.theory.ClaimsLedger::render).orElse("none"));
+        ev.put("jqwik shrinking steps", j.shrinkingSteps());
         return new Outcome(Verdict.FAILS, ev, String.format(Locale.ROOT,
-                "L(w) = ½‖w‖² (Hessian I, ‖H‖₂ = 1) at w = (%s, %s): ‖∇_w Ψ(∇_w L)‖₂ = %.4f > 1 (shrunk from a seeded random search)",
+                "L(w) = ½‖w‖² (Hessian I, ‖H‖₂ = 1) at w = (%s, %s): ‖∇_w Ψ(∇_w L)‖₂ = %.4f > 1 (the sample jqwik shrank)",
                 w[0], w[1], identityHessianRatio(w)));
     }
 }
