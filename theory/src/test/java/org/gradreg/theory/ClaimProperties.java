@@ -13,6 +13,9 @@ import org.gradreg.theory.claims.AgrJacobianBound;
 import org.gradreg.theory.claims.AgrLearningRateScaling;
 import org.gradreg.theory.claims.AgrNormContraction;
 import org.gradreg.theory.claims.GnrBoundsSam;
+import org.gradreg.theory.claims.GnrChiSquareRadius;
+import org.gradreg.theory.claims.SamSharpnessLimit;
+import net.jqwik.api.constraints.IntRange;
 import org.gradreg.theory.claims.GnrFirstOrderArgmax;
 import org.gradreg.theory.claims.GrFiniteDifferenceLimit;
 
@@ -86,5 +89,21 @@ class ClaimProperties {
         double q = AgrJacobianBound.identityHessianRatio(new double[] {a, 1});
         assertEquals(Math.sqrt(2 * (1 + a * a * a * a)) / ((1 + a) * (1 + a)), q, 1e-6);
         assertTrue(q > 1, "‖J‖₂/‖H‖₂ = " + q);
+    }
+
+    /** GNR eq. 21: the Gaussian perturbation stays in B(0, ρ) with probability ≥ 1 − 1/√n, for any d and n. */
+    @Property(tries = 200, seed = "20261123")
+    void gaussianPerturbationStaysInTheBall(@ForAll @IntRange(min = 1, max = 100_000) int d,
+                                            @ForAll @DoubleRange(min = 2, max = 1e12) double n) {
+        double margin = GnrChiSquareRadius.margin(d, n);
+        assertTrue(margin >= 0, "d = " + d + ", n = " + n + ": margin " + margin);
+    }
+
+    /** Lemma 3.3 as cited, on pure quadratics: R^SAM_ρ(0)/ρ² = λ_max/2 for every ρ, not only in the limit. */
+    @Property(tries = 10, seed = "20261123")
+    void samSharpnessOfAQuadraticIsHalfTheTopEigenvalue(@ForAll @LongRange(min = 0, max = 100_000) long seed) {
+        for (double e : SamSharpnessLimit.relativeErrors(seed, true)) {
+            assertTrue(e <= 1e-6, "relative error " + e);
+        }
     }
 }

@@ -132,9 +132,8 @@ class ClaimsLedgerTest {
         assertTrue(md.contains("gnr.cos-example") && md.contains("**holds**"), md);
         assertReadable(md);
         assertReadable(Files.readString(Path.of("..", "docs", "claims.md")));
-        for (String pointer : List.of("shared/papers", "../shared", "REFERENCE.md")) {
-            assertTrue(!md.contains(pointer) && !Files.readString(dir.resolve("claims.json")).contains(pointer), pointer);
-        }
+        // papers are cited by title, authors and public link, never by a local file path
+        assertTrue(!md.contains("papers/") && !Files.readString(dir.resolve("claims.json")).contains("papers/"), "a file path to a paper");
         for (Claim c : ClaimsLedger.claims()) {
             ClaimResult first = results.stream().filter(r -> r.id().equals(c.id())).findFirst().orElseThrow();
             if (first.seconds() < 3) {

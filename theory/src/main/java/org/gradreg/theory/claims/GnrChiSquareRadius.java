@@ -24,6 +24,12 @@ public final class GnrChiSquareRadius extends BaseClaim {
                         + "P − (1 − 1/√n) over the grid; also the intermediate step d + √(2d log n) + log n ≤ (√d + √log n)².");
     }
 
+    /** P(‖ε‖² ≤ σ²(√d + √log n)²) − (1 − 1/√n) for ε ~ N(0, σ²I_d), by the exact chi-square CDF. */
+    public static double margin(int d, double n) {
+        double x = Math.pow(Math.sqrt(d) + Math.sqrt(Math.log(n)), 2);
+        return new ChiSquaredDistribution(null, d).cumulativeProbability(x) - (1 - 1 / Math.sqrt(n));
+    }
+
     @Override
     public Outcome check() {
         double minMargin = Double.POSITIVE_INFINITY;
