@@ -28,7 +28,10 @@ class ConvEngineBench {
     void resnet18Step() {
         Batch b = Batches.training(SyntheticCifar.generate(32, 8, 10, 32, 3).train(), 32, true, 1).get(0, 0);
         int steps = Integer.getInteger("gradreg.bench.steps", 4);
-        run("ConvEngine", Engines.build("resnet18", 10, DataType.FLOAT, 1), b, steps);
+        run("ConvEngine (im2col)", Engines.build("resnet18", 10, DataType.FLOAT, 1), b, steps);
+        if (Boolean.getBoolean("gradreg.bench.nativeToo")) {
+            run("ConvEngine (conv2d ops)", new ConvEngine("resnet18", 3, 32, 10, DataType.FLOAT, 1, false), b, 2);
+        }
         if (!Boolean.getBoolean("gradreg.bench.skipSameDiff")) {
             run("SameDiffEngine", new SameDiffEngine(Models.build("resnet18", 10, DataType.FLOAT, 1)), b, Math.max(2, steps - 1));
         }
@@ -45,6 +48,8 @@ class ConvEngineBench {
             System.out.printf(Locale.ROOT, "%s step %d: %.2f s, loss %.4f, physical bytes %.0f MB%n", what, s, (System.nanoTime() - t0) / 1e9,
                     loss, Pointer.physicalBytes() / 1e6);
         }
+        System.gc();
+        System.out.printf(Locale.ROOT, "%s after System.gc(): physical bytes %.0f MB%n", what, Pointer.physicalBytes() / 1e6);
     }
 
     @Test
