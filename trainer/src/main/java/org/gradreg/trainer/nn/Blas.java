@@ -131,4 +131,30 @@ final class Blas {
                     new FloatPointer(b).position(bo), ldb, (float) beta, new FloatPointer(c).position(co), ldc);
         }
     }
+
+    /**
+     * For i &lt; count: C_i ← alpha·op(A_i)·op(B_i) + beta·C_i with A_i, B_i, C_i row-major blocks of
+     * the arrays' buffers starting at {@code offset + i·stride} elements (leading dimensions lda,
+     * ldb, ldc; a stride of 0 reuses one block). With {@code sum} the C blocks are one (stride 0)
+     * and the products are summed into it: beta applies to the first product only. Direct path only.
+     */
+    static void gemmStrided(INDArray a, long aStride, int lda, boolean ta, INDArray b, long bStride, int ldb, boolean tb,
+                            INDArray c, long cStride, int ldc, int m, int n, int k, int count, double alpha, double beta, boolean sum) {
+        if (!DIRECT) {
+            throw new IllegalStateException("strided BLAS calls need ND4J's CPU backend");
+        }
+        for (INDArray x : new INDArray[] {a, b, c}) {
+            if (x.ordering() != 'c' || x.elementWiseStride() != 1 || x.dataType() != c.dataType()) {
+                throw new IllegalArgumentException("strided BLAS needs contiguous 'c'-order arrays of one type, got " + x.shapeInfoToString());
+            }
+        }
+        boolean dbl = c.dataType() == DataType.DOUBLE;
+        Pointer pa = a.data().addressPointer();
+        Pointer pb = b.data().addressPointer();
+        Pointer pc = c.data().addressPointer();
+        for (int i = 0; i < count; i++) {
+            call(dbl, ta ? T : N, tb ? T : N, m, n, k, alpha, pa, a.offset() + i * aStride, lda, pb, b.offset() + i * bStride, ldb,
+                    sum && i > 0 ? 1.0 : beta, pc, c.offset() + (sum ? 0 : i * cStride), ldc);
+        }
+    }
 }

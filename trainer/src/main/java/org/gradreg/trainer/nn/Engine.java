@@ -10,9 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A classifier that computes its loss and the gradients of all its parameters: the compute behind
- * {@link org.gradreg.trainer.ModelOracle}. Two implementations: {@link VitEngine} (hand-written
- * forward and backward over preallocated ND4J buffers) and {@link SameDiffEngine} (a SameDiff graph,
- * used for the convolutional networks).
+ * {@link org.gradreg.trainer.ModelOracle}. Implementations: {@link VitEngine} and {@link ConvEngine}
+ * (hand-written forward and backward over preallocated ND4J buffers) and {@link SameDiffEngine} (a
+ * SameDiff graph; the reference the hand-written engines are tested against).
  *
  * <p>The loss is the batch mean of −Σ target·log softmax(logits). Dropout is a multiplication by
  * the masks the caller passes by {@link DropoutSite#placeholder()} (an empty map: no dropout), so

@@ -232,4 +232,26 @@ class ConvEngineTest {
             assertTrue(est >= real && est <= 2 * real + 4096, t.spec() + ": estimate " + est + " vs allocated " + real);
         }
     }
+
+    /** The CPU path (im2col + cblas GEMMs) and ND4J's conv2d / conv2d_bp (every other backend) agree. */
+    @Test
+    void im2colPathEqualsTheNativeConvolutionOps() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Blas.direct(), "not the CPU backend");
+        for (Tiny t : TINY.subList(0, 3)) {
+            Engine a = new ConvEngine(t.spec(), 3, t.image(), C, DataType.DOUBLE, 6, true);
+            Engine b = new ConvEngine(t.spec(), 3, t.image(), C, DataType.DOUBLE, 6, false);
+            Batch batch = batch(t.batch(), t.image(), 4);
+            INDArray target = ModelOracle.targets(batch.labels(), C, 0.1, DataType.DOUBLE);
+            Map<String, INDArray> masks = masks(a, t.batch(), 8);
+            Engine.Result ra = a.lossAndGradients(a.input(batch), target, masks, false, true);
+            Map<String, INDArray> ga = new HashMap<>();
+            ra.gradients().forEach((k, v) -> ga.put(k, v.dup()));
+            double la = ra.loss();
+            Engine.Result rb = b.lossAndGradients(b.input(batch), target, masks, false, true);
+            assertEquals(la, rb.loss(), 1e-12, t.spec());
+            for (String k : ga.keySet()) {
+                assertEquals(0.0, ga.get(k).sub(rb.gradients().get(k)).amaxNumber().doubleValue(), 1e-11, t.spec() + " " + k);
+            }
+        }
+    }
 }
