@@ -174,6 +174,8 @@ class Stepper:
 
     def step(self, kind):
         self.rng = torch.get_rng_state()
+        if kind == "gnr":
+            return self.gnr()
         g1 = grads(self.model, self.loss())
         if kind == "plain":
             return self.apply(g1), 1
@@ -185,21 +187,21 @@ class Stepper:
                 return self.apply(g2), 2
             a = 0.8
             return self.apply([(1 - a) * u + a * v for u, v in zip(g1, g2)]), 2
-        if kind == "gnr":
-            rho = alpha = 0.1
-            xi = 1e-12
-
-            def hvp_normalised():
-                # H·∇L/(‖∇L‖ + ξ) = ∇‖∇L‖ by double backward
-                gl = torch.autograd.grad(self.loss(), self.params, create_graph=True)
-                nn_ = torch.sqrt(sum((g * g).sum() for g in gl))
-                hv = torch.autograd.grad(nn_, self.params)
-                return [h * (float(nn_) / (float(nn_) + xi)) for h in hv]
-
-            f = self.extra(hvp_normalised)
-            h = self.extra(lambda: self.shifted(f, rho / (float(norm(f)) + xi), hvp_normalised))
-            return self.apply([g + alpha * rho * hi for g, hi in zip(g1, h)]), 5
         raise ValueError(f"unknown step kind {kind!r}")
+
+    def gnr(self, rho=0.1, alpha=0.1, xi=1e-12):
+        """GNR Algorithm 1 with exact HVPs: the first pass's graph gives both g1 and H·g1 (2 forward
+        passes, 2 backward passes with graph, 2 double-backward passes in all)."""
+
+        def grad_and_hvp():
+            gl = torch.autograd.grad(self.loss(), self.params, create_graph=True)
+            n = torch.sqrt(sum((g * g).sum() for g in gl))
+            hv = torch.autograd.grad(n, self.params)  # ∇‖∇L‖ = H·∇L/‖∇L‖
+            return [g.detach() for g in gl], [h * (float(n) / (float(n) + xi)) for h in hv]
+
+        g1, f = grad_and_hvp()
+        _, h = self.extra(lambda: self.shifted(f, rho / (float(norm(f)) + xi), grad_and_hvp))
+        return self.apply([g + alpha * rho * hi for g, hi in zip(g1, h)]), 5
 
 
 def gemm_rate():
