@@ -103,7 +103,8 @@ public final class Models {
     public static final java.util.List<String> NAMES = java.util.List.of("linear", "vit-nano", "vit-micro", "vit-ti", "vit-s", "vit-b",
             "resnet18", "wrn-28-10", "vgg16-bn");
 
-    private static void known(String spec, Map<String, String> o, String... keys) {
+    /** Refuses an override key not among {@code keys}, naming the model spec. */
+    public static void known(String spec, Map<String, String> o, String... keys) {
         for (String k : o.keySet()) {
             if (!java.util.Arrays.asList(keys).contains(k)) {
                 throw new IllegalArgumentException("model '" + spec + "': unknown override '" + k + "'; known: " + String.join(", ", keys));
@@ -111,7 +112,8 @@ public final class Models {
         }
     }
 
-    private static int intOf(Map<String, String> o, String key, int def) {
+    /** An integer override, or {@code def}. */
+    public static int intOf(Map<String, String> o, String key, int def) {
         String v = o.get(key);
         if (v == null) {
             return def;

@@ -12,6 +12,7 @@ import java.util.function.IntFunction;
 import org.gradreg.optim.Optim;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.model.DropoutSite;
+import org.gradreg.trainer.model.Models;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -113,9 +114,9 @@ public final class ConvEngine implements Engine {
         Node features;
         switch (base) {
             case "resnet18" -> {
-                known(spec, o, "width", "blocks");
-                int width = intOf(o, "width", 64);
-                int blocks = intOf(o, "blocks", 2);
+                Models.known(spec, o, "width", "blocks");
+                int width = Models.intOf(o, "width", 64);
+                int blocks = Models.intOf(o, "blocks", 2);
                 if (width < 1 || blocks < 1) {
                     throw new IllegalArgumentException("resnet needs width >= 1 and blocks >= 1, got width=" + width + ", blocks=" + blocks);
                 }
@@ -123,9 +124,9 @@ public final class ConvEngine implements Engine {
                 description = "ResNet CIFAR stem, width " + width + ", " + blocks + " blocks per stage";
             }
             case "wrn-28-10" -> {
-                known(spec, o, "depth", "widen", "dropout");
-                int depth = intOf(o, "depth", 28);
-                int widen = intOf(o, "widen", 10);
+                Models.known(spec, o, "depth", "widen", "dropout");
+                int depth = Models.intOf(o, "depth", 28);
+                int widen = Models.intOf(o, "widen", 10);
                 double dropout = Double.parseDouble(o.getOrDefault("dropout", "0"));
                 if (depth < 10 || (depth - 4) % 6 != 0 || widen < 1) {
                     throw new IllegalArgumentException("wide resnet needs depth = 6n + 4 (n >= 1) and widen >= 1, got depth=" + depth
@@ -135,8 +136,8 @@ public final class ConvEngine implements Engine {
                 description = "WideResNet-" + depth + "-" + widen + (dropout > 0 ? ", dropout " + dropout : "");
             }
             case "vgg16-bn" -> {
-                known(spec, o, "width");
-                int width = intOf(o, "width", 64);
+                Models.known(spec, o, "width");
+                int width = Models.intOf(o, "width", 64);
                 if (width < 1) {
                     throw new IllegalArgumentException("vgg needs width >= 1, got " + width);
                 }
@@ -824,23 +825,4 @@ public final class ConvEngine implements Engine {
         return name + " (" + description + "; " + parameterCount() + " parameters, " + type + ")";
     }
 
-    private static void known(String spec, Map<String, String> o, String... keys) {
-        for (String k : o.keySet()) {
-            if (!Arrays.asList(keys).contains(k)) {
-                throw new IllegalArgumentException("model '" + spec + "': unknown override '" + k + "'; known: " + String.join(", ", keys));
-            }
-        }
-    }
-
-    private static int intOf(Map<String, String> o, String key, int def) {
-        String v = o.get(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("model override " + key + "=" + v + " is not an integer");
-        }
-    }
 }

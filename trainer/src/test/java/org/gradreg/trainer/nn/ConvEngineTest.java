@@ -28,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class ConvEngineTest {
 
-    private static final int C = 5;
+    private static final int C = Fixtures.CLASSES;
 
     /** Spec, image side, batch size. */
     private record Tiny(String spec, int image, int batch) {
@@ -41,23 +41,11 @@ class ConvEngineTest {
             new Tiny("linear", 8, 4));
 
     private static Batch batch(int n, int size, long seed) {
-        DataSplit data = SyntheticCifar.generate(64, 8, C, size, 3);
-        return Batches.training(data.train(), n, true, seed).get(0, 0);
+        return Fixtures.batch(n, size, seed);
     }
 
     private static Map<String, INDArray> masks(Engine e, int batch, long seed) {
-        Map<String, INDArray> m = new HashMap<>();
-        SplittableRandom r = new SplittableRandom(seed);
-        for (DropoutSite s : e.dropoutSites()) {
-            long[] shape = s.shape().apply(batch);
-            INDArray a = Nd4j.create(DataType.DOUBLE, shape);
-            double keep = 1 / (1 - s.rate());
-            for (long i = 0; i < a.length(); i++) {
-                a.putScalar(i, r.nextDouble() < s.rate() ? 0 : keep);
-            }
-            m.put(s.placeholder(), a);
-        }
-        return m;
+        return Fixtures.masks(e, batch, seed);
     }
 
     @Test
@@ -72,31 +60,7 @@ class ConvEngineTest {
             if (t.spec().startsWith("wrn")) {
                 assertEquals(3, masks.size());
             }
-            Map<String, INDArray> grads = new HashMap<>();
-            e.lossAndGradients(in, target, masks, false, false).gradients().forEach((k, v) -> grads.put(k, v.dup()));
-            SplittableRandom pick = new SplittableRandom(3);
-            double h = 1e-6;
-            double worst = 0;
-            int checked = 0;
-            for (Map.Entry<String, INDArray> p : e.parameters().entrySet()) {
-                INDArray w = p.getValue();
-                for (int k = 0; k < Math.min(3, w.length()); k++) {
-                    long i = pick.nextLong(w.length());
-                    double w0 = w.getDouble(i);
-                    w.putScalar(i, w0 + h);
-                    double up = e.loss(in, target, masks, false).loss();
-                    w.putScalar(i, w0 - h);
-                    double down = e.loss(in, target, masks, false).loss();
-                    w.putScalar(i, w0);
-                    double fd = (up - down) / (2 * h);
-                    double an = grads.get(p.getKey()).getDouble(i);
-                    // relative error, with a floor for entries whose gradient is zero
-                    double err = Math.abs(fd - an) / Math.max(1e-4, Math.abs(fd) + Math.abs(an));
-                    worst = Math.max(worst, err);
-                    assertTrue(err < 1e-5, t.spec() + " " + p.getKey() + "[" + i + "]: analytic " + an + " vs central difference " + fd);
-                    checked++;
-                }
-            }
+            int checked = Fixtures.checkGradients(e, in, target, masks, 3, t.spec());
             assertTrue(checked >= 2 * e.parameters().size() - 1, t.spec() + ": checked " + checked);
         }
     }
