@@ -71,6 +71,14 @@ final class SelfAttention {
             dropped = dropout ? probs.ulike() : null;
             o = Nd4j.create(type, n, d);
         }
+
+        java.util.List<INDArray> arrays() {
+            java.util.List<INDArray> l = new java.util.ArrayList<>(java.util.List.of(q, k, v, probs, o));
+            if (dropped != null) {
+                l.add(dropped);
+            }
+            return l;
+        }
     }
 
     /** Scratch buffers shared by all blocks for one batch size. */
@@ -94,6 +102,10 @@ final class SelfAttention {
             dp = Nd4j.create(type, g, tokens, tokens);
             dout = dq.ulike();
             tt = dp.ulike();
+        }
+
+        java.util.List<INDArray> arrays() {
+            return java.util.List.of(rows, dq, dk, dv, dp, dout, tt);
         }
     }
 

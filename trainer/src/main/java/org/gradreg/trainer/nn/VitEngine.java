@@ -125,6 +125,21 @@ public final class VitEngine implements Engine {
         final INDArray dcls;
         final INDArray dclsNorm;
         final LayerNorm.Saved sf = new LayerNorm.Saved();
+        /** Every array above, so that a batch-size change frees them at once instead of at the next collection. */
+        private final List<INDArray> all = new ArrayList<>();
+
+        private INDArray n(long... shape) {
+            INDArray a = Nd4j.create(type, shape);
+            all.add(a);
+            return a;
+        }
+
+        void close() {
+            for (INDArray a : all) {
+                a.close();
+            }
+            all.clear();
+        }
 
         Buffers(int batch) {
             this.batch = batch;
@@ -134,7 +149,7 @@ public final class VitEngine implements Engine {
             int l = c.layers();
             n = batch * t;
             boolean attnDrop = c.attentionDropout() > 0;
-            input = Nd4j.create(type, n, c.patchDim());
+            input = n(n, c.patchDim());
             x = new INDArray[l + 1];
             y1 = new INDArray[l];
             xhat1 = new INDArray[l];
@@ -148,34 +163,36 @@ public final class VitEngine implements Engine {
             s2 = new LayerNorm.Saved[l];
             sa = new SelfAttention.Saved[l];
             for (int i = 0; i <= l; i++) {
-                x[i] = Nd4j.create(type, n, d);
+                x[i] = n(n, d);
             }
             for (int i = 0; i < l; i++) {
-                y1[i] = Nd4j.create(type, n, d);
-                xhat1[i] = Nd4j.create(type, n, d);
-                u[i] = Nd4j.create(type, n, d);
-                y2[i] = Nd4j.create(type, n, d);
-                xhat2[i] = Nd4j.create(type, n, d);
-                h[i] = Nd4j.create(type, n, m);
-                cdf[i] = Nd4j.create(type, n, m);
-                g[i] = Nd4j.create(type, n, m);
+                y1[i] = n(n, d);
+                xhat1[i] = n(n, d);
+                u[i] = n(n, d);
+                y2[i] = n(n, d);
+                xhat2[i] = n(n, d);
+                h[i] = n(n, m);
+                cdf[i] = n(n, m);
+                g[i] = n(n, m);
                 s1[i] = new LayerNorm.Saved();
                 s2[i] = new LayerNorm.Saved();
                 sa[i] = attn[i].new Saved(batch, attnDrop, type);
+                all.addAll(sa[i].arrays());
             }
             scratch = attn[0].new Scratch(batch, type);
-            term = Nd4j.create(type, t, d);
-            rowsD = Nd4j.create(type, n, d);
-            rowsM = Nd4j.create(type, n, m);
-            dx = Nd4j.create(type, n, d);
-            dtmp = Nd4j.create(type, n, d);
-            lnScratch = Nd4j.create(type, n, d);
-            clsRows = Nd4j.create(type, batch, d);
-            clsHat = Nd4j.create(type, batch, d);
-            clsNorm = Nd4j.create(type, batch, d);
-            logits = Nd4j.create(type, batch, classes);
-            dcls = Nd4j.create(type, batch, d);
-            dclsNorm = Nd4j.create(type, batch, d);
+            all.addAll(scratch.arrays());
+            term = n(t, d);
+            rowsD = n(n, d);
+            rowsM = n(n, m);
+            dx = n(n, d);
+            dtmp = n(n, d);
+            lnScratch = n(n, d);
+            clsRows = n(batch, d);
+            clsHat = n(batch, d);
+            clsNorm = n(batch, d);
+            logits = n(batch, classes);
+            dcls = n(batch, d);
+            dclsNorm = n(batch, d);
         }
     }
 
@@ -198,7 +215,10 @@ public final class VitEngine implements Engine {
 
     private Buffers buffers(int batch) {
         if (buf == null || buf.batch != batch) {
-            buf = null; // let the old set go before allocating the new one
+            if (buf != null) {
+                buf.close(); // free the old set now: the training and the last, smaller evaluation batch alternate every epoch
+            }
+            buf = null;
             buf = new Buffers(batch);
         }
         return buf;

@@ -127,4 +127,18 @@ class VitEngineTest {
             }
         }
     }
+
+    /** Alternating batch sizes (training, then a smaller last evaluation batch) frees and remakes the buffers without changing results. */
+    @Test
+    void changingTheBatchSizeKeepsResults() {
+        Engine e = Engines.build(SPEC, 3, 8, C, DataType.DOUBLE, 7);
+        Batch four = batch(4, 8, 1);
+        Batch three = batch(3, 8, 2);
+        INDArray t4 = ModelOracle.targets(four.labels(), C, 0.0, DataType.DOUBLE);
+        INDArray t3 = ModelOracle.targets(three.labels(), C, 0.0, DataType.DOUBLE);
+        double first = e.lossAndGradients(e.input(four), t4, Map.of(), true, false).loss();
+        double small = e.loss(e.input(three), t3, Map.of(), true).loss();
+        assertEquals(first, e.lossAndGradients(e.input(four), t4, Map.of(), true, false).loss(), 0.0);
+        assertEquals(small, e.loss(e.input(three), t3, Map.of(), true).loss(), 0.0);
+    }
 }
