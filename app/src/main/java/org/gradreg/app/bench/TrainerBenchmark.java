@@ -64,7 +64,7 @@ public final class TrainerBenchmark {
      * evaluations and the optimizer), the share of the plain step spent outside the model's
      * evaluations (the optimizer, masks, inputs), and the peak resident bytes.
      */
-    record Figures(String model, int batch, long parameters, Map<String, Double> seconds, double bookkeeping, long peakBytes,
+    record Figures(String model, int batch, long parameters, Map<String, Double> seconds, double bookkeeping, double optimizer, long peakBytes,
                    Map<String, Double> torchSeconds, double pairedPlainRatio, long torchPeakBytes) {
     }
 
@@ -159,6 +159,7 @@ public final class TrainerBenchmark {
         Map<String, List<Double>> times = new LinkedHashMap<>();
         Map<String, List<Double>> torchTimes = new LinkedHashMap<>();
         List<Double> shares = new ArrayList<>();
+        List<Double> optimizerShares = new ArrayList<>();
         List<Double> paired = new ArrayList<>();
         for (String k : kinds) {
             GradientEstimator e = switch (k) {
@@ -191,6 +192,7 @@ public final class TrainerBenchmark {
                     timed.nanos = 0;
                     long t0 = System.nanoTime();
                     oracle.setBatch(batch, 0, step++); // part of the step: inputs, targets, dropout masks
+                    long prepared = System.nanoTime();
                     e.getValue().step(timed);
                     long dt = System.nanoTime() - t0;
                     double ts = torch == null ? Double.NaN : torch.step(e.getKey());
@@ -199,6 +201,7 @@ public final class TrainerBenchmark {
                         torchTimes.get(e.getKey()).add(ts);
                         if (e.getKey().equals("plain")) {
                             shares.add((dt - timed.nanos) / (double) dt);
+                            optimizerShares.add((dt - (prepared - t0) - timed.nanos) / (double) dt);
                             paired.add(dt / 1e9 / ts);
                         }
                     }
@@ -220,7 +223,8 @@ public final class TrainerBenchmark {
         if (torch != null) {
             torchTimes.forEach((k, v) -> torchSeconds.put(k, median(v)));
         }
-        return new Figures(model, batchSize, net.parameterCount(), seconds, shares.isEmpty() ? Double.NaN : median(shares), peak,
+        return new Figures(model, batchSize, net.parameterCount(), seconds, shares.isEmpty() ? Double.NaN : median(shares),
+                optimizerShares.isEmpty() ? Double.NaN : median(optimizerShares), peak,
                 torchSeconds, torch == null || paired.isEmpty() ? Double.NaN : median(paired), torch == null ? -1 : torch.peak);
     }
 
@@ -330,8 +334,9 @@ public final class TrainerBenchmark {
             torchCols = String.format(Locale.ROOT, "%.3f | **%.2f×** | %s, %s, %s | %s", tp, f.pairedPlainRatio(), ratio(ts, "sam", tp),
                     ratio(ts, "gr", tp), ratio(ts, "gnr", tp), gb(f.torchPeakBytes()));
         }
-        return String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %s | %s | %s | %.1f%% | %s | %s |%n", f.model(), f.batch(), f.parameters(), plain,
-                ratio(f.seconds(), "sam", plain), ratio(f.seconds(), "gr", plain), ratio(f.seconds(), "gnr", plain), 100 * f.bookkeeping(),
+        return String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %s | %s | %s | %.1f%% (optimizer %.1f%%) | %s | %s |%n", f.model(), f.batch(),
+                f.parameters(), plain, ratio(f.seconds(), "sam", plain), ratio(f.seconds(), "gr", plain), ratio(f.seconds(), "gnr", plain),
+                100 * f.bookkeeping(), 100 * f.optimizer(),
                 gb(f.peakBytes()), torchCols);
     }
 
