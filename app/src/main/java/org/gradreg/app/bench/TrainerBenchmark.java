@@ -24,8 +24,6 @@ import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.SyntheticCifar;
-import org.gradreg.trainer.model.Models;
-import org.gradreg.trainer.model.VitConfig;
 import org.gradreg.trainer.nn.Engine;
 import org.gradreg.trainer.nn.Engines;
 import org.knowm.xchart.BitmapEncoder;
@@ -47,16 +45,6 @@ public final class TrainerBenchmark {
     private static final List<String> KINDS = List.of("plain", "sam", "gr", "gnr");
 
     private TrainerBenchmark() {
-    }
-
-    /** GEMM FLOPs of one forward pass of a ViT on {@code b} images: embedding, attention, MLP, head. */
-    static double forwardFlops(VitConfig c, int b, int classes) {
-        double t = c.tokens();
-        double d = c.hidden();
-        double perLayer = 2 * b * t * d * d * 4 // q, k, v, out projections
-                + 2 * 2 * b * t * t * d // scores and probs·v over all heads
-                + 2 * 2 * b * t * d * c.mlp(); // MLP
-        return 2 * b * t * c.patchDim() * d + c.layers() * perLayer + 2.0 * b * d * classes;
     }
 
     /**
@@ -371,10 +359,5 @@ public final class TrainerBenchmark {
         String md = run(models, batches, kinds, repeats, torchScript, progress, write);
         write.accept(md);
         return "# trainer benchmark\n\n" + md;
-    }
-
-    /** The ViT configuration of a model spec, or null. */
-    static VitConfig vit(String model) {
-        return Models.vitConfig(model, 3, 32);
     }
 }

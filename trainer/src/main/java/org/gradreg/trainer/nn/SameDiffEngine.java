@@ -47,10 +47,6 @@ public final class SameDiffEngine implements Engine {
         }
     }
 
-    public Network network() {
-        return net;
-    }
-
     private Map<String, INDArray> feed(INDArray input, INDArray target, Map<String, INDArray> masks, boolean evaluation) {
         Map<String, INDArray> f = new HashMap<>(evalMasks);
         if (!evaluation && masks != null) {

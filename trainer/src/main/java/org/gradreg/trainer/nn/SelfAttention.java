@@ -43,13 +43,6 @@ final class SelfAttention {
         this.direct = direct;
     }
 
-    /** Elements of the buffers one block keeps for backward, per example (for memory estimates). */
-    long savedPerExample(boolean dropout) {
-        long t = tokens;
-        long d = (long) heads * headDim;
-        return 4 * t * d + (dropout ? 2 : 1) * heads * t * t;
-    }
-
     /** What a forward pass keeps for backward (per block, per batch size): q, k, v ([B·T, D] or [B·H, T, dh]), P, dropped P, o. */
     final class Saved {
         final INDArray q;
