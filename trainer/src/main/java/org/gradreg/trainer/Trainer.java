@@ -22,6 +22,7 @@ import org.gradreg.optim.Optim;
 import org.gradreg.optim.Optimizer;
 import org.gradreg.optim.StepInfo;
 import org.gradreg.optim.estimator.GrWarmup;
+import org.gradreg.optim.rule.AdaptiveRate;
 import org.gradreg.optim.schedule.Schedule;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
@@ -43,8 +44,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * The training loop: one {@link Optimizer} (estimator → clipping → update rule, LR warmup + cosine,
  * GR warmup policy) stepping a {@link ModelOracle} over seeded batches, with
  * <ul>
- *   <li>metrics as JSON Lines in {@value #METRICS}: per step loss, ‖g₁‖, lr, r_t, α_t, λ_t and
- *       evaluations; per epoch train loss/error (primary passes, dropout on), test loss/error
+ *   <li>metrics as JSON Lines in {@value #METRICS}: per step loss, ‖g₁‖, lr, r_t, α_t, λ_t, every
+ *       other estimator and schedule value, evaluations and, for Adam-type and RMSProp rules, the
+ *       mean and variance over all parameter elements of the adaptive rate ψ = 1/(√v̂ + ε); per epoch train loss/error (primary passes, dropout on), test loss/error
  *       (evaluation mode), mean ‖g₁‖;</li>
  *   <li>checkpoints ({@value #CHECKPOINT}) every {@code checkpointEvery} steps and at each epoch end,
  *       written atomically; {@code resume} continues exactly: batches, augmentation and dropout
@@ -248,7 +250,7 @@ public final class Trainer {
                 }
                 int[] correct = e.oracle().lastPrimaryCorrect();
                 pos.sums.add(info.loss(), correct[0], correct[1], info.gradNorm());
-                writeLine(metrics, stepLine(info, epoch));
+                writeLine(metrics, stepLine(info, epoch, opt));
                 pos.step++;
                 if (bar != null) {
                     bar.stepTo(pos.step);
@@ -282,7 +284,7 @@ public final class Trainer {
         return r;
     }
 
-    private static Map<String, Object> stepLine(StepInfo info, int epoch) {
+    private static Map<String, Object> stepLine(StepInfo info, int epoch, Optimizer opt) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("type", "step");
         line.put("step", info.step());
@@ -295,6 +297,11 @@ public final class Trainer {
         line.put("lambda", info.values().getOrDefault("lambda", Double.NaN));
         info.values().forEach(line::putIfAbsent); // every estimator and schedule value of the step (SAM's rho, GNR's …)
         line.put("evals", info.evaluations());
+        if (opt.rule() instanceof AdaptiveRate rate) { // Adam's and RMSProp's ψ = 1/(√v̂ + ε) over all elements (harmful-GR §4)
+            double[] m = rate.psiMoments();
+            line.put("psi_mean", m[1]);
+            line.put("psi_var", m[2]);
+        }
         return line;
     }
 

@@ -68,6 +68,17 @@ abstract class AbstractRule implements UpdateRule {
         org.gradreg.optim.Params.axpy(a, x, y);
     }
 
+    /** The slot arrays of {@code kind}, one per tensor, in the order they were created (read only). */
+    protected java.util.List<INDArray> slots(String kind) {
+        java.util.List<INDArray> out = new java.util.ArrayList<>();
+        slots.forEach((k, v) -> {
+            if (k.startsWith(kind + "/")) {
+                out.add(v);
+            }
+        });
+        return out;
+    }
+
     protected boolean hasSlot(String kind, String name) {
         return slots.containsKey(kind + "/" + name);
     }

@@ -8,7 +8,7 @@ import org.gradreg.optim.transform.Agr;
  * What Adam, AdamW and AdamS share: the {@link AdamConfig} hyper-parameters and their fluent
  * setters, each returning a new rule of the same kind with no state.
  */
-public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule {
+public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule implements AdaptiveRate {
 
     final AdamConfig c;
 
@@ -43,6 +43,17 @@ public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule {
     /** The same rule with AGR's Ψ placed as in {@code placement} (see {@link Agr}). */
     public R agr(Agr.Placement placement) {
         return with(lr, c.agr(placement));
+    }
+
+    /** ψ = 1/(√v̂ + ε), v̂ = v/(1 − β₂ᵗ), as in the step (eq. 5). */
+    @Override
+    public double[] psiMoments() {
+        if (count == 0) {
+            return new double[] {0, Double.NaN, Double.NaN};
+        }
+        double bc2 = 1 - Math.pow(c.beta2(), count);
+        return AdaptiveRate.moments(slots("v"), (v, out) -> org.nd4j.linalg.ops.transforms.Transforms.sqrt(out.assign(v), false)
+                .divi(Math.sqrt(bc2)).addi(c.eps()).rdivi(1.0));
     }
 
     @Override

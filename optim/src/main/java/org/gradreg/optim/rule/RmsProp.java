@@ -21,7 +21,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </pre>
  * ρ_v = {@code decay} (default 0.99, torch), ε = 1e-8, μ = 0.
  */
-public final class RmsProp extends AbstractRule {
+public final class RmsProp extends AbstractRule implements AdaptiveRate {
 
     /** Registry entry: {@code rmsprop:decay=…,eps=…,momentum=…,mask=all|no-1d}. */
     public static final Entry<RuleFactory> ENTRY = new Entry<RuleFactory>("rmsprop",
@@ -116,6 +116,15 @@ public final class RmsProp extends AbstractRule {
             }
             axpy(-eta, dir, theta);
         }
+    }
+
+    /** ψ = 1/(√v + ε), as in the step (no bias correction, as torch.optim.RMSprop). */
+    @Override
+    public double[] psiMoments() {
+        if (count == 0) {
+            return new double[] {0, Double.NaN, Double.NaN};
+        }
+        return AdaptiveRate.moments(slots("v"), (v, out) -> Transforms.sqrt(out.assign(v), false).addi(eps).rdivi(1.0));
     }
 
     @Override
