@@ -25,7 +25,8 @@ import java.util.Set;
  * </pre>
  * An axis value is a scalar (it sets the field named by the axis) or an object (it sets several
  * fields; the axis name is then only a label). Field names are {@link TrainConfig}'s; unknown ones,
- * unknown top-level keys (only base, axes and description are known) and an empty spec are errors.
+ * unknown top-level keys (only base, axes, description and report are known) and an empty spec
+ * are errors. {@code report} says what {@code gradreg report --spec} compares ({@link ReportSpec}).
  * Fields not given take {@link TrainConfig#defaults()}, except the LR warmup, which defaults to
  * {@link RunSpec#defaultWarmup} of the run's epochs. Runs are numbered in a fixed order (the last axis varies fastest); shard i of n
  * takes the runs whose number is i mod n, so a Slurm job array {@code --array=0-(n-1)} covers every
@@ -38,7 +39,7 @@ public final class Grid {
     }
 
     /** The top-level keys of a spec. */
-    public static final Set<String> KEYS = Set.of("base", "axes", "description");
+    public static final Set<String> KEYS = Set.of("base", "axes", "description", "report");
 
     private final List<Run> runs;
     private final String where;
@@ -72,9 +73,10 @@ public final class Grid {
         for (var it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KEYS.contains(k)) {
-                throw new BadInput("grid spec " + where + ": unknown key '" + k + "'; known: base, axes, description");
+                throw new BadInput("grid spec " + where + ": unknown key '" + k + "'; known: base, axes, description, report");
             }
         }
+        ReportSpec.parse(root.get("report"), "grid spec " + where); // what `gradreg report --spec` will compare, checked now
         if (!root.has("base") && !root.has("axes")) {
             throw new BadInput("grid spec " + where + " has neither \"base\" nor \"axes\": it would be one run of the defaults");
         }

@@ -1,31 +1,75 @@
 package org.gradreg.trainer.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.Report;
+import org.gradreg.trainer.ReportSpec;
+import org.gradreg.trainer.ResultsIndex;
+import org.gradreg.trainer.RunSpec;
+import org.gradreg.trainer.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code gradreg report RUNS_DIR}: mean ± std tables and gradient-norm figures of finished runs. */
+/** {@code gradreg report RUNS_DIR}: mean ± std tables, per-step figures, differences with intervals and claim verdicts. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Aggregate the finished runs under RUNS_DIR (over seeds) into report.md, report.csv and gradient-norm figures.")
+        description = {"Aggregate the finished runs under RUNS_DIR (over seeds) into report.md, report.csv, claims.json and figures: "
+                + "test error and the other per-run metrics as mean ± std, per-step gradient-norm and Var(ψ) curves with seed bands, and "
+                + "with --spec the grid spec's comparisons (Welch 95% intervals) and the verdict on each of its claims.",
+            "  gradreg report runs/fmnist-harmful-gr --spec examples/fmnist-harmful-gr.json --out docs/results/fmnist-harmful-gr",
+            "  gradreg report --index docs/results      (the table of every claim of every report there)"})
 public final class ReportCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "Directory holding run directories (searched recursively).")
+    @Parameters(index = "0", arity = "0..1", description = "Directory holding run directories (searched recursively).")
     Path runs;
 
     @Option(names = "--out", description = "Output directory (default: RUNS_DIR).")
     Path out;
 
+    @Option(names = "--spec", description = "Grid spec whose \"report\" section (panels, x, compare, claims) and description to use.")
+    Path spec;
+
+    @Option(names = "--index", description = "Instead: write DIR/README.md, one table of the claims of every report in DIR's subfolders.")
+    Path index;
+
     @Override
     public Integer call() throws Exception {
-        Report r = Report.of(runs);
+        if (index != null) {
+            System.out.println("report: wrote " + ResultsIndex.write(index));
+            return 0;
+        }
+        if (runs == null) {
+            throw new BadInput("give RUNS_DIR (or --index DIR)");
+        }
+        ReportSpec rs = ReportSpec.NONE;
+        String preamble = null;
+        if (spec != null) {
+            JsonNode root = read(spec);
+            rs = ReportSpec.parse(root.get("report"), "grid spec " + spec);
+            preamble = (root.hasNonNull("description") ? root.get("description").asText() + "\n\n" : "")
+                    + "Regenerate: `./gradreg grid " + spec + " --out " + runs + "` (add `--shard 0/2` and `--shard 1/2` in two shells to use "
+                    + "both cores), then `./gradreg report " + runs + " --spec " + spec + (out == null ? "" : " --out " + out) + "`.";
+        }
+        Report r = Report.of(runs, rs);
         r.warnings().forEach(System.err::println);
         Path dir = out == null ? runs : out;
-        r.write(dir);
+        r.write(dir, preamble);
         System.out.println(r.table());
+        r.claims().forEach(c -> System.out.println(c.claim().id() + (c.panel().isEmpty() ? "" : " (" + c.panel() + ")") + ": " + c.verdict()));
         System.out.println("report: " + r.groups().size() + " settings from " + r.runCount() + " finished runs; wrote " + dir.resolve("report.md"));
         return 0;
+    }
+
+    private static JsonNode read(Path spec) {
+        try {
+            return Trainer.json().readTree(spec.toFile());
+        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+            throw new BadInput("grid spec " + spec + " not found");
+        } catch (IOException e) {
+            throw new BadInput("grid spec " + spec + " is not valid JSON: " + RunSpec.message(e));
+        }
     }
 }
