@@ -1,60 +1,131 @@
 package org.gradreg.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.gradreg.trainer.Grid;
 import org.gradreg.trainer.Report;
+import org.gradreg.trainer.ReportSpec;
 import org.gradreg.trainer.RunSpec;
 import org.gradreg.trainer.TrainConfig;
 import org.gradreg.trainer.Trainer;
+import org.gradreg.trainer.data.FashionMnist;
 
 /**
- * The small trainer run of {@code reproduce}: vit-nano on the built-in synthetic set (16×16 images,
- * so it takes minutes on 2 cores), Adam with LR warmup and cosine decay, without GR, with GR and
- * with zero-warmup GR (harmful-GR paper, Tables 1-2 and Figures 2/4 in miniature), one seed.
+ * The training comparison of {@code reproduce}: the harmful-GR experiment (Tables 1-2, Figs. 2/4)
+ * in miniature. With Fashion-MNIST installed: the runs of {@value #SPEC} for AdamW without GR, with
+ * GR and with zero-warmup GR, seeds 0-2, on a 2,500-image subset (the spec's model, optimizer,
+ * warmup and epochs; only the data is smaller), reported with Welch intervals and the spec's
+ * claims. Without it: vit-nano on the built-in synthetic set (16×16 images), one seed.
  */
 final class TrainerComparison {
 
-    static final String DATA = "synthetic:train=2000,test=1000,classes=10,size=16";
+    static final String SPEC = "examples/fmnist-harmful-gr.json";
+    static final String SYNTHETIC = "synthetic:train=2000,test=1000,classes=10,size=16";
+    static final String REAL = "fashion-mnist:train=2500,test=1000";
+    static final String REAL_QUICK = "fashion-mnist:train=1000,test=500";
 
     private TrainerComparison() {
     }
 
-    static List<TrainConfig> configs(long seed, int epochs) {
-        TrainConfig base = TrainConfig.defaults().withModel("vit-nano").withData(DATA, null, 0, 0, 0)
-                .withOptimizer("adam", 2e-3, 0, "cosine").withLength(100, epochs, Math.max(1, epochs / 4))
-                .withRegularisation(5.0, 0.0, true).withRun(seed, "float", 0, 500);
-        return List.of(base.withEstimator("plain", "", "none", -1),
-                base.withEstimator("gr", "r=0.05,alpha=0.8", "none", -1),
-                base.withEstimator("gr", "r=0.05,alpha=0.8", "zero", -1));
+    /** Whether Debian's dataset-fashion-mnist is installed (all four IDX files, gzipped or not). */
+    static boolean realData() {
+        for (String f : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")) {
+            if (!Files.exists(FashionMnist.DEFAULT_DIR.resolve(f + ".gz")) && !Files.exists(FashionMnist.DEFAULT_DIR.resolve(f))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The harmful-GR grid spec, shipped with the command line. */
+    static JsonNode spec() {
+        try (InputStream in = TrainerComparison.class.getResourceAsStream("/" + SPEC)) {
+            if (in == null) {
+                throw new IllegalStateException(SPEC + " is not on the class path (rebuild: ./mvnw -DskipTests package)");
+            }
+            return Trainer.json().readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(SPEC + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    static List<TrainConfig> configs(long seed, int epochs, boolean real, boolean quick) {
+        if (!real) {
+            TrainConfig base = TrainConfig.defaults().withModel("vit-nano").withData(SYNTHETIC, null, 0, 0, 0)
+                    .withOptimizer("adam", 2e-3, 0, "cosine").withLength(100, epochs, Math.max(1, epochs / 4))
+                    .withRegularisation(5.0, 0.0, true).withRun(seed, "float", 0, 500);
+            return List.of(base.withEstimator("plain", "", "none", -1),
+                    base.withEstimator("gr", "r=0.05,alpha=0.8", "none", -1),
+                    base.withEstimator("gr", "r=0.05,alpha=0.8", "zero", -1));
+        }
+        return Grid.parse(spec(), SPEC).runs().stream().map(Grid.Run::config)
+                .filter(c -> c.optimizer().equals("adamw") && c.seed() < 3 && !c.grWarmup().equals("r") && !c.grWarmup().equals("lambda"))
+                .map(c -> c.withData(quick ? REAL_QUICK : REAL, null, c.dataSeed(), 0, 0)
+                        .withLength(c.batch(), quick ? 1 : c.epochs(), Math.min(c.warmupEpochs(), quick ? 1 : c.epochs())))
+                .toList();
     }
 
     /** Checks the runs' specifications (before anything of {@code reproduce} runs). */
-    static void check(long seed, int epochs) {
-        configs(seed, epochs).forEach(RunSpec::check);
+    static void check(long seed, int epochs, boolean real, boolean quick) {
+        configs(seed, epochs, real, quick).forEach(RunSpec::check);
     }
 
-    /** Runs (or resumes) the three runs under {@code out} and writes their report there; returns the Markdown section. */
-    static String run(Path out, long seed, int epochs, Consumer<String> progress) throws IOException {
-        List<TrainConfig> cs = configs(seed, epochs);
+    /** Runs (or resumes) the runs under {@code out} and writes their report there; returns the Markdown section. */
+    static String run(Path out, long seed, int epochs, boolean real, boolean quick, Consumer<String> progress) throws IOException {
+        List<TrainConfig> cs = configs(seed, epochs, real, quick);
         cs.forEach(RunSpec::check);
-        String[] names = {"no-gr", "gr", "zero-warmup-gr"};
         for (int i = 0; i < cs.size(); i++) {
-            progress.accept("run " + (i + 1) + " of " + cs.size() + ": " + cs.get(i).method());
-            Path dir = out.resolve(names[i]);
+            TrainConfig c = cs.get(i);
+            progress.accept("run " + (i + 1) + " of " + cs.size() + ": " + c.method() + ", seed " + c.seed());
+            Path dir = out.resolve(name(c));
             // continue an interrupted run of the same settings; start afresh if the settings changed (e.g. after --quick)
             Path cfg = dir.resolve(Trainer.CONFIG);
-            boolean same = java.nio.file.Files.exists(cfg) && Trainer.json().readValue(cfg.toFile(), TrainConfig.class).equals(cs.get(i));
-            Trainer.Result r = new Trainer(cs.get(i), dir).progress(false).overwrite(!same).log(new java.io.PrintStream(
-                    java.io.OutputStream.nullOutputStream())).run(same);
+            boolean same = Files.exists(cfg) && Trainer.json().readValue(cfg.toFile(), TrainConfig.class).equals(c);
+            Trainer.Result r = new Trainer(c, dir).progress(false).overwrite(!same).log(new PrintStream(java.io.OutputStream.nullOutputStream()))
+                    .run(same);
             progress.accept(String.format(Locale.ROOT, "  %s: test error %.4f", r.status(), r.testError()));
         }
-        Report rep = Report.of(out);
+        ReportSpec rs = real ? ReportSpec.parse(spec().get("report"), SPEC) : ReportSpec.NONE;
+        Report rep = Report.of(out, rs);
         rep.write(out);
-        return "vit-nano on the synthetic set (16×16), Adam 2e-3 with " + Math.max(1, epochs / 4) + " warmup epoch(s) of " + epochs
-                + ", one seed ([report](trainer/report.md), [CSV](trainer/report.csv)). Top-1 test error in %:\n\n" + rep.table()
-                + "\n![gradient norm](trainer/grad-norm-1.png)\n";
+        TrainConfig first = cs.get(0);
+        StringBuilder md = new StringBuilder();
+        if (real) {
+            md.append(String.format(Locale.ROOT, "**Real data**: Fashion-MNIST (%s), %s, AdamW %s with %s of %d epochs of LR warmup, seeds 0-2 ", 
+                    first.dataset(), first.model(), trim(first.lr()), trim(first.warmupEpochs()), first.epochs()))
+                    .append("(the runs of [`" + SPEC + "`](../../" + SPEC + ") for AdamW without GR, with GR and with zero-warmup GR, on a smaller subset; ")
+                    .append("[report](trainer/report.md), [CSV](trainer/report.csv)). Top-1 test error in %, mean ± std (seeds):\n\n")
+                    .append(rep.table()).append('\n');
+            List<Report.ClaimOutcome> ran = rep.claims().stream().filter(c -> c.welch() != null).toList();
+            md.append("| claim | Δ [95% interval] | verdict |\n|---|---|---|\n");
+            for (Report.ClaimOutcome o : ran) {
+                md.append("| ").append(o.claim().id()).append(": ").append(o.claim().claim()).append(" (").append(o.claim().metric()).append(") | ")
+                        .append(String.format(Locale.ROOT, "%+.3g [%+.3g, %+.3g]", o.welch().difference(), o.welch().low(), o.welch().high()))
+                        .append(" | ").append(o.verdict()).append(" |\n");
+            }
+            md.append("\n![gradient norm per step](trainer/grad-norm-1.png)\n\n![Var(ψ) per step](trainer/psi-var-1.png)\n");
+        } else {
+            md.append("**Synthetic data** (Fashion-MNIST is not installed: `apt-get install dataset-fashion-mnist` gives the real-data version): ")
+                    .append("vit-nano on the built-in synthetic set (16×16), Adam 2e-3 with ").append(Math.max(1, epochs / 4)).append(" warmup epoch(s) of ")
+                    .append(epochs).append(", one seed ([report](trainer/report.md), [CSV](trainer/report.csv)). Top-1 test error in %:\n\n")
+                    .append(rep.table()).append("\n![gradient norm](trainer/grad-norm-1.png)\n");
+        }
+        return md.toString();
+    }
+
+    /** The run directory of a config: method, warmup policy and seed. */
+    static String name(TrainConfig c) {
+        return (c.estimator().equals("plain") ? "no-gr" : c.grWarmup().equals("none") ? "gr" : c.grWarmup() + "-warmup-gr") + "-seed-" + c.seed();
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 }
