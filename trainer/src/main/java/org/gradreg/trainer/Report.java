@@ -47,7 +47,7 @@ public final class Report {
     /** Runs that differ only in their seed. */
     public record Group(String column, String row, String panel, Map<String, Object> settings, List<Double> testErrors,
                         List<double[]> gradNorms, List<double[]> stepGradNorms, List<double[]> stepLosses, List<double[]> stepPsiVars,
-                        Map<String, List<Double>> metrics) {
+                        Map<String, List<Double>> metrics, Map<String, double[]> stepValues) {
 
         public double mean() {
             return stats(testErrors).getMean();
@@ -117,7 +117,8 @@ public final class Report {
 
     /** A finished run read back. */
     private record Finished(Path dir, TrainConfig cfg, Map<String, Object> settings, double[] gradNorms, double[] stepGradNorms,
-                            double[] stepLosses, double[] stepPsiVars, Map<String, Double> metrics, double seconds) {
+                            double[] stepLosses, double[] stepPsiVars, Map<String, Double> metrics, double seconds,
+                            Map<String, double[]> stepValues) {
     }
 
     public static Report of(Path dir) throws IOException {
@@ -135,7 +136,7 @@ public final class Report {
             throw new BadInput("no runs directory " + dir);
         }
         List<Path> configs;
-        try (Stream<Path> s = Files.walk(dir)) {
+        try (Stream<Path> s = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) { // run folders may be links to scratch space
             configs = s.filter(p -> p.getFileName().toString().equals(Trainer.CONFIG)).sorted().toList();
         }
         List<String> warnings = new ArrayList<>();
@@ -186,7 +187,7 @@ public final class Report {
                 continue;
             }
             Group grp = groups.computeIfAbsent(groupKey, k -> new Group(column, row.toString(), panel.toString(), key, new ArrayList<>(),
-                    new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new TreeMap<>()));
+                    new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new TreeMap<>(), f.stepValues()));
             grp.testErrors().add(f.metrics().get("test_error"));
             grp.gradNorms().add(f.gradNorms());
             grp.stepGradNorms().add(f.stepGradNorms());
@@ -219,6 +220,7 @@ public final class Report {
             List<Double> g = new ArrayList<>();
             List<Double> stepG = new ArrayList<>();
             List<Double> losses = new ArrayList<>();
+            Map<String, List<Double>> values = new TreeMap<>();
             List<Double> psi = new ArrayList<>();
             int firstEpochSteps = 0;
             double seconds = 0;
@@ -243,6 +245,16 @@ public final class Report {
                     case "step" -> {
                         stepG.add(n.path("grad_norm").asDouble(Double.NaN));
                         losses.add(n.path("loss").asDouble(Double.NaN));
+                        int at = stepG.size() - 1;
+                        n.fields().forEachRemaining(e -> {
+                            if (e.getValue().isNumber() && !NOT_SCHEDULES.contains(e.getKey())) {
+                                List<Double> v = values.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+                                while (v.size() < at) {
+                                    v.add(Double.NaN);
+                                }
+                                v.add(e.getValue().asDouble());
+                            }
+                        });
                         psi.add(n.path("psi_var").asDouble(Double.NaN));
                         if (n.path("epoch").asInt() == 0) {
                             firstEpochSteps++;
@@ -271,11 +283,20 @@ public final class Report {
             Map<String, Object> settings = Trainer.json().convertValue(cfg, Map.class);
             return new Finished(run, cfg, settings, g.stream().mapToDouble(Double::doubleValue).toArray(),
                     stepG.stream().mapToDouble(Double::doubleValue).toArray(), losses.stream().mapToDouble(Double::doubleValue).toArray(), hasPsi ? psi.stream().mapToDouble(Double::doubleValue).toArray() : null,
-                    m, seconds);
+                    m, seconds, arrays(values));
         } catch (IOException | RuntimeException e) {
             warnings.add("report: skipped " + run + ": " + file + " is damaged or unreadable (" + RunSpec.message(e) + ")");
             return null;
         }
+    }
+
+    /** Step-line fields that are not schedule or estimator values. */
+    private static final Set<String> NOT_SCHEDULES = Set.of("step", "epoch", "loss", "grad_norm", "evals", "psi_mean", "psi_var");
+
+    private static Map<String, double[]> arrays(Map<String, List<Double>> values) {
+        Map<String, double[]> out = new TreeMap<>();
+        values.forEach((k, v) -> out.put(k, v.stream().mapToDouble(Double::doubleValue).toArray()));
+        return out;
     }
 
     /** Mean of f over the finite results; NaN if none. */
@@ -464,6 +485,10 @@ public final class Report {
                 stepFigure(column, panel, Group::stepLosses, "training loss per step (mini-batch)", "Training loss per step, " + title,
                         out.resolve(file), false, "0.##");
                 md.append("![training loss per step, ").append(title).append("](").append(file).append(")\n\n");
+                file = "schedules-" + fig + ".png";
+                if (scheduleFigure(column, panel, "Schedules and estimator values per step, " + title, out.resolve(file))) {
+                    md.append("![schedule and estimator values per step, ").append(title).append("](").append(file).append(")\n\n");
+                }
                 if (groups.values().stream().anyMatch(g -> g.column().equals(column) && g.panel().equals(panel) && !g.stepPsiVars().isEmpty())) {
                     file = "psi-var-" + fig + ".png";
                     stepFigure(column, panel, Group::stepPsiVars, "Var(ψ) over all parameters, per step",
@@ -646,6 +671,69 @@ public final class Report {
             chart.setTitle(chart.getTitle() + " (vertical line: end of LR warmup)");
         }
         AtomicFiles.writeVia(file, ".png", tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /**
+     * Every per-step value the optimizer logged (lr, r, α, λ, SAM's ρ, GNR's …) that changes over
+     * the steps in some setting of a panel (a schedule, a GR warmup ramp), one chart a value stacked
+     * in one image; false if there is none. Values are the same for every seed of a setting: the first seed's are drawn.
+     */
+    private boolean scheduleFigure(String column, String panel, String title, Path file) throws IOException {
+        List<Group> in = groups.values().stream().filter(g -> g.column().equals(column) && g.panel().equals(panel)).toList();
+        Set<String> keys = new TreeSet<>();
+        in.forEach(g -> keys.addAll(g.stepValues().keySet()));
+        List<java.awt.image.BufferedImage> charts = new ArrayList<>();
+        for (String k : keys) {
+            boolean varies = false; // over the steps, in some setting: a schedule or a warmup ramp
+            for (Group g : in) {
+                double[] v = java.util.Arrays.stream(g.stepValues().getOrDefault(k, new double[0])).filter(Double::isFinite).toArray();
+                varies |= v.length > 1 && java.util.Arrays.stream(v).anyMatch(x -> x != v[0]);
+            }
+            if (!varies) {
+                continue;
+            }
+            XYChart chart = new XYChartBuilder().width(1100).height(260).title(k).xAxisTitle("step").yAxisTitle(k).build();
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+            chart.getStyler().setChartBackgroundColor(Color.WHITE);
+            chart.getStyler().setXAxisDecimalPattern("#");
+            int i = 0;
+            for (Group g : in) {
+                double[] v = g.stepValues().get(k);
+                if (v == null || java.util.Arrays.stream(v).noneMatch(Double::isFinite)) {
+                    i++;
+                    continue;
+                }
+                double[] x = new double[v.length];
+                double[] y = new double[v.length];
+                for (int j = 0; j < v.length; j++) {
+                    x[j] = j + 1;
+                    y[j] = Double.isFinite(v[j]) ? v[j] : Double.NaN;
+                }
+                XYSeries line = chart.addSeries(g.row(), x, y);
+                line.setLineColor(COLORS[i % COLORS.length]);
+                line.setLineStyle(STROKES[(i / COLORS.length + i) % STROKES.length]);
+                line.setMarker(SeriesMarkers.NONE);
+                i++;
+            }
+            charts.add(BitmapEncoder.getBufferedImage(chart));
+        }
+        if (charts.isEmpty()) {
+            return false;
+        }
+        int w = charts.stream().mapToInt(java.awt.image.BufferedImage::getWidth).max().orElse(1);
+        int h = charts.stream().mapToInt(java.awt.image.BufferedImage::getHeight).sum();
+        java.awt.image.BufferedImage all = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D gr = all.createGraphics();
+        gr.setColor(Color.WHITE);
+        gr.fillRect(0, 0, w, h);
+        int y = 0;
+        for (java.awt.image.BufferedImage c : charts) {
+            gr.drawImage(c, 0, y, null);
+            y += c.getHeight();
+        }
+        gr.dispose();
+        AtomicFiles.writeVia(file, ".png", tmp -> javax.imageio.ImageIO.write(all, "png", tmp.toFile()));
+        return true;
     }
 
     /** The spec's x of a group: a setting of that name, or a key=value item in the estimator or optimizer spec. */

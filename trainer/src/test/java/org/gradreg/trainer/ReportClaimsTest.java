@@ -126,7 +126,7 @@ class ReportClaimsTest {
         assertTrue(md.contains("preamble line") && md.contains("T1: GR lowers") && md.contains("95% interval"), md);
         JsonNode written = Trainer.json().readTree(out.resolve("claims.json").toFile());
         assertEquals(3, written.size());
-        for (String f : List.of("grad-norm-1.png", "grad-norm-2.png", "loss-1.png", "psi-var-1.png", "report.csv")) {
+        for (String f : List.of("grad-norm-1.png", "grad-norm-2.png", "loss-1.png", "psi-var-1.png", "schedules-1.png", "report.csv")) {
             assertTrue(Files.size(out.resolve(f)) > 500, f);
         }
         // the index of every report's claims
