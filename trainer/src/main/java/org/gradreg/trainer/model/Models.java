@@ -118,7 +118,6 @@ public final class Models {
                 Key.integer("zero_head", base.zeroHead() ? 1L : 0L, Range.closed(0, 1), "1: zero-initialised head, 0: random"));
     }
 
-
     /**
      * {@code spec} checked for channels×image² input without building anything (the large models
      * cost seconds and gigabytes to build); a bad spec is a one-line error naming it.
