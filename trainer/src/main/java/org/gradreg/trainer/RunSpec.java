@@ -52,11 +52,7 @@ public record RunSpec(TrainConfig config, int trainSize, int stepsPerEpoch) {
             dtype(cfg.dtype());
             model(cfg.model(), d.channels(), d.image());
             int spe = train / cfg.batch();
-            String schedule = cfg.lrSchedule().toLowerCase(Locale.ROOT);
-            if (!Set.of("cosine", "warmup-cosine", "constant", "warmup-constant").contains(schedule)) {
-                throw new BadInput("unknown LR schedule '" + cfg.lrSchedule() + "'; use cosine or constant");
-            }
-            Trainer.optimizer(cfg, spe); // the update rule, estimator, its keys and ranges, the GR warmup policy
+            Trainer.optimizer(cfg, spe); // the update rule, estimator, LR schedule, their keys and ranges, the GR warmup policy
             return new RunSpec(cfg, train, spe);
         } catch (BadInput e) {
             throw e;
