@@ -61,14 +61,12 @@ public final class Registries {
             .alias("warmup-cosine", "cosine")
             .alias("warmup-constant", "constant");
 
-    /** docs/registries.md: every entry of every registry with its keys (a test keeps the file equal to this). */
+    /**
+     * The optim part of docs/registries.md: a section per registry, every entry with its keys (the
+     * app's {@code RegistryDocs} adds the models, data sets and toys; a test keeps the file equal to the code).
+     */
     public static String markdown() {
-        return "# Registries\n\n"
-                + "Generated from `org.gradreg.optim.Registries` (the `RegistryDocsTest` test fails when this file and the code differ).\n"
-                + "A spec is `name` or `name:key=value,key=value`, e.g. `--optimizer adamw:beta1=0.95,eps=1e-6`, "
-                + "`--estimator gr:r=0.1,alpha=0.8`. Update rules take their learning rate and weight decay from `--lr`, "
-                + "`--schedule` and `--weight-decay`. The papers behind each entry: [references.md](references.md).\n\n"
-                + "## Update rules (`--optimizer`)\n\n" + RULES.markdown()
+        return "## Update rules (`--optimizer`)\n\n" + RULES.markdown()
                 + "\n## Gradient estimators (`--estimator`)\n\n" + ESTIMATORS.markdown()
                 + "\n## Gradient transforms\n\n" + TRANSFORMS.markdown()
                 + "\n## Learning-rate schedules (`--schedule`)\n\n" + SCHEDULES.markdown();

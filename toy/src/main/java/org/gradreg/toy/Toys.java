@@ -1,24 +1,41 @@
 package org.gradreg.toy;
 
 import java.util.List;
+import java.util.function.Supplier;
+import org.gradreg.optim.registry.Entry;
+import org.gradreg.optim.registry.Registry;
 
-/** Every toy reproduction, in the order {@code gradreg toy --all} runs them. */
+/**
+ * Every toy reproduction, in the order {@code gradreg toy --all} runs them. {@link #REGISTRY} is the
+ * one list: {@code gradreg toy}'s help, its "known: …" messages and docs/registries.md come from it;
+ * each entry's name and description are its reproduction's {@link Reproduction#name()} and
+ * {@link Reproduction#title()}.
+ */
 public final class Toys {
 
     private Toys() {
     }
 
-    public static List<Reproduction> all() {
-        return List.of(new CosSharpness(), new SamGnrCounterexamples(), new GrAlphaSweep(), new AdamPsiVariance(), new WarmupStrategies(),
-                new SwdSweep(), new AgrCurves());
+    public static final Registry<Supplier<Reproduction>> REGISTRY = new Registry<>("toy",
+            entry(CosSharpness::new),
+            entry(SamGnrCounterexamples::new),
+            entry(GrAlphaSweep::new),
+            entry(AdamPsiVariance::new),
+            entry(WarmupStrategies::new),
+            entry(SwdSweep::new),
+            entry(AgrCurves::new));
+
+    private static Entry<Supplier<Reproduction>> entry(Supplier<Reproduction> toy) {
+        Reproduction r = toy.get();
+        return Entry.of(r.name(), r.title(), toy);
     }
 
+    public static List<Reproduction> all() {
+        return REGISTRY.entries().stream().map(e -> e.factory().get()).toList();
+    }
+
+    /** The toy called {@code name}, or an error listing the known names. */
     public static Reproduction byName(String name) {
-        for (Reproduction r : all()) {
-            if (r.name().equals(name)) {
-                return r;
-            }
-        }
-        throw new IllegalArgumentException("unknown toy '" + name + "'; known: " + all().stream().map(Reproduction::name).toList());
+        return REGISTRY.entry(name).factory().get();
     }
 }

@@ -8,14 +8,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import org.gradreg.optim.Optim;
+import org.gradreg.optim.registry.Args;
+import org.gradreg.optim.registry.Registry;
 import org.gradreg.trainer.data.Cifar;
 import org.gradreg.trainer.data.DataSplit;
+import org.gradreg.trainer.data.DatasetFactory;
 import org.gradreg.trainer.data.Datasets;
 import org.gradreg.trainer.model.Models;
-import org.gradreg.trainer.model.VitConfig;
 
 /**
  * A run specification checked completely before anything is written: the {@link TrainConfig}'s
@@ -52,11 +52,7 @@ public record RunSpec(TrainConfig config, int trainSize, int stepsPerEpoch) {
             dtype(cfg.dtype());
             model(cfg.model(), d.channels(), d.image());
             int spe = train / cfg.batch();
-            String schedule = cfg.lrSchedule().toLowerCase(Locale.ROOT);
-            if (!Set.of("cosine", "warmup-cosine", "constant", "warmup-constant").contains(schedule)) {
-                throw new BadInput("unknown LR schedule '" + cfg.lrSchedule() + "'; use cosine or constant");
-            }
-            Trainer.optimizer(cfg, spe); // the update rule, estimator, its keys and ranges, the GR warmup policy
+            Trainer.optimizer(cfg, spe); // the update rule, estimator, LR schedule, their keys and ranges, the GR warmup policy
             return new RunSpec(cfg, train, spe);
         } catch (BadInput e) {
             throw e;
@@ -124,64 +120,27 @@ public record RunSpec(TrainConfig config, int trainSize, int stepsPerEpoch) {
      * building the model (which for the large ones costs seconds and gigabytes).
      */
     static void model(String spec, int channels, int image) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
-        int colon = s.indexOf(':');
-        String base = colon < 0 ? s : s.substring(0, colon);
-        Map<String, String> o = Optim.keyValues(colon < 0 ? "" : s.substring(colon + 1));
-        VitConfig vc = Models.vit(base);
-        if (vc != null) {
-            try {
-                vc = vc.with("image", image);
-                for (Map.Entry<String, String> e : o.entrySet()) {
-                    vc = vc.with(e.getKey(), number("override", e.getKey(), e.getValue()));
-                }
-            } catch (IllegalArgumentException e) {
-                throw new BadInput("model '" + spec + "': " + e.getMessage(), e);
-            }
-            return;
-        }
-        List<String> keys = switch (base) {
-            case "linear" -> List.of();
-            case "resnet18" -> List.of("width", "blocks");
-            case "wrn-28-10" -> List.of("depth", "widen", "dropout");
-            case "vgg16-bn" -> List.of("width");
-            default -> throw new BadInput("unknown model '" + base + "'; known: " + String.join(", ", Models.NAMES));
-        };
-        for (Map.Entry<String, String> e : o.entrySet()) {
-            if (!keys.contains(e.getKey())) {
-                throw new BadInput("model '" + spec + "': unknown override '" + e.getKey() + "'; known: "
-                        + (keys.isEmpty() ? "none" : String.join(", ", keys)));
-            }
-            double v = number("model '" + spec + "': override", e.getKey(), e.getValue());
-            if (!e.getKey().equals("dropout") && (v != Math.rint(v) || v < 1)) {
-                throw new BadInput("model '" + spec + "': override " + e.getKey() + "=" + e.getValue() + " must be a positive integer");
-            }
+        try {
+            Models.parse(spec, channels, image);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(e.getMessage(), e);
         }
     }
 
     /** The shape of data set {@code name}; CIFAR files are checked for presence and size, nothing is read. */
     public static DataShape data(String name, String dir, long seed) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.startsWith("synthetic:")) {
-            Map<String, String> kv = Optim.keyValues(n.substring("synthetic:".length()));
-            for (String k : kv.keySet()) {
-                if (!Set.of("train", "test", "classes", "size").contains(k)) {
-                    throw new BadInput("unknown synthetic data option '" + k + "'; known: train, test, classes, size");
-                }
-            }
-            int train = integer(kv, "train", 5000);
-            int test = integer(kv, "test", 1000);
-            int classes = integer(kv, "classes", 10);
-            int size = integer(kv, "size", 32);
-            if (classes < 2 || train < 1 || test < 1 || size < 4) {
-                throw new BadInput("synthetic data needs >= 2 classes, >= 1 train and test image and size >= 4; got '" + name + "'");
-            }
-            return new DataShape(train, test, classes, 3, size);
+        Registry.Parsed<DatasetFactory> p;
+        try {
+            p = Datasets.REGISTRY.parseNamed(name);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(e.getMessage(), e);
         }
-        return switch (n) {
-            case "synthetic" -> new DataShape(5000, 1000, 10, 3, 32);
+        Args a = p.args();
+        return switch (p.entry().name()) {
+            case "synthetic" -> new DataShape(a.count("train"), a.count("test"), a.count("classes"), 3,
+                    a.count("size"));
             case "synthetic-small" -> new DataShape(2000, 500, 10, 3, 32);
-            case "cifar10", "cifar-10" -> {
+            case "cifar10" -> {
                 Path d = cifarDir(dir, "cifar-10-batches-bin", "data_batch_1.bin", name);
                 for (int i = 1; i <= 5; i++) {
                     present(d.resolve("data_batch_" + i + ".bin"), 10000L * Cifar.CIFAR10_RECORD, "CIFAR-10");
@@ -189,11 +148,11 @@ public record RunSpec(TrainConfig config, int trainSize, int stepsPerEpoch) {
                 present(d.resolve("test_batch.bin"), 10000L * Cifar.CIFAR10_RECORD, "CIFAR-10");
                 yield new DataShape(50000, 10000, 10, 3, 32);
             }
-            case "cifar100", "cifar-100", "cifar100-coarse" -> {
+            case "cifar100", "cifar100-coarse" -> {
                 Path d = cifarDir(dir, "cifar-100-binary", "train.bin", name);
                 present(d.resolve("train.bin"), 50000L * Cifar.CIFAR100_RECORD, "CIFAR-100");
                 present(d.resolve("test.bin"), 10000L * Cifar.CIFAR100_RECORD, "CIFAR-100");
-                yield new DataShape(50000, 10000, n.endsWith("coarse") ? 20 : 100, 3, 32);
+                yield new DataShape(50000, 10000, p.entry().name().endsWith("coarse") ? 20 : 100, 3, 32);
             }
             default -> {
                 // a data set this check does not know by name: load it (its reader names any problem)
@@ -226,26 +185,6 @@ public record RunSpec(TrainConfig config, int trainSize, int stepsPerEpoch) {
             }
         } catch (IOException e) {
             throw new BadInput("cannot read " + what + " file " + f + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static int integer(Map<String, String> kv, String key, int def) {
-        String v = kv.get(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new BadInput("synthetic data option " + key + "=" + v + " is not an integer");
-        }
-    }
-
-    private static double number(String where, String key, String value) {
-        try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new BadInput(where + " " + key + "=" + value + " is not a number");
         }
     }
 

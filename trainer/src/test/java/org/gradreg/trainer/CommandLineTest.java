@@ -90,6 +90,9 @@ class CommandLineTest {
         badInput(out, "'abc'", "--batch", "abc");
         badInput(out, "batch 1000", "--batch", "1000");
         badInput(out, "vit-ti:pach", "--model", "vit-ti:pach=4");
+        badInput(out, "model 'vit-ti:hiden=3': unknown vit-ti override 'hiden'", "--model", "vit-ti:hiden=3");
+        badInput(out, "dataset 'synthetic:clases=3': unknown synthetic option 'clases'", "--dataset", "synthetic:clases=3");
+        badInput(out, "unknown LR schedule 'cosin'; known: [constant, cosine]", "--schedule", "cosin");
         Path cifar = dir.resolve("cifar");
         Files.createDirectories(cifar);
         for (int i = 1; i <= 5; i++) {

@@ -39,6 +39,15 @@ public final class Args {
         return ((Number) get(key)).longValue();
     }
 
+    /** A whole-number key's value as an int (a count or a size), or an error naming the entry and key if it is larger. */
+    public int count(String key) {
+        long v = integer(key);
+        if (v != (int) v) {
+            throw new IllegalArgumentException(owner + ": " + key + "=" + v + " is too large");
+        }
+        return (int) v;
+    }
+
     public boolean flag(String key) {
         return (Boolean) get(key);
     }

@@ -50,6 +50,11 @@ public record Entry<F>(String name, String description, List<Key> keys, String e
      * are out of range, and missing required keys are errors naming the entry and the key.
      */
     public Args args(Map<String, String> raw) {
+        return args(raw, "hyper-parameter");
+    }
+
+    /** {@link #args(Map)}, calling a key a {@code keyNoun} ("override", "option") in messages. */
+    public Args args(Map<String, String> raw, String keyNoun) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Key k : keys) {
             values.put(k.name(), k.defaultParsed(name));
@@ -59,7 +64,7 @@ public record Entry<F>(String name, String description, List<Key> keys, String e
             if (k == null) {
                 TreeSet<String> known = new TreeSet<>();
                 keys.forEach(x -> known.add(x.name()));
-                throw new IllegalArgumentException("unknown " + name + " hyper-parameter '" + e.getKey() + "'; known: "
+                throw new IllegalArgumentException("unknown " + name + " " + keyNoun + " '" + e.getKey() + "'; known: "
                         + (known.isEmpty() ? "none" : known.toString()));
             }
             values.put(k.name(), k.parse(name, e.getValue()));

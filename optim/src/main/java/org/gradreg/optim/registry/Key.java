@@ -44,6 +44,11 @@ public record Key(String name, Type type, String defaultValue, Range range, List
         return new Key(name, Type.NUMBER, "", range, List.of(), description);
     }
 
+    /** A whole number that may be left out, with no default ({@link Args#given} tells whether it was written). */
+    public static Key optionalInteger(String name, Range range, String description) {
+        return new Key(name, Type.INTEGER, "", range, List.of(), description);
+    }
+
     public boolean required() {
         return defaultValue == null;
     }

@@ -28,6 +28,7 @@ public final class Registry<F> {
     private final String kind;
     private final Map<String, Entry<F>> entries = new LinkedHashMap<>();
     private final Map<String, String> aliases = new LinkedHashMap<>();
+    private String keyNoun = "hyper-parameter";
 
     /** A registry of {@code kind} ("optimizer", "gradient estimator" …) holding {@code entries} in help order. */
     @SafeVarargs
@@ -44,6 +45,12 @@ public final class Registry<F> {
     public Registry<F> alias(String alias, String name) {
         entry(name);
         aliases.put(alias, name);
+        return this;
+    }
+
+    /** This registry with its keys called {@code noun} in messages ("override" for models, "option" for data sets). */
+    public Registry<F> keysCalled(String noun) {
+        this.keyNoun = noun;
         return this;
     }
 
@@ -75,7 +82,22 @@ public final class Registry<F> {
     public Parsed<F> parse(String spec) {
         Spec s = Spec.parse(spec);
         Entry<F> e = entry(s.name());
-        return new Parsed<>(e, e.args(s.values()));
+        return new Parsed<>(e, e.args(s.values(), keyNoun));
+    }
+
+    /**
+     * {@link #parse}, with the error for a bad key or value prefixed by {@code kind 'spec': } so that
+     * it names the whole spec (as {@code model 'vit-ti:hiden=3': unknown vit-ti override 'hiden'; known: …});
+     * an unknown name's error is {@link #entry}'s.
+     */
+    public Parsed<F> parseNamed(String spec) {
+        int colon = spec == null ? -1 : spec.indexOf(':');
+        entry(spec == null ? "" : colon < 0 ? spec : spec.substring(0, colon));
+        try {
+            return parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(kind + " '" + spec + "': " + e.getMessage(), e);
+        }
     }
 
     /** One line for option descriptions: {@code sgd, adam, …}. */

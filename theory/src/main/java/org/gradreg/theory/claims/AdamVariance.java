@@ -1,5 +1,7 @@
 package org.gradreg.theory.claims;
 
+import org.gradreg.optim.landscape.AdamPsiVariance;
+
 /**
  * The quantities of the harmful-GR paper §4 in plain double arithmetic. Gradients g_k ~ N(0, σ_k)
  * with σ_k read as the variance (eq. 9 has σ₁ to the first power), Y = (1/t)Σ g_k², ψ = 1/√Y.
@@ -9,14 +11,12 @@ public final class AdamVariance {
     private AdamVariance() {
     }
 
-    /** Eq. 9: t/(2σ₁) · (1 + e^{−γt})(1 − e^{−γ})² / ((1 + e^{−γ})(1 − e^{−γt})²); its γ → 0 limit is 1/(2σ₁t). */
+    /**
+     * Eq. 9: t/(2σ₁) · (1 + e^{−γt})(1 − e^{−γ})² / ((1 + e^{−γ})(1 − e^{−γt})²); its γ → 0 limit is
+     * 1/(2σ₁t). The formula's one home is optim's {@link AdamPsiVariance#eq9} (σ₁ = 1); Var ψ scales as 1/σ₁.
+     */
     public static double eq9(int t, double gamma, double sigma1) {
-        if (gamma == 0) {
-            return 1 / (2 * sigma1 * t);
-        }
-        double q = Math.exp(-gamma);
-        double qt = Math.exp(-gamma * t);
-        return t / (2 * sigma1) * (1 + qt) * (1 - q) * (1 - q) / ((1 + q) * (1 - qt) * (1 - qt));
+        return AdamPsiVariance.eq9(t, gamma) / sigma1;
     }
 
     /** σ_k for k = 1..t; {@code firstIndexZero} reads eq. 7 as σ_k = e^{−γ(k−1)}σ₁ (so σ at k = 1 is σ₁). */

@@ -14,11 +14,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code gradreg toy NAME|--all}: the 1-D/2-D reproductions and small experiments, each a PNG + CSV + summary. */
-@Command(name = "toy", mixinStandardHelpOptions = true,
+@Command(name = "toy", mixinStandardHelpOptions = true, resourceBundle = "org.gradreg.toy.cli.ToyHelp",
         description = "Run a toy reproduction (or all of them) and write its figures and CSVs under --out/NAME.")
 public final class ToyCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", description = "gnr-fig1a, sam-vs-gnr, gr-fig1-alpha, harmful-gr-fig3, harmful-gr-warmup, swd-sweep, agr-curves")
+    @Parameters(index = "0", arity = "0..1", descriptionKey = "name", description = "The toy to run (see the toy registry).")
     String name;
 
     @Option(names = "--all", description = "Run every reproduction.")
@@ -33,7 +33,7 @@ public final class ToyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (all == (name != null)) {
-            throw new IllegalArgumentException("give either a toy name or --all; known: " + Toys.all().stream().map(Reproduction::name).toList());
+            throw new IllegalArgumentException("give either a toy name or --all; known: " + Toys.REGISTRY.names());
         }
         List<ToyResult> results = runAll(all ? Toys.all() : List.of(Toys.byName(name)), out, quick);
         for (ToyResult r : results) {

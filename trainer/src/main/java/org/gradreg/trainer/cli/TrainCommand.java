@@ -23,13 +23,11 @@ import picocli.CommandLine.Spec;
                 "    --epochs 300 --warmup-epochs 40 --batch 256 --clip 1 --gr r=0.1,alpha=0.8 --gr-warmup zero --seed 0 --out runs/X"})
 public final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "Model: vit-nano, vit-micro, vit-ti, vit-s, vit-b, resnet18, wrn-28-10, vgg16-bn, linear; "
-            + "overrides after a colon, e.g. vit-nano:layers=2 or resnet18:width=16 (default: ${DEFAULT-VALUE}).", defaultValue = "vit-nano")
+    @Option(names = "--model", descriptionKey = "model", description = "Model (see the model registry).", defaultValue = "vit-nano")
     String model;
 
-    @Option(names = "--dataset", description = "synthetic, synthetic-small, synthetic:train=N,test=M,classes=C,size=S, cifar10, cifar100, "
-            + "cifar100-coarse, fashion-mnist, fashion-mnist:train=N,test=M (seeded class-stratified subsets) "
-            + "(default: ${DEFAULT-VALUE}).", defaultValue = "synthetic")
+    @Option(names = "--dataset", descriptionKey = "dataset", description = "Data set (see the data set registry).",
+            defaultValue = "synthetic")
     String dataset;
 
     @Option(names = "--data", description = "Directory with the CIFAR binary files (cifar-10-batches-bin or cifar-100-binary) "

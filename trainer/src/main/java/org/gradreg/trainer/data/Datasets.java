@@ -1,75 +1,58 @@
 package org.gradreg.trainer.data;
 
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Map;
-import org.gradreg.optim.Optim;
+import org.gradreg.optim.registry.Entry;
+import org.gradreg.optim.registry.Key;
+import org.gradreg.optim.registry.Range;
+import org.gradreg.optim.registry.Registry;
 
 /**
- * Data sets by name: {@code synthetic} (5000/1000 images of 32×32, 10 classes),
- * {@code synthetic:train=N,test=M,classes=C,size=S}, {@code synthetic-small} (2000/500),
+ * Data sets by name, with options after a colon: {@code synthetic} (5000/1000 images of 32×32, 10
+ * classes), {@code synthetic:train=N,test=M,classes=C,size=S}, {@code synthetic-small} (2000/500),
  * {@code cifar10}, {@code cifar100}, {@code cifar100-coarse}, {@code fashion-mnist} (60000/10000
  * greyscale 28×28, 10 classes) and {@code fashion-mnist:train=N,test=M} (seeded class-stratified
- * subsets, see {@link FashionMnist}).
+ * subsets, see {@link FashionMnist}). {@link #REGISTRY} is the one list: {@code --dataset}'s help,
+ * its "known: …" messages and docs/registries.md come from it.
  */
 public final class Datasets {
 
     private Datasets() {
     }
 
+    public static final Registry<DatasetFactory> REGISTRY = new Registry<DatasetFactory>("dataset",
+            Entry.<DatasetFactory>of("synthetic", "CIFAR-shaped procedural images (a grating orientation, frequency and colour per class), generated from the seed",
+                    (a, dir, seed) -> SyntheticCifar.generate(a.count("train"), a.count("test"), a.count("classes"), a.count("size"),
+                            seed),
+                    Key.integer("train", (long) SyntheticCifar.DEFAULT_TRAIN, Range.atLeast(1), "training images"),
+                    Key.integer("test", (long) SyntheticCifar.DEFAULT_TEST, Range.atLeast(1), "test images"),
+                    Key.integer("classes", 10L, Range.atLeast(2), "classes"),
+                    Key.integer("size", 32L, Range.atLeast(4), "image side")).example("train=64,test=16,classes=3,size=8"),
+            Entry.<DatasetFactory>of("synthetic-small", "the synthetic set with 2000/500 images of 32x32, 10 classes",
+                    (a, dir, seed) -> SyntheticCifar.generate(2000, 500, 10, 32, seed)),
+            Entry.<DatasetFactory>of("cifar10", "CIFAR-10, binary version (cifar-10-batches-bin), 50000/10000 images, 10 classes",
+                    (a, dir, seed) -> Cifar.cifar10(dir)),
+            Entry.<DatasetFactory>of("cifar100", "CIFAR-100, binary version (cifar-100-binary), fine labels (100 classes)",
+                    (a, dir, seed) -> Cifar.cifar100(dir, Cifar.Labels.FINE)),
+            Entry.<DatasetFactory>of("cifar100-coarse", "CIFAR-100 with its 20 coarse (superclass) labels",
+                    (a, dir, seed) -> Cifar.cifar100(dir, Cifar.Labels.COARSE)),
+            Entry.<DatasetFactory>of("fashion-mnist", "Fashion-MNIST, 60000/10000 greyscale 28x28 images, 10 classes (Debian's dataset-fashion-mnist)",
+                    (a, dir, seed) -> FashionMnist.load(dir, a.given("train") ? a.count("train") : 0, a.given("test") ? a.count("test") : 0,
+                            seed),
+                    Key.optionalInteger("train", Range.closed(1, FashionMnist.TRAIN_SIZE), "a seeded class-stratified training subset"),
+                    Key.optionalInteger("test", Range.closed(1, FashionMnist.TEST_SIZE), "a seeded class-stratified test subset"))
+                    .example("train=1000,test=500"))
+            .alias("cifar-10", "cifar10")
+            .alias("cifar-100", "cifar100")
+            .keysCalled("option");
+
     /**
-     * @param name  synthetic | synthetic-small | cifar10 | cifar100 | cifar100-coarse | fashion-mnist, with options
-     *              after a colon for synthetic and fashion-mnist
+     * @param name  a data set of {@link #REGISTRY}, with options after a colon
      * @param dir   the CIFAR or Fashion-MNIST directory (ignored for synthetic; null for Fashion-MNIST:
      *              {@link FashionMnist#DEFAULT_DIR})
      * @param seed  the synthetic set's seed, and the seed of Fashion-MNIST subsets
      */
     public static DataSplit load(String name, Path dir, long seed) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.equals("fashion-mnist") || n.startsWith("fashion-mnist:")) {
-            Map<String, String> kv = Optim.keyValues(n.substring(Math.min(n.length(), "fashion-mnist:".length())));
-            for (String k : kv.keySet()) {
-                if (!java.util.Set.of("train", "test").contains(k)) {
-                    throw new IllegalArgumentException("unknown fashion-mnist data option '" + k + "'; known: train, test");
-                }
-            }
-            return FashionMnist.load(dir, count(kv, "train"), count(kv, "test"), seed);
-        }
-        if (n.startsWith("synthetic:")) {
-            Map<String, String> kv = Optim.keyValues(n.substring("synthetic:".length()));
-            for (String k : kv.keySet()) {
-                if (!java.util.Set.of("train", "test", "classes", "size").contains(k)) {
-                    throw new IllegalArgumentException("unknown synthetic data option '" + k + "'; known: train, test, classes, size");
-                }
-            }
-            return SyntheticCifar.generate(Integer.parseInt(kv.getOrDefault("train", "5000")),
-                    Integer.parseInt(kv.getOrDefault("test", "1000")), Integer.parseInt(kv.getOrDefault("classes", "10")),
-                    Integer.parseInt(kv.getOrDefault("size", "32")), seed);
-        }
-        return switch (n) {
-            case "synthetic" -> SyntheticCifar.generate(seed);
-            case "synthetic-small" -> SyntheticCifar.generate(2000, 500, 10, 32, seed);
-            case "cifar10", "cifar-10" -> Cifar.cifar10(dir);
-            case "cifar100", "cifar-100" -> Cifar.cifar100(dir, Cifar.Labels.FINE);
-            case "cifar100-coarse" -> Cifar.cifar100(dir, Cifar.Labels.COARSE);
-            default -> throw new IllegalArgumentException("unknown dataset '" + name
-                    + "'; known: synthetic, synthetic-small, cifar10, cifar100, cifar100-coarse, fashion-mnist");
-        };
-    }
-
-    private static int count(Map<String, String> kv, String key) {
-        String v = kv.get(key);
-        if (v == null) {
-            return 0;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("fashion-mnist option " + key + "=" + v + " must be a whole number of images >= 1");
+        Registry.Parsed<DatasetFactory> p = REGISTRY.parseNamed(name);
+        return p.factory().load(p.args(), dir, seed);
     }
 }

@@ -1,127 +1,152 @@
 package org.gradreg.trainer.model;
 
-import java.util.Locale;
-import java.util.Map;
-import org.gradreg.optim.Optim;
+import org.gradreg.optim.registry.Args;
+import org.gradreg.optim.registry.Entry;
+import org.gradreg.optim.registry.Key;
+import org.gradreg.optim.registry.Range;
+import org.gradreg.optim.registry.Registry;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Models by name, with optional overrides after a colon, e.g. {@code vit-ti},
- * {@code vit-nano:layers=2,hidden=32,image=16}. Known: see {@link #NAMES}; e.g.
- * {@code resnet18:width=16}, {@code wrn-28-10:depth=10,widen=1}, {@code vgg16-bn:width=8}.
+ * {@code vit-nano:layers=2,hidden=32,image=16}, {@code resnet18:width=16},
+ * {@code wrn-28-10:depth=10,widen=1}, {@code vgg16-bn:width=8}. {@link #REGISTRY} holds one entry
+ * per model (description, override keys with defaults and ranges, a tiny example, factory): the
+ * names {@code --model} accepts, its help, the "known: …" messages, docs/registries.md and the
+ * model contract tests all come from it.
  */
 public final class Models {
 
     private Models() {
     }
 
-    /** gnp's CIFAR ViT sizes, patch 4 on 32×32, dropout 0.1, attention dropout 0.1, LayerNorm ε 1e-6. */
-    public static VitConfig vit(String size) {
-        return switch (size) {
-            case "vit-ti" -> new VitConfig(32, 4, 3, 192, 768, 3, 12, 0.1, 0.1, 1e-6, true);
-            case "vit-s" -> new VitConfig(32, 4, 3, 384, 1536, 6, 12, 0.1, 0.1, 1e-6, true);
-            case "vit-b" -> new VitConfig(32, 4, 3, 768, 3072, 12, 12, 0.1, 0.1, 1e-6, true);
-            // small CPU models: ViT-Ti's shape scaled down
-            case "vit-nano" -> new VitConfig(32, 4, 3, 64, 128, 2, 4, 0.1, 0.1, 1e-6, true);
-            case "vit-micro" -> new VitConfig(32, 8, 3, 32, 64, 2, 2, 0.0, 0.0, 1e-6, true);
-            default -> null;
-        };
+    /** Sizes and counts: whole numbers from 1. */
+    private static final Range COUNT = Range.atLeast(1);
+
+    /** A model spec checked for channels×image² input: the entry, its overrides, the input shape. */
+    public record Model(String spec, Entry<ModelFactory> entry, Args args, int channels, int image) {
+
+        public String name() {
+            return entry.name();
+        }
+
+        /** The SameDiff network for {@code classes} classes, initialised from {@code seed}. */
+        public Network build(int classes, DataType type, long seed) {
+            return entry.factory().build(spec, args, channels, image, classes, type, seed);
+        }
+
+        /** The ViT configuration, or null if the model is no ViT. */
+        public VitConfig vit() {
+            return entry.factory().vit(args, channels, image);
+        }
     }
 
-    /** Builds {@code spec} for {@code classes} classes in data type {@code type}, initialised from {@code seed}. */
+    /** gnp's CIFAR ViT sizes (patch 4 on 32×32, dropout 0.1, attention dropout 0.1, LayerNorm ε 1e-6) and two small CPU ViTs. */
+    public static final Registry<ModelFactory> REGISTRY = new Registry<ModelFactory>("model",
+            Entry.<ModelFactory>of("linear", "softmax regression on the flattened image (convex; for tests and sanity runs)",
+                    (name, a, channels, image, classes, type, seed) -> Linear.build(name, channels, image, image, classes, type, seed)),
+            vit("vit-nano", "ViT-Ti's shape scaled down for CPU runs, dropout 0.1",
+                    new VitConfig(32, 4, 3, 64, 128, 2, 4, 0.1, 0.1, 1e-6, true))
+                    .example("hidden=8,mlp=16,heads=2,layers=1"),
+            vit("vit-micro", "the smallest ViT, no dropout", new VitConfig(32, 8, 3, 32, 64, 2, 2, 0.0, 0.0, 1e-6, true))
+                    .example("patch=4,hidden=8,mlp=16,layers=1"),
+            vit("vit-ti", "ViT-Tiny, gnp's CIFAR ViT (harmful-GR paper), dropout 0.1",
+                    new VitConfig(32, 4, 3, 192, 768, 3, 12, 0.1, 0.1, 1e-6, true))
+                    .example("hidden=12,mlp=24,layers=1,heads=3"),
+            vit("vit-s", "ViT-Small, gnp's CIFAR ViT, dropout 0.1", new VitConfig(32, 4, 3, 384, 1536, 6, 12, 0.1, 0.1, 1e-6, true))
+                    .example("hidden=12,mlp=24,layers=1"),
+            vit("vit-b", "ViT-Base, gnp's CIFAR ViT, dropout 0.1", new VitConfig(32, 4, 3, 768, 3072, 12, 12, 0.1, 0.1, 1e-6, true))
+                    .example("hidden=24,mlp=24,layers=1"),
+            Entry.<ModelFactory>of("resnet18", "ResNet-18 with the CIFAR stem: four stages of basic blocks of width w, 2w, 4w, 8w",
+                    (name, a, channels, image, classes, type, seed) -> ResNet.build(name, a.count("width"), a.count("blocks"), channels,
+                            image, classes, type, seed),
+                    Key.integer("width", 64L, COUNT, "channels of the first stage"),
+                    Key.integer("blocks", 2L, COUNT, "basic blocks per stage")).example("width=4,blocks=1"),
+            Entry.of("wrn-28-10", "WideResNet (Zagoruyko & Komodakis 2016) with pre-activation blocks", ModelFactory.checked(
+                    (a, channels, image) -> {
+                        if ((a.integer("depth") - 4) % 6 != 0) {
+                            throw new IllegalArgumentException("wide resnet needs depth = 6n + 4 (n >= 1), got depth=" + a.integer("depth"));
+                        }
+                    },
+                    (name, a, channels, image, classes, type, seed) -> WideResNet.build(name, a.count("depth"), a.count("widen"),
+                            a.number("dropout"), channels, image, classes, type, seed)),
+                    Key.integer("depth", 28L, Range.atLeast(10), "layers: 6n + 4"),
+                    Key.integer("widen", 10L, COUNT, "widening factor k"),
+                    Key.number("dropout", 0.0, Range.UNIT, "dropout between the convolutions of a block"))
+                    .example("depth=10,widen=1,dropout=0.3"),
+            Entry.of("vgg16-bn", "VGG16 with batch norm (13 conv-BN layers, five max pools), global average pool, linear head",
+                    ModelFactory.checked((a, channels, image) -> {
+                        if (image % 32 != 0) {
+                            throw new IllegalArgumentException("vgg16 pools five times: the image side must be a multiple of 32, got " + image);
+                        }
+                    }, (name, a, channels, image, classes, type, seed) -> Vgg.build(name, a.count("width"), channels, image, classes, type,
+                            seed)),
+                    Key.integer("width", 64L, COUNT, "channels of the first block (doubling to 8w)")).example("width=2"))
+            .keysCalled("override");
+
+    /** A ViT entry whose keys default to {@code base}'s values (the image side defaults to the data's). */
+    private static Entry<ModelFactory> vit(String name, String what, VitConfig base) {
+        ModelFactory f = new ModelFactory() {
+            @Override
+            public void check(Args args, int channels, int image) {
+                vit(args, channels, image);
+            }
+
+            @Override
+            public Network build(String spec, Args args, int channels, int image, int classes, DataType type, long seed) {
+                return Vit.build(spec, vit(args, channels, image), classes, type, seed);
+            }
+
+            @Override
+            public VitConfig vit(Args a, int channels, int image) {
+                return new VitConfig(a.given("image") ? a.count("image") : image, a.count("patch"), channels,
+                        a.count("hidden"), a.count("mlp"), a.count("heads"), a.count("layers"),
+                        a.number("dropout"), a.number("attn_dropout"), a.number("eps"), a.integer("zero_head") != 0);
+            }
+        };
+        return Entry.of(name, what + ": hidden " + base.hidden() + ", MLP " + base.mlp() + ", " + base.layers() + " layers, "
+                        + base.heads() + " heads, patch " + base.patch(), f,
+                Key.optionalInteger("image", COUNT, "image side (default: the data's)"),
+                Key.integer("patch", (long) base.patch(), COUNT, "patch side; divides the image side"),
+                Key.integer("hidden", (long) base.hidden(), COUNT, "embedding width; a multiple of heads"),
+                Key.integer("mlp", (long) base.mlp(), COUNT, "MLP hidden width"),
+                Key.integer("heads", (long) base.heads(), COUNT, "attention heads"),
+                Key.integer("layers", (long) base.layers(), COUNT, "transformer blocks"),
+                Key.number("dropout", base.dropout(), Range.UNIT, "dropout after the embedding, attention and MLP"),
+                Key.number("attn_dropout", base.attentionDropout(), Range.UNIT, "dropout on the attention weights"),
+                Key.number("eps", base.eps(), Range.POSITIVE, "LayerNorm epsilon"),
+                Key.integer("zero_head", base.zeroHead() ? 1L : 0L, Range.closed(0, 1), "1: zero-initialised head, 0: random"));
+    }
+
+    /**
+     * {@code spec} checked for channels×image² input without building anything (the large models
+     * cost seconds and gigabytes to build); a bad spec is a one-line error naming it.
+     */
+    public static Model parse(String spec, int channels, int image) {
+        Registry.Parsed<ModelFactory> p = REGISTRY.parseNamed(spec);
+        try {
+            p.factory().check(p.args(), channels, image);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model '" + spec + "': " + e.getMessage(), e);
+        }
+        return new Model(spec, p.entry(), p.args(), channels, image);
+    }
+
+    /** Builds {@code spec} for CIFAR-shaped input (3×32×32), {@code classes} classes, data type {@code type}, from {@code seed}. */
     public static Network build(String spec, int classes, DataType type, long seed) {
         return build(spec, 3, 32, classes, type, seed);
     }
 
     /**
      * Builds {@code spec} for images of {@code channels}×{@code image}×{@code image} (the data's; a ViT
-     * takes its image size from here, its other overrides from the spec) and {@code classes} classes.
+     * takes its image size from here unless the spec overrides it) and {@code classes} classes.
      */
     public static Network build(String spec, int channels, int image, int classes, DataType type, long seed) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
-        String base = s;
-        String overrides = "";
-        int colon = s.indexOf(':');
-        if (colon >= 0) {
-            base = s.substring(0, colon);
-            overrides = s.substring(colon + 1);
-        }
-        if (base.equals("linear")) {
-            return Linear.build(spec, channels, image, image, classes, type, seed);
-        }
-        VitConfig vc = vitConfig(spec, channels, image);
-        if (vc != null) {
-            return Vit.build(spec, vc, classes, type, seed);
-        }
-        Map<String, String> o = Optim.keyValues(overrides);
-        switch (base) {
-            case "resnet18" -> {
-                known(spec, o, "width", "blocks");
-                return ResNet.build(spec, intOf(o, "width", 64), intOf(o, "blocks", 2), channels, image, classes, type, seed);
-            }
-            case "wrn-28-10" -> {
-                known(spec, o, "depth", "widen", "dropout");
-                return WideResNet.build(spec, intOf(o, "depth", 28), intOf(o, "widen", 10),
-                        Double.parseDouble(o.getOrDefault("dropout", "0")), channels, image, classes, type, seed);
-            }
-            case "vgg16-bn" -> {
-                known(spec, o, "width");
-                return Vgg.build(spec, intOf(o, "width", 64), channels, image, classes, type, seed);
-            }
-            default -> throw new IllegalArgumentException("unknown model '" + base + "'; known: " + String.join(", ", NAMES));
-        }
+        return parse(spec, channels, image).build(classes, type, seed);
     }
 
-    /**
-     * The ViT configuration of {@code spec} for channels×image×image input (the image size and
-     * channels from the data, the rest from the spec's overrides), or null if it names no ViT.
-     */
+    /** The ViT configuration of {@code spec} for channels×image² input, or null if it names no ViT. */
     public static VitConfig vitConfig(String spec, int channels, int image) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
-        int colon = s.indexOf(':');
-        String base = colon >= 0 ? s.substring(0, colon) : s;
-        String overrides = colon >= 0 ? s.substring(colon + 1) : "";
-        VitConfig vc = vit(base);
-        if (vc == null) {
-            return null;
-        }
-        vc = new VitConfig(image, vc.patch(), channels, vc.hidden(), vc.mlp(), vc.heads(), vc.layers(), vc.dropout(),
-                vc.attentionDropout(), vc.eps(), vc.zeroHead());
-        for (Map.Entry<String, String> e : Optim.keyValues(overrides).entrySet()) {
-            double v;
-            try {
-                v = Double.parseDouble(e.getValue().trim());
-            } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException("model '" + spec + "': override " + e.getKey() + "=" + e.getValue() + " is not a number");
-            }
-            vc = vc.with(e.getKey(), v);
-        }
-        return vc;
-    }
-
-    /** Every model name {@link #build} knows. */
-    public static final java.util.List<String> NAMES = java.util.List.of("linear", "vit-nano", "vit-micro", "vit-ti", "vit-s", "vit-b",
-            "resnet18", "wrn-28-10", "vgg16-bn");
-
-    /** Refuses an override key not among {@code keys}, naming the model spec. */
-    public static void known(String spec, Map<String, String> o, String... keys) {
-        for (String k : o.keySet()) {
-            if (!java.util.Arrays.asList(keys).contains(k)) {
-                throw new IllegalArgumentException("model '" + spec + "': unknown override '" + k + "'; known: " + String.join(", ", keys));
-            }
-        }
-    }
-
-    /** An integer override, or {@code def}. */
-    public static int intOf(Map<String, String> o, String key, int def) {
-        String v = o.get(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("model override " + key + "=" + v + " is not an integer");
-        }
+        return parse(spec, channels, image).vit();
     }
 }

@@ -30,24 +30,6 @@ public record VitConfig(int image, int patch, int channels, int hidden, int mlp,
         return channels * patch * patch;
     }
 
-    public VitConfig with(String key, double value) {
-        int v = (int) value;
-        return switch (key) {
-            case "image" -> new VitConfig(v, patch, channels, hidden, mlp, heads, layers, dropout, attentionDropout, eps, zeroHead);
-            case "patch" -> new VitConfig(image, v, channels, hidden, mlp, heads, layers, dropout, attentionDropout, eps, zeroHead);
-            case "hidden", "width" -> new VitConfig(image, patch, channels, v, mlp, heads, layers, dropout, attentionDropout, eps, zeroHead);
-            case "mlp" -> new VitConfig(image, patch, channels, hidden, v, heads, layers, dropout, attentionDropout, eps, zeroHead);
-            case "heads" -> new VitConfig(image, patch, channels, hidden, mlp, v, layers, dropout, attentionDropout, eps, zeroHead);
-            case "layers", "depth" -> new VitConfig(image, patch, channels, hidden, mlp, heads, v, dropout, attentionDropout, eps, zeroHead);
-            case "dropout" -> new VitConfig(image, patch, channels, hidden, mlp, heads, layers, value, attentionDropout, eps, zeroHead);
-            case "attn_dropout", "attention_dropout" -> new VitConfig(image, patch, channels, hidden, mlp, heads, layers, dropout, value, eps, zeroHead);
-            case "eps" -> new VitConfig(image, patch, channels, hidden, mlp, heads, layers, dropout, attentionDropout, value, zeroHead);
-            case "zero_head" -> new VitConfig(image, patch, channels, hidden, mlp, heads, layers, dropout, attentionDropout, eps, value != 0);
-            default -> throw new IllegalArgumentException("unknown ViT option '" + key
-                    + "'; known: image, patch, hidden (width), mlp, heads, layers (depth), dropout, attn_dropout, eps, zero_head");
-        };
-    }
-
     @Override
     public String toString() {
         return "ViT hidden " + hidden + ", mlp " + mlp + ", heads " + heads + ", layers " + layers + ", patch " + patch

@@ -6,10 +6,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
-import org.gradreg.optim.Optim;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.model.DropoutSite;
 import org.gradreg.trainer.model.Models;
@@ -76,10 +74,7 @@ public final class ConvEngine implements Engine {
 
     /** The engine for {@code spec} if it names a convolutional model or {@code linear}, else null. */
     public static ConvEngine build(String spec, int channels, int image, int classes, DataType type, long seed) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
-        int colon = s.indexOf(':');
-        String base = colon >= 0 ? s.substring(0, colon) : s;
-        return switch (base) {
+        return switch (Models.parse(spec, channels, image).name()) {
             case "linear", "resnet18", "wrn-28-10", "vgg16-bn" -> new ConvEngine(spec, channels, image, classes, type, seed);
             default -> null;
         };
@@ -98,11 +93,8 @@ public final class ConvEngine implements Engine {
         this.channels = channels;
         this.image = image;
         this.p = new ParamSet(type, seed);
-        String s = spec.trim().toLowerCase(Locale.ROOT);
-        int colon = s.indexOf(':');
-        String base = colon >= 0 ? s.substring(0, colon) : s;
-        Map<String, String> o = Optim.keyValues(colon >= 0 ? s.substring(colon + 1) : "");
-        this.flat = base.equals("linear");
+        Models.Model m = Models.parse(spec, channels, image);
+        this.flat = m.name().equals("linear");
         if (flat) {
             long d = (long) channels * image * image;
             input = new Input(new long[] {d});
@@ -112,38 +104,22 @@ public final class ConvEngine implements Engine {
         }
         input = new Input(new long[] {channels, image, image});
         Node features;
-        switch (base) {
+        switch (m.name()) {
             case "resnet18" -> {
-                Models.known(spec, o, "width", "blocks");
-                int width = Models.intOf(o, "width", 64);
-                int blocks = Models.intOf(o, "blocks", 2);
-                if (width < 1 || blocks < 1) {
-                    throw new IllegalArgumentException("resnet needs width >= 1 and blocks >= 1, got width=" + width + ", blocks=" + blocks);
-                }
+                int width = m.args().count("width");
+                int blocks = m.args().count("blocks");
                 features = resnet(width, blocks);
                 description = "ResNet CIFAR stem, width " + width + ", " + blocks + " blocks per stage";
             }
             case "wrn-28-10" -> {
-                Models.known(spec, o, "depth", "widen", "dropout");
-                int depth = Models.intOf(o, "depth", 28);
-                int widen = Models.intOf(o, "widen", 10);
-                double dropout = Double.parseDouble(o.getOrDefault("dropout", "0"));
-                if (depth < 10 || (depth - 4) % 6 != 0 || widen < 1) {
-                    throw new IllegalArgumentException("wide resnet needs depth = 6n + 4 (n >= 1) and widen >= 1, got depth=" + depth
-                            + ", widen=" + widen);
-                }
+                int depth = m.args().count("depth");
+                int widen = m.args().count("widen");
+                double dropout = m.args().number("dropout");
                 features = wideResnet(depth, widen, dropout);
                 description = "WideResNet-" + depth + "-" + widen + (dropout > 0 ? ", dropout " + dropout : "");
             }
             case "vgg16-bn" -> {
-                Models.known(spec, o, "width");
-                int width = Models.intOf(o, "width", 64);
-                if (width < 1) {
-                    throw new IllegalArgumentException("vgg needs width >= 1, got " + width);
-                }
-                if (image % 32 != 0) {
-                    throw new IllegalArgumentException("vgg16 pools five times: the image side must be a multiple of 32, got " + image);
-                }
+                int width = m.args().count("width");
                 features = vgg(width);
                 description = "VGG16-BN, width " + width;
             }

@@ -1,14 +1,11 @@
 package org.gradreg.trainer.nn;
 
-import java.util.Locale;
-import java.util.Map;
-import org.gradreg.optim.Optim;
 import org.gradreg.trainer.model.Models;
 import org.gradreg.trainer.model.VitConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Models by spec ({@link Models#NAMES}, overrides after a colon) as engines: the ViTs run on the
+ * Models by spec ({@link Models#REGISTRY}, overrides after a colon) as engines: the ViTs run on the
  * hand-written {@link VitEngine}, the convolutional models and {@code linear} on the hand-written
  * {@link ConvEngine}; anything else on its SameDiff graph.
  */
@@ -19,7 +16,8 @@ public final class Engines {
 
     /** Builds {@code spec} for images of channels×image×image and {@code classes} classes, initialised from {@code seed}. */
     public static Engine build(String spec, int channels, int image, int classes, DataType type, long seed) {
-        VitConfig vc = Models.vitConfig(spec, channels, image);
+        Models.Model m = Models.parse(spec, channels, image);
+        VitConfig vc = m.vit();
         if (vc != null) {
             return new VitEngine(spec, vc, classes, type, seed);
         }
@@ -27,7 +25,7 @@ public final class Engines {
         if (conv != null) {
             return conv;
         }
-        return new SameDiffEngine(Models.build(spec, channels, image, classes, type, seed));
+        return new SameDiffEngine(m.build(classes, type, seed));
     }
 
     /** CIFAR-shaped input (3×32×32). */

@@ -265,6 +265,8 @@ class FashionMnistTest {
         }
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Datasets.load("fashion-mnist:train=60001", dir, 0))
                 .getMessage().contains("60000"));
+        assertEquals("dataset 'fashion-mnist:size=5': unknown fashion-mnist option 'size'; known: [test, train]",
+                assertThrows(IllegalArgumentException.class, () -> Datasets.load("fashion-mnist:size=5", dir, 0)).getMessage());
     }
 
     @Test

@@ -47,5 +47,31 @@ class ModelsTest {
         assertTrue(e.getMessage().contains("depth"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Models.build("resnet18:heads=2", 10, DataType.FLOAT, 0));
         assertTrue(e.getMessage().contains("heads"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Models.parse("vit-ti:hiden=3", 3, 32));
+        assertEquals("model 'vit-ti:hiden=3': unknown vit-ti override 'hiden'; known: "
+                + "[attn_dropout, dropout, eps, heads, hidden, image, layers, mlp, patch, zero_head]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Models.parse("vit-nano:patch=5", 3, 32));
+        assertEquals("model 'vit-nano:patch=5': image size 32 is not a multiple of the patch size 5", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Models.parse("vgg16-bn", 1, 28));
+        assertTrue(e.getMessage().startsWith("model 'vgg16-bn': ") && e.getMessage().contains("28"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Models.parse("resnet18:width=0", 3, 32));
+        assertEquals("model 'resnet18:width=0': resnet18: width=0 is out of range; width must be in [1, inf)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Models.parse("resnet18:width=4294967297", 3, 32).build(2, DataType.FLOAT, 0));
+        assertEquals("resnet18: width=4294967297 is too large", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Models.parse("vit-s:layers=1.5", 3, 32));
+        assertEquals("model 'vit-s:layers=1.5': vit-s: layers=1.5 is not a whole number", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Models.parse("Resnet-18", 3, 32));
+        assertEquals("unknown model 'Resnet-18'; known: [linear, resnet18, vgg16-bn, vit-b, vit-micro, vit-nano, vit-s, vit-ti, wrn-28-10]",
+                e.getMessage());
+    }
+
+    /** A ViT takes the data's channels and image side unless the spec overrides the side; the other keys default to the entry's size. */
+    @Test
+    void vitConfigurationsComeFromTheEntryAndTheData() {
+        VitConfig ti = Models.vitConfig("vit-ti", 1, 28);
+        assertEquals(new VitConfig(28, 4, 1, 192, 768, 3, 12, 0.1, 0.1, 1e-6, true), ti);
+        assertEquals(new VitConfig(16, 8, 3, 8, 64, 2, 2, 0.0, 0.0, 1e-6, false),
+                Models.vitConfig("VIT-MICRO:image=16,hidden=8,zero_head=0", 3, 32));
+        assertEquals(null, Models.vitConfig("resnet18", 3, 32));
     }
 }

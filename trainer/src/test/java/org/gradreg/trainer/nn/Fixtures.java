@@ -22,7 +22,12 @@ final class Fixtures {
 
     /** n synthetic images of size×size, {@link #CLASSES} classes. */
     static Batch batch(int n, int size, long seed) {
-        DataSplit data = SyntheticCifar.generate(64, 8, CLASSES, size, 3);
+        return batch(n, size, CLASSES, seed);
+    }
+
+    /** n synthetic images of size×size, {@code classes} classes. */
+    static Batch batch(int n, int size, int classes, long seed) {
+        DataSplit data = SyntheticCifar.generate(64, 8, classes, size, 3);
         return Batches.training(data.train(), n, true, seed).get(0, 0);
     }
 
