@@ -103,6 +103,25 @@ class CommandLineTest {
         Path cfg = dir.resolve("cfg.json");
         Files.writeString(cfg, "{\"lerning-rate\": 0.1}");
         badInput(out, "lerning-rate", "--config", cfg.toString());
+        Path yaml = dir.resolve("cfg.yaml");
+        Files.writeString(yaml, "lr: 0.1\nlerning-rate: 0.2\n");
+        badInput(out, "config file " + yaml + ": unknown key 'lerning-rate'", "--config", yaml.toString());
+        Files.writeString(yaml, "lr: [0.1\n");
+        badInput(out, "config file " + yaml + " is not valid YAML", "--config", yaml.toString());
+    }
+
+    @Test
+    void aYamlConfigFileSetsOptionsAsAJsonOneDoes() throws Exception {
+        Path yaml = dir.resolve("cfg.yml");
+        Files.writeString(yaml, "# one short run\nlr: 0.05\nweight-decay: 0.001\nepochs: 1\nseed: 7\n");
+        Path out = dir.resolve("yaml");
+        Outcome o = run(new TrainCommand(), train(out, "--config", yaml.toString()).toArray(String[]::new));
+        assertEquals(0, o.code(), o.err());
+        TrainConfig c = new RunDir(out).readConfig();
+        assertEquals(0.05, c.lr());
+        assertEquals(0.001, c.weightDecay());
+        assertEquals(7, c.seed());
+        assertEquals(2, c.epochs()); // train(...) gives --epochs 2 on the command line, which wins over the file
     }
 
     @Test

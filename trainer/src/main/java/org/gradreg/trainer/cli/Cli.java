@@ -111,15 +111,19 @@ public final class Cli {
      */
     public static void applyConfig(CommandSpec spec, Path file, Set<String> excluded) {
         JsonNode root;
+        String fileName = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        boolean yaml = fileName.endsWith(".yaml") || fileName.endsWith(".yml");
+        String format = yaml ? "YAML" : "JSON";
         try {
-            root = Trainer.json().readTree(Files.readString(file));
+            String text = Files.readString(file);
+            root = yaml ? new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(text) : Trainer.json().readTree(text);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new BadInput("config file " + file + " not found");
         } catch (IOException e) {
-            throw new BadInput("config file " + file + " is not valid JSON: " + RunSpec.message(e), e);
+            throw new BadInput("config file " + file + " is not valid " + format + ": " + RunSpec.message(e), e);
         }
         if (root == null || !root.isObject()) {
-            throw new BadInput("config file " + file + " must be a JSON object of option names and values");
+            throw new BadInput("config file " + file + " must be a " + format + " mapping of option names to values");
         }
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {

@@ -120,7 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Delete the run already in --out (finished or not) and start afresh.")
     boolean overwrite;
 
-    @Option(names = "--config", description = "JSON file of option values (keys: these option names, e.g. \"lr\", \"weight-decay\"); "
+    @Option(names = "--config", description = "JSON or YAML (.yaml, .yml) file of option values (keys: these option names, e.g. \"lr\", \"weight-decay\"); "
             + "options on the command line override it.")
     Path configFile;
 
