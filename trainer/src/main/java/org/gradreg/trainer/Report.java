@@ -478,21 +478,24 @@ public final class Report {
             for (String panel : panels(column)) {
                 fig++;
                 String title = column + (panel.isEmpty() ? "" : ", " + panel);
+                String shortTitle = panel.isEmpty() ? "" : " (" + panel + ")"; // the Markdown names the model and data
                 String file = "grad-norm-" + fig + ".png";
-                stepFigure(column, panel, Group::stepGradNorms, "‖g₁‖ per step", "Gradient norm per step, " + title, out.resolve(file), true, "0.##");
+                stepFigure(column, panel, Group::stepGradNorms, "‖g₁‖ per step", "Gradient norm per step" + shortTitle, out.resolve(file), true, "0.##");
                 md.append("![‖g₁‖ per step, ").append(title).append("](").append(file).append(")\n\n");
                 file = "loss-" + fig + ".png";
-                stepFigure(column, panel, Group::stepLosses, "training loss per step (mini-batch)", "Training loss per step, " + title,
+                stepFigure(column, panel, Group::stepLosses, "training loss per step (mini-batch)", "Training loss per step" + shortTitle,
                         out.resolve(file), false, "0.##");
                 md.append("![training loss per step, ").append(title).append("](").append(file).append(")\n\n");
                 file = "schedules-" + fig + ".png";
-                if (scheduleFigure(column, panel, "Schedules and estimator values per step, " + title, out.resolve(file))) {
+                if (scheduleFigure(column, panel, "Schedules and estimator values per step" + shortTitle, out.resolve(file))) {
                     md.append("![schedule and estimator values per step, ").append(title).append("](").append(file).append(")\n\n");
                 }
                 if (groups.values().stream().anyMatch(g -> g.column().equals(column) && g.panel().equals(panel) && !g.stepPsiVars().isEmpty())) {
                     file = "psi-var-" + fig + ".png";
-                    stepFigure(column, panel, Group::stepPsiVars, "Var(ψ) over all parameters, per step",
-                            "Variance of Adam's adaptive rate ψ = 1/(√v̂+ε), " + title, out.resolve(file), true, "0.#E0");
+                    // log₁₀ on a linear axis: Var(ψ) spans many decades and a log axis labels only some of them
+                    stepFigure(column, panel, g -> g.stepPsiVars().stream().map(a -> java.util.Arrays.stream(a).map(Math::log10).toArray()).toList(),
+                            "log₁₀ Var(ψ) over all parameter elements", "Variance of the adaptive rate ψ = 1/(√v̂+ε)" + shortTitle,
+                            out.resolve(file), false, "0.#");
                     md.append("![Var(ψ) per step, ").append(title).append("](").append(file).append(")\n\n");
                 }
             }
