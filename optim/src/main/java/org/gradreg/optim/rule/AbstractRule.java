@@ -68,12 +68,12 @@ abstract class AbstractRule implements UpdateRule {
         org.gradreg.optim.Params.axpy(a, x, y);
     }
 
-    /** The slot arrays of {@code kind}, one per tensor, in the order they were created (read only). */
-    protected java.util.List<INDArray> slots(String kind) {
-        java.util.List<INDArray> out = new java.util.ArrayList<>();
+    /** The slot arrays of {@code kind} by tensor name, in the order they were created (read only). */
+    protected Map<String, INDArray> slots(String kind) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
         slots.forEach((k, v) -> {
             if (k.startsWith(kind + "/")) {
-                out.add(v);
+                out.put(k.substring(kind.length() + 1), v);
             }
         });
         return out;

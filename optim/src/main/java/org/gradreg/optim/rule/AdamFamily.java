@@ -52,8 +52,8 @@ public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule i
             return new double[] {0, Double.NaN, Double.NaN};
         }
         double bc2 = 1 - Math.pow(c.beta2(), count);
-        return AdaptiveRate.moments(slots("v"), (v, out) -> org.nd4j.linalg.ops.transforms.Transforms.sqrt(out.assign(v), false)
-                .divi(Math.sqrt(bc2)).addi(c.eps()).rdivi(1.0));
+        return AdaptiveRate.moments(slots("v"), (name, v) -> org.nd4j.linalg.ops.transforms.Transforms.sqrt(scratch("psi", name, v).assign(v),
+                false).divi(Math.sqrt(bc2)).addi(c.eps()).rdivi(1.0));
     }
 
     @Override

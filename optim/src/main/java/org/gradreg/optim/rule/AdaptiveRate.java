@@ -19,18 +19,18 @@ public interface AdaptiveRate {
     double[] psiMoments();
 
     /**
-     * The moments of f(v) over the slot arrays {@code v}, each mapped element-wise into a scratch
-     * array by {@code psiInto} (v, out) → out; shared by the rules.
+     * The moments of ψ over the slot arrays {@code vs} (tensor name → v), each mapped element-wise
+     * by {@code psi} (name, v) → ψ into a work buffer the rule keeps; shared by the rules.
      */
-    static double[] moments(Iterable<INDArray> vs, java.util.function.BiFunction<INDArray, INDArray, INDArray> psiInto) {
+    static double[] moments(java.util.Map<String, INDArray> vs, java.util.function.BiFunction<String, INDArray, INDArray> psi) {
         double n = 0;
         double mean = 0;
         double m2 = 0;
-        for (INDArray v : vs) {
-            INDArray psi = psiInto.apply(v, v.ulike());
-            double nb = psi.length();
-            double meanB = psi.meanNumber().doubleValue();
-            double m2B = psi.var(false).getDouble(0) * nb;
+        for (java.util.Map.Entry<String, INDArray> e : vs.entrySet()) {
+            INDArray psiValues = psi.apply(e.getKey(), e.getValue());
+            double nb = psiValues.length();
+            double meanB = psiValues.meanNumber().doubleValue();
+            double m2B = psiValues.var(false).getDouble(0) * nb;
             double delta = meanB - mean;
             double total = n + nb;
             mean += delta * nb / total;

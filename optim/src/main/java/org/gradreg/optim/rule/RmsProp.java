@@ -124,7 +124,7 @@ public final class RmsProp extends AbstractRule implements AdaptiveRate {
         if (count == 0) {
             return new double[] {0, Double.NaN, Double.NaN};
         }
-        return AdaptiveRate.moments(slots("v"), (v, out) -> Transforms.sqrt(out.assign(v), false).addi(eps).rdivi(1.0));
+        return AdaptiveRate.moments(slots("v"), (name, v) -> Transforms.sqrt(scratch("psi", name, v).assign(v), false).addi(eps).rdivi(1.0));
     }
 
     @Override
