@@ -49,16 +49,19 @@ public final class Grid {
         this.where = where;
     }
 
-    public static Grid read(Path spec) throws IOException {
-        JsonNode root;
+    public static Grid read(Path spec) {
+        return parse(readTree(spec), spec.toString());
+    }
+
+    /** The JSON of a grid spec file; a missing or unparsable file is a {@link BadInput} naming it. */
+    public static JsonNode readTree(Path spec) {
         try {
-            root = Trainer.json().readTree(spec.toFile());
+            return Trainer.json().readTree(spec.toFile());
         } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
             throw new BadInput("grid spec " + spec + " not found");
         } catch (IOException e) {
             throw new BadInput("grid spec " + spec + " is not valid JSON: " + RunSpec.message(e), e);
         }
-        return parse(root, spec.toString());
     }
 
     /**

@@ -360,11 +360,12 @@ public final class Report {
         return out;
     }
 
-    private static final Map<String, String> LABELS = Map.of("test_error", "test error %", "final_grad_norm", "final ‖g₁‖ (last-epoch mean)",
+    /** What each metric is, for tables, figures and the results index. */
+    static final Map<String, String> LABELS = Map.of("test_error", "test error %", "final_grad_norm", "final ‖g₁‖ (last-epoch mean)",
             "warmup_grad_norm", "‖g₁‖ over LR warmup (mean)", "warmup_log10_psi_var", "log₁₀ Var(ψ) over LR warmup (mean)",
             "hessian_top", "Hessian λ_max", "hessian_trace", "Hessian trace");
 
-    /** Every setting against what it is compared with under the spec's {@code compare} selectors, on every present metric. */
+    /** Every setting against what it is compared with under the spec's {@code compare} selectors, in test error. */
     public List<Comparison> comparisons() {
         List<Comparison> out = new ArrayList<>();
         for (ReportSpec.Selector s : spec.compare()) {
@@ -373,9 +374,7 @@ public final class Report {
                 if (b == null || b == g) {
                     continue;
                 }
-                for (String m : presentMetrics()) {
-                    out.add(new Comparison(g.panel(), g, b, m, Welch.of(g.metric(m), b.metric(m))));
-                }
+                out.add(new Comparison(g.panel(), g, b, "test_error", Welch.of(g.metric("test_error"), b.metric("test_error"))));
             }
         }
         return out;
@@ -461,7 +460,7 @@ public final class Report {
             md.append('\n');
         }
         md.append('\n');
-        List<Comparison> cmp = comparisons().stream().filter(c -> c.metric().equals("test_error")).toList();
+        List<Comparison> cmp = comparisons();
         if (!cmp.isEmpty()) {
             md.append("## Differences in test error\n\n| setting | against | Δ test error (points) | 95% interval | |\n|---|---|---|---|---|\n");
             for (Comparison c : cmp) {
@@ -536,7 +535,8 @@ public final class Report {
         return md.toString();
     }
 
-    private static String esc(String s) {
+    /** Text safe inside a Markdown table cell. */
+    static String esc(String s) {
         return s.replace("|", "\\|");
     }
 

@@ -51,7 +51,7 @@ public final class ResultsIndex {
                 String verdict = c.path("verdict").asText();
                 seen += verdict.equals("effect seen") ? 1 : 0;
                 md.append("| [").append(name).append("](").append(name).append("/report.md) | ").append(c.path("id").asText()).append(": ")
-                        .append(esc(c.path("claim").asText())).append(" | ").append(esc(c.path("paper").asText())).append(" | ");
+                        .append(Report.esc(c.path("claim").asText())).append(" | ").append(Report.esc(c.path("paper").asText())).append(" | ");
                 if (!c.has("difference")) {
                     md.append("– | – | – | ").append(verdict).append(" |\n");
                     continue;
@@ -59,9 +59,9 @@ public final class ResultsIndex {
                 boolean pct = c.path("metric").asText().equals("test_error");
                 String f1 = pct ? "%.2f" : "%.3g";
                 String sign = pct ? "%+.2f" : "%+.3g";
-                md.append(esc(c.path("compared").asText())).append(" **vs** ").append(esc(c.path("against").asText()))
+                md.append(Report.esc(c.path("compared").asText())).append(" **vs** ").append(Report.esc(c.path("against").asText()))
                         .append(c.path("panel").asText().isEmpty() ? "" : " (" + c.path("panel").asText() + ")").append(" | ")
-                        .append(metricLabel(c.path("metric").asText())).append(": ")
+                        .append(Report.LABELS.getOrDefault(c.path("metric").asText(), c.path("metric").asText())).append(": ")
                         .append(String.format(Locale.ROOT, f1 + " vs " + f1, mean(c.path("compared_values")), mean(c.path("against_values"))))
                         .append(" | ").append(String.format(Locale.ROOT, sign, c.path("difference").asDouble()));
                 if (c.path("ci_low").isNumber()) {
@@ -87,21 +87,5 @@ public final class ResultsIndex {
             n++;
         }
         return n == 0 ? Double.NaN : s / n;
-    }
-
-    private static String metricLabel(String m) {
-        return switch (m) {
-            case "test_error" -> "test error %";
-            case "final_grad_norm" -> "final ‖g₁‖";
-            case "warmup_grad_norm" -> "‖g₁‖ in warmup";
-            case "warmup_log10_psi_var" -> "log₁₀ Var(ψ) in warmup";
-            case "hessian_top" -> "λ_max";
-            case "hessian_trace" -> "trace";
-            default -> m;
-        };
-    }
-
-    private static String esc(String s) {
-        return s.replace("|", "\\|");
     }
 }

@@ -1,15 +1,13 @@
 package org.gradreg.trainer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.Grid;
 import org.gradreg.trainer.Report;
 import org.gradreg.trainer.ReportSpec;
 import org.gradreg.trainer.ResultsIndex;
-import org.gradreg.trainer.RunSpec;
-import org.gradreg.trainer.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,7 +45,7 @@ public final class ReportCommand implements Callable<Integer> {
         ReportSpec rs = ReportSpec.NONE;
         String preamble = null;
         if (spec != null) {
-            JsonNode root = read(spec);
+            JsonNode root = Grid.readTree(spec);
             rs = ReportSpec.parse(root.get("report"), "grid spec " + spec);
             preamble = (root.hasNonNull("description") ? root.get("description").asText() + "\n\n" : "")
                     + "Regenerate: `./gradreg grid " + spec + " --out " + runs + "` (add `--shard 0/2` and `--shard 1/2` in two shells to use "
@@ -61,15 +59,5 @@ public final class ReportCommand implements Callable<Integer> {
         r.claims().forEach(c -> System.out.println(c.claim().id() + (c.panel().isEmpty() ? "" : " (" + c.panel() + ")") + ": " + c.verdict()));
         System.out.println("report: " + r.groups().size() + " settings from " + r.runCount() + " finished runs; wrote " + dir.resolve("report.md"));
         return 0;
-    }
-
-    private static JsonNode read(Path spec) {
-        try {
-            return Trainer.json().readTree(spec.toFile());
-        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
-            throw new BadInput("grid spec " + spec + " not found");
-        } catch (IOException e) {
-            throw new BadInput("grid spec " + spec + " is not valid JSON: " + RunSpec.message(e));
-        }
     }
 }
