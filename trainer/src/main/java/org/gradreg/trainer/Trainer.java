@@ -30,7 +30,7 @@ import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.Datasets;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.model.Models;
-import org.gradreg.trainer.nn.Engines;
+import org.gradreg.trainer.model.Engines;
 import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;

@@ -25,7 +25,7 @@ import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.SyntheticCifar;
 import org.gradreg.trainer.nn.Engine;
-import org.gradreg.trainer.nn.Engines;
+import org.gradreg.trainer.model.Engines;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
