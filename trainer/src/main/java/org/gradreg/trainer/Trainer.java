@@ -30,7 +30,9 @@ import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.Datasets;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.model.Models;
+import org.gradreg.trainer.compute.Device;
 import org.gradreg.trainer.model.Engines;
+import org.gradreg.trainer.nn.Engine;
 import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
@@ -183,10 +185,28 @@ public final class Trainer {
     private record Setup(ModelOracle oracle, Batches train, Batches test, Dataset trainSet) {
     }
 
-    /** The data, model and oracle of {@code cfg}: the one place a model is built (in {@code type}). */
+    private static Device device = Device.CPU;
+    private static ModelOracle.MaskSource maskSource;
+
+    /**
+     * Where models run ({@code --device}) and where dropout masks are drawn ({@code --dropout-masks};
+     * null: the device's default, host masks on the CPU and device-drawn ones on a GPU), for every
+     * run this process builds from now on.
+     */
+    public static void device(Device d, ModelOracle.MaskSource masks) {
+        device = d == null ? Device.CPU : d;
+        maskSource = masks;
+    }
+
+    /** The device runs are built on. */
+    public static Device device() {
+        return device;
+    }
+
+    /** The data, model and oracle of {@code cfg}: the one place a model is built (in {@code type}, on the device set by {@link #device(Device, ModelOracle.MaskSource)}). */
     static ModelOracle buildOracle(TrainConfig cfg, Dataset data, DataType type) {
-        return new ModelOracle(Engines.build(cfg.model(), data.channels(), data.height(), data.classes(), type, cfg.seed()),
-                cfg.accumulate());
+        Engine e = Engines.build(cfg.model(), data.channels(), data.height(), data.classes(), type, cfg.seed(), device);
+        return new ModelOracle(e, cfg.accumulate(), maskSource != null ? maskSource : ModelOracle.MaskSource.defaultFor(e));
     }
 
     private Setup setup() {
@@ -221,8 +241,10 @@ public final class Trainer {
         Optimizer opt = optimizer(cfg, spe);
         Position pos = resume(dir, e, opt, spe, total);
         if (pos.step == 0) {
+            var be = e.oracle().engine().backend();
             log.println("gradreg train: " + cfg.model() + " (" + e.oracle().params().numel() + " parameters), " + e.trainSet() + ", " + opt
-                    + ", " + spe + " steps/epoch, " + total + " steps");
+                    + ", " + spe + " steps/epoch, " + total + " steps" + (be.device().isCpu() ? ""
+                    : "; model on " + be.describe() + ", dropout masks drawn on the " + e.oracle().maskSource()));
         }
         ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName(cfg.model() + " " + cfg.method()).setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err, 110))

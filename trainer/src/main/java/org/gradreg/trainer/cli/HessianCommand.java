@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.gradreg.trainer.Flatness;
 import org.gradreg.trainer.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -12,6 +13,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "hessian", mixinStandardHelpOptions = true,
         description = "Top-k Hessian eigenvalues (power iteration, deflation) and Hutchinson trace of a run's last checkpoint; writes hessian.json.")
 public final class HessianCommand implements Callable<Integer> {
+
+    @Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
 
     @Parameters(index = "0", description = "Run directory (with config.json and checkpoint.zip).")
     Path run;
@@ -37,6 +41,7 @@ public final class HessianCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceOptions.apply();
         Flatness.Result r = Flatness.measure(run, top, samples, batch, seed, tolerance, maxIterations);
         org.gradreg.optim.io.AtomicFiles.writeString(run.resolve("hessian.json"), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
         System.out.println("hessian " + run + ": " + r);
