@@ -10,13 +10,13 @@
 # then one summary table. Stages have time limits, so a hang costs one stage, not the whole check.
 #
 #   bench/gpu-check.sh BUNDLE.tar.xz|UNPACKED_DIR [FASHION_MNIST_DIR] [OUT_DIR] [STAGES]
-#   STAGES: comma-separated subset of machine,check,bench,train,memory (default: all but memory)
+#   STAGES: comma-separated subset of machine,check,bench,loop,train,memory (default: machine,check,bench,loop,train)
 set -uo pipefail
 t0=$(date +%s)
 bundle="${1:?usage: bench/gpu-check.sh BUNDLE.tar.xz|DIR [FASHION_MNIST_DIR] [OUT_DIR] [STAGES]}"
 fm="${2:-}"
 out="${3:-out/gpu-check}"
-stages=",${4:-machine,check,bench,train},"
+stages=",${4:-machine,check,bench,loop,train},"
 runs=".gpu/runs"
 mkdir -p "$out"
 say() { echo "[gpu-check $(( $(date +%s) - t0 ))s] $*"; }
@@ -56,7 +56,7 @@ export GRADREG_PYTHON="${GRADREG_PYTHON:-$(command -v python3)}"
 check_rc=-; bench_rc=-; train_rc=-
 if has check; then
   say "check-device: operations (smoke test)"
-  timeout 240 "$g" check-device --device cuda --skip models,steps,memory > "$out/check-ops.log" 2>&1
+  timeout 150 "$g" check-device --device cuda --skip models,steps,memory > "$out/check-ops.log" 2>&1
   rc=$?
   tail -n 5 "$out/check-ops.log"
   if [ $rc -ne 0 ] && grep -q "NVRTC" "$out/check-ops.log"; then
@@ -67,12 +67,12 @@ if has check; then
     cc="$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d '.')"
     for r in float double; do nvcc -cubin -arch="sm_$cc" -Dreal=$r -std=c++17 -o "$kd/kernels-$r.cubin" "$src"; done
     export JAVA_OPTS="-Xmx8g -Dgradreg.cuda.kernels=$kd"
-    timeout 240 "$g" check-device --device cuda --skip models,steps,memory > "$out/check-ops.log" 2>&1; rc=$?
+    timeout 150 "$g" check-device --device cuda --skip models,steps,memory > "$out/check-ops.log" 2>&1; rc=$?
     tail -n 5 "$out/check-ops.log"
   fi
   if [ $rc -eq 0 ]; then
     say "check-device: models, 20-step runs, memory over 1,000 steps"
-    timeout 420 "$g" check-device --device cuda --skip operations > "$out/check.log" 2>&1
+    timeout 240 "$g" check-device --device cuda --skip operations > "$out/check.log" 2>&1
     check_rc=$?
     grep -E "^(FAIL|check-device)" "$out/check.log" | tail -n 40
   else
@@ -83,14 +83,24 @@ fi
 
 if has bench && [ "$check_rc" != "2" ]; then
   say "bench: ViT-Ti and ResNet-18, batch 128, beside PyTorch on the same GPU"
-  timeout 420 "$g" bench --trainer --device cuda --models vit-ti,resnet18 --batch 128 --kinds plain,sam,gr,gnr --repeats 5 \
+  timeout 240 "$g" bench --trainer --device cuda --models vit-ti,resnet18 --batch 128 --kinds plain,sam,gr,gnr --repeats 3 \
     --torch "$root/bench/torch_reference.py" --out "$out/gpu-benchmark.md" > "$out/bench.log" 2>&1
   bench_rc=$?
   grep -v "^bench: .*round" "$out/bench.log" | tail -n 25
   say "bench: ViT-Ti batch 128 with dropout masks drawn on the host and copied over (the CPU's way), for the transfer cost"
-  timeout 180 "$g" bench --trainer --device cuda --dropout-masks host --models vit-ti --batch 128 --kinds plain --repeats 3 \
-    --out "$out/gpu-benchmark-host-masks.md" > "$out/bench-host-masks.log" 2>&1
+  timeout 90 "$g" bench --trainer --device cuda --dropout-masks host --models vit-ti --batch 128 --kinds plain --repeats 3 \
+    --out "$out/gpu-benchmark-host-masks.md" >> "$out/bench.log" 2>&1
   grep "^| vit-ti" "$out/gpu-benchmark-host-masks.md" 2>/dev/null
+fi
+
+loop_rc=-
+if has loop; then
+  say "loop: gradreg train on the GPU, ViT-Ti on the synthetic set, 2 epochs (checkpoints, evaluation)"
+  rm -rf "$runs/loop"; mkdir -p "$runs"
+  timeout 90 "$g" train --device cuda --model vit-ti --dataset synthetic --batch 128 --epochs 2 --quiet --checkpoint-every 20 \
+    --out "$runs/loop" > "$out/loop.log" 2>&1
+  loop_rc=$?
+  tail -n 6 "$out/loop.log"
 fi
 
 if has train && [ -n "$fm" ]; then
@@ -117,6 +127,7 @@ say "summary"
   echo "|---|---|---|"
   echo "| check-device | $check_rc | $(grep -h "^check-device: [0-9]" "$out"/check-ops.log "$out"/check.log 2>/dev/null | tr '\n' ' ') |"
   echo "| bench | $bench_rc | $(grep -c "^| vit-ti\|^| resnet18" "$out/gpu-benchmark.md" 2>/dev/null) rows in gpu-benchmark.md |"
+  echo "| loop | $loop_rc | $(grep -h "finished" "$out/loop.log" 2>/dev/null | tail -1) |"
   echo "| train | $train_rc | $(grep -h "finished" "$out/train.log" 2>/dev/null | tail -1) |"
   echo "| total | | $(( $(date +%s) - t0 )) s |"
 } | tee "$out/summary.md"

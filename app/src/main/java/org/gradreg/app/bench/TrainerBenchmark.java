@@ -373,14 +373,7 @@ public final class TrainerBenchmark {
         Files.createDirectories(dir);
         String base = "memory-" + model.replace(':', '_') + "-b" + batchSize;
         Files.writeString(dir.resolve(base + ".csv"), csv);
-        XYChart chart = new XYChartBuilder().width(800).height(400).title("Resident memory, " + model + " batch " + batchSize)
-                .xAxisTitle("step").yAxisTitle("resident memory (GB)").build();
-        chart.getStyler().setYAxisMin(0.0);
-        chart.addSeries("host resident", xs, ys);
-        if (!gpu.isEmpty()) {
-            chart.addSeries("GPU used", xs, gpu);
-        }
-        BitmapEncoder.saveBitmap(chart, dir.resolve(base).toString(), BitmapEncoder.BitmapFormat.PNG);
+        String plotted = plot(model, batchSize, xs, ys, gpu, dir.resolve(base));
         double first = ys.get(Math.min(1, ys.size() - 1));
         double max = ys.stream().mapToDouble(Double::doubleValue).max().orElse(0);
         double last = ys.get(ys.size() - 1);
@@ -388,8 +381,25 @@ public final class TrainerBenchmark {
         String g = gpu.isEmpty() ? "" : String.format(Locale.ROOT, "; GPU %.2f GB after step %d, max %.2f GB, last %.2f GB", gpu.get(Math.min(1,
                 gpu.size() - 1)), xs.get(Math.min(1, xs.size() - 1)).longValue(), gpu.stream().mapToDouble(Double::doubleValue).max().orElse(0),
                 gpu.get(gpu.size() - 1));
-        return String.format(Locale.ROOT, "%s batch %d, %d steps: resident %.2f GB after step %d, max %.2f GB, last %.2f GB%s (%s.csv, %s.png)",
-                model, batchSize, steps, first, xs.get(Math.min(1, xs.size() - 1)).longValue(), max, last, g, base, base);
+        return String.format(Locale.ROOT, "%s batch %d, %d steps: resident %.2f GB after step %d, max %.2f GB, last %.2f GB%s (%s.csv%s)",
+                model, batchSize, steps, first, xs.get(Math.min(1, xs.size() - 1)).longValue(), max, last, g, base, plotted);
+    }
+
+    /** The memory curve as a PNG beside the CSV; without Java's desktop module (the offline bundle) the CSV alone. */
+    private static String plot(String model, int batchSize, List<Double> xs, List<Double> ys, List<Double> gpu, Path base) throws IOException {
+        try {
+            XYChart chart = new XYChartBuilder().width(800).height(400).title("Memory, " + model + " batch " + batchSize)
+                    .xAxisTitle("step").yAxisTitle("memory (GB)").build();
+            chart.getStyler().setYAxisMin(0.0);
+            chart.addSeries("host resident", xs, ys);
+            if (!gpu.isEmpty()) {
+                chart.addSeries("GPU used", xs, gpu);
+            }
+            BitmapEncoder.saveBitmap(chart, base.toString(), BitmapEncoder.BitmapFormat.PNG);
+            return ", " + base.getFileName() + ".png";
+        } catch (NoClassDefFoundError e) {
+            return "; no plot: this Java has no desktop module (java.desktop), e.g. the offline bundle";
+        }
     }
 
     private static String describe(Device device) {
