@@ -1,7 +1,7 @@
 // 04 · A tiny ViT on the built-in synthetic CIFAR-shaped data, stepped by the same optim classes:
 // Adam + GR (eq. 10) through the model oracle. Each GR step evaluates the network twice.
 
-import org.gradreg.trainer.*;
+import org.gradreg.trainer.loop.*;
 import org.gradreg.trainer.data.*;
 import org.gradreg.trainer.model.*;
 

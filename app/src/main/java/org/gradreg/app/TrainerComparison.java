@@ -9,12 +9,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.gradreg.trainer.Grid;
-import org.gradreg.trainer.Report;
-import org.gradreg.trainer.ReportSpec;
-import org.gradreg.trainer.RunSpec;
-import org.gradreg.trainer.TrainConfig;
-import org.gradreg.trainer.Trainer;
+import org.gradreg.trainer.loop.Grid;
+import org.gradreg.trainer.report.Report;
+import org.gradreg.trainer.report.ReportSpec;
+import org.gradreg.trainer.loop.RunSpec;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.loop.Trainer;
 import org.gradreg.trainer.data.FashionMnist;
 
 /**

@@ -19,7 +19,7 @@ import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.Pass;
 import org.gradreg.optim.estimator.GradientEstimator;
-import org.gradreg.trainer.ModelOracle;
+import org.gradreg.trainer.loop.ModelOracle;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.Dataset;

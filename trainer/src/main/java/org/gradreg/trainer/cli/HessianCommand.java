@@ -2,8 +2,8 @@ package org.gradreg.trainer.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.gradreg.trainer.Flatness;
-import org.gradreg.trainer.Trainer;
+import org.gradreg.trainer.loop.Flatness;
+import org.gradreg.trainer.loop.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

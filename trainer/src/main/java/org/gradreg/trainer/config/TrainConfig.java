@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 

@@ -1,13 +1,16 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.loop;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.gradreg.optim.landscape.HessianSpectrum;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.Datasets;
+import org.gradreg.trainer.run.RunDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**

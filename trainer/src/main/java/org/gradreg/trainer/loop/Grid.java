@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.loop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +10,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.report.ReportSpec;
 
 /**
  * An experiment grid: a base {@link TrainConfig} and axes whose Cartesian product gives the runs.

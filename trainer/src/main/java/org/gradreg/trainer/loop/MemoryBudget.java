@@ -1,9 +1,10 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.loop;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.nn.Engine;
 
 /**

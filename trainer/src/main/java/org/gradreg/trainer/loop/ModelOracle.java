@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.loop;
 
 import java.util.ArrayList;
 import java.util.HashMap;

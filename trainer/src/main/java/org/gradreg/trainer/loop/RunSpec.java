@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.loop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Set;
 import org.gradreg.optim.registry.Args;
 import org.gradreg.optim.registry.Registry;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.data.Cifar;
 import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.DatasetFactory;

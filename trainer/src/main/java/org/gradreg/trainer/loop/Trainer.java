@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.loop;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -24,6 +24,8 @@ import org.gradreg.optim.StepInfo;
 import org.gradreg.optim.estimator.GrWarmup;
 import org.gradreg.optim.rule.AdaptiveRate;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;
@@ -36,6 +38,7 @@ import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.Pass;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.gradreg.trainer.run.RunDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
@@ -23,6 +23,10 @@ import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.loop.RunSpec;
+import org.gradreg.trainer.loop.Trainer;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

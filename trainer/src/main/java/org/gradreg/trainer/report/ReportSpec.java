@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.loop.RunSpec;
 
 /**
  * What a report compares, from the {@code "report"} section of a grid spec:

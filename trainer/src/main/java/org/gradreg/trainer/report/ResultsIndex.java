@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.loop.RunSpec;
+import org.gradreg.trainer.loop.Trainer;
 
 /**
  * The empirical counterpart of the claims ledger: one table of every claim tested by the reports

@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.run;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

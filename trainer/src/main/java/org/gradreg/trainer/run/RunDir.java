@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Map;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.loop.RunSpec;
+import org.gradreg.trainer.loop.Trainer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -359,7 +363,8 @@ public final class RunDir {
         }
     }
 
-    static String host() {
+    /** This host's name as locks record it. */
+    public static String host() {
         String name = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
         int at = name.indexOf('@');
         if (at >= 0 && at < name.length() - 1) {

@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,10 +13,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.gradreg.trainer.cli.Cli;
-import org.gradreg.trainer.cli.GridCommand;
-import org.gradreg.trainer.cli.ReportCommand;
-import org.gradreg.trainer.cli.TrainCommand;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.loop.TinyRuns;
+import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.report.Report;
+import org.gradreg.trainer.run.RunDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -31,7 +32,7 @@ class CommandLineTest {
     @TempDir
     Path dir;
 
-    static final String DATA = ReportAndFlatnessTest.DATA;
+    static final String DATA = TinyRuns.DATA;
 
     record Outcome(int code, String out, String err) {
     }
@@ -67,13 +68,13 @@ class CommandLineTest {
     }
 
     private void badInput(Path out, String expected, String... more) throws Exception {
-        Map<String, String> before = RunIntegrityTest.snapshot(dir);
+        Map<String, String> before = TinyRuns.snapshot(dir);
         Outcome o = run(new TrainCommand(), train(out, more).toArray(String[]::new));
         assertEquals(2, o.code(), o.err());
         String[] lines = o.err().strip().split("\n");
         assertEquals(1, lines.length, o.err());
         assertTrue(lines[0].startsWith("gradreg train: ") && lines[0].contains(expected), lines[0]);
-        assertEquals(before, RunIntegrityTest.snapshot(dir), "files created or changed by " + List.of(more));
+        assertEquals(before, TinyRuns.snapshot(dir), "files created or changed by " + List.of(more));
     }
 
     @Test
@@ -139,7 +140,7 @@ class CommandLineTest {
         assertEquals(1, c.epochs());
         assertEquals(0.2, c.warmupEpochs(), 1e-12); // the default warmup scaled to a one-epoch run
         // the same command again: the finished run is not overwritten
-        Map<String, String> before = RunIntegrityTest.snapshot(out);
+        Map<String, String> before = TinyRuns.snapshot(out);
         Outcome again = run(new TrainCommand(), train(out, "--epochs", "1", "--config", cfg.toString(), "--lr", "0.02").toArray(String[]::new));
         assertEquals(2, again.code());
         assertTrue(again.err().contains("--overwrite"), again.err());
@@ -148,7 +149,7 @@ class CommandLineTest {
                 .toArray(String[]::new));
         assertEquals(2, changed.code());
         assertTrue(changed.err().contains("lr: 0.02 → 0.03") && !changed.err().contains("seed"), changed.err());
-        assertEquals(before, RunIntegrityTest.snapshot(out));
+        assertEquals(before, TinyRuns.snapshot(out));
     }
 
     @Test
@@ -172,7 +173,7 @@ class CommandLineTest {
         // run 1's directory holds a started run of other settings: it fails at run time, runs 0 and 2 go on
         Path blocked = runs.resolve("seed-1");
         Files.createDirectories(blocked);
-        new RunDir(blocked).writeConfig(ReportAndFlatnessTest.linear("plain", "", 1));
+        new RunDir(blocked).writeConfig(TinyRuns.linear("plain", "", 1));
         o = run(new GridCommand(), spec.toString(), "--out", runs.toString(), "--quiet");
         assertEquals(1, o.code(), o.out() + o.err());
         assertTrue(o.out().contains("seed-1 failed") && o.out().contains("1 of 3 runs failed"), o.out());
@@ -192,7 +193,7 @@ class CommandLineTest {
         Path runs = dir.resolve("runs");
         for (double lr : new double[] {0.01, 0.02}) {
             for (long seed : new long[] {0, 1}) {
-                TrainConfig c = ReportAndFlatnessTest.linear("plain", "", seed).withOptimizer("adam", lr, 0, "cosine");
+                TrainConfig c = TinyRuns.linear("plain", "", seed).withOptimizer("adam", lr, 0, "cosine");
                 new Trainer(c, runs.resolve("lr" + lr + "-s" + seed)).progress(false).log(new PrintStream(new ByteArrayOutputStream()))
                         .run(false);
             }

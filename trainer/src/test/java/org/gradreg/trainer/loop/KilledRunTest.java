@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.run.RunDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +32,7 @@ class KilledRunTest {
     Path dir;
 
     static TrainConfig config() {
-        return ReportAndFlatnessTest.linear("plain", "", 0).withLength(16, 6, 1).withRun(0, "float", 1, 32);
+        return TinyRuns.linear("plain", "", 0).withLength(16, 6, 1).withRun(0, "float", 1, 32);
     }
 
     /** The child: trains {@code args[0]}, pausing inside every checkpoint write (after the temporary is complete). */

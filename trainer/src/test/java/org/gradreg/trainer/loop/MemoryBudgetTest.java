@@ -1,10 +1,11 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.loop;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.nn.Engine;
 import org.gradreg.trainer.nn.Engines;
 import org.junit.jupiter.api.Test;

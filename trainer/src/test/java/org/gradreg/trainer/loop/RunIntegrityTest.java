@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +16,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.run.Checkpoint;
+import org.gradreg.trainer.run.RunDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +42,7 @@ class RunIntegrityTest {
     }
 
     static TrainConfig linear() {
-        return ReportAndFlatnessTest.linear("plain", "", 0);
+        return TinyRuns.linear("plain", "", 0);
     }
 
     static Trainer trainer(TrainConfig c, Path run, ByteArrayOutputStream log) {
@@ -47,21 +51,6 @@ class RunIntegrityTest {
 
     static Trainer trainer(TrainConfig c, Path run) {
         return trainer(c, run, new ByteArrayOutputStream());
-    }
-
-    /** Every file under {@code d} with its size, modification time and content hash. */
-    static Map<String, String> snapshot(Path d) throws IOException {
-        Map<String, String> m = new TreeMap<>();
-        if (!Files.exists(d)) {
-            return m;
-        }
-        try (Stream<Path> s = Files.walk(d)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                m.put(d.relativize(p).toString(), Files.size(p) + " " + Files.getLastModifiedTime(p) + " "
-                        + java.util.Arrays.hashCode(Files.readAllBytes(p)));
-            }
-        }
-        return m;
     }
 
     static void rewrite(Path ckpt, java.util.function.Consumer<Map<String, INDArray>> edit) throws IOException {
@@ -176,11 +165,11 @@ class RunIntegrityTest {
     }
 
     private void expectRefusal(TrainConfig c, Path run, String named) throws IOException {
-        Map<String, String> before = snapshot(run);
+        Map<String, String> before = TinyRuns.snapshot(run);
         BadInput e = assertThrows(BadInput.class, () -> trainer(c, run).run(true));
         assertTrue(e.getMessage().contains(named), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
-        assertEquals(before, snapshot(run), "files changed by a refused resume of " + run);
+        assertEquals(before, TinyRuns.snapshot(run), "files changed by a refused resume of " + run);
     }
 
     @Test
@@ -218,16 +207,16 @@ class RunIntegrityTest {
     void aFailedStartLeavesAFinishedRunAlone() throws IOException {
         Path run = dir.resolve("done");
         trainer(linear(), run).run(false);
-        Map<String, String> before = snapshot(run);
+        Map<String, String> before = TinyRuns.snapshot(run);
         assertThrows(BadInput.class, () -> trainer(linear().withModel("linaer"), run).run(false));
         assertThrows(BadInput.class, () -> trainer(linear().withData("cifar10", dir.resolve("nowhere").toString(), 0, 0, 0), run).run(false));
         BadInput e = assertThrows(BadInput.class, () -> trainer(linear(), run).run(false));
         assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
         BadInput d = assertThrows(BadInput.class, () -> trainer(linear().withOptimizer("adam", 2e-2, 0, "cosine"), run).run(true));
         assertTrue(d.getMessage().contains("lr: 0.01 → 0.02") && !d.getMessage().contains("batch"), d.getMessage());
-        assertEquals(before, snapshot(run));
+        assertEquals(before, TinyRuns.snapshot(run));
         Trainer.Result again = trainer(linear().withRun(5, "float", 0, 32), run).overwrite(true).run(false);
         assertEquals(Trainer.Status.FINISHED, again.status());
-        assertNotEquals(before, snapshot(run));
+        assertNotEquals(before, TinyRuns.snapshot(run));
     }
 }

@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,10 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.Datasets;
+import org.gradreg.trainer.loop.Flatness;
+import org.gradreg.trainer.loop.TinyRuns;
+import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.run.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,27 +28,19 @@ class ReportAndFlatnessTest {
     @TempDir
     Path dir;
 
-    static final String DATA = "synthetic:train=64,test=32,classes=3,size=4";
-
-    static TrainConfig linear(String estimator, String spec, long seed) {
-        return TrainConfig.defaults().withModel("linear").withData(DATA, null, 0, 0, 0).withOptimizer("adam", 1e-2, 0, "cosine")
-                .withLength(16, 3, 1).withEstimator(estimator, spec, "none", -1).withRegularisation(0, 0, false)
-                .withRun(seed, "float", 0, 32);
-    }
-
     @Test
     void reportTablesMeanAndStdOverSeeds() throws Exception {
         double[][] errors = new double[2][3];
         String[] est = {"plain", "gr"};
         for (int m = 0; m < 2; m++) {
             for (int s = 0; s < 3; s++) {
-                Trainer.Result r = new Trainer(linear(est[m], m == 0 ? "" : "r=0.05,alpha=0.5", s), dir.resolve(est[m] + "-" + s))
+                Trainer.Result r = new Trainer(TinyRuns.linear(est[m], m == 0 ? "" : "r=0.05,alpha=0.5", s), dir.resolve(est[m] + "-" + s))
                         .progress(false).run(false);
                 errors[m][s] = 100 * r.testError();
             }
         }
         // an unfinished run is left out
-        new Trainer(linear("plain", "", 9), dir.resolve("cut")).progress(false).stopAfter(2).run(false);
+        new Trainer(TinyRuns.linear("plain", "", 9), dir.resolve("cut")).progress(false).stopAfter(2).run(false);
         Report rep = Report.of(dir);
         assertEquals(6, rep.runCount());
         assertEquals(2, rep.groups().size());
@@ -72,13 +68,13 @@ class ReportAndFlatnessTest {
     @Test
     void hessianMetricsMatchSoftmaxRegressionsClosedForm() throws Exception {
         Path run = dir.resolve("lin");
-        new Trainer(linear("plain", "", 0), run).progress(false).run(false);
+        new Trainer(TinyRuns.linear("plain", "", 0), run).progress(false).run(false);
         // the top two eigenvalues are within 1% here: PyHessian's tolerance 1e-3 stops 5% short, so tighten it
         Flatness.Result f = Flatness.measure(run, 2, 40, 32, 1, 1e-9, 5000);
         var ckpt = Checkpoint.read(run.resolve(Trainer.CHECKPOINT)).arrays();
         double[] w = ckpt.get("param/linear/kernel").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble(); // [d, C] row-major
         double[] b = ckpt.get("param/linear/bias").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
-        Batch batch = Batches.evaluation(Datasets.load(DATA, null, 0).train(), 32).get(0, 0);
+        Batch batch = Batches.evaluation(Datasets.load(TinyRuns.DATA, null, 0).train(), 32).get(0, 0);
         int c = 3;
         int d = 3 * 4 * 4;
         int p = (d + 1) * c; // parameter order: kernel (d×C row-major), then bias (C)

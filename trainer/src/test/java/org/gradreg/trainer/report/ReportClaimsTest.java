@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.loop.Grid;
+import org.gradreg.trainer.loop.TinyRuns;
+import org.gradreg.trainer.loop.Trainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,7 +84,7 @@ class ReportClaimsTest {
         for (String opt : List.of("adam", "rmsprop")) {
             for (String est : List.of("plain", "gr")) {
                 for (long seed = 0; seed < 3; seed++) {
-                    TrainConfig c = ReportAndFlatnessTest.linear(est, est.equals("gr") ? "r=0.05,alpha=0.8" : "", seed).withOptimizer(opt, 1e-2, 0, "cosine");
+                    TrainConfig c = TinyRuns.linear(est, est.equals("gr") ? "r=0.05,alpha=0.8" : "", seed).withOptimizer(opt, 1e-2, 0, "cosine");
                     new Trainer(c, dir.resolve("runs/" + opt + "-" + est + "-" + seed)).progress(false).run(false);
                 }
             }

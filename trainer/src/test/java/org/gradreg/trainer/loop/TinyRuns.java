@@ -1,0 +1,41 @@
+package org.gradreg.trainer.loop;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.gradreg.trainer.config.TrainConfig;
+
+/** Tiny runs and file snapshots shared by the loop, report and command-line tests. */
+public final class TinyRuns {
+
+    private TinyRuns() {
+    }
+
+    /** 64 training and 32 test images of 3×4×4 in 3 classes. */
+    public static final String DATA = "synthetic:train=64,test=32,classes=3,size=4";
+
+    /** Softmax regression on {@link #DATA}: Adam 1e-2, batch 16, 3 epochs (1 of LR warmup), no clipping or augmentation. */
+    public static TrainConfig linear(String estimator, String spec, long seed) {
+        return TrainConfig.defaults().withModel("linear").withData(DATA, null, 0, 0, 0).withOptimizer("adam", 1e-2, 0, "cosine")
+                .withLength(16, 3, 1).withEstimator(estimator, spec, "none", -1).withRegularisation(0, 0, false)
+                .withRun(seed, "float", 0, 32);
+    }
+
+    /** Every file under {@code d} with its size, modification time and content hash. */
+    public static Map<String, String> snapshot(Path d) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        if (!Files.exists(d)) {
+            return m;
+        }
+        try (Stream<Path> s = Files.walk(d)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                m.put(d.relativize(p).toString(), Files.size(p) + " " + Files.getLastModifiedTime(p) + " "
+                        + java.util.Arrays.hashCode(Files.readAllBytes(p)));
+            }
+        }
+        return m;
+    }
+}
