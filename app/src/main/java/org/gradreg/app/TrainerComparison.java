@@ -9,13 +9,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.gradreg.trainer.Json;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.data.FashionMnist;
 import org.gradreg.trainer.loop.Grid;
+import org.gradreg.trainer.loop.RunSpec;
+import org.gradreg.trainer.loop.Trainer;
 import org.gradreg.trainer.report.Report;
 import org.gradreg.trainer.report.ReportSpec;
-import org.gradreg.trainer.loop.RunSpec;
-import org.gradreg.trainer.config.TrainConfig;
-import org.gradreg.trainer.loop.Trainer;
-import org.gradreg.trainer.data.FashionMnist;
+import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunResult;
 
 /**
  * The training comparison of {@code reproduce}: the harmful-GR experiment (Tables 1-2, Figs. 2/4)
@@ -50,7 +53,7 @@ final class TrainerComparison {
             if (in == null) {
                 throw new IllegalStateException(SPEC + " is not on the class path (rebuild: ./mvnw -DskipTests package)");
             }
-            return Trainer.json().readTree(in);
+            return Json.mapper().readTree(in);
         } catch (IOException e) {
             throw new IllegalStateException(SPEC + " is unreadable: " + e.getMessage(), e);
         }
@@ -86,9 +89,9 @@ final class TrainerComparison {
             progress.accept("run " + (i + 1) + " of " + cs.size() + ": " + c.method() + ", seed " + c.seed());
             Path dir = out.resolve(name(c));
             // continue an interrupted run of the same settings; start afresh if the settings changed (e.g. after --quick)
-            Path cfg = dir.resolve(Trainer.CONFIG);
-            boolean same = Files.exists(cfg) && Trainer.json().readValue(cfg.toFile(), TrainConfig.class).equals(c);
-            Trainer.Result r = new Trainer(c, dir).progress(false).overwrite(!same).log(new PrintStream(java.io.OutputStream.nullOutputStream()))
+            TrainConfig saved = new RunDir(dir).readConfig();
+            boolean same = c.equals(saved);
+            RunResult r = new Trainer(c, dir).progress(false).overwrite(!same).log(new PrintStream(java.io.OutputStream.nullOutputStream()))
                     .run(same);
             progress.accept(String.format(Locale.ROOT, "  %s: test error %.4f", r.status(), r.testError()));
         }

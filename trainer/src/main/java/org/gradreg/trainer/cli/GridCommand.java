@@ -5,16 +5,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.gradreg.optim.io.AtomicFiles;
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.loop.Grid;
-import org.gradreg.trainer.run.RunDir;
-import org.gradreg.trainer.loop.RunSpec;
+import org.gradreg.trainer.Json;
 import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.loop.Grid;
 import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -108,8 +109,8 @@ public final class GridCommand implements Callable<Integer> {
             }
             System.out.println("grid: run " + r.index() + " " + r.name());
             try {
-                Trainer.Result res = new Trainer(r.config(), dir).progress(!quiet).overwrite(redo).run(true);
-                if (res.status() != Trainer.Status.FINISHED) {
+                RunResult res = new Trainer(r.config(), dir).progress(!quiet).overwrite(redo).run(true);
+                if (res.status() != RunResult.Status.FINISHED) {
                     throw new IllegalStateException(res.status() + ": " + res.message());
                 }
                 Files.deleteIfExists(dir.resolve(FAILED));
@@ -148,7 +149,7 @@ public final class GridCommand implements Callable<Integer> {
     private static List<String> differences(RunDir rd, Grid.Run r) {
         try {
             TrainConfig saved = rd.readConfig();
-            return saved == null ? List.of("config.json missing") : RunSpec.differences(saved, r.config());
+            return saved == null ? List.of("config.json missing") : saved.differences(r.config());
         } catch (BadInput e) {
             return List.of(e.getMessage());
         }
@@ -161,7 +162,7 @@ public final class GridCommand implements Callable<Integer> {
             f.put("pid", ProcessHandle.current().pid());
             f.put("time", java.time.Instant.now().toString());
             if (Files.isDirectory(dir)) {
-                AtomicFiles.writeString(dir.resolve(FAILED), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(f));
+                AtomicFiles.writeString(dir.resolve(FAILED), Json.pretty(f));
             }
         } catch (Exception e) {
             System.out.println("grid: could not record the failure in " + dir + ": " + Cli.message(e));

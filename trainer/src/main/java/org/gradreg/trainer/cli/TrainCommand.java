@@ -1,12 +1,13 @@
 package org.gradreg.trainer.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.loop.RunSpec;
 import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.loop.RunSpec;
 import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.run.RunResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -155,9 +156,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         RunSpec.check(cfg);
         Trainer.threads(threads);
-        Trainer.Result r = new Trainer(cfg, out).progress(!quiet).overwrite(overwrite).run(resume);
+        RunResult r = new Trainer(cfg, out).progress(!quiet).overwrite(overwrite).run(resume);
         System.out.printf(java.util.Locale.ROOT, "train: %s after %d steps; test error %.4f, test loss %.4f; run in %s%n",
                 r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), r.testError(), r.testLoss(), out);
-        return r.status() == Trainer.Status.FINISHED ? 0 : r.status() == Trainer.Status.DIVERGED ? 3 : 1;
+        return r.status() == RunResult.Status.FINISHED ? 0 : r.status() == RunResult.Status.DIVERGED ? 3 : 1;
     }
 }

@@ -135,4 +135,30 @@ public record TrainConfig(String model, String dataset, String dataDir, long dat
         }
         return s;
     }
+
+    /** The record components, in order. */
+    public static java.util.Set<String> fields() {
+        java.util.Set<String> s = new java.util.LinkedHashSet<>();
+        for (var c : TrainConfig.class.getRecordComponents()) {
+            s.add(c.getName());
+        }
+        return s;
+    }
+
+    /** The fields in which this and {@code other} differ, as {@code name: this → other}; empty if equal. */
+    public java.util.List<String> differences(TrainConfig other) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (var c : TrainConfig.class.getRecordComponents()) {
+            try {
+                Object x = c.getAccessor().invoke(this);
+                Object y = c.getAccessor().invoke(other);
+                if (!java.util.Objects.equals(x, y)) {
+                    out.add(c.getName() + ": " + x + " → " + y);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
 }

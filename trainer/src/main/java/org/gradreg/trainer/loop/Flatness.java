@@ -2,7 +2,6 @@ package org.gradreg.trainer.loop;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.gradreg.optim.landscape.HessianSpectrum;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.config.TrainConfig;
@@ -10,6 +9,8 @@ import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.Datasets;
+import org.gradreg.trainer.run.Checkpoint;
+import org.gradreg.trainer.run.HessianResult;
 import org.gradreg.trainer.run.RunDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -23,22 +24,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class Flatness {
 
-    /** What {@link #measure} found. */
-    public record Result(String run, int batch, double[] topEigenvalues, double trace, double traceStandardError, int traceSamples,
-                         long hessianVectorProducts, double seconds) {
-
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "top eigenvalues %s, trace %.4g ± %.2g (%d Rademacher vectors), %d HVPs, %.1f s",
-                    java.util.Arrays.toString(topEigenvalues), trace, traceStandardError, traceSamples, hessianVectorProducts, seconds);
-        }
-    }
-
     private Flatness() {
     }
 
     /** Measures with PyHessian's stopping rule (relative change 1e-3, at most 100 iterations). */
-    public static Result measure(Path run, int top, int traceSamples, int batch, long seed) throws IOException {
+    public static HessianResult measure(Path run, int top, int traceSamples, int batch, long seed) throws IOException {
         return measure(run, top, traceSamples, batch, seed, 1e-3, 100);
     }
 
@@ -47,14 +37,14 @@ public final class Flatness {
      * tolerance stops early when the top eigenvalues are close (the power iteration's rate is
      * their ratio); tighten {@code tolerance} and raise {@code maxIterations} for accurate values.
      */
-    public static Result measure(Path run, int top, int traceSamples, int batch, long seed, double tolerance, int maxIterations)
+    public static HessianResult measure(Path run, int top, int traceSamples, int batch, long seed, double tolerance, int maxIterations)
             throws IOException {
         if (top < 1 || traceSamples < 1 || batch < 1) {
             throw new BadInput("need top >= 1, trace samples >= 1 and batch >= 1");
         }
         RunDir dir = new RunDir(run);
         TrainConfig cfg = dir.readConfig();
-        RunDir.Loaded c = cfg == null ? null : dir.readCheckpoint(System.err);
+        Checkpoint c = cfg == null ? null : dir.readCheckpoint(System.err);
         if (c == null) {
             throw new BadInput(run + " is not a run directory with a checkpoint (needs " + RunDir.CONFIG + " and " + RunDir.CHECKPOINT + ")");
         }
@@ -62,13 +52,13 @@ public final class Flatness {
         DataSplit data = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.dataSeed());
         Dataset train = cfg.trainLimit() > 0 ? data.train().head(cfg.trainLimit()) : data.train();
         ModelOracle oracle = Trainer.buildOracle(cfg, train, DataType.DOUBLE);
-        RunDir.restoreModel(c, oracle.params(), oracle.runningStatistics());
+        c.restoreModel(oracle.params(), oracle.runningStatistics());
         oracle.setBatch(Batches.evaluation(train, Math.min(batch, train.size())).get(0, 0), 0, 0);
         oracle.evaluationMode();
         HessianSpectrum h = HessianSpectrum.of(oracle).seed(seed).tolerance(tolerance).maxIterations(maxIterations);
         double[] eig = h.topEigenvalues(top);
         HessianSpectrum.TraceEstimate tr = h.trace(traceSamples);
-        return new Result(run.toString(), Math.min(batch, train.size()), eig, tr.mean(), tr.standardError(), tr.samples(), h.products(),
+        return new HessianResult(run.toString(), Math.min(batch, train.size()), eig, tr.mean(), tr.standardError(), tr.samples(), h.products(),
                 (System.nanoTime() - t0) / 1e9);
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.Json;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.report.ReportSpec;
 
@@ -59,11 +60,11 @@ public final class Grid {
     /** The JSON of a grid spec file; a missing or unparsable file is a {@link BadInput} naming it. */
     public static JsonNode readTree(Path spec) {
         try {
-            return Trainer.json().readTree(spec.toFile());
+            return Json.mapper().readTree(spec.toFile());
         } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
             throw new BadInput("grid spec " + spec + " not found");
         } catch (IOException e) {
-            throw new BadInput("grid spec " + spec + " is not valid JSON: " + RunSpec.message(e), e);
+            throw new BadInput("grid spec " + spec + " is not valid JSON: " + BadInput.messageOf(e), e);
         }
     }
 
@@ -86,7 +87,7 @@ public final class Grid {
         if (!root.has("base") && !root.has("axes")) {
             throw new BadInput("grid spec " + where + " has neither \"base\" nor \"axes\": it would be one run of the defaults");
         }
-        ObjectNode base = Trainer.json().createObjectNode();
+        ObjectNode base = Json.mapper().createObjectNode();
         JsonNode b = root.path("base");
         if (!b.isMissingNode()) {
             overlay(base, b, where + " base");
@@ -129,7 +130,7 @@ public final class Grid {
                     overlay(c, v, where + " axis " + axis);
                     name.append(name.length() == 0 ? "" : "_").append(axis).append('-').append(label(v));
                 } else {
-                    ObjectNode one = Trainer.json().createObjectNode();
+                    ObjectNode one = Json.mapper().createObjectNode();
                     one.set(axis, v);
                     overlay(c, one, where + " axis " + axis);
                     name.append(name.length() == 0 ? "" : "_").append(axis).append('-').append(v.asText());
@@ -204,5 +205,5 @@ public final class Grid {
         return s.replaceAll("[^A-Za-z0-9._=,+-]", "_");
     }
 
-    private static final Set<String> FIELDS = RunSpec.fields();
+    private static final Set<String> FIELDS = TrainConfig.fields();
 }

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.gradreg.optim.registry.Args;
 import org.gradreg.optim.registry.Registry;
 import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.Json;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.data.Cifar;
 import org.gradreg.trainer.data.DataSplit;
@@ -59,15 +58,15 @@ public record RunSpec(TrainConfig config, int trainSize, int stepsPerEpoch) {
         } catch (BadInput e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new BadInput(message(e), e);
+            throw new BadInput(BadInput.messageOf(e), e);
         }
     }
 
     /** The configuration {@code node} (TrainConfig field names) gives over the defaults, with the default warmup for its length. */
     public static TrainConfig config(JsonNode node, String where) {
-        ObjectNode c = (ObjectNode) Trainer.json().valueToTree(TrainConfig.defaults());
+        ObjectNode c = (ObjectNode) Json.mapper().valueToTree(TrainConfig.defaults());
         c.remove("warmupEpochs");
-        Set<String> fields = fields();
+        Set<String> fields = TrainConfig.fields();
         for (var it = node.fields(); it.hasNext(); ) {
             var e = it.next();
             if (!fields.contains(e.getKey())) {
@@ -79,36 +78,10 @@ public record RunSpec(TrainConfig config, int trainSize, int stepsPerEpoch) {
             c.put("warmupEpochs", defaultWarmup(c.path("epochs").asInt()));
         }
         try {
-            return Trainer.json().treeToValue(c, TrainConfig.class);
+            return Json.mapper().treeToValue(c, TrainConfig.class);
         } catch (IOException | IllegalArgumentException e) {
-            throw new BadInput(where + ": " + message(e), e);
+            throw new BadInput(where + ": " + BadInput.messageOf(e), e);
         }
-    }
-
-    /** The record components of {@link TrainConfig}, in order. */
-    public static Set<String> fields() {
-        Set<String> s = new java.util.LinkedHashSet<>();
-        for (var c : TrainConfig.class.getRecordComponents()) {
-            s.add(c.getName());
-        }
-        return s;
-    }
-
-    /** The fields in which {@code a} and {@code b} differ, as {@code name: a → b}; empty if equal. */
-    public static List<String> differences(TrainConfig a, TrainConfig b) {
-        List<String> out = new ArrayList<>();
-        for (var c : TrainConfig.class.getRecordComponents()) {
-            try {
-                Object x = c.getAccessor().invoke(a);
-                Object y = c.getAccessor().invoke(b);
-                if (!java.util.Objects.equals(x, y)) {
-                    out.add(c.getName() + ": " + x + " → " + y);
-                }
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return out;
     }
 
     static void dtype(String dtype) {
@@ -190,16 +163,4 @@ public record RunSpec(TrainConfig config, int trainSize, int stepsPerEpoch) {
         }
     }
 
-    /** The message of {@code e}, looking through wrappers (Jackson's, without its location noise). */
-    public static String message(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null
-                || t instanceof com.fasterxml.jackson.core.JsonProcessingException || t instanceof java.io.UncheckedIOException
-                || t instanceof java.lang.reflect.InvocationTargetException)) {
-            t = t.getCause();
-        }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        int at = m.indexOf("\n at [Source");
-        return (at >= 0 ? m.substring(0, at) : m).replace('\n', ' ').trim();
-    }
 }

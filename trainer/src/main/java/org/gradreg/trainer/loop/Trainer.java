@@ -1,25 +1,23 @@
 package org.gradreg.trainer.loop;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.NonFiniteException;
 import org.gradreg.optim.Optim;
 import org.gradreg.optim.Optimizer;
+import org.gradreg.optim.Oracle;
+import org.gradreg.optim.Params;
+import org.gradreg.optim.Pass;
 import org.gradreg.optim.StepInfo;
 import org.gradreg.optim.estimator.GrWarmup;
 import org.gradreg.optim.rule.AdaptiveRate;
@@ -29,16 +27,16 @@ import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;
-import org.gradreg.trainer.data.Datasets;
 import org.gradreg.trainer.data.Dataset;
+import org.gradreg.trainer.data.Datasets;
 import org.gradreg.trainer.model.Models;
 import org.gradreg.trainer.nn.Engines;
-import org.gradreg.optim.Evaluation;
-import org.gradreg.optim.Oracle;
-import org.gradreg.optim.Params;
-import org.gradreg.optim.Pass;
-import com.fasterxml.jackson.databind.JsonNode;
+import org.gradreg.trainer.run.Checkpoint;
+import org.gradreg.trainer.run.EpochSums;
+import org.gradreg.trainer.run.Metrics;
 import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunResult.Status;
+import org.gradreg.trainer.run.RunResult;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,28 +45,23 @@ import org.nd4j.linalg.factory.Nd4j;
  * The training loop: one {@link Optimizer} (estimator → clipping → update rule, LR warmup + cosine,
  * GR warmup policy) stepping a {@link ModelOracle} over seeded batches, with
  * <ul>
- *   <li>metrics as JSON Lines in {@value #METRICS}: per step loss, ‖g₁‖, lr, r_t, α_t, λ_t, every
+ *   <li>metrics as JSON Lines in {@value RunDir#METRICS} ({@link Metrics}): per step loss, ‖g₁‖, lr, r_t, α_t, λ_t, every
  *       other estimator and schedule value, evaluations and, for Adam-type and RMSProp rules, the
  *       mean and variance over all parameter elements of the adaptive rate ψ = 1/(√v̂ + ε); per epoch train loss/error (primary passes, dropout on), test loss/error
  *       (evaluation mode), mean ‖g₁‖;</li>
- *   <li>checkpoints ({@value #CHECKPOINT}) every {@code checkpointEvery} steps and at each epoch end,
+ *   <li>checkpoints ({@value RunDir#CHECKPOINT}) every {@code checkpointEvery} steps and at each epoch end,
  *       written atomically; {@code resume} continues exactly: batches, augmentation and dropout
  *       masks are pure functions of (seed, step), and the checkpoint holds parameters, optimizer
  *       state, step, the epoch's running sums and the metrics file's length (lines written after
  *       the checkpoint are dropped on resume);</li>
  *   <li>a NaN/Inf loss or gradient, or a training loss above {@value #LOSS_LIMIT}, stops the run
  *       with a clear message and leaves the last good checkpoint in place;</li>
- *   <li>{@value #RESULT} written when the run finishes (grids skip runs that have it).</li>
+ *   <li>{@value RunDir#RESULT} written when the run finishes (grids skip runs that have it).</li>
  * </ul>
  * The run directory ({@link RunDir}) owns the files, the lock, the checks before a start or a
  * resume and the restore; the whole {@link RunSpec} is checked before anything is written.
  */
 public final class Trainer {
-
-    public static final String CONFIG = RunDir.CONFIG;
-    public static final String METRICS = RunDir.METRICS;
-    public static final String CHECKPOINT = RunDir.CHECKPOINT;
-    public static final String RESULT = RunDir.RESULT;
 
     /**
      * A training loss above this stops the run as diverged even while it is finite. Cross-entropy
@@ -76,16 +69,6 @@ public final class Trainer {
      * run that is still learning, and a loss that explodes passes it long before it overflows.
      */
     public static final double LOSS_LIMIT = 1e6;
-
-    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-
-    /** How a run ended. */
-    public enum Status { FINISHED, INTERRUPTED, DIVERGED }
-
-    /** The outcome of {@link #run}. */
-    public record Result(Status status, long steps, double trainLoss, double trainError, double testLoss, double testError,
-                         String message) {
-    }
 
     private final TrainConfig cfg;
     private final Path out;
@@ -133,22 +116,13 @@ public final class Trainer {
         return this;
     }
 
-    public static ObjectMapper json() {
-        return JSON;
-    }
-
-    /** Whether {@code dir} holds a finished run. */
-    public static boolean finished(Path dir) {
-        return new RunDir(dir).finished();
-    }
-
     /**
      * Runs (or, with {@code resume}, continues) the training; see the class comment. Bad settings, a
      * directory holding another run (without {@link #overwrite}) and a checkpoint that does not fit
      * are {@link BadInput}s thrown before anything is written; a run held by another process is a
      * {@link RunDir.Held}.
      */
-    public Result run(boolean resume) throws IOException {
+    public RunResult run(boolean resume) throws IOException {
         RunSpec spec = RunSpec.check(cfg);
         Setup setup = setup();
         // a batch that would not fit in memory is refused now, with the --accumulate that fits, not OOM-killed later
@@ -218,7 +192,7 @@ public final class Trainer {
         double[] lastTest = {Double.NaN, Double.NaN};
     }
 
-    private Result train(RunSpec spec, RunDir dir, Setup e) throws IOException {
+    private RunResult train(RunSpec spec, RunDir dir, Setup e) throws IOException {
         int spe = e.train().count();
         long total = (long) cfg.epochs() * spe;
         Optimizer opt = optimizer(cfg, spe);
@@ -230,12 +204,11 @@ public final class Trainer {
         ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName(cfg.model() + " " + cfg.method()).setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err, 110))
                 .setUpdateIntervalMillis(1000).startsFrom(pos.step, java.time.Duration.ZERO).build() : null;
-        try (FileChannel metrics = FileChannel.open(dir.metrics(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (Metrics.Writer metrics = new Metrics.Writer(dir.metrics())) {
             long epochStart = System.nanoTime();
             while (pos.step < total) {
                 if (stopAfter >= 0 && pos.step >= stopAfter) {
-                    return new Result(Status.INTERRUPTED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1],
+                    return new RunResult(Status.INTERRUPTED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1],
                             "stopped after " + pos.step + " steps");
                 }
                 int epoch = (int) (pos.step / spe);
@@ -253,7 +226,7 @@ public final class Trainer {
                 }
                 int[] correct = e.oracle().lastPrimaryCorrect();
                 pos.sums.add(info.loss(), correct[0], correct[1], info.gradNorm());
-                writeLine(metrics, stepLine(info, epoch, opt));
+                metrics.append(stepLine(info, epoch, opt));
                 pos.step++;
                 if (bar != null) {
                     bar.stepTo(pos.step);
@@ -270,8 +243,9 @@ public final class Trainer {
                         return diverged(metrics, dir, pos.step, epoch, "non-finite values: parameter '" + bad + "' holds NaN or Inf after step "
                                 + (pos.step - 1));
                     }
-                    metrics.force(false);
-                    checkpoint(dir, e.oracle(), opt, pos.step, pos.sums, metrics.size());
+                    long bytes = metrics.sync();
+                    dir.writeCheckpoint(e.oracle().params(), e.oracle().runningStatistics(), opt.state(),
+                            new Checkpoint.Meta(pos.step, pos.sums, bytes, cfg.model(), cfg.method()));
                 }
             }
         } finally {
@@ -282,49 +256,30 @@ public final class Trainer {
         if (Double.isNaN(pos.lastTest[0])) {
             pos.lastTest = e.oracle().lossAndError(e.test()); // resumed after the last checkpoint: evaluate again
         }
-        Result r = new Result(Status.FINISHED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1], "finished");
+        RunResult r = new RunResult(Status.FINISHED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1], "finished");
         dir.writeResult(r);
         return r;
     }
 
-    private static Map<String, Object> stepLine(StepInfo info, int epoch, Optimizer opt) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("type", "step");
-        line.put("step", info.step());
-        line.put("epoch", epoch);
-        line.put("loss", info.loss());
-        line.put("grad_norm", info.gradNorm());
-        line.put("lr", info.lr());
-        line.put("r", info.values().getOrDefault("r", Double.NaN));
-        line.put("alpha", info.values().getOrDefault("alpha", Double.NaN));
-        line.put("lambda", info.values().getOrDefault("lambda", Double.NaN));
-        info.values().forEach(line::putIfAbsent); // every estimator and schedule value of the step (SAM's rho, GNR's …)
-        line.put("evals", info.evaluations());
+    private static Metrics.Step stepLine(StepInfo info, int epoch, Optimizer opt) {
+        Double psiMean = null;
+        Double psiVar = null;
         if (opt.rule() instanceof AdaptiveRate rate) { // Adam's and RMSProp's ψ = 1/(√v̂ + ε) over all elements (harmful-GR §4)
             double[] m = rate.psiMoments();
-            line.put("psi_mean", m[1]);
-            line.put("psi_var", m[2]);
+            psiMean = m[1];
+            psiVar = m[2];
         }
-        return line;
+        return new Metrics.Step(info.step(), epoch, info.loss(), info.gradNorm(), info.lr(), info.values(), info.evaluations(), psiMean,
+                psiVar);
     }
 
-    private void endEpoch(FileChannel metrics, Setup e, Position pos, int epoch, double lr, double seconds, boolean print)
+    private void endEpoch(Metrics.Writer metrics, Setup e, Position pos, int epoch, double lr, double seconds, boolean print)
             throws IOException {
         EpochSums sums = pos.sums;
         pos.lastTest = e.oracle().lossAndError(e.test());
         pos.lastTrain = new double[] {sums.loss / sums.batches, 1 - (double) sums.correct / sums.seen};
-        Map<String, Object> ep = new LinkedHashMap<>();
-        ep.put("type", "epoch");
-        ep.put("epoch", epoch + 1);
-        ep.put("step", pos.step);
-        ep.put("train_loss", pos.lastTrain[0]);
-        ep.put("train_error", pos.lastTrain[1]);
-        ep.put("test_loss", pos.lastTest[0]);
-        ep.put("test_error", pos.lastTest[1]);
-        ep.put("mean_grad_norm", sums.gradNorm / sums.batches);
-        ep.put("lr", lr);
-        ep.put("time_s", seconds);
-        writeLine(metrics, ep);
+        metrics.append(new Metrics.Epoch(epoch + 1, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1],
+                sums.gradNorm / sums.batches, lr, seconds));
         pos.sums = new EpochSums();
         if (print) {
             log.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f error %.4f, test loss %.4f error %.4f%n", epoch + 1,
@@ -339,17 +294,12 @@ public final class Trainer {
      */
     private Position resume(RunDir dir, Setup e, Optimizer opt, int spe, long total) throws IOException {
         Position pos = new Position();
-        RunDir.Loaded c = dir.readCheckpoint(log);
+        Checkpoint c = dir.readCheckpoint(log);
         if (c == null) {
             Files.deleteIfExists(dir.metrics());
             return pos;
         }
-        Meta meta;
-        try {
-            meta = JSON.readValue(c.contents().meta(), Meta.class);
-        } catch (IOException ex) {
-            throw new BadInput("checkpoint " + c.file() + " has damaged metadata: " + RunSpec.message(ex));
-        }
+        Checkpoint.Meta meta = c.meta();
         if (meta.step() < 1 || meta.step() > total || meta.sums() == null) {
             throw new BadInput("checkpoint " + c.file() + " is at step " + meta.step() + ", outside this run's 1.." + total);
         }
@@ -358,30 +308,30 @@ public final class Trainer {
             throw new BadInput("cannot resume " + out + ": " + dir.metrics() + (have < 0 ? " is missing" : " has " + have + " bytes")
                     + " but " + c.file() + " records " + meta.metricsBytes() + "; its history would be lost (use --overwrite to start afresh)");
         }
-        RunDir.restoreModel(c, e.oracle().params(), e.oracle().runningStatistics());
-        opt.loadState(RunDir.optimizerState(c, expectedOptimizerState(spe, e.oracle().params())));
+        c.restoreModel(e.oracle().params(), e.oracle().runningStatistics());
+        opt.loadState(c.optimizerState(expectedOptimizerState(spe, e.oracle().params())));
         pos.step = meta.step();
         pos.sums = meta.sums();
-        try (FileChannel ch = FileChannel.open(dir.metrics(), StandardOpenOption.WRITE)) {
-            ch.truncate(meta.metricsBytes());
-        }
-        JsonNode last = lastEpochLine(dir.metrics());
+        Metrics.truncate(dir.metrics(), meta.metricsBytes());
+        Metrics.Epoch last = lastEpoch(dir);
         if (last != null) {
-            pos.lastTrain = new double[] {last.path("train_loss").asDouble(Double.NaN), last.path("train_error").asDouble(Double.NaN)};
+            pos.lastTrain = new double[] {last.trainLoss(), last.trainError()};
         }
         log.println("gradreg train: resuming " + out + " at step " + pos.step + " of " + total + " from " + c.file().getFileName());
         return pos;
     }
 
-    private static JsonNode lastEpochLine(Path metrics) throws IOException {
-        JsonNode last = null;
-        for (String line : Files.readAllLines(metrics)) {
-            if (line.contains("\"type\":\"epoch\"")) {
-                try {
-                    last = JSON.readTree(line);
-                } catch (IOException ex) {
-                    throw new BadInput("metrics file " + metrics + " has a damaged line: " + RunSpec.message(ex));
-                }
+    private static Metrics.Epoch lastEpoch(RunDir dir) throws IOException {
+        List<Metrics.Line> lines;
+        try {
+            lines = dir.readMetrics();
+        } catch (Metrics.Damaged ex) {
+            throw new BadInput("metrics file " + dir.metrics() + " has a damaged line: " + BadInput.messageOf(ex.getCause()));
+        }
+        Metrics.Epoch last = null;
+        for (Metrics.Line l : lines) {
+            if (l instanceof Metrics.Epoch ep) {
+                last = ep;
             }
         }
         return last;
@@ -409,18 +359,14 @@ public final class Trainer {
         return probe.state();
     }
 
-    private Result diverged(FileChannel metrics, RunDir dir, long step, int epoch, String why) throws IOException {
+    private RunResult diverged(Metrics.Writer metrics, RunDir dir, long step, int epoch, String why) throws IOException {
         Path ckpt = dir.checkpoint();
         String where = Files.exists(ckpt) ? "the last good checkpoint, " + ckpt + ", is kept" : "no checkpoint was written yet";
         String msg = "training stopped at step " + step + " (epoch " + (epoch + 1) + "): " + why + "; " + where
                 + ". Lower the learning rate or enable clipping (--clip).";
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("type", "diverged");
-        line.put("step", step);
-        line.put("message", msg);
-        writeLine(metrics, line);
+        metrics.append(new Metrics.Diverged(step, msg));
         log.println("gradreg train: " + msg);
-        return new Result(Status.DIVERGED, step, Double.NaN, Double.NaN, Double.NaN, Double.NaN, msg);
+        return new RunResult(Status.DIVERGED, step, Double.NaN, Double.NaN, Double.NaN, Double.NaN, msg);
     }
 
     /** The optimizer a config describes, for {@code stepsPerEpoch} steps per epoch. */
@@ -436,47 +382,6 @@ public final class Trainer {
             opt = opt.transform(Optim.clip(cfg.clip()));
         }
         return opt;
-    }
-
-    /** Running sums of the current epoch (kept in checkpoints so a resumed epoch reports the same means). */
-    public static final class EpochSums {
-        public double loss;
-        public long correct;
-        public long seen;
-        public long batches;
-        public double gradNorm;
-
-        void add(double l, int c, int n, double g) {
-            loss += l;
-            correct += c;
-            seen += n;
-            batches++;
-            gradNorm += g;
-        }
-    }
-
-    /** Checkpoint metadata. */
-    public record Meta(long step, EpochSums sums, long metricsBytes, String model, String method) {
-    }
-
-    private void checkpoint(RunDir dir, ModelOracle oracle, Optimizer opt, long step, EpochSums sums, long metricsBytes)
-            throws IOException {
-        Map<String, INDArray> arrays = new LinkedHashMap<>();
-        for (Map.Entry<String, INDArray> e : oracle.params()) {
-            arrays.put("param/" + e.getKey(), e.getValue());
-        }
-        oracle.runningStatistics().forEach((k, v) -> arrays.put("bn/" + k, v));
-        opt.state().forEach((k, v) -> arrays.put("opt/" + k, v));
-        String meta = JSON.writeValueAsString(new Meta(step, sums, metricsBytes, cfg.model(), cfg.method()));
-        dir.writeCheckpoint(arrays, meta);
-    }
-
-    private static void writeLine(FileChannel ch, Map<String, Object> line) throws IOException {
-        byte[] b = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        while (buf.hasRemaining()) {
-            ch.write(buf);
-        }
     }
 
     private static void deleteIfEmpty(Path dir) {

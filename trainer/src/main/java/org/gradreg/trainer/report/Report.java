@@ -1,6 +1,5 @@
 package org.gradreg.trainer.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -24,9 +23,12 @@ import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 import org.gradreg.optim.io.AtomicFiles;
 import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.Json;
 import org.gradreg.trainer.config.TrainConfig;
-import org.gradreg.trainer.loop.RunSpec;
-import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.run.HessianResult;
+import org.gradreg.trainer.run.Metrics;
+import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunResult;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -130,7 +132,7 @@ public final class Report {
     }
 
     /**
-     * Reads every run directory (one holding {@value Trainer#CONFIG}) under {@code dir}. Runs that
+     * Reads every run directory (one holding {@value RunDir#CONFIG}) under {@code dir}. Runs that
      * differ in any setting but the seed land in different groups (the row names the settings that
      * differ beyond the method and LR warmup); a second run of the same settings and seed is
      * counted once; a run with a damaged file is skipped with a warning naming it.
@@ -141,14 +143,14 @@ public final class Report {
         }
         List<Path> configs;
         try (Stream<Path> s = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) { // run folders may be links to scratch space
-            configs = s.filter(p -> p.getFileName().toString().equals(Trainer.CONFIG)).sorted().toList();
+            configs = s.filter(p -> p.getFileName().toString().equals(RunDir.CONFIG)).sorted().toList();
         }
         List<String> warnings = new ArrayList<>();
         List<Finished> done = new ArrayList<>();
         int unfinished = 0;
         for (Path c : configs) {
             Path run = c.getParent();
-            if (!Trainer.finished(run)) {
+            if (!new RunDir(run).finished()) {
                 unfinished++;
                 continue;
             }
@@ -173,7 +175,7 @@ public final class Report {
             TrainConfig cfg = f.cfg();
             String column = cfg.model() + " / " + cfg.dataset();
             StringBuilder row = new StringBuilder(cfg.method() + String.format(Locale.ROOT, ", LR warmup %s ep", trim(cfg.warmupEpochs())));
-            for (String k : RunSpec.fields()) {
+            for (String k : TrainConfig.fields()) {
                 if (differing.contains(k)) {
                     row.append(", ").append(k).append(' ').append(show(f.settings().get(k)));
                 }
@@ -211,16 +213,24 @@ public final class Report {
     }
 
     private static Finished read(Path run, List<String> warnings) {
-        Path file = run.resolve(Trainer.CONFIG);
+        RunDir dir = new RunDir(run);
+        Path file = dir.config();
         try {
-            TrainConfig cfg = Trainer.json().readValue(file.toFile(), TrainConfig.class);
-            file = run.resolve(Trainer.RESULT);
-            Trainer.Result res = Trainer.json().readValue(file.toFile(), Trainer.Result.class);
+            TrainConfig cfg = dir.readConfig();
+            file = dir.result();
+            RunResult res = dir.readResult();
             if (!Double.isFinite(res.testError())) {
                 warnings.add("report: skipped " + run + ": " + file + " has no test error (resume the run to evaluate it again)");
                 return null;
             }
-            file = run.resolve(Trainer.METRICS);
+            file = dir.metrics();
+            List<Metrics.Line> lines;
+            try {
+                lines = dir.readMetrics();
+            } catch (Metrics.Damaged e) {
+                warnings.add("report: skipped " + run + ": " + e.getMessage());
+                return null;
+            }
             List<Double> g = new ArrayList<>();
             List<Double> stepG = new ArrayList<>();
             List<Double> losses = new ArrayList<>();
@@ -228,43 +238,29 @@ public final class Report {
             List<Double> psi = new ArrayList<>();
             int firstEpochSteps = 0;
             double seconds = 0;
-            int lineNo = 0;
-            for (String line : Files.readAllLines(file)) {
-                lineNo++;
-                JsonNode n;
-                try {
-                    n = Trainer.json().readTree(line);
-                } catch (IOException e) {
-                    warnings.add("report: skipped " + run + ": " + file + " line " + lineNo + " is damaged (" + RunSpec.message(e) + ")");
-                    return null;
-                }
-                if (n == null) {
-                    continue;
-                }
-                switch (n.path("type").asText()) {
-                    case "epoch" -> {
-                        g.add(n.path("mean_grad_norm").asDouble());
-                        seconds += n.path("time_s").asDouble(0);
-                    }
-                    case "step" -> {
-                        stepG.add(n.path("grad_norm").asDouble(Double.NaN));
-                        losses.add(n.path("loss").asDouble(Double.NaN));
-                        int at = stepG.size() - 1;
-                        n.fields().forEachRemaining(e -> {
-                            if (e.getValue().isNumber() && !NOT_SCHEDULES.contains(e.getKey())) {
-                                List<Double> v = values.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
-                                while (v.size() < at) {
-                                    v.add(Double.NaN);
-                                }
-                                v.add(e.getValue().asDouble());
+            for (Metrics.Line line : lines) {
+                if (line instanceof Metrics.Epoch ep) {
+                    g.add(ep.meanGradNorm());
+                    seconds += Double.isFinite(ep.seconds()) ? ep.seconds() : 0;
+                } else if (line instanceof Metrics.Step st) {
+                    stepG.add(st.gradNorm());
+                    losses.add(st.loss());
+                    int at = stepG.size() - 1;
+                    Map<String, Double> schedules = new java.util.LinkedHashMap<>();
+                    schedules.put("lr", st.lr());
+                    schedules.putAll(st.values());
+                    schedules.forEach((k, x) -> {
+                        if (Double.isFinite(x)) { // NaN (an estimator without r, α, λ) is not drawn
+                            List<Double> v = values.computeIfAbsent(k, key -> new ArrayList<>());
+                            while (v.size() < at) {
+                                v.add(Double.NaN);
                             }
-                        });
-                        psi.add(n.path("psi_var").asDouble(Double.NaN));
-                        if (n.path("epoch").asInt() == 0) {
-                            firstEpochSteps++;
+                            v.add(x);
                         }
-                    }
-                    default -> {
+                    });
+                    psi.add(st.psiVar() == null ? Double.NaN : st.psiVar());
+                    if (st.epoch() == 0) {
+                        firstEpochSteps++;
                     }
                 }
             }
@@ -275,27 +271,23 @@ public final class Report {
             m.put("final_grad_norm", g.isEmpty() ? Double.NaN : g.get(g.size() - 1));
             m.put("warmup_grad_norm", mean(stepG.subList(0, Math.min(warm, stepG.size())), Function.identity()));
             m.put("warmup_log10_psi_var", mean(psi.subList(0, Math.min(warm, psi.size())), v -> v > 0 ? Math.log10(v) : Double.NaN));
-            Path hessian = run.resolve("hessian.json");
-            if (Files.exists(hessian)) {
-                file = hessian;
-                JsonNode h = Trainer.json().readTree(hessian.toFile());
-                m.put("hessian_top", h.path("topEigenvalues").path(0).asDouble(Double.NaN));
-                m.put("hessian_trace", h.path("trace").asDouble(Double.NaN));
+            file = dir.hessian();
+            HessianResult h = dir.readHessian();
+            if (h != null) {
+                m.put("hessian_top", h.topEigenvalues().length > 0 ? h.topEigenvalues()[0] : Double.NaN);
+                m.put("hessian_trace", h.trace());
             }
             boolean hasPsi = psi.stream().anyMatch(Double::isFinite);
             @SuppressWarnings("unchecked")
-            Map<String, Object> settings = Trainer.json().convertValue(cfg, Map.class);
+            Map<String, Object> settings = Json.mapper().convertValue(cfg, Map.class);
             return new Finished(run, cfg, settings, g.stream().mapToDouble(Double::doubleValue).toArray(),
                     stepG.stream().mapToDouble(Double::doubleValue).toArray(), losses.stream().mapToDouble(Double::doubleValue).toArray(), hasPsi ? psi.stream().mapToDouble(Double::doubleValue).toArray() : null,
                     m, seconds, arrays(values));
         } catch (IOException | RuntimeException e) {
-            warnings.add("report: skipped " + run + ": " + file + " is damaged or unreadable (" + RunSpec.message(e) + ")");
+            warnings.add("report: skipped " + run + ": " + file + " is damaged or unreadable (" + BadInput.messageOf(e) + ")");
             return null;
         }
     }
-
-    /** Step-line fields that are not schedule or estimator values. */
-    private static final Set<String> NOT_SCHEDULES = Set.of("step", "epoch", "loss", "grad_norm", "evals", "psi_mean", "psi_var");
 
     private static Map<String, double[]> arrays(Map<String, List<Double>> values) {
         Map<String, double[]> out = new TreeMap<>();
@@ -515,7 +507,7 @@ public final class Report {
                 .append("t-interval over seeds.\n");
         writeAtomically(out.resolve("report.md"), md.toString());
         writeCsv(out, metrics);
-        writeAtomically(out.resolve("claims.json"), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(claimRecords(claims)));
+        writeAtomically(out.resolve("claims.json"), Json.pretty(claimRecords(claims)));
     }
 
     /** The claims as a Markdown table; {@code link} (may be null) is prepended to each id. */

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.loop.RunSpec;
+import org.gradreg.trainer.config.TrainConfig;
 
 /**
  * What a report compares, from the {@code "report"} section of a grid spec:
@@ -48,8 +48,8 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
                     throw new BadInput(where + ": selector '" + text + "' must be field=value[;field=value...]");
                 }
                 String f = part.substring(0, eq).trim();
-                if (!RunSpec.fields().contains(f)) {
-                    throw new BadInput(where + ": selector '" + text + "' names unknown field '" + f + "'; known: " + String.join(", ", RunSpec.fields()));
+                if (!TrainConfig.fields().contains(f)) {
+                    throw new BadInput(where + ": selector '" + text + "' names unknown field '" + f + "'; known: " + String.join(", ", TrainConfig.fields()));
                 }
                 m.put(f, part.substring(eq + 1).trim());
             }
@@ -106,8 +106,8 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
         }
         List<String> panels = new ArrayList<>();
         node.path("panels").forEach(p -> {
-            if (!RunSpec.fields().contains(p.asText())) {
-                throw new BadInput(at + ": panel field '" + p.asText() + "' is not a setting; known: " + String.join(", ", RunSpec.fields()));
+            if (!TrainConfig.fields().contains(p.asText())) {
+                throw new BadInput(at + ": panel field '" + p.asText() + "' is not a setting; known: " + String.join(", ", TrainConfig.fields()));
             }
             panels.add(p.asText());
         });

@@ -9,8 +9,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.gradreg.optim.io.AtomicFiles;
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.loop.RunSpec;
-import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.Json;
 
 /**
  * The empirical counterpart of the claims ledger: one table of every claim tested by the reports
@@ -45,9 +44,9 @@ public final class ResultsIndex {
             String name = f.getParent().getFileName().toString();
             JsonNode claims;
             try {
-                claims = Trainer.json().readTree(f.toFile());
+                claims = Json.mapper().readTree(f.toFile());
             } catch (IOException e) {
-                throw new BadInput(f + " is damaged: " + RunSpec.message(e));
+                throw new BadInput(f + " is damaged: " + BadInput.messageOf(e));
             }
             for (JsonNode c : claims) {
                 total++;

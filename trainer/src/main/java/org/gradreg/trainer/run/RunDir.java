@@ -13,25 +13,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.io.AtomicFiles;
 import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.Json;
 import org.gradreg.trainer.config.TrainConfig;
-import org.gradreg.trainer.loop.RunSpec;
-import org.gradreg.trainer.loop.Trainer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A run directory: owns the paths of its files ({@value #CONFIG}, {@value #METRICS},
  * {@value #CHECKPOINT} and the one before it, {@value #PREVIOUS}, {@value #RESULT},
- * {@value #LOCK}), the checks before a start or a resume, the lock that keeps a second process
- * out, reading a checkpoint (falling back to the previous one when the latest is damaged) and
- * restoring parameters, batch-norm statistics and optimizer state after checking every entry's
- * presence, name and shape.
+ * {@value #HESSIAN}, {@value #LOCK}) and reads and writes each through its type
+ * ({@link TrainConfig}, {@link Metrics}, {@link Checkpoint}, {@link RunResult},
+ * {@link HessianResult}); the checks before a start or a resume; the lock that keeps a second
+ * process out; reading a checkpoint, falling back to the previous one when the latest is damaged.
+ * Every file but the append-only metrics is written atomically.
  */
 public final class RunDir {
 
@@ -40,6 +38,7 @@ public final class RunDir {
     public static final String CHECKPOINT = "checkpoint.zip";
     public static final String PREVIOUS = "checkpoint.prev.zip";
     public static final String RESULT = "result.json";
+    public static final String HESSIAN = "hessian.json";
     public static final String LOCK = "lock";
 
     private final Path dir;
@@ -72,6 +71,10 @@ public final class RunDir {
         return dir.resolve(RESULT);
     }
 
+    public Path hessian() {
+        return dir.resolve(HESSIAN);
+    }
+
     public Path lockFile() {
         return dir.resolve(LOCK);
     }
@@ -93,26 +96,47 @@ public final class RunDir {
             return null;
         }
         try {
-            return Trainer.json().readValue(config().toFile(), TrainConfig.class);
+            return Json.mapper().readValue(config().toFile(), TrainConfig.class);
         } catch (IOException | IllegalArgumentException e) {
-            throw new BadInput(config() + " is damaged: " + RunSpec.message(e));
+            throw new BadInput(config() + " is damaged: " + BadInput.messageOf(e));
         }
     }
 
-    public Trainer.Result readResult() throws IOException {
+    public RunResult readResult() throws IOException {
         try {
-            return Trainer.json().readValue(result().toFile(), Trainer.Result.class);
+            return Json.mapper().readValue(result().toFile(), RunResult.class);
         } catch (IOException e) {
-            throw new IOException(result() + " is damaged: " + RunSpec.message(e), e);
+            throw new IOException(result() + " is damaged: " + BadInput.messageOf(e), e);
         }
     }
 
     public void writeConfig(TrainConfig cfg) throws IOException {
-        AtomicFiles.writeString(config(), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(cfg));
+        AtomicFiles.writeString(config(), Json.pretty(cfg));
     }
 
-    public void writeResult(Trainer.Result r) throws IOException {
-        AtomicFiles.writeString(result(), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+    public void writeResult(RunResult r) throws IOException {
+        AtomicFiles.writeString(result(), Json.pretty(r));
+    }
+
+    /** The lines of the metrics file; a damaged line is a {@link Metrics.Damaged}. */
+    public List<Metrics.Line> readMetrics() throws IOException {
+        return Metrics.read(metrics());
+    }
+
+    /** What {@code gradreg hessian} measured, or null when it has not run here. */
+    public HessianResult readHessian() throws IOException {
+        if (!Files.exists(hessian())) {
+            return null;
+        }
+        try {
+            return Json.mapper().readValue(hessian().toFile(), HessianResult.class);
+        } catch (IOException e) {
+            throw new IOException(hessian() + " is damaged: " + BadInput.messageOf(e), e);
+        }
+    }
+
+    public void writeHessian(HessianResult h) throws IOException {
+        AtomicFiles.writeString(hessian(), Json.pretty(h));
     }
 
     /**
@@ -133,7 +157,7 @@ public final class RunDir {
             throw new BadInput("cannot resume " + dir + ": it has run files but no " + CONFIG + ", so its settings are unknown; use "
                     + "--overwrite to start afresh");
         }
-        List<String> diff = RunSpec.differences(saved, cfg);
+        List<String> diff = saved.differences(cfg);
         if (!diff.isEmpty()) {
             throw new BadInput("cannot resume " + dir + ": settings differ from its " + CONFIG + " (saved → now): " + String.join("; ", diff));
         }
@@ -149,7 +173,7 @@ public final class RunDir {
     /** Removes temporary files of killed writes; returns them. */
     public List<Path> removeLeftovers() throws IOException {
         List<Path> removed = new ArrayList<>();
-        for (Path p : List.of(checkpoint(), config(), result(), dir.resolve("hessian.json"))) {
+        for (Path p : List.of(checkpoint(), config(), result(), hessian())) {
             removed.addAll(AtomicFiles.removeLeftovers(p));
         }
         return removed;
@@ -157,13 +181,13 @@ public final class RunDir {
 
     // ---- checkpoints ----
 
-    /** Writes a checkpoint, keeping the one it replaces as {@value #PREVIOUS}. */
-    public void writeCheckpoint(Map<String, INDArray> arrays, String meta) throws IOException {
-        Checkpoint.write(checkpoint(), previousCheckpoint(), arrays, meta);
-    }
-
-    /** A checkpoint read back and the file it came from. */
-    public record Loaded(Path file, Checkpoint.Contents contents) {
+    /**
+     * Writes a checkpoint of the model, the optimizer state and {@code meta}, keeping the one it
+     * replaces as {@value #PREVIOUS}.
+     */
+    public void writeCheckpoint(Params params, Map<String, INDArray> statistics, Map<String, INDArray> optimizerState, Checkpoint.Meta meta)
+            throws IOException {
+        Checkpoint.write(checkpoint(), previousCheckpoint(), params, statistics, optimizerState, meta);
     }
 
     /**
@@ -171,15 +195,15 @@ public final class RunDir {
      * naming both when the latest is damaged or missing; null when there is none. Both damaged is an
      * {@link IOException} naming both.
      */
-    public Loaded readCheckpoint(PrintStream log) throws IOException {
+    public Checkpoint readCheckpoint(PrintStream log) throws IOException {
         Path latest = checkpoint();
         Path prev = previousCheckpoint();
         String why;
         if (Files.exists(latest)) {
             try {
-                return new Loaded(latest, Checkpoint.read(latest));
+                return Checkpoint.read(latest);
             } catch (IOException | RuntimeException e) {
-                why = latest + " is damaged (" + RunSpec.message(e) + ")";
+                why = latest + " is damaged (" + BadInput.messageOf(e) + ")";
             }
         } else {
             why = latest + " is missing";
@@ -191,66 +215,11 @@ public final class RunDir {
             return null;
         }
         try {
-            Loaded l = new Loaded(prev, Checkpoint.read(prev));
+            Checkpoint c = Checkpoint.read(prev);
             log.println("gradreg: warning: " + why + "; continuing from the previous checkpoint " + prev);
-            return l;
+            return c;
         } catch (IOException | RuntimeException e) {
-            throw new IOException("both checkpoints are damaged: " + why + ", and " + prev + " (" + RunSpec.message(e) + ")", e);
-        }
-    }
-
-    /**
-     * Restores parameters ({@code param/…}) and batch-norm statistics ({@code bn/…}) into the live
-     * arrays, after checking that every one is present with the live array's shape and that the
-     * checkpoint holds no other model entries. Optimizer entries ({@code opt/…}) are left alone.
-     */
-    public static void restoreModel(Loaded c, Params params, Map<String, INDArray> statistics) {
-        Map<String, INDArray> live = new LinkedHashMap<>();
-        params.forEach(e -> live.put("param/" + e.getKey(), e.getValue()));
-        statistics.forEach((k, v) -> live.put("bn/" + k, v));
-        check(c, live, List.of("param/", "bn/"), "the model");
-        for (Map.Entry<String, INDArray> e : live.entrySet()) {
-            INDArray saved = c.contents().arrays().get(e.getKey());
-            e.getValue().assign(saved.dataType() == e.getValue().dataType() ? saved : saved.castTo(e.getValue().dataType()));
-        }
-    }
-
-    /** Checks the optimizer entries ({@code opt/…}) against {@code expected} (names and shapes) and returns them without the prefix. */
-    public static Map<String, INDArray> optimizerState(Loaded c, Map<String, INDArray> expected) {
-        Map<String, INDArray> live = new LinkedHashMap<>();
-        expected.forEach((k, v) -> live.put("opt/" + k, v));
-        check(c, live, List.of("opt/"), "the optimizer");
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        c.contents().arrays().forEach((k, v) -> {
-            if (k.startsWith("opt/")) {
-                out.put(k.substring(4), v);
-            }
-        });
-        return out;
-    }
-
-    private static void check(Loaded c, Map<String, INDArray> live, List<String> prefixes, String what) {
-        Map<String, INDArray> saved = c.contents().arrays();
-        String kind = what.equals("the model") ? "model" : "optimizer";
-        for (Map.Entry<String, INDArray> e : live.entrySet()) {
-            INDArray s = saved.get(e.getKey());
-            if (s == null) {
-                throw new BadInput("checkpoint " + c.file() + " has no entry '" + e.getKey() + "' that " + what + " needs (a different "
-                        + kind + ", or a damaged file)");
-            }
-            if (!Arrays.equals(s.shape(), e.getValue().shape())) {
-                throw new BadInput("checkpoint " + c.file() + ": entry '" + e.getKey() + "' has shape " + Arrays.toString(s.shape()) + ", "
-                        + what + "'s is " + Arrays.toString(e.getValue().shape()));
-            }
-        }
-        for (String k : saved.keySet()) {
-            if (!(k.startsWith("param/") || k.startsWith("bn/") || k.startsWith("opt/"))) {
-                throw new BadInput("checkpoint " + c.file() + " has an unknown entry '" + k + "'");
-            }
-            if (prefixes.stream().anyMatch(k::startsWith) && !live.containsKey(k)) {
-                throw new BadInput("checkpoint " + c.file() + " has an entry '" + k + "' that " + what + " does not have (a different "
-                        + kind + "?)");
-            }
+            throw new IOException("both checkpoints are damaged: " + why + ", and " + prev + " (" + BadInput.messageOf(e) + ")", e);
         }
     }
 
@@ -309,7 +278,7 @@ public final class RunDir {
     public Lock lock(PrintStream log) throws IOException {
         Files.createDirectories(dir);
         Holder me = new Holder(host(), ProcessHandle.current().pid(), Instant.now().toString());
-        String content = Trainer.json().writeValueAsString(me);
+        String content = Json.mapper().writeValueAsString(me);
         for (int attempt = 0; attempt < 3; attempt++) {
             if (create(content)) {
                 return new Lock(content);
@@ -333,7 +302,7 @@ public final class RunDir {
     /** The lock's holder, or null when there is no (readable) lock. */
     public Holder holder() {
         try {
-            JsonNode n = Trainer.json().readTree(Files.readString(lockFile()));
+            JsonNode n = Json.mapper().readTree(Files.readString(lockFile()));
             return new Holder(n.path("host").asText(), n.path("pid").asLong(), n.path("since").asText());
         } catch (IOException | RuntimeException e) {
             return null;

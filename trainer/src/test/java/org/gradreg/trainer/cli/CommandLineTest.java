@@ -177,7 +177,7 @@ class CommandLineTest {
         o = run(new GridCommand(), spec.toString(), "--out", runs.toString(), "--quiet");
         assertEquals(1, o.code(), o.out() + o.err());
         assertTrue(o.out().contains("seed-1 failed") && o.out().contains("1 of 3 runs failed"), o.out());
-        assertTrue(Trainer.finished(runs.resolve("seed-0")) && Trainer.finished(runs.resolve("seed-2")));
+        assertTrue(new RunDir(runs.resolve("seed-0")).finished() && new RunDir(runs.resolve("seed-2")).finished());
         assertTrue(Files.exists(blocked.resolve(GridCommand.FAILED)));
         // the spec changed over finished runs: reported, not skipped silently
         Files.writeString(spec, "{" + base.replace("\"clip\": 0", "\"clip\": 1") + ", \"axes\": {\"seed\": [0, 2]}}");

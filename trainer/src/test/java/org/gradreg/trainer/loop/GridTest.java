@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.gradreg.trainer.Json;
 import org.junit.jupiter.api.Test;
 
 class GridTest {
@@ -24,7 +25,7 @@ class GridTest {
             """;
 
     static Grid grid(String json) throws Exception {
-        JsonNode n = Trainer.json().readTree(json);
+        JsonNode n = Json.mapper().readTree(json);
         return Grid.parse(n, "test");
     }
 

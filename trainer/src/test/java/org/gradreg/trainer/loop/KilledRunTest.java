@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.gradreg.optim.io.AtomicFiles;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,11 +69,11 @@ class KilledRunTest {
         } finally {
             child.destroyForcibly();
         }
-        assertFalse(Trainer.finished(run));
+        assertFalse(new RunDir(run).finished());
         assertTrue(Files.exists(run.resolve(RunDir.LOCK)), "the killed process left its lock");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Trainer.Result r = new Trainer(config(), run).progress(false).log(new PrintStream(log, true)).run(true);
-        assertEquals(Trainer.Status.FINISHED, r.status(), log.toString());
+        RunResult r = new Trainer(config(), run).progress(false).log(new PrintStream(log, true)).run(true);
+        assertEquals(RunResult.Status.FINISHED, r.status(), log.toString());
         assertTrue(log.toString().contains("stale lock") && log.toString().contains(".tmp"), log.toString());
         assertEquals(0, tmpFiles(run));
         new Trainer(config(), dir.resolve("full")).progress(false).log(new PrintStream(new ByteArrayOutputStream())).run(false);

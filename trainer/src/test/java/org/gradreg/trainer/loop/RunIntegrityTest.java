@@ -20,6 +20,7 @@ import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.run.Checkpoint;
 import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,15 +55,15 @@ class RunIntegrityTest {
     }
 
     static void rewrite(Path ckpt, java.util.function.Consumer<Map<String, INDArray>> edit) throws IOException {
-        Checkpoint.Contents c = Checkpoint.read(ckpt);
+        Checkpoint c = Checkpoint.read(ckpt);
         Map<String, INDArray> a = new LinkedHashMap<>(c.arrays());
         edit.accept(a);
-        Checkpoint.write(ckpt, a, c.meta());
+        Checkpoint.write(ckpt, a, c.metaText());
     }
 
     @Test
     void aCrashBeforeResultJsonIsRenamedIsEvaluatedAgainOnResume() throws IOException {
-        Trainer.Result full = trainer(linear(), dir.resolve("full")).run(false);
+        RunResult full = trainer(linear(), dir.resolve("full")).run(false);
         Path run = dir.resolve("cut");
         AtomicFiles.hook((tmp, target) -> {
             if (target.getFileName().toString().equals(RunDir.RESULT)) {
@@ -71,10 +72,10 @@ class RunIntegrityTest {
         });
         assertThrows(IOException.class, () -> trainer(linear(), run).run(false));
         AtomicFiles.hook(null);
-        assertFalse(Trainer.finished(run));
+        assertFalse(new RunDir(run).finished());
         assertEquals(0, AtomicFiles.removeLeftovers(run.resolve(RunDir.RESULT)).size(), "no temporary left");
-        Trainer.Result r = trainer(linear(), run).run(true);
-        assertEquals(Trainer.Status.FINISHED, r.status());
+        RunResult r = trainer(linear(), run).run(true);
+        assertEquals(RunResult.Status.FINISHED, r.status());
         assertEquals(full.testError(), r.testError());
         assertEquals(full.testLoss(), r.testLoss());
         assertEquals(full.trainLoss(), r.trainLoss());
@@ -95,8 +96,8 @@ class RunIntegrityTest {
         Files.write(latest, java.util.Arrays.copyOf(b, b.length / 2)); // truncated
         Files.writeString(run.resolve("checkpoint.zip1234.tmp"), "left by a killed write");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Trainer.Result r = trainer(c, run, log).run(true);
-        assertEquals(Trainer.Status.FINISHED, r.status());
+        RunResult r = trainer(c, run, log).run(true);
+        assertEquals(RunResult.Status.FINISHED, r.status());
         String out = log.toString();
         assertTrue(out.contains(latest.toString()) && out.contains(prev.toString()) && out.contains("warning"), out);
         assertTrue(out.contains("checkpoint.zip1234.tmp"), out);
@@ -150,7 +151,7 @@ class RunIntegrityTest {
         expectRefusal(c, extra, "param/ghost");
 
         // the untouched copy resumes
-        assertEquals(Trainer.Status.FINISHED, trainer(c, copy(base, "ok")).run(true).status());
+        assertEquals(RunResult.Status.FINISHED, trainer(c, copy(base, "ok")).run(true).status());
     }
 
     private Path copy(Path from, String name) throws IOException {
@@ -188,7 +189,7 @@ class RunIntegrityTest {
         p.waitFor();
         Files.writeString(run.resolve(RunDir.LOCK), "{\"host\":\"" + RunDir.host() + "\",\"pid\":" + p.pid() + ",\"since\":\"x\"}");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        assertEquals(Trainer.Status.FINISHED, trainer(linear(), run, log).run(false).status());
+        assertEquals(RunResult.Status.FINISHED, trainer(linear(), run, log).run(false).status());
         assertTrue(log.toString().contains("stale lock"), log.toString());
         assertFalse(Files.exists(run.resolve(RunDir.LOCK)), "released");
     }
@@ -197,10 +198,10 @@ class RunIntegrityTest {
     void aFiniteButExplodingLossStopsTheRun() throws IOException {
         // softmax regression at a huge learning rate: the loss grows linearly with the logits, stays finite
         TrainConfig c = linear().withOptimizer("sgd", 1e8, 0, "constant").withLength(16, 3, 0);
-        Trainer.Result r = trainer(c, dir.resolve("boom")).run(false);
-        assertEquals(Trainer.Status.DIVERGED, r.status(), r.message());
+        RunResult r = trainer(c, dir.resolve("boom")).run(false);
+        assertEquals(RunResult.Status.DIVERGED, r.status(), r.message());
         assertTrue(r.message().contains("exceeds 1e+06"), r.message());
-        assertFalse(Trainer.finished(dir.resolve("boom")));
+        assertFalse(new RunDir(dir.resolve("boom")).finished());
     }
 
     @Test
@@ -215,8 +216,8 @@ class RunIntegrityTest {
         BadInput d = assertThrows(BadInput.class, () -> trainer(linear().withOptimizer("adam", 2e-2, 0, "cosine"), run).run(true));
         assertTrue(d.getMessage().contains("lr: 0.01 → 0.02") && !d.getMessage().contains("batch"), d.getMessage());
         assertEquals(before, TinyRuns.snapshot(run));
-        Trainer.Result again = trainer(linear().withRun(5, "float", 0, 32), run).overwrite(true).run(false);
-        assertEquals(Trainer.Status.FINISHED, again.status());
+        RunResult again = trainer(linear().withRun(5, "float", 0, 32), run).overwrite(true).run(false);
+        assertEquals(RunResult.Status.FINISHED, again.status());
         assertNotEquals(before, TinyRuns.snapshot(run));
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.run.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +23,8 @@ class StepValuesTest {
         TrainConfig c = TrainerTest.tiny().withLength(32, 1, 0)
                 .withOptimizer("adamw:beta1=0.95,eps=1e-6", 3e-3, 0.01, "constant")
                 .withEstimator("sam+gnr", "rho=0.1,alpha=0.2,sam_rho=0.05", "none", -1);
-        Trainer.Result r = new Trainer(c, dir.resolve("run")).progress(false).run(false);
-        assertEquals(Trainer.Status.FINISHED, r.status(), r.message());
+        RunResult r = new Trainer(c, dir.resolve("run")).progress(false).run(false);
+        assertEquals(RunResult.Status.FINISHED, r.status(), r.message());
         List<JsonNode> steps = TrainerTest.metrics(dir.resolve("run")).stream().filter(n -> n.get("type").asText().equals("step")).toList();
         assertEquals(4, steps.size());
         for (JsonNode s : steps) {

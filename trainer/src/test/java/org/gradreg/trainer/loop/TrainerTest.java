@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.gradreg.trainer.Json;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.run.Checkpoint;
+import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,8 +43,8 @@ class TrainerTest {
 
     static List<JsonNode> metrics(Path run) throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        for (String l : Files.readAllLines(run.resolve(Trainer.METRICS))) {
-            JsonNode n = Trainer.json().readTree(l);
+        for (String l : Files.readAllLines(run.resolve(RunDir.METRICS))) {
+            JsonNode n = Json.mapper().readTree(l);
             if (n.has("time_s")) {
                 ((com.fasterxml.jackson.databind.node.ObjectNode) n).remove("time_s");
             }
@@ -54,8 +57,8 @@ class TrainerTest {
     void lossFallsOnTheSyntheticSet() throws IOException {
         TrainConfig c = tiny().withData("synthetic:train=256,test=64,classes=4,size=8", null, 0, 0, 0).withLength(32, 4, 0.5)
                 .withOptimizer("adamw", 1e-2, 0.01, "cosine").withEstimator("plain", "", "none", -1);
-        Trainer.Result r = new Trainer(c, dir.resolve("run")).progress(false).run(false);
-        assertEquals(Trainer.Status.FINISHED, r.status());
+        RunResult r = new Trainer(c, dir.resolve("run")).progress(false).run(false);
+        assertEquals(RunResult.Status.FINISHED, r.status());
         List<JsonNode> m = metrics(dir.resolve("run"));
         List<JsonNode> epochs = m.stream().filter(n -> n.get("type").asText().equals("epoch")).toList();
         assertEquals(4, epochs.size());
@@ -63,7 +66,7 @@ class TrainerTest {
         double last = epochs.get(3).get("train_loss").asDouble();
         assertTrue(last < first - 0.1, "train loss " + first + " -> " + last);
         assertTrue(r.testError() < 0.65, "test error " + r.testError() + " (chance 0.75)");
-        assertTrue(Trainer.finished(dir.resolve("run")));
+        assertTrue(new RunDir(dir.resolve("run")).finished());
         JsonNode step = m.get(0);
         for (String k : new String[] {"loss", "grad_norm", "lr", "r", "alpha", "lambda", "evals"}) {
             assertTrue(step.has(k), k);
@@ -77,25 +80,25 @@ class TrainerTest {
         Path cut = dir.resolve("cut");
         new Trainer(c, full).progress(false).run(false);
         // interrupted after 7 steps: the last checkpoint is at step 6, the line of step 6 was written after it
-        Trainer.Result r1 = new Trainer(c, cut).progress(false).stopAfter(7).run(false);
-        assertEquals(Trainer.Status.INTERRUPTED, r1.status());
-        Trainer.Result r2 = new Trainer(c, cut).progress(false).run(true);
-        assertEquals(Trainer.Status.FINISHED, r2.status());
+        RunResult r1 = new Trainer(c, cut).progress(false).stopAfter(7).run(false);
+        assertEquals(RunResult.Status.INTERRUPTED, r1.status());
+        RunResult r2 = new Trainer(c, cut).progress(false).run(true);
+        assertEquals(RunResult.Status.FINISHED, r2.status());
         List<JsonNode> a = metrics(full);
         List<JsonNode> b = metrics(cut);
         assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) {
             assertEquals(a.get(i), b.get(i), "metrics line " + i);
         }
-        var ca = Checkpoint.read(full.resolve(Trainer.CHECKPOINT)).arrays();
-        var cb = Checkpoint.read(cut.resolve(Trainer.CHECKPOINT)).arrays();
+        var ca = Checkpoint.read(full.resolve(RunDir.CHECKPOINT)).arrays();
+        var cb = Checkpoint.read(cut.resolve(RunDir.CHECKPOINT)).arrays();
         assertEquals(ca.keySet(), cb.keySet());
         for (String k : ca.keySet()) {
             INDArray x = ca.get(k);
             assertEquals(x, cb.get(k), k);
         }
         // a finished run resumed again does nothing
-        assertEquals(Trainer.Status.FINISHED, new Trainer(c, cut).progress(false).run(true).status());
+        assertEquals(RunResult.Status.FINISHED, new Trainer(c, cut).progress(false).run(true).status());
     }
 
     /** The same for a batch-norm model: its running statistics travel in the checkpoint. */
@@ -108,8 +111,8 @@ class TrainerTest {
         new Trainer(c, cut).progress(false).stopAfter(5).run(false);
         new Trainer(c, cut).progress(false).run(true);
         assertEquals(metrics(full), metrics(cut));
-        var ca = Checkpoint.read(full.resolve(Trainer.CHECKPOINT)).arrays();
-        var cb = Checkpoint.read(cut.resolve(Trainer.CHECKPOINT)).arrays();
+        var ca = Checkpoint.read(full.resolve(RunDir.CHECKPOINT)).arrays();
+        var cb = Checkpoint.read(cut.resolve(RunDir.CHECKPOINT)).arrays();
         assertTrue(ca.keySet().stream().anyMatch(k -> k.startsWith("bn/")), ca.keySet().toString());
         for (String k : ca.keySet()) {
             assertEquals(ca.get(k), cb.get(k), k);
@@ -121,12 +124,12 @@ class TrainerTest {
         TrainConfig c = tiny().withOptimizer("sgd", 1e30, 0, "constant").withLength(32, 2, 0)
                 .withEstimator("plain", "", "none", -1).withRegularisation(0, 0, false).withRun(1, "float", 1, 64);
         Path run = dir.resolve("nan");
-        Trainer.Result r = new Trainer(c, run).progress(false).run(false);
-        assertEquals(Trainer.Status.DIVERGED, r.status());
+        RunResult r = new Trainer(c, run).progress(false).run(false);
+        assertEquals(RunResult.Status.DIVERGED, r.status());
         assertTrue(r.message().contains("non-finite") && r.message().contains("checkpoint"), r.message());
-        assertFalse(Trainer.finished(run));
-        assertTrue(Files.exists(run.resolve(Trainer.CHECKPOINT)));
-        var meta = Trainer.json().readValue(Checkpoint.read(run.resolve(Trainer.CHECKPOINT)).meta(), Trainer.Meta.class);
+        assertFalse(new RunDir(run).finished());
+        assertTrue(Files.exists(run.resolve(RunDir.CHECKPOINT)));
+        var meta = Checkpoint.read(run.resolve(RunDir.CHECKPOINT)).meta();
         assertTrue(meta.step() >= 1 && meta.step() <= r.steps(), "checkpoint at step " + meta.step() + ", stopped at " + r.steps());
         List<JsonNode> m = metrics(run);
         assertEquals("diverged", m.get(m.size() - 1).get("type").asText());

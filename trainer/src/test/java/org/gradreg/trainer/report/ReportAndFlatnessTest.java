@@ -15,6 +15,9 @@ import org.gradreg.trainer.loop.Flatness;
 import org.gradreg.trainer.loop.TinyRuns;
 import org.gradreg.trainer.loop.Trainer;
 import org.gradreg.trainer.run.Checkpoint;
+import org.gradreg.trainer.run.HessianResult;
+import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +37,7 @@ class ReportAndFlatnessTest {
         String[] est = {"plain", "gr"};
         for (int m = 0; m < 2; m++) {
             for (int s = 0; s < 3; s++) {
-                Trainer.Result r = new Trainer(TinyRuns.linear(est[m], m == 0 ? "" : "r=0.05,alpha=0.5", s), dir.resolve(est[m] + "-" + s))
+                RunResult r = new Trainer(TinyRuns.linear(est[m], m == 0 ? "" : "r=0.05,alpha=0.5", s), dir.resolve(est[m] + "-" + s))
                         .progress(false).run(false);
                 errors[m][s] = 100 * r.testError();
             }
@@ -70,8 +73,8 @@ class ReportAndFlatnessTest {
         Path run = dir.resolve("lin");
         new Trainer(TinyRuns.linear("plain", "", 0), run).progress(false).run(false);
         // the top two eigenvalues are within 1% here: PyHessian's tolerance 1e-3 stops 5% short, so tighten it
-        Flatness.Result f = Flatness.measure(run, 2, 40, 32, 1, 1e-9, 5000);
-        var ckpt = Checkpoint.read(run.resolve(Trainer.CHECKPOINT)).arrays();
+        HessianResult f = Flatness.measure(run, 2, 40, 32, 1, 1e-9, 5000);
+        var ckpt = Checkpoint.read(run.resolve(RunDir.CHECKPOINT)).arrays();
         double[] w = ckpt.get("param/linear/kernel").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble(); // [d, C] row-major
         double[] b = ckpt.get("param/linear/bias").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
         Batch batch = Batches.evaluation(Datasets.load(TinyRuns.DATA, null, 0).train(), 32).get(0, 0);

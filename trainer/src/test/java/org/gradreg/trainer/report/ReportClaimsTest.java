@@ -9,10 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.Json;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.loop.Grid;
 import org.gradreg.trainer.loop.TinyRuns;
 import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.run.RunDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +54,7 @@ class ReportClaimsTest {
     }
 
     private static JsonNode json(String s) throws Exception {
-        return Trainer.json().readTree(s);
+        return Json.mapper().readTree(s);
     }
 
     @Test
@@ -103,7 +105,7 @@ class ReportClaimsTest {
             // the warmup mean recomputed from the metrics files: the first warmup-epoch's steps (1 epoch of 4 steps)
             double[] want = new double[3];
             for (int s = 0; s < 3; s++) {
-                List<String> lines = Files.readAllLines(dir.resolve("runs/" + o.compared().settings().get("optimizer") + "-gr-" + s + "/" + Trainer.METRICS));
+                List<String> lines = Files.readAllLines(dir.resolve("runs/" + o.compared().settings().get("optimizer") + "-gr-" + s + "/" + RunDir.METRICS));
                 double sum = 0;
                 int n = 0;
                 for (String l : lines) {
@@ -129,7 +131,7 @@ class ReportClaimsTest {
         rep.write(out, "preamble line");
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("preamble line") && md.contains("T1: GR lowers") && md.contains("95% interval"), md);
-        JsonNode written = Trainer.json().readTree(out.resolve("claims.json").toFile());
+        JsonNode written = Json.mapper().readTree(out.resolve("claims.json").toFile());
         assertEquals(3, written.size());
         for (String f : List.of("grad-norm-1.png", "grad-norm-2.png", "loss-1.png", "psi-var-1.png", "schedules-1.png", "report.csv")) {
             assertTrue(Files.size(out.resolve(f)) > 500, f);
