@@ -15,6 +15,7 @@ import org.gradreg.trainer.data.FashionMnist;
 import org.gradreg.trainer.loop.Grid;
 import org.gradreg.trainer.loop.RunSpec;
 import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.report.ClaimOutcome;
 import org.gradreg.trainer.report.Report;
 import org.gradreg.trainer.report.ReportSpec;
 import org.gradreg.trainer.run.RunDir;
@@ -106,9 +107,9 @@ final class TrainerComparison {
                     .append("(the runs of [`" + SPEC + "`](../../" + SPEC + ") for AdamW without GR, with GR and with zero-warmup GR, on a smaller subset; ")
                     .append("[report](trainer/report.md), [CSV](trainer/report.csv)). Top-1 test error in %, mean ± std (seeds):\n\n")
                     .append(rep.table()).append('\n');
-            List<Report.ClaimOutcome> ran = rep.claims().stream().filter(c -> c.welch() != null).toList();
+            List<ClaimOutcome> ran = rep.claims().stream().filter(c -> c.welch() != null).toList();
             md.append("| claim | Δ [95% interval] | verdict |\n|---|---|---|\n");
-            for (Report.ClaimOutcome o : ran) {
+            for (ClaimOutcome o : ran) {
                 md.append("| ").append(o.claim().id()).append(": ").append(o.claim().claim()).append(" (").append(o.claim().metric()).append(") | ")
                         .append(String.format(Locale.ROOT, "%+.3g [%+.3g, %+.3g]", o.welch().difference(), o.welch().low(), o.welch().high()))
                         .append(" | ").append(o.verdict()).append(" |\n");

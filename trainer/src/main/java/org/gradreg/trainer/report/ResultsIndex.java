@@ -53,7 +53,7 @@ public final class ResultsIndex {
                 String verdict = c.path("verdict").asText();
                 seen += verdict.equals("effect seen") ? 1 : 0;
                 md.append("| [").append(name).append("](").append(name).append("/report.md) | ").append(c.path("id").asText()).append(": ")
-                        .append(Report.esc(c.path("claim").asText())).append(" | ").append(Report.esc(c.path("paper").asText())).append(" | ");
+                        .append(Text.esc(c.path("claim").asText())).append(" | ").append(Text.esc(c.path("paper").asText())).append(" | ");
                 if (!c.has("difference")) {
                     md.append("– | – | – | ").append(verdict).append(" |\n");
                     continue;
@@ -61,9 +61,9 @@ public final class ResultsIndex {
                 boolean pct = c.path("metric").asText().equals("test_error");
                 String f1 = pct ? "%.2f" : "%.3g";
                 String sign = pct ? "%+.2f" : "%+.3g";
-                md.append(Report.esc(c.path("compared").asText())).append(" **vs** ").append(Report.esc(c.path("against").asText()))
+                md.append(Text.esc(c.path("compared").asText())).append(" **vs** ").append(Text.esc(c.path("against").asText()))
                         .append(c.path("panel").asText().isEmpty() ? "" : " (" + c.path("panel").asText() + ")").append(" | ")
-                        .append(Report.LABELS.getOrDefault(c.path("metric").asText(), c.path("metric").asText())).append(": ")
+                        .append(Text.LABELS.getOrDefault(c.path("metric").asText(), c.path("metric").asText())).append(": ")
                         .append(String.format(Locale.ROOT, f1 + " vs " + f1, mean(c.path("compared_values")), mean(c.path("against_values"))))
                         .append(" | ").append(String.format(Locale.ROOT, sign, c.path("difference").asDouble()));
                 if (c.path("ci_low").isNumber()) {

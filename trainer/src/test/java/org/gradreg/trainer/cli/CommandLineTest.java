@@ -16,6 +16,7 @@ import java.util.Map;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.loop.TinyRuns;
 import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.report.Group;
 import org.gradreg.trainer.report.Report;
 import org.gradreg.trainer.run.RunDir;
 import org.junit.jupiter.api.Test;
@@ -212,9 +213,9 @@ class CommandLineTest {
         assertEquals(0, o.code(), o.err());
         Report r = Report.of(runs);
         assertEquals(2, r.groups().size(), r.table());
-        Map<String, Report.Group> cells = r.byCell();
+        Map<String, Group> cells = r.byCell();
         assertTrue(r.table().contains("lr 0.01") && r.table().contains("lr 0.02"), r.table());
-        for (Report.Group g : cells.values()) {
+        for (Group g : cells.values()) {
             assertEquals(g.row().contains("lr 0.01") ? 2 : 1, g.testErrors().size(), g.row());
         }
         assertTrue(o.err().contains("repeats seed 0") && o.err().contains("counted once"), o.err());

@@ -47,7 +47,7 @@ class ReportAndFlatnessTest {
         Report rep = Report.of(dir);
         assertEquals(6, rep.runCount());
         assertEquals(2, rep.groups().size());
-        for (Report.Group g : rep.groups()) {
+        for (Group g : rep.groups()) {
             double[] e = errors[g.row().startsWith("adam gr") ? 1 : 0];
             double mean = (e[0] + e[1] + e[2]) / 3;
             double var = 0;

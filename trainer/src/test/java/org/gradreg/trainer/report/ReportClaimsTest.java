@@ -38,7 +38,7 @@ class ReportClaimsTest {
         assertEquals(4.999482920549159, w.df(), 1e-9);
         assertEquals(-1, w.sign());
         // scipy.stats.t.ppf(0.975, 2) * std(x, ddof=1) / sqrt(3)
-        assertEquals(3.1060000752151407, Report.halfWidth(new double[] {12.0, 14.5, 13.2}), 1e-9);
+        assertEquals(3.1060000752151407, Stats.halfWidth(new double[] {12.0, 14.5, 13.2}), 1e-9);
         assertTrue(!Welch.of(new double[] {1}, new double[] {2, 3}).defined());
         assertEquals(0, Welch.of(new double[] {1, 2, 3}, new double[] {1.5, 2.5, 2}).sign());
     }
@@ -47,10 +47,10 @@ class ReportClaimsTest {
     void verdictsFollowTheIntervalAndTheClaimedSide() {
         Welch below = new Welch(-2, -3, -1, 4);
         Welch holds = new Welch(-1, -3, 1, 4);
-        assertEquals("effect seen", Report.verdict(below, -1));
-        assertEquals("opposite effect", Report.verdict(below, 1));
-        assertEquals("not seen at this scale", Report.verdict(holds, -1));
-        assertEquals("undecided (fewer than 2 seeds)", Report.verdict(new Welch(1, Double.NaN, Double.NaN, Double.NaN), 1));
+        assertEquals("effect seen", Claims.verdict(below, -1));
+        assertEquals("opposite effect", Claims.verdict(below, 1));
+        assertEquals("not seen at this scale", Claims.verdict(holds, -1));
+        assertEquals("undecided (fewer than 2 seeds)", Claims.verdict(new Welch(1, Double.NaN, Double.NaN, Double.NaN), 1));
     }
 
     private static JsonNode json(String s) throws Exception {
@@ -96,9 +96,9 @@ class ReportClaimsTest {
                 + " \"against\": \"estimator=plain\", \"metric\": \"warmup_grad_norm\", \"expect\": \"lower\"},"
                 + "{\"id\": \"T2\", \"claim\": \"nothing ran\", \"compare\": \"estimator=gnr\", \"against\": \"estimator=plain\", \"expect\": \"lower\"}]}"), "t");
         Report rep = Report.of(dir.resolve("runs"), spec);
-        List<Report.ClaimOutcome> claims = rep.claims();
+        List<ClaimOutcome> claims = rep.claims();
         assertEquals(3, claims.size(), claims.toString()); // T1 in each optimizer's panel, T2 not run
-        for (Report.ClaimOutcome o : claims.subList(0, 2)) {
+        for (ClaimOutcome o : claims.subList(0, 2)) {
             assertEquals(o.compared().settings().get("optimizer"), o.against().settings().get("optimizer"), "paired within a panel");
             assertEquals("gr", o.compared().settings().get("estimator"));
             assertEquals("plain", o.against().settings().get("estimator"));
@@ -123,7 +123,7 @@ class ReportClaimsTest {
             for (int s = 0; s < 3; s++) {
                 assertEquals(want[s], got[s], 1e-12);
             }
-            assertEquals(Report.verdict(o.welch(), -1), o.verdict());
+            assertEquals(Claims.verdict(o.welch(), -1), o.verdict());
         }
         assertTrue(claims.get(2).verdict().startsWith("not run"));
         assertEquals(1, claims.get(0).compared().stepPsiVars().size() > 0 ? 1 : 0, "Adam's Var(ψ) is read from the metrics");
