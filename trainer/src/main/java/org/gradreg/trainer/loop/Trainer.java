@@ -20,6 +20,7 @@ import org.gradreg.optim.Params;
 import org.gradreg.optim.Pass;
 import org.gradreg.optim.StepInfo;
 import org.gradreg.optim.estimator.GrWarmup;
+import org.gradreg.optim.estimator.StepContext;
 import org.gradreg.optim.rule.AdaptiveRate;
 import org.gradreg.optim.schedule.Schedule;
 import org.gradreg.trainer.BadInput;
@@ -374,10 +375,14 @@ public final class Trainer {
         long total = (long) cfg.epochs() * stepsPerEpoch;
         long warm = Math.round(cfg.warmupEpochs() * stepsPerEpoch);
         Schedule lr = Optim.schedule(cfg.lrSchedule(), cfg.lr(), warm, total);
-        double grEpochs = cfg.grWarmupEpochs() < 0 ? cfg.warmupEpochs() : cfg.grWarmupEpochs();
-        GrWarmup w = GrWarmup.parse(cfg.grWarmup(), Math.round(grEpochs * stepsPerEpoch));
+        String spec = cfg.estimatorSpec();
+        GrWarmup.Kind policy = GrWarmup.parse(cfg.grWarmup(), 0).kind();
+        if (policy != GrWarmup.Kind.NONE) { // GR's warmup is the estimator's own keys
+            spec += (spec.isBlank() ? "" : ",") + "warmup=" + policy.name().toLowerCase(Locale.ROOT)
+                    + (cfg.grWarmupEpochs() < 0 ? "" : ",warmup_epochs=" + cfg.grWarmupEpochs());
+        }
         Optimizer opt = Optim.optimizer(Optim.rule(cfg.optimizer(), lr, cfg.weightDecay()))
-                .estimator(Optim.estimator(cfg.estimator(), cfg.estimatorSpec(), w.kind() == GrWarmup.Kind.NONE ? null : w));
+                .estimator(Optim.estimator(cfg.estimator(), spec, new StepContext(stepsPerEpoch, warm, total)));
         if (cfg.clip() > 0) {
             opt = opt.transform(Optim.clip(cfg.clip()));
         }
