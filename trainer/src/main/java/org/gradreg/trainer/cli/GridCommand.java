@@ -1,5 +1,6 @@
 package org.gradreg.trainer.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.gradreg.trainer.Json;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.loop.Grid;
 import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.report.ReportSpec;
 import org.gradreg.trainer.run.RunDir;
 import org.gradreg.trainer.run.RunResult;
 import picocli.CommandLine.Command;
@@ -72,7 +74,9 @@ public final class GridCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new BadInput("--shard must be i/n, e.g. 3/16; got " + shard);
         }
-        Grid grid = Grid.read(spec);
+        JsonNode root = Grid.readTree(spec);
+        ReportSpec.parse(root.get("report"), "grid spec " + spec); // what `gradreg report --spec` will compare, checked now
+        Grid grid = Grid.parse(root, spec.toString());
         List<Grid.Run> mine;
         try {
             mine = grid.shard(i, n);

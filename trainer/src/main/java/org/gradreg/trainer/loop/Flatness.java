@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.gradreg.optim.landscape.HessianSpectrum;
 import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.DataConfig;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;
@@ -49,8 +50,9 @@ public final class Flatness {
             throw new BadInput(run + " is not a run directory with a checkpoint (needs " + RunDir.CONFIG + " and " + RunDir.CHECKPOINT + ")");
         }
         long t0 = System.nanoTime();
-        DataSplit data = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.dataSeed());
-        Dataset train = cfg.trainLimit() > 0 ? data.train().head(cfg.trainLimit()) : data.train();
+        DataConfig d = cfg.data();
+        DataSplit data = Datasets.load(d.spec(), d.dir() == null ? null : Path.of(d.dir()), d.seed());
+        Dataset train = d.trainLimit() > 0 ? data.train().head(d.trainLimit()) : data.train();
         ModelOracle oracle = Trainer.buildOracle(cfg, train, DataType.DOUBLE);
         c.restoreModel(oracle.params(), oracle.runningStatistics());
         oracle.setBatch(Batches.evaluation(train, Math.min(batch, train.size())).get(0, 0), 0, 0);

@@ -12,29 +12,35 @@ import java.util.Map;
 import java.util.Set;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.Json;
+import org.gradreg.trainer.config.ConfigJson;
+import org.gradreg.trainer.config.LegacyConfig;
 import org.gradreg.trainer.config.TrainConfig;
-import org.gradreg.trainer.report.ReportSpec;
 
 /**
- * An experiment grid: a base {@link TrainConfig} and axes whose Cartesian product gives the runs.
- * The spec is JSON:
+ * An experiment grid: a base configuration and axes whose Cartesian product gives the runs. The
+ * spec is JSON; settings are named by their paths ({@link org.gradreg.trainer.config.Settings}):
  * <pre>
- * { "base": { "model": "vit-ti", "dataset": "cifar10", "dataDir": "/data/cifar-10-batches-bin", "epochs": 300, ... },
- *   "axes": { "model": ["vit-ti", "vit-s"],
- *             "warmupEpochs": [20, 40, 80],
- *             "method": [ {"estimator": "plain"},
- *                         {"estimator": "gr", "estimatorSpec": "r=0.1,alpha=0.8"},
- *                         {"estimator": "gr", "estimatorSpec": "r=0.1,alpha=0.8", "grWarmup": "zero"} ],
- *             "seed": [0, 1, 2, 3, 4] } }
+ * { "base": { "model": {"spec": "vit-ti"}, "data": {"spec": "cifar10", "dir": "/data/cifar-10-batches-bin"},
+ *             "optimizer": {"rule": "adam", "weightDecay": 0.03}, "run": {"epochs": 300, "batch": 256} },
+ *   "axes": { "model.spec": ["vit-ti", "vit-s"],
+ *             "optimizer.schedule.warmupEpochs": [20, 40, 80],
+ *             "method": [ {"estimator": {"name": "plain"}},
+ *                         {"estimator": {"name": "gr", "r": 0.1, "alpha": 0.8}},
+ *                         {"estimator": {"name": "gr", "r": 0.1, "alpha": 0.8, "warmup": "zero"}} ],
+ *             "run.seed": [0, 1, 2, 3, 4] } }
  * </pre>
- * An axis value is a scalar (it sets the field named by the axis) or an object (it sets several
- * fields; the axis name is then only a label). Field names are {@link TrainConfig}'s; unknown ones,
- * unknown top-level keys (only base, axes, description and report are known) and an empty spec
- * are errors. {@code report} says what {@code gradreg report --spec} compares ({@link ReportSpec}).
- * Fields not given take {@link TrainConfig#defaults()}, except the LR warmup, which defaults to
- * {@link RunSpec#defaultWarmup} of the run's epochs. Runs are numbered in a fixed order (the last axis varies fastest); shard i of n
- * takes the runs whose number is i mod n, so a Slurm job array {@code --array=0-(n-1)} covers every
- * run exactly once.
+ * An axis value is a scalar (it sets the setting the axis names, e.g. {@code estimator.alpha}) or
+ * an object of settings (the axis name is then only a label); an object merges into the setting it
+ * names ({@link ConfigJson#set}). Unknown settings, unknown top-level keys (only base, axes,
+ * description and report are known) and an empty spec are errors; {@code report} is
+ * {@code gradreg report --spec}'s and checked by the command. Settings not given take
+ * {@link TrainConfig#defaults()}, except the LR warmup, which defaults to
+ * {@link TrainConfig#defaultWarmup} of the run's epochs. A spec in the flat field names of
+ * earlier versions ({@code "lr"}, {@code "estimatorSpec"}, {@code "seed"}, …) is expanded as it
+ * was and each run converted ({@link LegacyConfig}), so its runs keep their directories and
+ * settings. Runs are numbered in a fixed order (the last axis varies fastest); shard i of n takes
+ * the runs whose number is i mod n, so a Slurm job array {@code --array=0-(n-1)} covers every run
+ * exactly once.
  */
 public final class Grid {
 
@@ -69,9 +75,9 @@ public final class Grid {
     }
 
     /**
-     * The runs of a spec. Unknown keys (top level, base, axis objects) and a spec without
-     * {@code base} or {@code axes} are {@link BadInput}s, as is a run whose settings are out of range;
-     * {@link #check} checks every run completely (names, data).
+     * The runs of a spec. Unknown keys and settings and a spec without {@code base} or
+     * {@code axes} are {@link BadInput}s, as is a run whose settings are out of range; {@link #check}
+     * checks every run completely (names, data).
      */
     public static Grid parse(JsonNode root, String where) {
         if (root == null || !root.isObject()) {
@@ -83,14 +89,12 @@ public final class Grid {
                 throw new BadInput("grid spec " + where + ": unknown key '" + k + "'; known: base, axes, description, report");
             }
         }
-        ReportSpec.parse(root.get("report"), "grid spec " + where); // what `gradreg report --spec` will compare, checked now
         if (!root.has("base") && !root.has("axes")) {
             throw new BadInput("grid spec " + where + " has neither \"base\" nor \"axes\": it would be one run of the defaults");
         }
-        ObjectNode base = Json.mapper().createObjectNode();
         JsonNode b = root.path("base");
-        if (!b.isMissingNode()) {
-            overlay(base, b, where + " base");
+        if (!b.isMissingNode() && !b.isObject()) {
+            throw new BadInput("grid spec " + where + " base must be an object of settings");
         }
         JsonNode axes = root.path("axes");
         if (!axes.isMissingNode() && !axes.isObject()) {
@@ -108,6 +112,7 @@ public final class Grid {
             e.getValue().forEach(v::add);
             values.add(v);
         }
+        boolean legacy = legacy(b, names, values, where);
         List<Run> runs = new ArrayList<>();
         int total = 1;
         for (List<JsonNode> v : values) {
@@ -115,7 +120,10 @@ public final class Grid {
         }
         Set<String> seen = new LinkedHashSet<>();
         for (int r = 0; r < total; r++) {
-            ObjectNode c = base.deepCopy();
+            ObjectNode c = legacy ? Json.mapper().createObjectNode() : ConfigJson.defaultsTree();
+            if (!b.isMissingNode()) {
+                set(c, b, legacy, where + " base");
+            }
             StringBuilder name = new StringBuilder();
             int rest = r;
             int[] pick = new int[values.size()];
@@ -126,17 +134,18 @@ public final class Grid {
             for (int a = 0; a < values.size(); a++) {
                 JsonNode v = values.get(a).get(pick[a]);
                 String axis = names.get(a);
+                ObjectNode one = Json.mapper().createObjectNode();
                 if (v.isObject()) {
-                    overlay(c, v, where + " axis " + axis);
+                    one = (ObjectNode) v;
                     name.append(name.length() == 0 ? "" : "_").append(axis).append('-').append(label(v));
                 } else {
-                    ObjectNode one = Json.mapper().createObjectNode();
                     one.set(axis, v);
-                    overlay(c, one, where + " axis " + axis);
                     name.append(name.length() == 0 ? "" : "_").append(axis).append('-').append(v.asText());
                 }
+                set(c, one, legacy, where + " axis " + axis);
             }
-            TrainConfig cfg = RunSpec.config(c, "grid spec " + where + ", run " + r);
+            String run = "grid spec " + where + ", run " + r;
+            TrainConfig cfg = legacy ? ConfigJson.build(LegacyConfig.convert(c, run), run) : ConfigJson.of(c, run);
             String dir = sanitize(name.length() == 0 ? "run" : name.toString());
             if (!seen.add(dir)) {
                 dir = dir + "_" + r;
@@ -148,7 +157,56 @@ public final class Grid {
     }
 
     /**
-     * Checks every run completely ({@link RunSpec#check}); the first failure is a {@link BadInput}
+     * Whether the spec is in the flat field names of earlier versions; one that mixes those with
+     * setting paths is a {@link BadInput} saying which names to change.
+     */
+    private static boolean legacy(JsonNode base, List<String> axes, List<List<JsonNode>> values, String where) {
+        List<String> used = new ArrayList<>();
+        List<String> flatOnly = new ArrayList<>();
+        base.fieldNames().forEachRemaining(used::add);
+        if (LegacyConfig.isLegacy(base)) {
+            flatOnly.add("base");
+        }
+        for (int a = 0; a < axes.size(); a++) {
+            for (JsonNode v : values.get(a)) {
+                if (v.isObject()) {
+                    v.fieldNames().forEachRemaining(used::add);
+                    if (LegacyConfig.isLegacy(v)) {
+                        flatOnly.add("axis " + axes.get(a));
+                    }
+                } else {
+                    used.add(axes.get(a));
+                    if (LegacyConfig.isField(axes.get(a))) {
+                        flatOnly.add("axis " + axes.get(a));
+                    }
+                }
+            }
+        }
+        List<String> paths = used.stream().filter(u -> u.contains(".")).distinct().toList();
+        if (!flatOnly.isEmpty() && !paths.isEmpty()) {
+            throw new BadInput("grid spec " + where + " mixes the flat field names of earlier versions (" + String.join(", ",
+                    LegacyConfig.oldNames(used.stream().distinct().toList())) + ") with setting paths (" + String.join(", ", paths)
+                    + "); write every setting as a path, e.g. \"optimizer.lr\", \"estimator.alpha\", \"run.seed\"");
+        }
+        return !flatOnly.isEmpty();
+    }
+
+    /** Sets {@code values} over {@code target}: as settings by path, or (legacy) as flat fields, each replacing the one before. */
+    private static void set(ObjectNode target, JsonNode values, boolean legacy, String where) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!legacy) {
+                ConfigJson.set(target, e.getKey(), e.getValue(), "grid spec " + where);
+            } else if (LegacyConfig.isField(e.getKey())) {
+                target.set(e.getKey(), e.getValue());
+            } else {
+                throw new BadInput("grid spec " + where + ": unknown field '" + e.getKey() + "'; known: " + LegacyConfig.fields());
+            }
+        }
+    }
+
+    /**
+     * Checks every run completely ({@link RunPlan#check}); the first failure is a {@link BadInput}
      * naming the run, with the number of other failing runs.
      */
     public void check() {
@@ -156,7 +214,7 @@ public final class Grid {
         int failing = 0;
         for (Run r : runs) {
             try {
-                RunSpec.check(r.config());
+                RunPlan.check(r.config());
             } catch (BadInput e) {
                 failing++;
                 if (first == null) {
@@ -182,28 +240,21 @@ public final class Grid {
         return runs.stream().filter(r -> r.index() % n == i).toList();
     }
 
-    private static void overlay(ObjectNode target, JsonNode values, String where) {
-        if (!values.isObject()) {
-            throw new BadInput("grid spec " + where + " must be an object of TrainConfig fields");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!FIELDS.contains(e.getKey())) {
-                throw new BadInput("grid spec " + where + ": unknown field '" + e.getKey() + "'; known: " + FIELDS);
-            }
-            target.set(e.getKey(), e.getValue());
-        }
-    }
-
+    /** An axis value's part of a run's directory name: its values joined by '-'; an object setting's as name,key=value,…. */
     private static String label(JsonNode v) {
         List<String> parts = new ArrayList<>();
-        v.fields().forEachRemaining(e -> parts.add(e.getValue().asText()));
+        v.fields().forEachRemaining(e -> parts.add(e.getValue().isObject() ? group(e.getValue()) : e.getValue().asText()));
         return String.join("-", parts);
+    }
+
+    private static String group(JsonNode v) {
+        List<String> parts = new ArrayList<>();
+        v.fields().forEachRemaining(e -> parts.add(Set.of("name", "spec", "rule").contains(e.getKey()) ? e.getValue().asText()
+                : e.getKey() + "=" + (e.getValue().isObject() ? group(e.getValue()) : e.getValue().asText())));
+        return String.join(",", parts);
     }
 
     private static String sanitize(String s) {
         return s.replaceAll("[^A-Za-z0-9._=,+-]", "_");
     }
-
-    private static final Set<String> FIELDS = TrainConfig.fields();
 }

@@ -13,24 +13,21 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.NonFiniteException;
-import org.gradreg.optim.Optim;
 import org.gradreg.optim.Optimizer;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.Pass;
 import org.gradreg.optim.StepInfo;
-import org.gradreg.optim.estimator.GrWarmup;
-import org.gradreg.optim.estimator.StepContext;
 import org.gradreg.optim.rule.AdaptiveRate;
-import org.gradreg.optim.schedule.Schedule;
 import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.DataConfig;
+import org.gradreg.trainer.config.RunOptions;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.Datasets;
-import org.gradreg.trainer.model.Models;
 import org.gradreg.trainer.nn.Engines;
 import org.gradreg.trainer.run.Checkpoint;
 import org.gradreg.trainer.run.EpochSums;
@@ -44,7 +41,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The training loop: one {@link Optimizer} (estimator → clipping → update rule, LR warmup + cosine,
- * GR warmup policy) stepping a {@link ModelOracle} over seeded batches, with
+ * GR warmup policy), built once from the {@link RunPlan}, stepping a {@link ModelOracle} over seeded batches, with
  * <ul>
  *   <li>metrics as JSON Lines in {@value RunDir#METRICS} ({@link Metrics}): per step loss, ‖g₁‖, lr, r_t, α_t, λ_t, every
  *       other estimator and schedule value, evaluations and, for Adam-type and RMSProp rules, the
@@ -60,7 +57,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>{@value RunDir#RESULT} written when the run finishes (grids skip runs that have it).</li>
  * </ul>
  * The run directory ({@link RunDir}) owns the files, the lock, the checks before a start or a
- * resume and the restore; the whole {@link RunSpec} is checked before anything is written.
+ * resume and the restore; the run is planned ({@link RunPlan}: checked completely) before anything is written.
  */
 public final class Trainer {
 
@@ -72,14 +69,24 @@ public final class Trainer {
     public static final double LOSS_LIMIT = 1e6;
 
     private final TrainConfig cfg;
+    private final RunPlan plan;
     private final Path out;
     private boolean progress = true;
     private boolean overwrite;
     private long stopAfter = -1;
     private PrintStream log = System.err;
 
+    /** A trainer of {@code cfg}, planned ({@link RunPlan#check}) when it runs. */
     public Trainer(TrainConfig cfg, Path out) {
         this.cfg = cfg;
+        this.plan = null;
+        this.out = out;
+    }
+
+    /** A trainer of a run already planned. */
+    public Trainer(RunPlan plan, Path out) {
+        this.cfg = plan.config();
+        this.plan = plan;
         this.out = out;
     }
 
@@ -124,10 +131,10 @@ public final class Trainer {
      * {@link RunDir.Held}.
      */
     public RunResult run(boolean resume) throws IOException {
-        RunSpec spec = RunSpec.check(cfg);
+        RunPlan planned = plan != null ? plan : RunPlan.check(cfg);
         Setup setup = setup();
         // a batch that would not fit in memory is refused now, with the --accumulate that fits, not OOM-killed later
-        MemoryBudget.check(setup.oracle().engine(), cfg.batch(), cfg.accumulate(), MemoryBudget.available());
+        MemoryBudget.check(setup.oracle().engine(), cfg.run().batch(), cfg.run().accumulate(), MemoryBudget.available());
         RunDir dir = new RunDir(out);
         dir.checkStart(cfg, resume, overwrite);
         boolean existed = Files.exists(out);
@@ -145,7 +152,7 @@ public final class Trainer {
             if (!cfg.equals(dir.readConfig())) {
                 dir.writeConfig(cfg);
             }
-            return train(spec, dir, setup);
+            return train(planned, dir, setup);
         } catch (BadInput e) {
             if (!existed) {
                 lock.close();
@@ -163,25 +170,27 @@ public final class Trainer {
 
     /** The data, model and oracle of {@code cfg}: the one place a model is built (in {@code type}). */
     static ModelOracle buildOracle(TrainConfig cfg, Dataset data, DataType type) {
-        return new ModelOracle(Engines.build(cfg.model(), data.channels(), data.height(), data.classes(), type, cfg.seed()),
-                cfg.accumulate());
+        return new ModelOracle(Engines.build(cfg.model().spec(), data.channels(), data.height(), data.classes(), type, cfg.run().seed()),
+                cfg.run().accumulate());
     }
 
     private Setup setup() {
-        Nd4j.getRandom().setSeed(cfg.seed());
-        DataSplit data = Datasets.load(cfg.dataset(), cfg.dataDir() == null ? null : Path.of(cfg.dataDir()), cfg.dataSeed());
-        Dataset trainSet = cfg.trainLimit() > 0 ? data.train().head(cfg.trainLimit()) : data.train();
-        Dataset testSet = cfg.testLimit() > 0 ? data.test().head(cfg.testLimit()) : data.test();
-        ModelOracle oracle = buildOracle(cfg, trainSet, dataType(cfg.dtype()));
-        return new Setup(oracle, Batches.training(trainSet, cfg.batch(), cfg.augment(), cfg.seed()),
-                Batches.evaluation(testSet, cfg.evalBatch() > 0 ? cfg.evalBatch() : cfg.batch()), trainSet);
+        RunOptions run = cfg.run();
+        DataConfig d = cfg.data();
+        Nd4j.getRandom().setSeed(run.seed());
+        DataSplit data = Datasets.load(d.spec(), d.dir() == null ? null : Path.of(d.dir()), d.seed());
+        Dataset trainSet = d.trainLimit() > 0 ? data.train().head(d.trainLimit()) : data.train();
+        Dataset testSet = d.testLimit() > 0 ? data.test().head(d.testLimit()) : data.test();
+        ModelOracle oracle = buildOracle(cfg, trainSet, dataType(cfg.model().dtype()));
+        return new Setup(oracle, Batches.training(trainSet, run.batch(), d.augment(), run.seed()),
+                Batches.evaluation(testSet, run.evalBatch() > 0 ? run.evalBatch() : run.batch()), trainSet);
     }
 
     static DataType dataType(String dtype) {
         return switch (dtype.toLowerCase(Locale.ROOT)) {
             case "float", "float32" -> DataType.FLOAT;
             case "double", "float64" -> DataType.DOUBLE;
-            default -> throw new BadInput("dtype must be float or double, got " + dtype);
+            default -> throw new IllegalStateException("dtype " + dtype + " passed ModelConfig's check");
         };
     }
 
@@ -193,16 +202,19 @@ public final class Trainer {
         double[] lastTest = {Double.NaN, Double.NaN};
     }
 
-    private RunResult train(RunSpec spec, RunDir dir, Setup e) throws IOException {
-        int spe = e.train().count();
-        long total = (long) cfg.epochs() * spe;
-        Optimizer opt = optimizer(cfg, spe);
-        Position pos = resume(dir, e, opt, spe, total);
-        if (pos.step == 0) {
-            log.println("gradreg train: " + cfg.model() + " (" + e.oracle().params().numel() + " parameters), " + e.trainSet() + ", " + opt
-                    + ", " + spe + " steps/epoch, " + total + " steps");
+    private RunResult train(RunPlan plan, RunDir dir, Setup e) throws IOException {
+        int spe = plan.stepsPerEpoch();
+        if (e.train().count() != spe) {
+            throw new IllegalStateException("the training batches give " + e.train().count() + " steps per epoch, the plan " + spe);
         }
-        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName(cfg.model() + " " + cfg.method()).setInitialMax(total)
+        long total = plan.totalSteps();
+        Optimizer opt = plan.optimizers().create();
+        Position pos = resume(dir, e, opt, plan, total);
+        if (pos.step == 0) {
+            log.println("gradreg train: " + cfg.model().spec() + " (" + e.oracle().params().numel() + " parameters), " + e.trainSet() + ", "
+                    + opt + ", " + spe + " steps/epoch, " + total + " steps");
+        }
+        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName(cfg.model().spec() + " " + cfg.method()).setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err, 110))
                 .setUpdateIntervalMillis(1000).startsFrom(pos.step, java.time.Duration.ZERO).build() : null;
         try (Metrics.Writer metrics = new Metrics.Writer(dir.metrics())) {
@@ -213,8 +225,8 @@ public final class Trainer {
                             "stopped after " + pos.step + " steps");
                 }
                 int epoch = (int) (pos.step / spe);
-                e.oracle().setBatch(e.train().get(epoch, (int) (pos.step % spe)), cfg.labelSmoothing(),
-                        Batches.mix(cfg.seed(), 0xD0D0L, pos.step));
+                e.oracle().setBatch(e.train().get(epoch, (int) (pos.step % spe)), cfg.run().labelSmoothing(),
+                        Batches.mix(cfg.run().seed(), 0xD0D0L, pos.step));
                 StepInfo info;
                 try {
                     info = opt.step(e.oracle());
@@ -238,7 +250,7 @@ public final class Trainer {
                     endEpoch(metrics, e, pos, epoch, info.lr(), (System.nanoTime() - epochStart) / 1e9, bar == null);
                     epochStart = System.nanoTime();
                 }
-                if (epochEnd || (cfg.checkpointEvery() > 0 && pos.step % cfg.checkpointEvery() == 0)) {
+                if (epochEnd || (cfg.run().checkpointEvery() > 0 && pos.step % cfg.run().checkpointEvery() == 0)) {
                     String bad = e.oracle().params().firstNonFinite();
                     if (bad != null) {
                         return diverged(metrics, dir, pos.step, epoch, "non-finite values: parameter '" + bad + "' holds NaN or Inf after step "
@@ -246,7 +258,7 @@ public final class Trainer {
                     }
                     long bytes = metrics.sync();
                     dir.writeCheckpoint(e.oracle().params(), e.oracle().runningStatistics(), opt.state(),
-                            new Checkpoint.Meta(pos.step, pos.sums, bytes, cfg.model(), cfg.method()));
+                            new Checkpoint.Meta(pos.step, pos.sums, bytes, cfg.model().spec(), cfg.method()));
                 }
             }
         } finally {
@@ -284,7 +296,7 @@ public final class Trainer {
         pos.sums = new EpochSums();
         if (print) {
             log.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f error %.4f, test loss %.4f error %.4f%n", epoch + 1,
-                    cfg.epochs(), pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1]);
+                    cfg.run().epochs(), pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1]);
         }
     }
 
@@ -293,7 +305,7 @@ public final class Trainer {
      * entry against the model and the optimizer and the metrics file against the checkpoint (which
      * records its length; lines after it are dropped).
      */
-    private Position resume(RunDir dir, Setup e, Optimizer opt, int spe, long total) throws IOException {
+    private Position resume(RunDir dir, Setup e, Optimizer opt, RunPlan plan, long total) throws IOException {
         Position pos = new Position();
         Checkpoint c = dir.readCheckpoint(log);
         if (c == null) {
@@ -310,7 +322,7 @@ public final class Trainer {
                     + " but " + c.file() + " records " + meta.metricsBytes() + "; its history would be lost (use --overwrite to start afresh)");
         }
         c.restoreModel(e.oracle().params(), e.oracle().runningStatistics());
-        opt.loadState(c.optimizerState(expectedOptimizerState(spe, e.oracle().params())));
+        opt.loadState(c.optimizerState(expectedOptimizerState(plan.optimizers().create(), e.oracle().params())));
         pos.step = meta.step();
         pos.sums = meta.sums();
         Metrics.truncate(dir.metrics(), meta.metricsBytes());
@@ -340,12 +352,12 @@ public final class Trainer {
 
     /**
      * The names and shapes of the optimizer state this run's optimizer has after a step: one step
-     * of a fresh copy on zero parameters of the model's shapes with constant gradients.
+     * of {@code probe}, a fresh optimizer of the plan, on zero parameters of the model's shapes with
+     * constant gradients.
      */
-    private Map<String, INDArray> expectedOptimizerState(int spe, Params like) {
+    private static Map<String, INDArray> expectedOptimizerState(Optimizer probe, Params like) {
         Params p = like.zerosLike();
         Params g = like.zerosLike().map((k, v) -> v.addi(1e-3));
-        Optimizer probe = optimizer(cfg, spe);
         probe.step(new Oracle() {
             @Override
             public Params params() {
@@ -368,25 +380,6 @@ public final class Trainer {
         metrics.append(new Metrics.Diverged(step, msg));
         log.println("gradreg train: " + msg);
         return new RunResult(Status.DIVERGED, step, Double.NaN, Double.NaN, Double.NaN, Double.NaN, msg);
-    }
-
-    /** The optimizer a config describes, for {@code stepsPerEpoch} steps per epoch. */
-    public static Optimizer optimizer(TrainConfig cfg, int stepsPerEpoch) {
-        long total = (long) cfg.epochs() * stepsPerEpoch;
-        long warm = Math.round(cfg.warmupEpochs() * stepsPerEpoch);
-        Schedule lr = Optim.schedule(cfg.lrSchedule(), cfg.lr(), warm, total);
-        String spec = cfg.estimatorSpec();
-        GrWarmup.Kind policy = GrWarmup.parse(cfg.grWarmup(), 0).kind();
-        if (policy != GrWarmup.Kind.NONE) { // GR's warmup is the estimator's own keys
-            spec += (spec.isBlank() ? "" : ",") + "warmup=" + policy.name().toLowerCase(Locale.ROOT)
-                    + (cfg.grWarmupEpochs() < 0 ? "" : ",warmup_epochs=" + cfg.grWarmupEpochs());
-        }
-        Optimizer opt = Optim.optimizer(Optim.rule(cfg.optimizer(), lr, cfg.weightDecay()))
-                .estimator(Optim.estimator(cfg.estimator(), spec, new StepContext(stepsPerEpoch, warm, total)));
-        if (cfg.clip() > 0) {
-            opt = opt.transform(Optim.clip(cfg.clip()));
-        }
-        return opt;
     }
 
     private static void deleteIfEmpty(Path dir) {

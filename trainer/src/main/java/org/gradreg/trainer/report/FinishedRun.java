@@ -9,7 +9,7 @@ import org.gradreg.trainer.config.TrainConfig;
  *
  * @param dir           its directory
  * @param cfg           its configuration
- * @param settings      the configuration as setting → value (what groups and selectors compare)
+ * @param settings      the configuration by setting path ({@link org.gradreg.trainer.config.Settings}): what groups and selectors compare
  * @param gradNorms     the per-epoch mean ‖g₁‖
  * @param stepGradNorms ‖g₁‖ per step
  * @param stepLosses    the mini-batch training loss per step

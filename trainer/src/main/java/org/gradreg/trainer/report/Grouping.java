@@ -2,6 +2,7 @@ package org.gradreg.trainer.report;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import org.gradreg.trainer.config.Settings;
 import org.gradreg.trainer.config.TrainConfig;
 
 /**
@@ -24,14 +25,21 @@ import org.gradreg.trainer.config.TrainConfig;
  */
 record Grouping(Map<String, Group> groups, int counted, double seconds) {
 
-    /** Settings shown by the column (model / data set) and the row's method and LR warmup. */
-    private static final Set<String> SHOWN = Set.of("model", "dataset", "optimizer", "estimator", "estimatorSpec", "grWarmup", "warmupEpochs");
+    /** Settings shown by the column (model / data set) and the row's method and LR warmup (besides the estimator's). */
+    private static final Set<String> SHOWN = Set.of("model.spec", "data.spec", "optimizer.rule", "optimizer.schedule.warmupEpochs");
+
+    /** The run seed: what the runs of a group differ in. */
+    static final String SEED = "run.seed";
+
+    private static boolean shown(String path) {
+        return SHOWN.contains(path) || Settings.ofEstimator(path);
+    }
 
     static Grouping of(List<FinishedRun> done, ReportSpec spec, List<String> warnings) {
-        Set<String> differing = new TreeSet<>();
+        Set<String> differing = new HashSet<>();
         for (FinishedRun f : done) {
             f.settings().forEach((k, v) -> {
-                if (!k.equals("seed") && !SHOWN.contains(k) && !Objects.equals(v, done.get(0).settings().get(k))) {
+                if (!k.equals(SEED) && !shown(k) && !Objects.equals(v, done.get(0).settings().get(k))) {
                     differing.add(k);
                 }
             });
@@ -42,23 +50,25 @@ record Grouping(Map<String, Group> groups, int counted, double seconds) {
         double seconds = 0;
         for (FinishedRun f : done) {
             TrainConfig cfg = f.cfg();
-            String column = cfg.model() + " / " + cfg.dataset();
-            StringBuilder row = new StringBuilder(cfg.method() + String.format(Locale.ROOT, ", LR warmup %s ep", Text.number(cfg.warmupEpochs())));
-            for (String k : TrainConfig.fields()) {
+            String column = cfg.model().spec() + " / " + cfg.data().spec();
+            StringBuilder row = new StringBuilder(cfg.method() + String.format(Locale.ROOT, ", LR warmup %s ep",
+                    Text.number(cfg.optimizer().schedule().warmupEpochs())));
+            for (String k : Settings.paths()) {
                 if (differing.contains(k)) {
-                    row.append(", ").append(k).append(' ').append(Text.value(f.settings().get(k)));
+                    row.append(", ").append(Settings.shortName(k)).append(' ').append(Text.value(f.settings().get(k)));
                 }
             }
             StringBuilder panel = new StringBuilder();
             for (String k : spec.panels()) {
-                panel.append(panel.length() == 0 ? "" : ", ").append(k).append(' ').append(Text.value(f.settings().get(k)));
+                panel.append(panel.length() == 0 ? "" : ", ").append(Settings.shortName(k)).append(' ').append(Text.value(f.settings().get(k)));
             }
             Map<String, Object> key = new TreeMap<>(f.settings());
-            key.remove("seed");
+            key.remove(SEED);
             String groupKey = column + "\u0000" + row + "\u0000" + key;
-            Path other = seeds.putIfAbsent(groupKey + "\u0000seed " + cfg.seed(), f.dir());
+            long seed = cfg.run().seed();
+            Path other = seeds.putIfAbsent(groupKey + "\u0000seed " + seed, f.dir());
             if (other != null) {
-                warnings.add("report: " + f.dir() + " repeats seed " + cfg.seed() + " of " + other + " (same settings); counted once");
+                warnings.add("report: " + f.dir() + " repeats seed " + seed + " of " + other + " (same settings); counted once");
                 continue;
             }
             Group grp = groups.computeIfAbsent(groupKey, k -> new Group(column, row.toString(), panel.toString(), key, new ArrayList<>(),

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.gradreg.optim.io.AtomicFiles;
 import org.gradreg.trainer.Json;
+import org.gradreg.trainer.config.Settings;
 
 /**
  * Finished runs aggregated over seeds, laid out like the harmful-GR paper's Tables 1-2: one row
@@ -177,10 +178,11 @@ public final class Report {
             }
             if (spec.x() != null) {
                 SettingFigure against = new SettingFigure(spec.x());
+                String x = Settings.shortName(spec.x());
                 for (String m : metrics) {
-                    String file = m.replace('_', '-') + "-vs-" + spec.x() + "-" + (columns.indexOf(column) + 1) + ".png";
+                    String file = m.replace('_', '-') + "-vs-" + x + "-" + (columns.indexOf(column) + 1) + ".png";
                     if (against.write(groups.values(), column, m, out.resolve(file))) {
-                        md.append("![").append(Text.LABELS.get(m)).append(" against ").append(spec.x()).append("](").append(file).append(")\n\n");
+                        md.append("![").append(Text.LABELS.get(m)).append(" against ").append(x).append("](").append(file).append(")\n\n");
                     }
                 }
             }

@@ -9,27 +9,28 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.config.LegacyConfig;
+import org.gradreg.trainer.config.Settings;
 
 /**
  * What a report compares, from the {@code "report"} section of a grid spec:
  * <pre>
- * "report": { "panels": ["optimizer"],            settings that split the per-step figures
- *             "x": "alpha",                       a numeric setting (or estimatorSpec key) to plot metrics against
- *             "compare": ["estimator=plain"],     every setting against the one matching each selector
+ * "report": { "panels": ["optimizer.rule"],            settings that split the per-step figures
+ *             "x": "estimator.alpha",                  a numeric setting to plot metrics against
+ *             "compare": ["estimator.name=plain"],     every setting against the one matching each selector
  *             "claims": [ { "id": "A1", "claim": "GR hurts Adam with LR warmup", "paper": "ViT-S: 12.07 → 12.40 %",
- *                           "compare": "estimator=gr;grWarmup=none", "against": "estimator=plain",
+ *                           "compare": "estimator.name=gr;estimator.warmup=none", "against": "estimator.name=plain",
  *                           "metric": "test_error", "expect": "higher" } ] }
  * </pre>
- * A selector is {@code field=value} pairs separated by {@code ;} ({@link TrainConfig}'s fields; the
- * value is everything after the first {@code =}, numbers compare by value). The setting compared
- * against is the one that matches the selector and agrees with the compared one in every field
- * except the selectors' own and the method's ({@link #METHOD}).
+ * Settings are named by their paths ({@link Settings}); a selector is {@code path=value} pairs
+ * separated by {@code ;} (the value is everything after the first {@code =}, numbers compare by
+ * value; an estimator key left out of a run's configuration has its registry default). The
+ * setting compared against is the one that matches the selector and agrees with the compared one
+ * in every setting except the selectors' own, the seed and the estimator's (the method). The flat
+ * field names of earlier versions ({@code "estimatorSpec=r=0.1,alpha=0"}, {@code "x": "alpha"})
+ * are converted ({@link LegacyConfig}).
  */
 public record ReportSpec(List<String> panels, String x, List<Selector> compare, List<Claim> claims) {
-
-    /** The fields that make up a method: free when a setting is matched with what it is compared against. */
-    public static final Set<String> METHOD = Set.of("estimator", "estimatorSpec", "grWarmup", "grWarmupEpochs");
 
     /** Per-run metrics a comparison or claim can name. */
     public static final Set<String> METRICS = Set.of("test_error", "final_grad_norm", "warmup_grad_norm", "warmup_log10_psi_var",
@@ -37,7 +38,7 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
 
     public static final ReportSpec NONE = new ReportSpec(List.of(), null, List.of(), List.of());
 
-    /** {@code field=value;field=value}. */
+    /** {@code path=value;path=value}. */
     public record Selector(Map<String, String> fields) {
 
         public static Selector parse(String text, String where) {
@@ -45,13 +46,17 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
             for (String part : text.split(";")) {
                 int eq = part.indexOf('=');
                 if (eq <= 0) {
-                    throw new BadInput(where + ": selector '" + text + "' must be field=value[;field=value...]");
+                    throw new BadInput(where + ": selector '" + text + "' must be setting=value[;setting=value...]");
                 }
                 String f = part.substring(0, eq).trim();
-                if (!TrainConfig.fields().contains(f)) {
-                    throw new BadInput(where + ": selector '" + text + "' names unknown field '" + f + "'; known: " + String.join(", ", TrainConfig.fields()));
+                String v = part.substring(eq + 1).trim();
+                if (LegacyConfig.isField(f)) {
+                    m.putAll(LegacyConfig.selector(f, v, where));
+                } else if (Settings.known(f)) {
+                    m.put(f, v);
+                } else {
+                    throw new BadInput(where + ": selector '" + text + "' names unknown setting '" + f + "'; known: " + Settings.knownText());
                 }
-                m.put(f, part.substring(eq + 1).trim());
             }
             return new Selector(m);
         }
@@ -106,12 +111,17 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
         }
         List<String> panels = new ArrayList<>();
         node.path("panels").forEach(p -> {
-            if (!TrainConfig.fields().contains(p.asText())) {
-                throw new BadInput(at + ": panel field '" + p.asText() + "' is not a setting; known: " + String.join(", ", TrainConfig.fields()));
+            String path = LegacyConfig.path(p.asText());
+            if (!Settings.known(path)) {
+                throw new BadInput(at + ": panel '" + p.asText() + "' is not a setting; known: " + Settings.knownText());
             }
-            panels.add(p.asText());
+            panels.add(path);
         });
-        String x = node.hasNonNull("x") ? node.get("x").asText() : null;
+        String x = node.hasNonNull("x") ? LegacyConfig.path(node.get("x").asText()) : null;
+        if (x != null && !Settings.known(x)) {
+            throw new BadInput(at + ": x '" + node.get("x").asText() + "' is not a setting (a path such as estimator.alpha or "
+                    + "optimizer.weightDecay; keys inside the update rule's spec cannot be plotted against); known: " + Settings.knownText());
+        }
         List<Selector> compare = new ArrayList<>();
         node.path("compare").forEach(c -> compare.add(Selector.parse(c.asText(), at)));
         List<Claim> claims = new ArrayList<>();
@@ -142,14 +152,15 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
 
     /**
      * Whether settings {@code b} are what {@code a} is compared against: {@code b} matches
-     * {@code against} and agrees with {@code a} except in the selector's fields and the method's.
+     * {@code against} and agrees with {@code a} except in the selector's settings, the seed and the
+     * estimator's (the method).
      */
     static boolean counterpart(Map<String, Object> a, Map<String, Object> b, Selector against) {
         if (!against.matches(b)) {
             return false;
         }
         for (String k : a.keySet()) {
-            if (k.equals("seed") || METHOD.contains(k) || against.fields().containsKey(k)) {
+            if (k.equals(Grouping.SEED) || Settings.ofEstimator(k) || against.fields().containsKey(k)) {
                 continue;
             }
             if (!Objects.equals(a.get(k), b.get(k))) {

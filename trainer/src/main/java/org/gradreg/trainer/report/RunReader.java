@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.Json;
+import org.gradreg.trainer.config.Settings;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.run.HessianResult;
 import org.gradreg.trainer.run.Metrics;
@@ -79,7 +79,7 @@ final class RunReader {
                 return null;
             }
             Series s = series(lines);
-            int warm = (int) Math.round(cfg.warmupEpochs() * s.firstEpochSteps);
+            int warm = (int) Math.round(cfg.optimizer().schedule().warmupEpochs() * s.firstEpochSteps);
             Map<String, Double> m = new TreeMap<>();
             m.put("test_error", 100 * res.testError());
             m.put("warmup_steps", (double) warm);
@@ -93,9 +93,7 @@ final class RunReader {
                 m.put("hessian_trace", h.trace());
             }
             boolean hasPsi = s.psiVars.stream().anyMatch(Double::isFinite);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> settings = Json.mapper().convertValue(cfg, Map.class);
-            return new FinishedRun(run, cfg, settings, array(s.gradNorms), array(s.stepGradNorms), array(s.stepLosses),
+            return new FinishedRun(run, cfg, Settings.of(cfg), array(s.gradNorms), array(s.stepGradNorms), array(s.stepLosses),
                     hasPsi ? array(s.psiVars) : null, m, s.seconds, arrays(s.values));
         } catch (IOException | RuntimeException e) {
             warnings.add("report: skipped " + run + ": " + file + " is damaged or unreadable (" + BadInput.messageOf(e) + ")");

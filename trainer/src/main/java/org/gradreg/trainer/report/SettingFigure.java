@@ -9,10 +9,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.trainer.config.Settings;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -21,16 +20,19 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * A per-run metric against the spec's {@code x} setting, one line per combination of the other
- * settings that vary: the mean over seeds with its 95% t-interval. A log x axis (without the
- * points at 0) when x spans more than two decades.
+ * A per-run metric against the spec's {@code x} setting (a path, e.g. {@code estimator.alpha}), one
+ * line per combination of the other settings that vary: the mean over seeds with its 95%
+ * t-interval. A log x axis (without the points at 0) when x spans more than two decades. Settings
+ * are shown by their short names ({@link Settings#shortName}).
  */
 final class SettingFigure {
 
     private final String x;
+    private final String name;
 
     SettingFigure(String x) {
         this.x = x;
+        this.name = Settings.shortName(x);
     }
 
     /** Writes the figure of {@code metric} for {@code column}; false (and no file) if no group has x and the metric. */
@@ -47,8 +49,8 @@ final class SettingFigure {
         Map<String, TreeMap<Double, double[]>> series = new TreeMap<>();
         for (Group g : in) {
             Map<String, String> key = withoutX(g);
-            String label = varying.isEmpty() ? key.get("optimizer") + " + " + key.get("estimator")
-                    : String.join(", ", varying.stream().map(k -> k + " " + key.get(k)).toList());
+            String label = varying.isEmpty() ? key.get("optimizer.rule") + " + " + key.get("estimator.name")
+                    : String.join(", ", varying.stream().map(k -> Settings.shortName(k) + " " + key.get(k)).toList());
             series.computeIfAbsent(label, k -> new TreeMap<>()).put(xOf(g), g.metric(metric));
         }
         if (series.isEmpty()) {
@@ -61,8 +63,8 @@ final class SettingFigure {
             series.values().forEach(m -> m.keySet().removeIf(v -> v <= 0));
             series.values().removeIf(Map::isEmpty);
         }
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(Text.LABELS.get(metric) + " against " + x + ", " + column)
-                .xAxisTitle(x + (logX ? " (log scale; points at 0 are in the tables)" : "")).yAxisTitle(Text.LABELS.get(metric)).build();
+        XYChart chart = new XYChartBuilder().width(900).height(560).title(Text.LABELS.get(metric) + " against " + name + ", " + column)
+                .xAxisTitle(name + (logX ? " (log scale; points at 0 are in the tables)" : "")).yAxisTitle(Text.LABELS.get(metric)).build();
         chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -90,31 +92,17 @@ final class SettingFigure {
         return true;
     }
 
-    /** The spec's x of a group: a setting of that name, or a key=value item in the estimator or optimizer spec. */
+    /** The group's x, or null when it has no numeric x. */
     private Double xOf(Group g) {
-        Object v = g.settings().get(x);
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        for (String f : List.of("estimatorSpec", "optimizer")) {
-            Matcher m = Pattern.compile("(?:^|[,:])" + Pattern.quote(x) + "=([^,]+)").matcher(String.valueOf(g.settings().get(f)));
-            if (m.find()) {
-                try {
-                    return Double.parseDouble(m.group(1));
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
+        return g.settings().get(x) instanceof Number n ? n.doubleValue() : null;
     }
 
-    /** A group's settings without the seed and the x item (x as a setting, or its item in the estimator or optimizer spec). */
+    /** A group's settings as text, without the seed and x. */
     private Map<String, String> withoutX(Group g) {
         Map<String, String> m = new TreeMap<>();
         g.settings().forEach((k, v) -> {
-            if (!k.equals("seed") && !k.equals(x)) {
-                m.put(k, Text.value(v).replaceAll("(^|[,:])" + Pattern.quote(x) + "=[^,]+", "$1" + x + "=·"));
+            if (!k.equals(Grouping.SEED) && !k.equals(x)) {
+                m.put(k, Text.value(v));
             }
         });
         return m;

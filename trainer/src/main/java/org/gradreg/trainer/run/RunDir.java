@@ -19,6 +19,7 @@ import org.gradreg.optim.Params;
 import org.gradreg.optim.io.AtomicFiles;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.Json;
+import org.gradreg.trainer.config.ConfigJson;
 import org.gradreg.trainer.config.TrainConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -90,15 +91,24 @@ public final class RunDir {
                 || finished();
     }
 
-    /** The saved configuration, or null when there is none; a damaged one is a {@link BadInput} naming the file. */
+    /**
+     * The saved configuration, or null when there is none; one in the flat form of earlier versions
+     * is converted ({@link ConfigJson#read}); a damaged one is a {@link BadInput} naming the file.
+     */
     public TrainConfig readConfig() {
         if (!Files.isRegularFile(config())) {
             return null;
         }
+        JsonNode n;
         try {
-            return Json.mapper().readValue(config().toFile(), TrainConfig.class);
-        } catch (IOException | IllegalArgumentException e) {
+            n = Json.mapper().readTree(config().toFile());
+        } catch (IOException e) {
             throw new BadInput(config() + " is damaged: " + BadInput.messageOf(e));
+        }
+        try {
+            return ConfigJson.read(n, config().toString());
+        } catch (BadInput e) {
+            throw new BadInput(config() + " is damaged: " + e.getMessage().replaceFirst("^" + java.util.regex.Pattern.quote(config().toString()) + ": ", ""), e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.gradreg.trainer.config.EstimatorConfig;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.loop.TinyRuns;
 import org.gradreg.trainer.loop.Trainer;
@@ -95,6 +96,12 @@ class CommandLineTest {
         badInput(out, "model 'vit-ti:hiden=3': unknown vit-ti override 'hiden'", "--model", "vit-ti:hiden=3");
         badInput(out, "dataset 'synthetic:clases=3': unknown synthetic option 'clases'", "--dataset", "synthetic:clases=3");
         badInput(out, "unknown LR schedule 'cosin'; known: [constant, cosine]", "--schedule", "cosin");
+        badInput(out, "--gr-warmup and --gr-warmup-epochs apply to GR (--gr or --estimator gr:…), not sam", "--estimator", "sam:rho=0.1",
+                "--gr-warmup", "zero");
+        badInput(out, "unknown GR warmup policy 'slow'", "--gr", "r=0.1,alpha=0.8", "--gr-warmup", "slow");
+        badInput(out, "the GR warmup is given twice", "--gr", "r=0.1,alpha=0.8,warmup=r", "--gr-warmup", "zero");
+        badInput(out, "warmup_epochs needs a warmup policy", "--gr", "r=0.1,alpha=0.8", "--gr-warmup-epochs", "1");
+        badInput(out, "longer than the run's 8 steps", "--gr", "r=0.1,alpha=0.8", "--gr-warmup", "zero", "--gr-warmup-epochs", "3");
         Path cifar = dir.resolve("cifar");
         Files.createDirectories(cifar);
         for (int i = 1; i <= 5; i++) {
@@ -112,6 +119,24 @@ class CommandLineTest {
         badInput(out, "config file " + yaml + " is not valid YAML", "--config", yaml.toString());
     }
 
+    /** The GR options are the estimator's keys in config.json; --estimator takes them too. */
+    @Test
+    void theGrOptionsBecomeTheEstimatorsKeys() throws Exception {
+        Path out = dir.resolve("gr");
+        Outcome o = run(new TrainCommand(), train(out, "--epochs", "1", "--gr", "r=0.05,alpha=0.8", "--gr-warmup", "lambda", "--gr-warmup-epochs",
+                "0.5").toArray(String[]::new));
+        assertEquals(0, o.code(), o.err());
+        TrainConfig c = new RunDir(out).readConfig();
+        assertEquals(EstimatorConfig.parse("gr:r=0.05,alpha=0.8,warmup=lambda,warmup_epochs=0.5"), c.estimator());
+        assertTrue(Files.readString(out.resolve(RunDir.CONFIG)).contains("\"warmup\" : \"lambda\""), "stored as a key");
+        Path same = dir.resolve("same");
+        assertEquals(0, run(new TrainCommand(), train(same, "--epochs", "1", "--estimator", "gr:r=0.05,alpha=0.8,warmup=lambda,warmup_epochs=0.5")
+                .toArray(String[]::new)).code());
+        assertEquals(c, new RunDir(same).readConfig());
+        assertEquals(Files.readString(out.resolve(RunDir.METRICS)).replaceAll(",\"time_s\":[^}]*", ""),
+                Files.readString(same.resolve(RunDir.METRICS)).replaceAll(",\"time_s\":[^}]*", ""));
+    }
+
     @Test
     void aYamlConfigFileSetsOptionsAsAJsonOneDoes() throws Exception {
         Path yaml = dir.resolve("cfg.yml");
@@ -120,10 +145,10 @@ class CommandLineTest {
         Outcome o = run(new TrainCommand(), train(out, "--config", yaml.toString()).toArray(String[]::new));
         assertEquals(0, o.code(), o.err());
         TrainConfig c = new RunDir(out).readConfig();
-        assertEquals(0.05, c.lr());
-        assertEquals(0.001, c.weightDecay());
-        assertEquals(7, c.seed());
-        assertEquals(2, c.epochs()); // train(...) gives --epochs 2 on the command line, which wins over the file
+        assertEquals(0.05, c.optimizer().lr());
+        assertEquals(0.001, c.optimizer().weightDecay());
+        assertEquals(7, c.run().seed());
+        assertEquals(2, c.run().epochs()); // train(...) gives --epochs 2 on the command line, which wins over the file
     }
 
     @Test
@@ -135,11 +160,11 @@ class CommandLineTest {
                 .stream().filter(s -> true).toArray(String[]::new));
         assertEquals(0, o.code(), o.err());
         TrainConfig c = new RunDir(out).readConfig();
-        assertEquals(0.02, c.lr()); // the command line wins
-        assertEquals(0.001, c.weightDecay()); // from the file
-        assertEquals(7, c.seed());
-        assertEquals(1, c.epochs());
-        assertEquals(0.2, c.warmupEpochs(), 1e-12); // the default warmup scaled to a one-epoch run
+        assertEquals(0.02, c.optimizer().lr()); // the command line wins
+        assertEquals(0.001, c.optimizer().weightDecay()); // from the file
+        assertEquals(7, c.run().seed());
+        assertEquals(1, c.run().epochs());
+        assertEquals(0.2, c.optimizer().schedule().warmupEpochs(), 1e-12); // the default warmup scaled to a one-epoch run
         // the same command again: the finished run is not overwritten
         Map<String, String> before = TinyRuns.snapshot(out);
         Outcome again = run(new TrainCommand(), train(out, "--epochs", "1", "--config", cfg.toString(), "--lr", "0.02").toArray(String[]::new));
@@ -149,7 +174,7 @@ class CommandLineTest {
         Outcome changed = run(new TrainCommand(), train(out, "--epochs", "1", "--config", cfg.toString(), "--lr", "0.03", "--resume")
                 .toArray(String[]::new));
         assertEquals(2, changed.code());
-        assertTrue(changed.err().contains("lr: 0.02 → 0.03") && !changed.err().contains("seed"), changed.err());
+        assertTrue(changed.err().contains("optimizer.lr: 0.02 → 0.03") && !changed.err().contains("seed"), changed.err());
         assertEquals(before, TinyRuns.snapshot(out));
     }
 
@@ -168,25 +193,33 @@ class CommandLineTest {
         assertEquals(2, o.code());
         assertTrue(o.err().contains("run 1") && o.err().contains("vit-huge"), o.err());
         assertFalse(Files.exists(runs));
+        // a bad report section is refused before anything runs
+        Files.writeString(spec, "{\"base\": {\"model\": {\"spec\": \"linear\"}}, \"axes\": {\"run.seed\": [0]}, \"report\": {\"x\": \"estimator.alpha\", "
+                + "\"colour\": 1}}");
+        o = run(new GridCommand(), spec.toString(), "--list", "--out", runs.toString());
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("report: unknown key 'colour'"), o.err());
+        assertFalse(Files.exists(runs));
 
-        String base = "\"base\": {\"model\": \"linear\", \"dataset\": \"" + DATA + "\", \"batch\": 16, \"epochs\": 1, \"augment\": false, \"clip\": 0}";
-        Files.writeString(spec, "{" + base + ", \"axes\": {\"seed\": [0, 1, 2]}}");
+        String base = "\"base\": {\"model\": {\"spec\": \"linear\"}, \"data\": {\"spec\": \"" + DATA + "\", \"augment\": false}, "
+                + "\"run\": {\"batch\": 16, \"epochs\": 1}, \"optimizer\": {\"clip\": 0}}";
+        Files.writeString(spec, "{" + base + ", \"axes\": {\"run.seed\": [0, 1, 2]}}");
         // run 1's directory holds a started run of other settings: it fails at run time, runs 0 and 2 go on
-        Path blocked = runs.resolve("seed-1");
+        Path blocked = runs.resolve("run.seed-1");
         Files.createDirectories(blocked);
-        new RunDir(blocked).writeConfig(TinyRuns.linear("plain", "", 1));
+        new RunDir(blocked).writeConfig(TinyRuns.linear("plain", 1));
         o = run(new GridCommand(), spec.toString(), "--out", runs.toString(), "--quiet");
         assertEquals(1, o.code(), o.out() + o.err());
-        assertTrue(o.out().contains("seed-1 failed") && o.out().contains("1 of 3 runs failed"), o.out());
-        assertTrue(new RunDir(runs.resolve("seed-0")).finished() && new RunDir(runs.resolve("seed-2")).finished());
+        assertTrue(o.out().contains("run.seed-1 failed") && o.out().contains("1 of 3 runs failed"), o.out());
+        assertTrue(new RunDir(runs.resolve("run.seed-0")).finished() && new RunDir(runs.resolve("run.seed-2")).finished());
         assertTrue(Files.exists(blocked.resolve(GridCommand.FAILED)));
         // the spec changed over finished runs: reported, not skipped silently
-        Files.writeString(spec, "{" + base.replace("\"clip\": 0", "\"clip\": 1") + ", \"axes\": {\"seed\": [0, 2]}}");
+        Files.writeString(spec, "{" + base.replace("\"clip\": 0", "\"clip\": 1") + ", \"axes\": {\"run.seed\": [0, 2]}}");
         o = run(new GridCommand(), spec.toString(), "--list", "--out", runs.toString());
-        assertTrue(o.out().contains("clip: 0.0 → 1.0"), o.out());
+        assertTrue(o.out().contains("optimizer.clip: 0.0 → 1.0"), o.out());
         o = run(new GridCommand(), spec.toString(), "--out", runs.toString(), "--quiet");
         assertEquals(1, o.code());
-        assertTrue(o.out().contains("other settings") && o.out().contains("clip: 0.0 → 1.0"), o.out());
+        assertTrue(o.out().contains("other settings") && o.out().contains("optimizer.clip: 0.0 → 1.0"), o.out());
     }
 
     @Test
@@ -194,7 +227,7 @@ class CommandLineTest {
         Path runs = dir.resolve("runs");
         for (double lr : new double[] {0.01, 0.02}) {
             for (long seed : new long[] {0, 1}) {
-                TrainConfig c = TinyRuns.linear("plain", "", seed).withOptimizer("adam", lr, 0, "cosine");
+                TrainConfig c = TinyRuns.linear("plain", seed).with("optimizer.lr", lr);
                 new Trainer(c, runs.resolve("lr" + lr + "-s" + seed)).progress(false).log(new PrintStream(new ByteArrayOutputStream()))
                         .run(false);
             }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.gradreg.trainer.config.EstimatorConfig;
 import org.gradreg.trainer.config.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,10 +25,10 @@ class AccumulateTest {
 
     @Test
     void accumulatedRunEqualsTheFullBatchRun() throws IOException {
-        TrainConfig base = TrainerTest.tiny().withModel("vit-micro:patch=4,hidden=16,mlp=32,heads=2,layers=1,dropout=0,attn_dropout=0")
-                .withEstimator("sam", "rho=0.05", "none", -1).withRun(1, "double", 0, 64);
+        TrainConfig base = TrainerTest.tiny().with("model.spec", "vit-micro:patch=4,hidden=16,mlp=32,heads=2,layers=1,dropout=0,attn_dropout=0",
+                "model.dtype", "double").withEstimator(EstimatorConfig.parse("sam:rho=0.05"));
         new Trainer(base, dir.resolve("one")).progress(false).run(false);
-        new Trainer(base.withAccumulate(4), dir.resolve("four")).progress(false).run(false);
+        new Trainer(base.with("run.accumulate", 4), dir.resolve("four")).progress(false).run(false);
         List<JsonNode> a = TrainerTest.metrics(dir.resolve("one"));
         List<JsonNode> b = TrainerTest.metrics(dir.resolve("four"));
         assertEquals(a.size(), b.size());
@@ -44,7 +45,7 @@ class AccumulateTest {
 
     @Test
     void aBatchThatDoesNotSplitIsRefused() {
-        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> TrainerTest.tiny().withAccumulate(3));
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> TrainerTest.tiny().with("run.accumulate", 3));
         assertTrue(x.getMessage().contains("cannot be split into 3"), x.getMessage());
     }
 }

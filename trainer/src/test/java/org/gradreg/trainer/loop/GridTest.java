@@ -38,14 +38,14 @@ class GridTest {
         for (Grid.Run r : g.runs()) {
             assertTrue(names.add(r.name()), r.name());
             assertTrue(configs.add(r.config().toString()), r.config().toString());
-            assertEquals(300, r.config().epochs());
-            assertEquals("adam", r.config().optimizer());
+            assertEquals(300, r.config().run().epochs());
+            assertEquals("adam", r.config().optimizer().rule());
         }
         Grid.Run last = g.runs().get(g.runs().size() - 1);
-        assertEquals("vit-b", last.config().model());
-        assertEquals(80.0, last.config().warmupEpochs());
-        assertEquals("zero", last.config().grWarmup());
-        assertEquals(4, last.config().seed());
+        assertEquals("vit-b", last.config().model().spec());
+        assertEquals(80.0, last.config().optimizer().schedule().warmupEpochs());
+        assertEquals("zero", last.config().estimator().keys().get("warmup"));
+        assertEquals(4, last.config().run().seed());
         assertEquals("model-vit-b_warmupEpochs-80_method-gr-r=0.1,alpha=0.8-zero_seed-4", last.name());
     }
 

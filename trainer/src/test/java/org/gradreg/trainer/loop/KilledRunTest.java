@@ -33,7 +33,7 @@ class KilledRunTest {
     Path dir;
 
     static TrainConfig config() {
-        return TinyRuns.linear("plain", "", 0).withLength(16, 6, 1).withRun(0, "float", 1, 32);
+        return TinyRuns.linear("plain", 0).with("run.epochs", 6, "run.checkpointEvery", 1);
     }
 
     /** The child: trains {@code args[0]}, pausing inside every checkpoint write (after the temporary is complete). */

@@ -43,7 +43,7 @@ class RunIntegrityTest {
     }
 
     static TrainConfig linear() {
-        return TinyRuns.linear("plain", "", 0);
+        return TinyRuns.linear("plain", 0);
     }
 
     static Trainer trainer(TrainConfig c, Path run, ByteArrayOutputStream log) {
@@ -115,7 +115,7 @@ class RunIntegrityTest {
 
     @Test
     void resumeChecksMetricsConfigAndEveryCheckpointEntry() throws IOException {
-        TrainConfig c = linear().withOptimizer("adam", 1e-2, 0, "cosine");
+        TrainConfig c = linear();
         Path base = dir.resolve("base");
         trainer(c, base).stopAfter(5).run(false); // checkpoint at step 4
 
@@ -197,7 +197,7 @@ class RunIntegrityTest {
     @Test
     void aFiniteButExplodingLossStopsTheRun() throws IOException {
         // softmax regression at a huge learning rate: the loss grows linearly with the logits, stays finite
-        TrainConfig c = linear().withOptimizer("sgd", 1e8, 0, "constant").withLength(16, 3, 0);
+        TrainConfig c = linear().with("optimizer.rule", "sgd", "optimizer.lr", 1e8, "optimizer.schedule.name", "constant", "optimizer.schedule.warmupEpochs", 0);
         RunResult r = trainer(c, dir.resolve("boom")).run(false);
         assertEquals(RunResult.Status.DIVERGED, r.status(), r.message());
         assertTrue(r.message().contains("exceeds 1e+06"), r.message());
@@ -209,14 +209,14 @@ class RunIntegrityTest {
         Path run = dir.resolve("done");
         trainer(linear(), run).run(false);
         Map<String, String> before = TinyRuns.snapshot(run);
-        assertThrows(BadInput.class, () -> trainer(linear().withModel("linaer"), run).run(false));
-        assertThrows(BadInput.class, () -> trainer(linear().withData("cifar10", dir.resolve("nowhere").toString(), 0, 0, 0), run).run(false));
+        assertThrows(BadInput.class, () -> trainer(linear().with("model.spec", "linaer"), run).run(false));
+        assertThrows(BadInput.class, () -> trainer(linear().with("data.spec", "cifar10", "data.dir", dir.resolve("nowhere").toString()), run).run(false));
         BadInput e = assertThrows(BadInput.class, () -> trainer(linear(), run).run(false));
         assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
-        BadInput d = assertThrows(BadInput.class, () -> trainer(linear().withOptimizer("adam", 2e-2, 0, "cosine"), run).run(true));
-        assertTrue(d.getMessage().contains("lr: 0.01 → 0.02") && !d.getMessage().contains("batch"), d.getMessage());
+        BadInput d = assertThrows(BadInput.class, () -> trainer(linear().with("optimizer.lr", 2e-2), run).run(true));
+        assertTrue(d.getMessage().contains("optimizer.lr: 0.01 → 0.02") && !d.getMessage().contains("batch"), d.getMessage());
         assertEquals(before, TinyRuns.snapshot(run));
-        RunResult again = trainer(linear().withRun(5, "float", 0, 32), run).overwrite(true).run(false);
+        RunResult again = trainer(linear().with("run.seed", 5), run).overwrite(true).run(false);
         assertEquals(RunResult.Status.FINISHED, again.status());
         assertNotEquals(before, TinyRuns.snapshot(run));
     }

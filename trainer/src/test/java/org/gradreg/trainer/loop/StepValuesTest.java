@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.gradreg.trainer.config.EstimatorConfig;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.run.RunResult;
 import org.junit.jupiter.api.Test;
@@ -20,9 +21,8 @@ class StepValuesTest {
 
     @Test
     void samAndGnrValuesAreLoggedEveryStep() throws IOException {
-        TrainConfig c = TrainerTest.tiny().withLength(32, 1, 0)
-                .withOptimizer("adamw:beta1=0.95,eps=1e-6", 3e-3, 0.01, "constant")
-                .withEstimator("sam+gnr", "rho=0.1,alpha=0.2,sam_rho=0.05", "none", -1);
+        TrainConfig c = TrainerTest.tiny().with("run.epochs", 1, "optimizer.schedule.warmupEpochs", 0, "optimizer.rule", "adamw:beta1=0.95,eps=1e-6",
+                "optimizer.schedule.name", "constant").withEstimator(EstimatorConfig.parse("sam+gnr:rho=0.1,alpha=0.2,sam_rho=0.05"));
         RunResult r = new Trainer(c, dir.resolve("run")).progress(false).run(false);
         assertEquals(RunResult.Status.FINISHED, r.status(), r.message());
         List<JsonNode> steps = TrainerTest.metrics(dir.resolve("run")).stream().filter(n -> n.get("type").asText().equals("step")).toList();

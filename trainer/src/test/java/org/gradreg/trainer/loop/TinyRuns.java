@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.gradreg.trainer.config.EstimatorConfig;
 import org.gradreg.trainer.config.TrainConfig;
 
 /** Tiny runs and file snapshots shared by the loop, report and command-line tests. */
@@ -17,11 +18,14 @@ public final class TinyRuns {
     /** 64 training and 32 test images of 3×4×4 in 3 classes. */
     public static final String DATA = "synthetic:train=64,test=32,classes=3,size=4";
 
-    /** Softmax regression on {@link #DATA}: Adam 1e-2, batch 16, 3 epochs (1 of LR warmup), no clipping or augmentation. */
-    public static TrainConfig linear(String estimator, String spec, long seed) {
-        return TrainConfig.defaults().withModel("linear").withData(DATA, null, 0, 0, 0).withOptimizer("adam", 1e-2, 0, "cosine")
-                .withLength(16, 3, 1).withEstimator(estimator, spec, "none", -1).withRegularisation(0, 0, false)
-                .withRun(seed, "float", 0, 32);
+    /**
+     * Softmax regression on {@link #DATA} with {@code estimator} (a spec: {@code plain}, {@code gr:r=0.05,alpha=0.8}):
+     * Adam 1e-2, batch 16, 3 epochs (1 of LR warmup), no clipping or augmentation.
+     */
+    public static TrainConfig linear(String estimator, long seed) {
+        return TrainConfig.defaults().with("model.spec", "linear", "data.spec", DATA, "data.augment", false, "optimizer.rule", "adam",
+                "optimizer.lr", 1e-2, "optimizer.weightDecay", 0, "optimizer.clip", 0, "run.batch", 16, "run.epochs", 3,
+                "optimizer.schedule.warmupEpochs", 1, "run.seed", seed, "run.evalBatch", 32).withEstimator(EstimatorConfig.parse(estimator));
     }
 
     /** Every file under {@code d} with its size, modification time and content hash. */

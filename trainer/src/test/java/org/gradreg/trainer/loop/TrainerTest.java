@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.gradreg.trainer.Json;
+import org.gradreg.trainer.config.EstimatorConfig;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.run.Checkpoint;
 import org.gradreg.trainer.run.RunDir;
@@ -31,14 +32,10 @@ class TrainerTest {
 
     /** A tiny ViT on 8×8 synthetic images, 4 classes, GR with zero-warmup. */
     static TrainConfig tiny() {
-        return TrainConfig.defaults()
-                .withModel("vit-micro:patch=4,hidden=16,mlp=32,heads=2,layers=1,dropout=0.1,attn_dropout=0.1")
-                .withData("synthetic:train=128,test=64,classes=4,size=8", null, 0, 0, 0)
-                .withOptimizer("adamw", 3e-3, 0.01, "cosine")
-                .withLength(32, 2, 1)
-                .withEstimator("gr", "r=0.05,alpha=0.8", "zero", -1)
-                .withRegularisation(5.0, 0.1, true)
-                .withRun(1, "float", 0, 64);
+        return TrainConfig.defaults().with("model.spec", "vit-micro:patch=4,hidden=16,mlp=32,heads=2,layers=1,dropout=0.1,attn_dropout=0.1",
+                "data.spec", "synthetic:train=128,test=64,classes=4,size=8", "optimizer.rule", "adamw", "optimizer.lr", 3e-3,
+                "optimizer.weightDecay", 0.01, "run.batch", 32, "run.epochs", 2, "optimizer.schedule.warmupEpochs", 1,
+                "run.labelSmoothing", 0.1, "run.seed", 1, "run.evalBatch", 64).withEstimator(EstimatorConfig.parse("gr:r=0.05,alpha=0.8,warmup=zero"));
     }
 
     static List<JsonNode> metrics(Path run) throws IOException {
@@ -55,8 +52,8 @@ class TrainerTest {
 
     @Test
     void lossFallsOnTheSyntheticSet() throws IOException {
-        TrainConfig c = tiny().withData("synthetic:train=256,test=64,classes=4,size=8", null, 0, 0, 0).withLength(32, 4, 0.5)
-                .withOptimizer("adamw", 1e-2, 0.01, "cosine").withEstimator("plain", "", "none", -1);
+        TrainConfig c = tiny().with("data.spec", "synthetic:train=256,test=64,classes=4,size=8", "run.epochs", 4,
+                "optimizer.schedule.warmupEpochs", 0.5, "optimizer.lr", 1e-2).withEstimator(EstimatorConfig.plain());
         RunResult r = new Trainer(c, dir.resolve("run")).progress(false).run(false);
         assertEquals(RunResult.Status.FINISHED, r.status());
         List<JsonNode> m = metrics(dir.resolve("run"));
@@ -75,7 +72,7 @@ class TrainerTest {
 
     @Test
     void anInterruptedRunResumedGivesTheSameMetricsAndWeights() throws IOException {
-        TrainConfig c = tiny().withRun(1, "float", 3, 64); // checkpoints every 3 steps and at epoch ends (4 steps/epoch)
+        TrainConfig c = tiny().with("run.checkpointEvery", 3); // checkpoints every 3 steps and at epoch ends (4 steps/epoch)
         Path full = dir.resolve("full");
         Path cut = dir.resolve("cut");
         new Trainer(c, full).progress(false).run(false);
@@ -104,7 +101,8 @@ class TrainerTest {
     /** The same for a batch-norm model: its running statistics travel in the checkpoint. */
     @Test
     void aResumedBatchNormRunGivesTheSameMetricsAndStatistics() throws IOException {
-        TrainConfig c = tiny().withModel("resnet18:width=2,blocks=1").withEstimator("sam", "rho=0.05", "none", -1).withRun(1, "float", 3, 64);
+        TrainConfig c = tiny().with("model.spec", "resnet18:width=2,blocks=1", "run.checkpointEvery", 3)
+                .withEstimator(EstimatorConfig.parse("sam:rho=0.05"));
         Path full = dir.resolve("bn-full");
         Path cut = dir.resolve("bn-cut");
         new Trainer(c, full).progress(false).run(false);
@@ -121,8 +119,9 @@ class TrainerTest {
 
     @Test
     void aDivergingRunStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint() throws IOException {
-        TrainConfig c = tiny().withOptimizer("sgd", 1e30, 0, "constant").withLength(32, 2, 0)
-                .withEstimator("plain", "", "none", -1).withRegularisation(0, 0, false).withRun(1, "float", 1, 64);
+        TrainConfig c = tiny().with("optimizer.rule", "sgd", "optimizer.lr", 1e30, "optimizer.weightDecay", 0, "optimizer.schedule.name", "constant",
+                "optimizer.schedule.warmupEpochs", 0, "optimizer.clip", 0, "run.labelSmoothing", 0, "data.augment", false, "run.checkpointEvery", 1)
+                .withEstimator(EstimatorConfig.plain());
         Path run = dir.resolve("nan");
         RunResult r = new Trainer(c, run).progress(false).run(false);
         assertEquals(RunResult.Status.DIVERGED, r.status());

@@ -37,13 +37,13 @@ class ReportAndFlatnessTest {
         String[] est = {"plain", "gr"};
         for (int m = 0; m < 2; m++) {
             for (int s = 0; s < 3; s++) {
-                RunResult r = new Trainer(TinyRuns.linear(est[m], m == 0 ? "" : "r=0.05,alpha=0.5", s), dir.resolve(est[m] + "-" + s))
+                RunResult r = new Trainer(TinyRuns.linear(m == 0 ? "plain" : "gr:r=0.05,alpha=0.5", s), dir.resolve(est[m] + "-" + s))
                         .progress(false).run(false);
                 errors[m][s] = 100 * r.testError();
             }
         }
         // an unfinished run is left out
-        new Trainer(TinyRuns.linear("plain", "", 9), dir.resolve("cut")).progress(false).stopAfter(2).run(false);
+        new Trainer(TinyRuns.linear("plain", 9), dir.resolve("cut")).progress(false).stopAfter(2).run(false);
         Report rep = Report.of(dir);
         assertEquals(6, rep.runCount());
         assertEquals(2, rep.groups().size());
@@ -71,7 +71,7 @@ class ReportAndFlatnessTest {
     @Test
     void hessianMetricsMatchSoftmaxRegressionsClosedForm() throws Exception {
         Path run = dir.resolve("lin");
-        new Trainer(TinyRuns.linear("plain", "", 0), run).progress(false).run(false);
+        new Trainer(TinyRuns.linear("plain", 0), run).progress(false).run(false);
         // the top two eigenvalues are within 1% here: PyHessian's tolerance 1e-3 stops 5% short, so tighten it
         HessianResult f = Flatness.measure(run, 2, 40, 32, 1, 1e-9, 5000);
         var ckpt = Checkpoint.read(run.resolve(RunDir.CHECKPOINT)).arrays();
