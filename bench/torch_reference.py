@@ -11,6 +11,8 @@ Prints one JSON object per step kind on stdout; a human summary on stderr.
 
 Needs Debian's python3-torch and libopenblas0-pthread (without the latter torch falls back to a
 reference BLAS at a few GFLOP/s and the comparison is meaningless; the GEMM rate is printed).
+With --device cuda the same steps run on the GPU (eager mode, FP32 with TF32 off in matmuls and
+convolutions unless --tf32, timed between torch.cuda.synchronize() calls).
 """
 import argparse
 import json
@@ -140,13 +142,15 @@ class Stepper:
     """One optimizer step of each kind; every extra pass reuses the first pass's dropout randomness
     (the RNG state is saved and restored) and leaves batch-norm running statistics alone (momentum 0)."""
 
-    def __init__(self, model, x, y):
-        self.model, self.x, self.y = model, x, y
+    def __init__(self, model, x, y, cuda=False):
+        self.model, self.x, self.y, self.cuda = model, x, y, cuda
         self.params = list(model.parameters())
         self.opt = torch.optim.AdamW(self.params, lr=1e-4, weight_decay=0.03)
 
     def loss(self, create_graph=False):
         torch.set_rng_state(self.rng)
+        if self.cuda:
+            torch.cuda.set_rng_state(self.cuda_rng)
         return F.cross_entropy(self.model(self.x), self.y)
 
     def extra(self, fn):
@@ -174,6 +178,8 @@ class Stepper:
 
     def step(self, kind):
         self.rng = torch.get_rng_state()
+        if self.cuda:
+            self.cuda_rng = torch.cuda.get_rng_state()
         if kind == "gnr":
             return self.gnr()
         g1 = grads(self.model, self.loss())
@@ -204,14 +210,26 @@ class Stepper:
         return self.apply([g + alpha * rho * hi for g, hi in zip(g1, h)]), 5
 
 
-def gemm_rate():
-    a, b = torch.randn(2080, 192), torch.randn(192, 768)
+def sync(device):
+    if device == "cuda":
+        torch.cuda.synchronize()
+
+
+def gemm_rate(device="cpu"):
+    m, k, n, reps = (2080, 192, 768, 20) if device == "cpu" else (8192, 8192, 8192, 10)
+    a, b = torch.randn(m, k, device=device), torch.randn(k, n, device=device)
     for _ in range(3):
         a @ b
+    sync(device)
     t = time.perf_counter()
-    for _ in range(20):
+    for _ in range(reps):
         a @ b
-    return 2 * 2080 * 192 * 768 * 20 / (time.perf_counter() - t) / 1e9
+    sync(device)
+    return 2 * m * k * n * reps / (time.perf_counter() - t) / 1e9
+
+
+def device_peak(device):
+    return torch.cuda.max_memory_allocated() if device == "cuda" else -1
 
 
 def main():
@@ -225,22 +243,31 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--steps", type=int, default=0, help="train this many plain steps and print resident memory instead")
     ap.add_argument("--rss-every", type=int, default=25)
+    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    ap.add_argument("--tf32", action="store_true", help="allow TF32 tensor cores in matmuls and convolutions (off: FP32)")
     ap.add_argument("--serve", action="store_true",
                     help="read step kinds from stdin, one per line, and answer each with one JSON line (its time and memory): "
                          "lets gradreg alternate its steps with PyTorch's so that both see the same machine")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
+    if a.device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = a.tf32
+        torch.backends.cudnn.allow_tf32 = a.tf32
     cls, count = MODELS[a.model]
     model = cls()
     n = sum(p.numel() for p in model.parameters())
     assert n == count, f"{a.model} has {n} parameters, expected {count}"
     model.train()
-    x, y = torch.randn(a.batch, 3, 32, 32), torch.randint(0, 10, (a.batch,))
+    model.to(a.device)
+    x, y = torch.randn(a.batch, 3, 32, 32, device=a.device), torch.randint(0, 10, (a.batch,), device=a.device)
     env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, GEMM {gemm_rate():.1f} GFLOP/s "
-          f"[2080x192]@[192x768], {env or 'no OPENBLAS_* overrides'}", file=sys.stderr)
-    s = Stepper(model, x, y)
+    where = (f"{torch.cuda.get_device_name()}, TF32 {'on' if a.tf32 else 'off'}, cuDNN {torch.backends.cudnn.version()}"
+             if a.device == "cuda" else f"{torch.get_num_threads()} threads")
+    shape = "[2080x192]@[192x768]" if a.device == "cpu" else "[8192x8192]@[8192x8192] FP32"
+    print(f"torch {torch.__version__}, {where}, GEMM {gemm_rate(a.device):.1f} GFLOP/s {shape}, "
+          f"{env or 'no OPENBLAS_* overrides'}", file=sys.stderr)
+    s = Stepper(model, x, y, a.device == "cuda")
     if a.steps:
         t0 = time.perf_counter()
         for i in range(1, a.steps + 1):
@@ -255,18 +282,22 @@ def main():
             k = line.strip()
             if not k:
                 continue
+            sync(a.device)
             t = time.perf_counter()
             _, p = s.step(k)
+            sync(a.device)
             print(json.dumps({"kind": k, "s": time.perf_counter() - t, "passes": p, "rss_bytes": rss_bytes(),
-                              "peak_rss_bytes": peak_bytes()}), flush=True)
+                              "peak_rss_bytes": peak_bytes(), "peak_device_bytes": device_peak(a.device)}), flush=True)
         return
     kinds = a.kinds.split(",")
     times = {k: [] for k in kinds}
     passes = {}
     for r in range(a.warmup + a.repeats):
         for k in kinds:
+            sync(a.device)
             t = time.perf_counter()
             _, passes[k] = s.step(k)
+            sync(a.device)
             if r >= a.warmup:
                 times[k].append(time.perf_counter() - t)
     med = {k: sorted(v)[len(v) // 2] if len(v) % 2 else sum(sorted(v)[len(v) // 2 - 1:len(v) // 2 + 1]) / 2

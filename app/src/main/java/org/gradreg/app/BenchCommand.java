@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.gradreg.app.bench.OptimBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gradreg bench}: the optimizer benchmark (not a test; figures go to docs/). */
@@ -40,6 +41,9 @@ final class BenchCommand implements Callable<Integer> {
             + "and record the resident memory curve (CSV + PNG beside --out) instead of timing.")
     int memorySteps;
 
+    @Mixin
+    org.gradreg.trainer.cli.DeviceOptions deviceOptions = new org.gradreg.trainer.cli.DeviceOptions();
+
     @Option(names = "--memory-every", description = "Record every n steps with --memory-steps (default: ${DEFAULT-VALUE}).", defaultValue = "25")
     int memoryEvery;
 
@@ -48,6 +52,7 @@ final class BenchCommand implements Callable<Integer> {
         if (repeats < 1) {
             throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
         }
+        org.gradreg.trainer.compute.Device device = deviceOptions.apply();
         if (trainer) {
             Path file = out.getFileName().toString().equals("optim-benchmark.md") ? out.resolveSibling("trainer-benchmark.md") : out;
             for (int b : batch) {
@@ -62,12 +67,12 @@ final class BenchCommand implements Callable<Integer> {
                 for (String m : models) {
                     for (int b : batch) {
                         System.out.println(org.gradreg.app.bench.TrainerBenchmark.memoryCurve(m, b, memorySteps, Math.max(1, memoryEvery),
-                                file.toAbsolutePath().getParent(), s -> System.err.println("bench: " + s)));
+                                file.toAbsolutePath().getParent(), device, s -> System.err.println("bench: " + s)));
                     }
                 }
                 return 0;
             }
-            String md = org.gradreg.app.bench.TrainerBenchmark.runTo(file, models, batch, java.util.List.of(kinds), repeats, torch,
+            String md = org.gradreg.app.bench.TrainerBenchmark.runTo(file, models, batch, java.util.List.of(kinds), repeats, torch, device,
                     s -> System.err.println("bench: " + s));
             System.out.println(md);
             System.out.println("wrote " + file.toAbsolutePath());

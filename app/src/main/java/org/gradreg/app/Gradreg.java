@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {ReproduceCommand.class, org.gradreg.theory.cli.VerifyCommand.class, org.gradreg.toy.cli.ToyCommand.class,
                 org.gradreg.trainer.cli.TrainCommand.class,
                 org.gradreg.trainer.cli.GridCommand.class, org.gradreg.trainer.cli.ReportCommand.class, org.gradreg.trainer.cli.HessianCommand.class,
-                CompareCommand.class, BenchCommand.class})
+                CompareCommand.class, BenchCommand.class, CheckDeviceCommand.class})
 public final class Gradreg implements Runnable {
 
     @CommandLine.Spec
@@ -30,6 +30,10 @@ public final class Gradreg implements Runnable {
     }
 
     public static void main(String[] args) {
+        // JavaCPP's own messages through SLF4J (Logback's configuration filters them), not straight to stderr
+        if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
+            System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        }
         System.exit(commandLine().execute(args));
     }
 }

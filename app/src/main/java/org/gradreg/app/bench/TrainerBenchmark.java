@@ -19,13 +19,17 @@ import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.Pass;
 import org.gradreg.optim.estimator.GradientEstimator;
-import org.gradreg.trainer.loop.ModelOracle;
+import org.gradreg.trainer.compute.Backend;
+import org.gradreg.trainer.compute.Backends;
+import org.gradreg.trainer.compute.Device;
+import org.gradreg.trainer.compute.TransferProfile;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.SyntheticCifar;
+import org.gradreg.trainer.loop.ModelOracle;
 import org.gradreg.trainer.nn.Engine;
-import org.gradreg.trainer.nn.Engines;
+import org.gradreg.trainer.model.Engines;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -53,7 +57,17 @@ public final class TrainerBenchmark {
      * evaluations (the optimizer, masks, inputs), and the peak resident bytes.
      */
     record Figures(String model, int batch, long parameters, Map<String, Double> seconds, double bookkeeping, double optimizer, long peakBytes,
-                   Map<String, Double> torchSeconds, double pairedPlainRatio, long torchPeakBytes) {
+                   Map<String, Double> torchSeconds, double pairedPlainRatio, long torchPeakBytes, Device device, double transferShare,
+                   long transferBytes, long deviceBytes, long torchDeviceBytes) {
+    }
+
+    /** The Python that runs the PyTorch script: $GRADREG_PYTHON, else Debian's /usr/bin/python3, else python3 on the PATH. */
+    static String python() {
+        String p = System.getenv("GRADREG_PYTHON");
+        if (p != null && !p.isBlank()) {
+            return p;
+        }
+        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     }
 
     /**
@@ -66,10 +80,11 @@ public final class TrainerBenchmark {
         private final java.io.Writer out;
         private final ObjectMapper json = new ObjectMapper();
         long peak = -1;
+        long devicePeak = -1;
 
-        TorchPeer(Path script, String model, int batch) throws IOException {
-            List<String> cmd = List.of("/usr/bin/python3", script.toString(), "--model", model, "--batch", String.valueOf(batch), "--threads",
-                    String.valueOf(Runtime.getRuntime().availableProcessors()), "--serve");
+        TorchPeer(Path script, String model, int batch, Device device) throws IOException {
+            List<String> cmd = List.of(python(), script.toString(), "--model", model, "--batch", String.valueOf(batch), "--threads",
+                    String.valueOf(Runtime.getRuntime().availableProcessors()), "--device", device.isCpu() ? "cpu" : "cuda", "--serve");
             p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             out = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
@@ -90,6 +105,7 @@ public final class TrainerBenchmark {
             }
             JsonNode n = json.readTree(line);
             peak = Math.max(peak, n.path("peak_rss_bytes").asLong(-1));
+            devicePeak = Math.max(devicePeak, n.path("peak_device_bytes").asLong(-1));
             return n.get("s").asDouble();
         }
 
@@ -136,11 +152,18 @@ public final class TrainerBenchmark {
         }
     }
 
-    static Figures measure(String model, int batchSize, int repeats, List<String> kinds, Path torchScript, Consumer<String> progress) {
+    static Figures measure(String model, int batchSize, int repeats, List<String> kinds, Path torchScript, Device device,
+                           Consumer<String> progress) {
         resetPeak();
         Dataset data = SyntheticCifar.generate(batchSize, 8, 10, 32, 3).train();
         Batch batch = Batches.training(data, batchSize, false, 1).get(0, 0);
-        Engine net = Engines.build(model, 10, DataType.FLOAT, 1);
+        long freeBefore = -1;
+        if (!device.isCpu()) {
+            try (Backend probe = Backends.open(device, DataType.FLOAT)) {
+                freeBefore = probe.availableBytes();
+            }
+        }
+        Engine net = Engines.build(model, 3, 32, 10, DataType.FLOAT, 1, device);
         ModelOracle oracle = new ModelOracle(net);
         Timed timed = new Timed(oracle);
         Map<String, Optimizer> opts = new LinkedHashMap<>();
@@ -164,7 +187,7 @@ public final class TrainerBenchmark {
         TorchPeer torch = null;
         if (torchScript != null && TORCH_MODELS.contains(model)) {
             try {
-                torch = new TorchPeer(torchScript, model, batchSize);
+                torch = new TorchPeer(torchScript, model, batchSize, device);
             } catch (IOException e) {
                 progress.accept("pytorch: " + e.getMessage() + "; no PyTorch column for " + model);
             }
@@ -204,6 +227,24 @@ public final class TrainerBenchmark {
                 torch.close();
             }
         }
+        // the share of a plain step spent copying between host and device, in one more step timed with a
+        // synchronisation around each copy (the timed rounds above run without them)
+        double transferShare = Double.NaN;
+        long transferBytes = 0;
+        long deviceBytes = -1;
+        if (net.backend() instanceof TransferProfile tp && opts.containsKey("plain")) {
+            oracle.setBatch(batch, 0, step++);
+            tp.resetCounters();
+            tp.profile(true);
+            long t0 = System.nanoTime();
+            opts.get("plain").step(oracle);
+            long dt = System.nanoTime() - t0;
+            tp.profile(false);
+            transferShare = tp.transferNanos() / (double) dt;
+            transferBytes = tp.bytesToDevice() + tp.bytesToHost();
+            deviceBytes = freeBefore - net.backend().availableBytes();
+        }
+        net.close();
         long peak = peakBytes();
         Map<String, Double> seconds = new LinkedHashMap<>();
         times.forEach((k, v) -> seconds.put(k, median(v)));
@@ -213,7 +254,8 @@ public final class TrainerBenchmark {
         }
         return new Figures(model, batchSize, net.parameterCount(), seconds, shares.isEmpty() ? Double.NaN : median(shares),
                 optimizerShares.isEmpty() ? Double.NaN : median(optimizerShares), peak,
-                torchSeconds, torch == null || paired.isEmpty() ? Double.NaN : median(paired), torch == null ? -1 : torch.peak);
+                torchSeconds, torch == null || paired.isEmpty() ? Double.NaN : median(paired), torch == null ? -1 : torch.peak, device,
+                transferShare, transferBytes, deviceBytes, torch == null ? -1 : torch.devicePeak);
     }
 
     /** The models the PyTorch script defines. */
@@ -250,24 +292,33 @@ public final class TrainerBenchmark {
 
     /** Runs the benchmark (each model at each batch size) and returns its Markdown report. */
     public static String run(String[] models, int[] batches, List<String> kinds, int repeats, Path torchScript, Consumer<String> progress) {
-        return run(models, batches, kinds, repeats, torchScript, progress, md -> { });
+        return run(models, batches, kinds, repeats, torchScript, Device.CPU, progress, md -> { });
     }
 
     /** As {@link #run}, handing the report so far to {@code partial} after every row (so a long run loses nothing). */
-    static String run(String[] models, int[] batches, List<String> kinds, int repeats, Path torchScript, Consumer<String> progress,
-                      Consumer<String> partial) {
+    static String run(String[] models, int[] batches, List<String> kinds, int repeats, Path torchScript, Device device,
+                      Consumer<String> progress, Consumer<String> partial) {
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "FLOAT, AdamW, 3×32×32 inputs; %d cores; ND4J backend %s; OMP_WAIT_POLICY=%s; median of %d "
-                        + "interleaved rounds after 1 warm-up round.%s%n%n", Runtime.getRuntime().availableProcessors(),
-                Nd4j.getBackend().getClass().getSimpleName(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"), repeats,
+        String where = device.isCpu() ? "ND4J backend " + Nd4j.getBackend().getClass().getSimpleName()
+                : "model on " + describe(device) + ", optimizer on the host (ND4J " + Nd4j.getBackend().getClass().getSimpleName() + ")";
+        md.append(String.format(Locale.ROOT, "FLOAT, AdamW, 3×32×32 inputs; %d cores; %s; OMP_WAIT_POLICY=%s; median of %d "
+                        + "interleaved rounds after 1 warm-up round.%s%n%n", Runtime.getRuntime().availableProcessors(), where,
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"), repeats,
                 torchScript == null ? "" : " PyTorch: the companion script in a second process, asked for the same step right after "
-                        + "each gradreg step (same threads); gradreg / PyTorch is the median of these paired ratios of plain steps."));
-        md.append("| model | batch | parameters | plain step (s) | SAM / plain | GR / plain | GNR / plain | outside the model | peak RSS "
-                + "| PyTorch plain (s) | gradreg / PyTorch | PyTorch SAM, GR, GNR / plain | PyTorch peak RSS |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + "each gradreg step (same threads" + (device.isCpu() ? "" : ", same GPU") + "); gradreg / PyTorch is the median of "
+                        + "these paired ratios of plain steps."));
+        if (device.isCpu()) {
+            md.append("| model | batch | parameters | plain step (s) | SAM / plain | GR / plain | GNR / plain | outside the model | peak RSS "
+                    + "| PyTorch plain (s) | gradreg / PyTorch | PyTorch SAM, GR, GNR / plain | PyTorch peak RSS |\n");
+            md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        } else {
+            md.append("| model | batch | parameters | plain step (ms) | SAM / plain | GR / plain | GNR / plain | outside the model "
+                    + "| host↔GPU copies | GPU memory | PyTorch plain (ms) | gradreg / PyTorch | PyTorch SAM, GR, GNR / plain | PyTorch GPU peak |\n");
+            md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        }
         for (String model : models) {
             for (int b : batches) {
-                Figures f = measure(model, b, repeats, kinds, torchScript, progress);
+                Figures f = measure(model, b, repeats, kinds, torchScript, device, progress);
                 md.append(row(f));
                 partial.accept(md.toString());
             }
@@ -278,13 +329,27 @@ public final class TrainerBenchmark {
     /** Trains {@code steps} plain steps and records the resident memory every {@code every} steps (CSV + PNG). */
     public static String memoryCurve(String model, int batchSize, int steps, int every, Path dir, Consumer<String> progress)
             throws IOException {
+        return memoryCurve(model, batchSize, steps, every, dir, Device.CPU, progress);
+    }
+
+    /** As {@link #memoryCurve}, the model on {@code device} (the curve is then the device's used memory beside the host's). */
+    public static String memoryCurve(String model, int batchSize, int steps, int every, Path dir, Device device, Consumer<String> progress)
+            throws IOException {
         Dataset data = SyntheticCifar.generate(Math.max(batchSize * 4, 256), 8, 10, 32, 3).train();
         Batches batches = Batches.training(data, batchSize, true, 1);
-        ModelOracle oracle = new ModelOracle(Engines.build(model, 10, DataType.FLOAT, 1));
+        long freeBefore = -1;
+        if (!device.isCpu()) {
+            try (Backend probe = Backends.open(device, DataType.FLOAT)) {
+                freeBefore = probe.availableBytes();
+            }
+        }
+        Engine engine = Engines.build(model, 3, 32, 10, DataType.FLOAT, 1, device);
+        ModelOracle oracle = new ModelOracle(engine);
         Optimizer opt = Optim.optimizer(Optim.adamW(1e-4, 0.03));
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
-        StringBuilder csv = new StringBuilder("step,resident_bytes\n");
+        List<Double> gpu = new ArrayList<>();
+        StringBuilder csv = new StringBuilder(device.isCpu() ? "step,resident_bytes\n" : "step,resident_bytes,device_bytes\n");
         long t0 = System.nanoTime();
         for (int s = 1; s <= steps; s++) {
             oracle.setBatch(batches.get((s - 1) / batches.count(), (s - 1) % batches.count()), 0, s);
@@ -293,9 +358,16 @@ public final class TrainerBenchmark {
                 long rss = org.bytedeco.javacpp.Pointer.physicalBytes();
                 xs.add((double) s);
                 ys.add(rss / 1e9);
-                csv.append(s).append(',').append(rss).append('\n');
-                progress.accept(String.format(Locale.ROOT, "%s batch %d: step %d of %d, resident %.2f GB, %.2f s/step", model, batchSize, s,
-                        steps, rss / 1e9, (System.nanoTime() - t0) / 1e9 / s));
+                csv.append(s).append(',').append(rss);
+                if (!device.isCpu()) {
+                    long used = freeBefore - engine.backend().availableBytes();
+                    gpu.add(used / 1e9);
+                    csv.append(',').append(used);
+                }
+                csv.append('\n');
+                progress.accept(String.format(Locale.ROOT, "%s batch %d: step %d of %d, resident %.2f GB%s, %.3f s/step", model, batchSize, s,
+                        steps, rss / 1e9, gpu.isEmpty() ? "" : String.format(Locale.ROOT, ", GPU %.2f GB", gpu.get(gpu.size() - 1)),
+                        (System.nanoTime() - t0) / 1e9 / s));
             }
         }
         Files.createDirectories(dir);
@@ -304,16 +376,32 @@ public final class TrainerBenchmark {
         XYChart chart = new XYChartBuilder().width(800).height(400).title("Resident memory, " + model + " batch " + batchSize)
                 .xAxisTitle("step").yAxisTitle("resident memory (GB)").build();
         chart.getStyler().setYAxisMin(0.0);
-        chart.addSeries("resident", xs, ys);
+        chart.addSeries("host resident", xs, ys);
+        if (!gpu.isEmpty()) {
+            chart.addSeries("GPU used", xs, gpu);
+        }
         BitmapEncoder.saveBitmap(chart, dir.resolve(base).toString(), BitmapEncoder.BitmapFormat.PNG);
         double first = ys.get(Math.min(1, ys.size() - 1));
         double max = ys.stream().mapToDouble(Double::doubleValue).max().orElse(0);
         double last = ys.get(ys.size() - 1);
-        return String.format(Locale.ROOT, "%s batch %d, %d steps: resident %.2f GB after step %d, max %.2f GB, last %.2f GB (%s.csv, %s.png)",
-                model, batchSize, steps, first, xs.get(Math.min(1, xs.size() - 1)).longValue(), max, last, base, base);
+        engine.close();
+        String g = gpu.isEmpty() ? "" : String.format(Locale.ROOT, "; GPU %.2f GB after step %d, max %.2f GB, last %.2f GB", gpu.get(Math.min(1,
+                gpu.size() - 1)), xs.get(Math.min(1, xs.size() - 1)).longValue(), gpu.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+                gpu.get(gpu.size() - 1));
+        return String.format(Locale.ROOT, "%s batch %d, %d steps: resident %.2f GB after step %d, max %.2f GB, last %.2f GB%s (%s.csv, %s.png)",
+                model, batchSize, steps, first, xs.get(Math.min(1, xs.size() - 1)).longValue(), max, last, g, base, base);
+    }
+
+    private static String describe(Device device) {
+        try (Backend be = Backends.open(device, DataType.FLOAT)) {
+            return be.describe();
+        }
     }
 
     private static String row(Figures f) {
+        if (!f.device().isCpu()) {
+            return deviceRow(f);
+        }
         double plain = f.seconds().get("plain");
         String torchCols = "– | – | – | –";
         if (!f.torchSeconds().isEmpty()) {
@@ -328,6 +416,21 @@ public final class TrainerBenchmark {
                 gb(f.peakBytes()), torchCols);
     }
 
+    private static String deviceRow(Figures f) {
+        double plain = f.seconds().get("plain");
+        String torchCols = "– | – | – | –";
+        if (!f.torchSeconds().isEmpty()) {
+            Map<String, Double> ts = f.torchSeconds();
+            double tp = ts.get("plain");
+            torchCols = String.format(Locale.ROOT, "%.1f | **%.2f×** | %s, %s, %s | %s", 1e3 * tp, f.pairedPlainRatio(), ratio(ts, "sam", tp),
+                    ratio(ts, "gr", tp), ratio(ts, "gnr", tp), gb(f.torchDeviceBytes()));
+        }
+        return String.format(Locale.ROOT, "| %s | %d | %,d | %.1f | %s | %s | %s | %.1f%% (optimizer %.1f%%) | %.1f%% (%.0f MB) | %s | %s |%n",
+                f.model(), f.batch(), f.parameters(), 1e3 * plain, ratio(f.seconds(), "sam", plain), ratio(f.seconds(), "gr", plain),
+                ratio(f.seconds(), "gnr", plain), 100 * f.bookkeeping(), 100 * f.optimizer(), 100 * f.transferShare(), f.transferBytes() / 1e6,
+                gb(f.deviceBytes()), torchCols);
+    }
+
     private static String ratio(Map<String, Double> s, String k, double plain) {
         Double v = s.get(k);
         return v == null ? "–" : String.format(Locale.ROOT, "%.2f×", v / plain);
@@ -339,6 +442,12 @@ public final class TrainerBenchmark {
 
     /** Writes the report to {@code out} (Markdown) and returns it. */
     public static String runTo(Path out, String[] models, int[] batches, List<String> kinds, int repeats, Path torchScript,
+                               Consumer<String> progress) throws IOException {
+        return runTo(out, models, batches, kinds, repeats, torchScript, Device.CPU, progress);
+    }
+
+    /** As {@link #runTo} with the models on {@code device}. */
+    public static String runTo(Path out, String[] models, int[] batches, List<String> kinds, int repeats, Path torchScript, Device device,
                                Consumer<String> progress) throws IOException {
         if (!kinds.contains("plain")) {
             throw new IllegalArgumentException("--kinds must include plain (the other kinds are reported as ratios to it)");
@@ -356,7 +465,7 @@ public final class TrainerBenchmark {
                 throw new java.io.UncheckedIOException(e);
             }
         };
-        String md = run(models, batches, kinds, repeats, torchScript, progress, write);
+        String md = run(models, batches, kinds, repeats, torchScript, device, progress, write);
         write.accept(md);
         return "# trainer benchmark\n\n" + md;
     }

@@ -75,7 +75,8 @@ public final class Cli {
 
     /** Whether {@code ex} is bad input rather than a failure during a run. */
     public static boolean badInput(Throwable ex) {
-        return ex instanceof BadInput || ex instanceof DataFormatException || ex instanceof CommandLine.ParameterException;
+        return ex instanceof BadInput || ex instanceof DataFormatException || ex instanceof CommandLine.ParameterException
+                || ex instanceof org.gradreg.trainer.compute.DeviceUnavailableException;
     }
 
     private static String prefix(CommandLine c) {
@@ -93,7 +94,7 @@ public final class Cli {
         if (m == null || m.isBlank()) {
             m = ex.getClass().getSimpleName() + (ex.getCause() != null ? ": " + BadInput.messageOf(ex.getCause()) : "");
         } else if (!(ex instanceof BadInput) && !(ex instanceof IOException) && !(ex instanceof IllegalArgumentException)
-                && !(ex instanceof IllegalStateException)) {
+                && !(ex instanceof IllegalStateException) && !(ex instanceof org.gradreg.trainer.compute.DeviceUnavailableException)) {
             m = ex.getClass().getSimpleName() + ": " + m;
         }
         return oneLine(m);

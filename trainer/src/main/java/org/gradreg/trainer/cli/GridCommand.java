@@ -19,6 +19,7 @@ import org.gradreg.trainer.report.ReportSpec;
 import org.gradreg.trainer.run.RunDir;
 import org.gradreg.trainer.run.RunResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -34,6 +35,9 @@ import picocli.CommandLine.Parameters;
         description = {"Expand an experiment grid (JSON spec; see docs/experiments.md) and run one shard of it.",
                 "Slurm: sbatch --array=0-15 --wrap 'gradreg grid spec.json --shard $SLURM_ARRAY_TASK_ID/16 --out runs/'"})
 public final class GridCommand implements Callable<Integer> {
+
+    @Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
 
     @Parameters(index = "0", descriptionKey = "gridSpec", description = "Grid spec (JSON).")
     Path spec;
@@ -62,6 +66,7 @@ public final class GridCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceOptions.apply();
         String[] p = shard.split("/");
         int i;
         int n;

@@ -6,6 +6,7 @@ import org.gradreg.trainer.loop.Flatness;
 import org.gradreg.trainer.run.HessianResult;
 import org.gradreg.trainer.run.RunDir;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -13,6 +14,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "hessian", mixinStandardHelpOptions = true,
         description = "Top-k Hessian eigenvalues (power iteration, deflation) and Hutchinson trace of a run's last checkpoint; writes hessian.json.")
 public final class HessianCommand implements Callable<Integer> {
+
+    @Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
 
     @Parameters(index = "0", description = "Run directory (with config.json and checkpoint.zip).")
     Path run;
@@ -38,6 +42,7 @@ public final class HessianCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceOptions.apply();
         HessianResult r = Flatness.measure(run, top, samples, batch, seed, tolerance, maxIterations);
         new RunDir(run).writeHessian(r);
         System.out.println("hessian " + run + ": " + r);

@@ -16,6 +16,7 @@ import org.gradreg.trainer.loop.RunPlan;
 import org.gradreg.trainer.loop.Trainer;
 import org.gradreg.trainer.run.RunResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,6 +31,9 @@ import picocli.CommandLine.Spec;
                 "  gradreg train --model vit-ti --dataset cifar10 --data DIR --optimizer adam --lr 1e-3 --weight-decay 0.03 \\",
                 "    --epochs 300 --warmup-epochs 40 --batch 256 --clip 1 --gr r=0.1,alpha=0.8 --gr-warmup zero --seed 0 --out runs/X"})
 public final class TrainCommand implements Callable<Integer> {
+
+    @Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
 
     @Option(names = "--model", descriptionKey = "model", description = "Model (see the model registry).", defaultValue = "vit-nano")
     String model;
@@ -172,6 +176,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        deviceOptions.apply();
         if (configFile != null) {
             Cli.applyConfig(spec, configFile, Set.of("config"));
         }

@@ -11,8 +11,9 @@ import org.gradreg.optim.Params;
 import org.gradreg.optim.Pass;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
+import org.gradreg.trainer.nn.Dropout;
+import org.gradreg.trainer.nn.DropoutSite;
 import org.gradreg.trainer.nn.Engine;
-import org.gradreg.trainer.model.DropoutSite;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
@@ -28,7 +29,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>every returned gradient is a fresh 'c'-order array (the engine reuses its buffers);</li>
  *   <li>the batch and the dropout masks are fixed until the next {@code setBatch}: every pass of
  *       a step (SAM/GR's perturbed pass, GNR's HVP passes) sees identical masks, drawn from a
- *       seeded Java stream per step, micro-batch and dropout site;</li>
+ *       seed per step, micro-batch and dropout site — on the host by ND4J's generator
+ *       ({@link MaskSource#HOST}, the CPU default) or where the model runs by the counter-based
+ *       generator of {@link Dropout.Drawn} ({@link MaskSource#DEVICE}, the GPU default: no mask
+ *       crosses the bus);</li>
  *   <li>gradient accumulation: with {@code accumulate = K} the batch is split into K equal
  *       micro-batches and every evaluation returns the mean of their losses and gradients — the
  *       full-batch loss and gradient, so SAM's and GR's perturbation uses the full-batch g₁ and the
@@ -53,16 +57,51 @@ public final class ModelOracle implements Oracle {
     private int lastCorrect;
     private int lastSize;
 
+    private final MaskSource maskSource;
+
+    /** Where dropout masks are drawn. */
+    public enum MaskSource {
+        /** On the host, by ND4J's native generator (uploaded to a GPU before each pass). */
+        HOST,
+        /** Where the model runs, by the counter-based generator {@link org.gradreg.trainer.compute.DropoutHash}. */
+        DEVICE;
+
+        /** The default for an engine: host masks on the CPU, device masks elsewhere. */
+        public static MaskSource defaultFor(Engine e) {
+            return e.backend().device().isCpu() ? HOST : DEVICE;
+        }
+
+        /** host | device (case-insensitive); a bad value is one line naming it. */
+        public static MaskSource parse(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "host" -> HOST;
+                case "device" -> DEVICE;
+                default -> throw new IllegalArgumentException("dropout masks must be host or device, got '" + s + "'");
+            };
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** One micro-batch: input, targets, labels and dropout masks. */
-    private record Micro(INDArray input, INDArray target, int[] labels, Map<String, INDArray> masks) {
+    private record Micro(INDArray input, INDArray target, int[] labels, Dropout masks) {
     }
 
     public ModelOracle(Engine engine) {
         this(engine, 1);
     }
 
-    /** An oracle that splits each batch into {@code accumulate} micro-batches (gradient accumulation). */
+    /** An oracle that splits each batch into {@code accumulate} micro-batches (gradient accumulation), masks where the engine's default says. */
     public ModelOracle(Engine engine, int accumulate) {
+        this(engine, accumulate, MaskSource.defaultFor(engine));
+    }
+
+    /** An oracle that splits each batch into {@code accumulate} micro-batches and draws dropout masks from {@code masks}. */
+    public ModelOracle(Engine engine, int accumulate, MaskSource masks) {
+        this.maskSource = masks;
         if (accumulate < 1) {
             throw new IllegalArgumentException("accumulate must be >= 1, got " + accumulate);
         }
@@ -74,6 +113,11 @@ public final class ModelOracle implements Oracle {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** Where this oracle's dropout masks are drawn. */
+    public MaskSource maskSource() {
+        return maskSource;
     }
 
     /** The running batch-norm statistics (live arrays, by name): part of a checkpoint. */
@@ -100,8 +144,9 @@ public final class ModelOracle implements Oracle {
         for (int k = 0; k < accumulate; k++) {
             Batch part = accumulate == 1 ? b : slice(b, k * m, m);
             long seed = accumulate == 1 ? maskSeed : Batches.mix(maskSeed, 0xACCL, k);
+            Dropout d = maskSource == MaskSource.HOST ? new Dropout.Host(masks(k, part.size(), seed)) : new Dropout.Drawn(seed);
             micro.add(new Micro(engine.input(part), targets(part.labels(), engine.classes(), labelSmoothing, engine.type()),
-                    part.labels(), masks(k, part.size(), seed)));
+                    part.labels(), d));
         }
     }
 

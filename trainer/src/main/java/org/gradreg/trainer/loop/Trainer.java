@@ -20,6 +20,7 @@ import org.gradreg.optim.Pass;
 import org.gradreg.optim.StepInfo;
 import org.gradreg.optim.rule.AdaptiveRate;
 import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.compute.Device;
 import org.gradreg.trainer.config.DataConfig;
 import org.gradreg.trainer.config.RunOptions;
 import org.gradreg.trainer.config.TrainConfig;
@@ -28,7 +29,8 @@ import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.Datasets;
-import org.gradreg.trainer.nn.Engines;
+import org.gradreg.trainer.model.Engines;
+import org.gradreg.trainer.nn.Engine;
 import org.gradreg.trainer.run.Checkpoint;
 import org.gradreg.trainer.run.EpochSums;
 import org.gradreg.trainer.run.Metrics;
@@ -168,10 +170,28 @@ public final class Trainer {
     private record Setup(ModelOracle oracle, Batches train, Batches test, Dataset trainSet) {
     }
 
-    /** The data, model and oracle of {@code cfg}: the one place a model is built (in {@code type}). */
+    private static Device device = Device.CPU;
+    private static ModelOracle.MaskSource maskSource;
+
+    /**
+     * Where models run ({@code --device}) and where dropout masks are drawn ({@code --dropout-masks};
+     * null: the device's default, host masks on the CPU and device-drawn ones on a GPU), for every
+     * run this process builds from now on.
+     */
+    public static void device(Device d, ModelOracle.MaskSource masks) {
+        device = d == null ? Device.CPU : d;
+        maskSource = masks;
+    }
+
+    /** The device runs are built on. */
+    public static Device device() {
+        return device;
+    }
+
+    /** The data, model and oracle of {@code cfg}: the one place a model is built (in {@code type}, on the device set by {@link #device(Device, ModelOracle.MaskSource)}). */
     static ModelOracle buildOracle(TrainConfig cfg, Dataset data, DataType type) {
-        return new ModelOracle(Engines.build(cfg.model().spec(), data.channels(), data.height(), data.classes(), type, cfg.run().seed()),
-                cfg.run().accumulate());
+        Engine e = Engines.build(cfg.model().spec(), data.channels(), data.height(), data.classes(), type, cfg.run().seed(), device);
+        return new ModelOracle(e, cfg.run().accumulate(), maskSource != null ? maskSource : ModelOracle.MaskSource.defaultFor(e));
     }
 
     private Setup setup() {
@@ -211,8 +231,10 @@ public final class Trainer {
         Optimizer opt = plan.optimizers().create();
         Position pos = resume(dir, e, opt, plan, total);
         if (pos.step == 0) {
+            var be = e.oracle().engine().backend();
             log.println("gradreg train: " + cfg.model().spec() + " (" + e.oracle().params().numel() + " parameters), " + e.trainSet() + ", "
-                    + opt + ", " + spe + " steps/epoch, " + total + " steps");
+                    + opt + ", " + spe + " steps/epoch, " + total + " steps" + (be.device().isCpu() ? ""
+                    : "; model on " + be.describe() + ", dropout masks drawn on the " + e.oracle().maskSource()));
         }
         ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName(cfg.model().spec() + " " + cfg.method()).setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err, 110))

@@ -1,7 +1,9 @@
 package org.gradreg.trainer.model;
 
 import org.gradreg.optim.registry.Args;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.gradreg.trainer.compute.Backend;
+import org.gradreg.trainer.nn.Engine;
+import org.gradreg.trainer.nn.VitConfig;
 
 /** Builds one registered model from its checked overrides (an entry of {@link Models#REGISTRY}). */
 @FunctionalInterface
@@ -20,8 +22,8 @@ public interface ModelFactory {
     default void check(Args args, int channels, int image) {
     }
 
-    /** The SameDiff network, called {@code name}, for channels×image² input and {@code classes} classes. */
-    Network build(String name, Args args, int channels, int image, int classes, DataType type, long seed);
+    /** The runnable engine, called {@code name}, for channels×image² input and {@code classes} classes, on {@code backend}. */
+    Engine engine(String name, Args args, int channels, int image, int classes, Backend backend, long seed);
 
     /** {@code build} with {@code check} as its check. */
     static ModelFactory checked(Check check, ModelFactory build) {
@@ -32,8 +34,8 @@ public interface ModelFactory {
             }
 
             @Override
-            public Network build(String name, Args args, int channels, int image, int classes, DataType type, long seed) {
-                return build.build(name, args, channels, image, classes, type, seed);
+            public Engine engine(String name, Args args, int channels, int image, int classes, Backend backend, long seed) {
+                return build.engine(name, args, channels, image, classes, backend, seed);
             }
         };
     }

@@ -5,7 +5,11 @@ import org.gradreg.optim.registry.Entry;
 import org.gradreg.optim.registry.Key;
 import org.gradreg.optim.registry.Range;
 import org.gradreg.optim.registry.Registry;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.gradreg.trainer.compute.Backend;
+import org.gradreg.trainer.nn.ConvEngine;
+import org.gradreg.trainer.nn.Engine;
+import org.gradreg.trainer.nn.VitConfig;
+import org.gradreg.trainer.nn.VitEngine;
 
 /**
  * Models by name, with optional overrides after a colon, e.g. {@code vit-ti},
@@ -13,7 +17,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@code wrn-28-10:depth=10,widen=1}, {@code vgg16-bn:width=8}. {@link #REGISTRY} holds one entry
  * per model (description, override keys with defaults and ranges, a tiny example, factory): the
  * names {@code --model} accepts, its help, the "known: …" messages, docs/registries.md and the
- * model contract tests all come from it.
+ * model contract tests all come from it, and its factory builds the runnable engine on a backend.
  */
 public final class Models {
 
@@ -30,9 +34,9 @@ public final class Models {
             return entry.name();
         }
 
-        /** The SameDiff network for {@code classes} classes, initialised from {@code seed}. */
-        public Network build(int classes, DataType type, long seed) {
-            return entry.factory().build(spec, args, channels, image, classes, type, seed);
+        /** The engine for {@code classes} classes on {@code backend}, initialised from {@code seed}. */
+        public Engine engine(int classes, Backend backend, long seed) {
+            return entry.factory().engine(spec, args, channels, image, classes, backend, seed);
         }
 
         /** The ViT configuration, or null if the model is no ViT. */
@@ -44,7 +48,7 @@ public final class Models {
     /** gnp's CIFAR ViT sizes (patch 4 on 32×32, dropout 0.1, attention dropout 0.1, LayerNorm ε 1e-6) and two small CPU ViTs. */
     public static final Registry<ModelFactory> REGISTRY = new Registry<ModelFactory>("model",
             Entry.<ModelFactory>of("linear", "softmax regression on the flattened image (convex; for tests and sanity runs)",
-                    (name, a, channels, image, classes, type, seed) -> Linear.build(name, channels, image, image, classes, type, seed)),
+                    (name, a, channels, image, classes, be, seed) -> ConvEngine.linear(name, channels, image, classes, be, seed)),
             vit("vit-nano", "ViT-Ti's shape scaled down for CPU runs, dropout 0.1",
                     new VitConfig(32, 4, 3, 64, 128, 2, 4, 0.1, 0.1, 1e-6, true))
                     .example("hidden=8,mlp=16,heads=2,layers=1"),
@@ -58,8 +62,8 @@ public final class Models {
             vit("vit-b", "ViT-Base, gnp's CIFAR ViT, dropout 0.1", new VitConfig(32, 4, 3, 768, 3072, 12, 12, 0.1, 0.1, 1e-6, true))
                     .example("hidden=24,mlp=24,layers=1"),
             Entry.<ModelFactory>of("resnet18", "ResNet-18 with the CIFAR stem: four stages of basic blocks of width w, 2w, 4w, 8w",
-                    (name, a, channels, image, classes, type, seed) -> ResNet.build(name, a.count("width"), a.count("blocks"), channels,
-                            image, classes, type, seed),
+                    (name, a, channels, image, classes, be, seed) -> ConvEngine.resnet18(name, a.count("width"), a.count("blocks"),
+                            channels, image, classes, be, seed),
                     Key.integer("width", 64L, COUNT, "channels of the first stage"),
                     Key.integer("blocks", 2L, COUNT, "basic blocks per stage")).example("width=4,blocks=1"),
             Entry.of("wrn-28-10", "WideResNet (Zagoruyko & Komodakis 2016) with pre-activation blocks", ModelFactory.checked(
@@ -68,8 +72,8 @@ public final class Models {
                             throw new IllegalArgumentException("wide resnet needs depth = 6n + 4 (n >= 1), got depth=" + a.integer("depth"));
                         }
                     },
-                    (name, a, channels, image, classes, type, seed) -> WideResNet.build(name, a.count("depth"), a.count("widen"),
-                            a.number("dropout"), channels, image, classes, type, seed)),
+                    (name, a, channels, image, classes, be, seed) -> ConvEngine.wideResnet(name, a.count("depth"), a.count("widen"),
+                            a.number("dropout"), channels, image, classes, be, seed)),
                     Key.integer("depth", 28L, Range.atLeast(10), "layers: 6n + 4"),
                     Key.integer("widen", 10L, COUNT, "widening factor k"),
                     Key.number("dropout", 0.0, Range.UNIT, "dropout between the convolutions of a block"))
@@ -79,7 +83,7 @@ public final class Models {
                         if (image % 32 != 0) {
                             throw new IllegalArgumentException("vgg16 pools five times: the image side must be a multiple of 32, got " + image);
                         }
-                    }, (name, a, channels, image, classes, type, seed) -> Vgg.build(name, a.count("width"), channels, image, classes, type,
+                    }, (name, a, channels, image, classes, be, seed) -> ConvEngine.vgg16(name, a.count("width"), channels, image, classes, be,
                             seed)),
                     Key.integer("width", 64L, COUNT, "channels of the first block (doubling to 8w)")).example("width=2"))
             .keysCalled("override");
@@ -93,8 +97,8 @@ public final class Models {
             }
 
             @Override
-            public Network build(String spec, Args args, int channels, int image, int classes, DataType type, long seed) {
-                return Vit.build(spec, vit(args, channels, image), classes, type, seed);
+            public Engine engine(String spec, Args args, int channels, int image, int classes, Backend be, long seed) {
+                return new VitEngine(spec, vit(args, channels, image), classes, be, seed);
             }
 
             @Override
@@ -130,19 +134,6 @@ public final class Models {
             throw new IllegalArgumentException("model '" + spec + "': " + e.getMessage(), e);
         }
         return new Model(spec, p.entry(), p.args(), channels, image);
-    }
-
-    /** Builds {@code spec} for CIFAR-shaped input (3×32×32), {@code classes} classes, data type {@code type}, from {@code seed}. */
-    public static Network build(String spec, int classes, DataType type, long seed) {
-        return build(spec, 3, 32, classes, type, seed);
-    }
-
-    /**
-     * Builds {@code spec} for images of {@code channels}×{@code image}×{@code image} (the data's; a ViT
-     * takes its image size from here unless the spec overrides it) and {@code classes} classes.
-     */
-    public static Network build(String spec, int channels, int image, int classes, DataType type, long seed) {
-        return parse(spec, channels, image).build(classes, type, seed);
     }
 
     /** The ViT configuration of {@code spec} for channels×image² input, or null if it names no ViT. */

@@ -1,6 +1,7 @@
 package org.gradreg.trainer.nn;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.gradreg.trainer.compute.Backend;
+import org.gradreg.trainer.compute.Tensor;
 
 /**
  * y = x·W + b on 2-D [N, in] rows: one GEMM into a preallocated output; backward
@@ -9,36 +10,34 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class Linear {
 
     final String name;
-    final INDArray w;
-    final INDArray b;
-    private final INDArray dw;
-    private final INDArray db;
+    final ParamSet.Param w;
+    final ParamSet.Param b;
     final int in;
     final int out;
+    private final Backend be;
 
     /** Xavier-uniform kernel (or zeros), zero bias, named {@code name/kernel}, {@code name/bias}. */
     Linear(ParamSet p, String name, int in, int out, boolean zeroKernel) {
+        this.be = p.backend();
         this.name = name;
         this.in = in;
         this.out = out;
         this.w = zeroKernel ? p.zeros(name + "/kernel", in, out) : p.xavier(name + "/kernel", in, out, in, out);
         this.b = p.zeros(name + "/bias", 1, out);
-        this.dw = p.grad(name + "/kernel");
-        this.db = p.grad(name + "/bias");
     }
 
     /** y ← x·W + b. */
-    void forward(INDArray x, INDArray y) {
-        Blas.gemm(x, false, w, false, y, 1.0, 0.0);
-        y.addiRowVector(b);
+    void forward(Tensor x, Tensor y) {
+        be.gemm(x, false, w.value(), false, y, 1.0, 0.0);
+        be.addRowVector(y, b.value());
     }
 
     /** Accumulates dW, db from the layer input x and dy; writes (accumulate: adds) dy·Wᵀ into dx unless dx is null. */
-    void backward(INDArray x, INDArray dy, INDArray dx, boolean accumulate) {
-        Blas.gemm(x, true, dy, false, dw, 1.0, 1.0);
-        Blas.addColumnSums(dy, db);
+    void backward(Tensor x, Tensor dy, Tensor dx, boolean accumulate) {
+        be.gemm(x, true, dy, false, w.grad(), 1.0, 1.0);
+        be.addColumnSums(dy, b.grad());
         if (dx != null) {
-            Blas.gemm(dy, false, w, true, dx, 1.0, accumulate ? 1.0 : 0.0);
+            be.gemm(dy, false, w.value(), true, dx, 1.0, accumulate ? 1.0 : 0.0);
         }
     }
 }

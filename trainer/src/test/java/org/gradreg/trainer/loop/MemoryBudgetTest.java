@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.nn.Engine;
-import org.gradreg.trainer.nn.Engines;
+import org.gradreg.trainer.model.Engines;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -25,8 +25,9 @@ class MemoryBudgetTest {
         long tt = b * 3 * t * t;
         // per block: x, ln1 (x̂, y), q, k, v, o, u, ln2 (x̂, y) = 10·N·D; h, Φ, g = 3·N·M; P and dropped P
         long blocks = 12 * (10 * n * d + 3 * n * m + 2 * tt);
-        // the last block's output; attention scratch (5·N·D, 2 [B·H, T, T]); 4 more N·D and one N·M backward buffers; the patches
-        long scratch = n * d + 5 * n * d + 2 * tt + 4 * n * d + n * m + n * 48;
+        // the last block's output; attention scratch (dq, dk, dv, dout: 4·N·D; 2 [B·H, T, T]); 4 more N·D and one N·M backward
+        // buffers; the patches
+        long scratch = n * d + 4 * n * d + 2 * tt + 4 * n * d + n * m + n * 48;
         long masks = n * d + 12 * (tt + 2 * n * d + n * m);
         assertEquals(4 * (blocks + scratch + masks), e.activationBytes(32));
     }

@@ -16,11 +16,11 @@ import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.SyntheticCifar;
-import org.gradreg.trainer.model.Models;
-import org.gradreg.trainer.model.Network;
+import org.gradreg.trainer.reference.Network;
+import org.gradreg.trainer.reference.ReferenceGraphs;
 import org.gradreg.trainer.nn.Engine;
-import org.gradreg.trainer.nn.Engines;
-import org.gradreg.trainer.nn.SameDiffEngine;
+import org.gradreg.trainer.model.Engines;
+import org.gradreg.trainer.reference.SameDiffEngine;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -187,7 +187,7 @@ class ModelOracleTest {
     @Test
     void batchNormRunningStatisticsFollowPrimaryPassesOnly() {
         DataSplit data = SyntheticCifar.generate(32, 8, C, 32, 3);
-        Network net = Models.build("resnet18:width=2,blocks=1", 3, 32, C, DataType.DOUBLE, 2);
+        Network net = ReferenceGraphs.build("resnet18:width=2,blocks=1", 3, 32, C, DataType.DOUBLE, 2);
         ModelOracle o = new ModelOracle(new SameDiffEngine(net));
         Batch b = Batches.training(data.train(), 4, false, 1).get(0, 0);
         o.setBatch(b, 0, 5);
@@ -213,7 +213,7 @@ class ModelOracleTest {
     }
 
     private static Map<String, INDArray> withTraining(Network net, Map<String, INDArray> feed) {
-        feed.put(org.gradreg.trainer.model.Layers.TRAINING, org.nd4j.linalg.factory.Nd4j.scalar(DataType.DOUBLE, 1.0));
+        feed.put(org.gradreg.trainer.reference.Layers.TRAINING, org.nd4j.linalg.factory.Nd4j.scalar(DataType.DOUBLE, 1.0));
         for (var bn : net.batchNorms()) {
             feed.put(bn.runningMean(), org.nd4j.linalg.factory.Nd4j.zeros(DataType.DOUBLE, 1, bn.channels(), 1, 1));
             feed.put(bn.runningVar(), org.nd4j.linalg.factory.Nd4j.ones(DataType.DOUBLE, 1, bn.channels(), 1, 1));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.gradreg.trainer.nn.VitConfig;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -18,9 +19,9 @@ class ModelsTest {
     @Test
     void fullSizeParameterCounts() {
         // ResNet-18 on CIFAR-10 (conv without bias, BN γ/β, fc with bias): 11,173,962, as the reference implementations print
-        assertEquals(11_173_962L, Models.build("resnet18", 10, DataType.FLOAT, 0).parameterCount());
+        assertEquals(11_173_962L, Engines.build("resnet18", 10, DataType.FLOAT, 0).parameterCount());
         // WRN-28-10 on CIFAR-10: 36,479,194 as published with the reference implementation
-        assertEquals(36_479_194L, Models.build("wrn-28-10", 10, DataType.FLOAT, 0).parameterCount());
+        assertEquals(36_479_194L, Engines.build("wrn-28-10", 10, DataType.FLOAT, 0).parameterCount());
         // VGG16-BN (13 conv-BN layers, no conv bias, fc 512 -> 10)
         long[] cfg = {64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512};
         long vgg = 0;
@@ -30,22 +31,22 @@ class ModelsTest {
             in = c;
         }
         vgg += 512 * 10 + 10;
-        assertEquals(vgg, Models.build("vgg16-bn", 10, DataType.FLOAT, 0).parameterCount());
+        assertEquals(vgg, Engines.build("vgg16-bn", 10, DataType.FLOAT, 0).parameterCount());
         // ViT-Ti: embedding, CLS, positions (65 tokens), 12 pre-LN blocks, final LN, head
         long d = 192;
         long mlp = 768;
         long block = 2 * 2 * d + 4 * (d * d + d) + (d * mlp + mlp) + (mlp * d + d);
         long vit = (48 * d + d) + d + 65 * d + 12 * block + 2 * d + (d * 10 + 10);
-        assertEquals(vit, Models.build("vit-ti", 10, DataType.FLOAT, 0).parameterCount());
+        assertEquals(vit, Engines.build("vit-ti", 10, DataType.FLOAT, 0).parameterCount());
     }
 
     @Test
     void badSpecsNameTheProblem() {
-        var e = assertThrows(IllegalArgumentException.class, () -> Models.build("resnet50", 10, DataType.FLOAT, 0));
+        var e = assertThrows(IllegalArgumentException.class, () -> Engines.build("resnet50", 10, DataType.FLOAT, 0));
         assertTrue(e.getMessage().contains("resnet50") && e.getMessage().contains("resnet18"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Models.build("wrn-28-10:depth=27", 10, DataType.FLOAT, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> Engines.build("wrn-28-10:depth=27", 10, DataType.FLOAT, 0));
         assertTrue(e.getMessage().contains("depth"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Models.build("resnet18:heads=2", 10, DataType.FLOAT, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> Engines.build("resnet18:heads=2", 10, DataType.FLOAT, 0));
         assertTrue(e.getMessage().contains("heads"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Models.parse("vit-ti:hiden=3", 3, 32));
         assertEquals("model 'vit-ti:hiden=3': unknown vit-ti override 'hiden'; known: "
@@ -56,7 +57,7 @@ class ModelsTest {
         assertTrue(e.getMessage().startsWith("model 'vgg16-bn': ") && e.getMessage().contains("28"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Models.parse("resnet18:width=0", 3, 32));
         assertEquals("model 'resnet18:width=0': resnet18: width=0 is out of range; width must be in [1, inf)", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Models.parse("resnet18:width=4294967297", 3, 32).build(2, DataType.FLOAT, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> Models.parse("resnet18:width=4294967297", 3, 32).engine(2, new org.gradreg.trainer.compute.CpuBackend(DataType.FLOAT), 0));
         assertEquals("resnet18: width=4294967297 is too large", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Models.parse("vit-s:layers=1.5", 3, 32));
         assertEquals("model 'vit-s:layers=1.5': vit-s: layers=1.5 is not a whole number", e.getMessage());

