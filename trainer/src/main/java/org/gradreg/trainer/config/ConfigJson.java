@@ -25,7 +25,7 @@ public final class ConfigJson {
     /** A whole configuration as a JSON file holds it (either form); a bad one is a {@link BadInput} naming {@code where}. */
     public static TrainConfig read(JsonNode node, String where) {
         if (node == null || !node.isObject()) {
-            throw new BadInput(where + " must be a JSON object");
+            throw new BadInput(where + ": not a JSON object of settings");
         }
         if (LegacyConfig.isLegacy(node)) {
             return build(LegacyConfig.convert((ObjectNode) node, where), where);

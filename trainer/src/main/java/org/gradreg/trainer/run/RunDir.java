@@ -105,11 +105,7 @@ public final class RunDir {
         } catch (IOException e) {
             throw new BadInput(config() + " is damaged: " + BadInput.messageOf(e));
         }
-        try {
-            return ConfigJson.read(n, config().toString());
-        } catch (BadInput e) {
-            throw new BadInput(config() + " is damaged: " + e.getMessage().replaceFirst("^" + java.util.regex.Pattern.quote(config().toString()) + ": ", ""), e);
-        }
+        return ConfigJson.read(n, config() + " is damaged");
     }
 
     public RunResult readResult() throws IOException {
