@@ -8,14 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
-import org.gradreg.trainer.Grid;
-import org.gradreg.trainer.Report;
-import org.gradreg.trainer.ReportSpec;
-import org.gradreg.trainer.RunSpec;
-import org.gradreg.trainer.TrainConfig;
-import org.gradreg.trainer.Trainer;
+import org.gradreg.trainer.Json;
+import org.gradreg.trainer.config.EstimatorConfig;
+import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.data.FashionMnist;
+import org.gradreg.trainer.loop.Grid;
+import org.gradreg.trainer.loop.RunPlan;
+import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.report.ClaimOutcome;
+import org.gradreg.trainer.report.Report;
+import org.gradreg.trainer.report.ReportSpec;
+import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunResult;
 
 /**
  * The training comparison of {@code reproduce}: the harmful-GR experiment (Tables 1-2, Figs. 2/4)
@@ -50,7 +56,7 @@ final class TrainerComparison {
             if (in == null) {
                 throw new IllegalStateException(SPEC + " is not on the class path (rebuild: ./mvnw -DskipTests package)");
             }
-            return Trainer.json().readTree(in);
+            return Json.mapper().readTree(in);
         } catch (IOException e) {
             throw new IllegalStateException(SPEC + " is unreadable: " + e.getMessage(), e);
         }
@@ -58,37 +64,43 @@ final class TrainerComparison {
 
     static List<TrainConfig> configs(long seed, int epochs, boolean real, boolean quick) {
         if (!real) {
-            TrainConfig base = TrainConfig.defaults().withModel("vit-nano").withData(SYNTHETIC, null, 0, 0, 0)
-                    .withOptimizer("adam", 2e-3, 0, "cosine").withLength(100, epochs, Math.max(1, epochs / 4))
-                    .withRegularisation(5.0, 0.0, true).withRun(seed, "float", 0, 500);
-            return List.of(base.withEstimator("plain", "", "none", -1),
-                    base.withEstimator("gr", "r=0.05,alpha=0.8", "none", -1),
-                    base.withEstimator("gr", "r=0.05,alpha=0.8", "zero", -1));
+            TrainConfig base = TrainConfig.defaults().with("model.spec", "vit-nano", "data.spec", SYNTHETIC, "optimizer.rule", "adam",
+                    "optimizer.lr", 2e-3, "optimizer.weightDecay", 0.0, "run.batch", 100, "run.epochs", epochs,
+                    "optimizer.schedule.warmupEpochs", Math.max(1, epochs / 4), "optimizer.clip", 5.0, "run.labelSmoothing", 0.0,
+                    "data.augment", true, "run.seed", seed, "model.dtype", "float", "run.checkpointEvery", 0, "run.evalBatch", 500);
+            EstimatorConfig gr = EstimatorConfig.parse("gr:r=0.05,alpha=0.8");
+            return List.of(base, base.withEstimator(gr), base.withEstimator(gr.with("warmup", "zero")));
         }
         return Grid.parse(spec(), SPEC).runs().stream().map(Grid.Run::config)
-                .filter(c -> c.optimizer().equals("adamw") && c.seed() < 3 && !c.grWarmup().equals("r") && !c.grWarmup().equals("lambda"))
-                .map(c -> c.withData(quick ? REAL_QUICK : REAL, null, c.dataSeed(), 0, 0)
-                        .withLength(c.batch(), quick ? 1 : c.epochs(), Math.min(c.warmupEpochs(), quick ? 1 : c.epochs())))
+                .filter(c -> c.optimizer().rule().equals("adamw") && c.run().seed() < 3 && !Set.of("r", "lambda").contains(warmup(c)))
+                .map(c -> c.with("data.spec", quick ? REAL_QUICK : REAL, "data.dir", null, "data.trainLimit", 0, "data.testLimit", 0,
+                        "run.epochs", quick ? 1 : c.run().epochs(),
+                        "optimizer.schedule.warmupEpochs", Math.min(c.optimizer().schedule().warmupEpochs(), quick ? 1 : c.run().epochs())))
                 .toList();
+    }
+
+    /** The GR warmup policy of a run (none for other estimators). */
+    private static String warmup(TrainConfig c) {
+        return String.valueOf(c.estimator().keys().getOrDefault("warmup", "none"));
     }
 
     /** Checks the runs' specifications (before anything of {@code reproduce} runs). */
     static void check(long seed, int epochs, boolean real, boolean quick) {
-        configs(seed, epochs, real, quick).forEach(RunSpec::check);
+        configs(seed, epochs, real, quick).forEach(RunPlan::check);
     }
 
     /** Runs (or resumes) the runs under {@code out} and writes their report there; returns the Markdown section. */
     static String run(Path out, long seed, int epochs, boolean real, boolean quick, Consumer<String> progress) throws IOException {
         List<TrainConfig> cs = configs(seed, epochs, real, quick);
-        cs.forEach(RunSpec::check);
+        cs.forEach(RunPlan::check);
         for (int i = 0; i < cs.size(); i++) {
             TrainConfig c = cs.get(i);
-            progress.accept("run " + (i + 1) + " of " + cs.size() + ": " + c.method() + ", seed " + c.seed());
+            progress.accept("run " + (i + 1) + " of " + cs.size() + ": " + c.method() + ", seed " + c.run().seed());
             Path dir = out.resolve(name(c));
             // continue an interrupted run of the same settings; start afresh if the settings changed (e.g. after --quick)
-            Path cfg = dir.resolve(Trainer.CONFIG);
-            boolean same = Files.exists(cfg) && Trainer.json().readValue(cfg.toFile(), TrainConfig.class).equals(c);
-            Trainer.Result r = new Trainer(c, dir).progress(false).overwrite(!same).log(new PrintStream(java.io.OutputStream.nullOutputStream()))
+            TrainConfig saved = new RunDir(dir).readConfig();
+            boolean same = c.equals(saved);
+            RunResult r = new Trainer(c, dir).progress(false).overwrite(!same).log(new PrintStream(java.io.OutputStream.nullOutputStream()))
                     .run(same);
             progress.accept(String.format(Locale.ROOT, "  %s: test error %.4f", r.status(), r.testError()));
         }
@@ -99,13 +111,14 @@ final class TrainerComparison {
         StringBuilder md = new StringBuilder();
         if (real) {
             md.append(String.format(Locale.ROOT, "**Real data**: Fashion-MNIST (%s), %s, AdamW %s with %s of %d epochs of LR warmup, seeds 0-2 ", 
-                    first.dataset(), first.model(), trim(first.lr()), trim(first.warmupEpochs()), first.epochs()))
+                    first.data().spec(), first.model().spec(), trim(first.optimizer().lr()), trim(first.optimizer().schedule().warmupEpochs()),
+                    first.run().epochs()))
                     .append("(the runs of [`" + SPEC + "`](../../" + SPEC + ") for AdamW without GR, with GR and with zero-warmup GR, on a smaller subset; ")
                     .append("[report](trainer/report.md), [CSV](trainer/report.csv)). Top-1 test error in %, mean ± std (seeds):\n\n")
                     .append(rep.table()).append('\n');
-            List<Report.ClaimOutcome> ran = rep.claims().stream().filter(c -> c.welch() != null).toList();
+            List<ClaimOutcome> ran = rep.claims().stream().filter(c -> c.welch() != null).toList();
             md.append("| claim | Δ [95% interval] | verdict |\n|---|---|---|\n");
-            for (Report.ClaimOutcome o : ran) {
+            for (ClaimOutcome o : ran) {
                 md.append("| ").append(o.claim().id()).append(": ").append(o.claim().claim()).append(" (").append(o.claim().metric()).append(") | ")
                         .append(String.format(Locale.ROOT, "%+.3g [%+.3g, %+.3g]", o.welch().difference(), o.welch().low(), o.welch().high()))
                         .append(" | ").append(o.verdict()).append(" |\n");
@@ -122,7 +135,8 @@ final class TrainerComparison {
 
     /** The run directory of a config: method, warmup policy and seed. */
     static String name(TrainConfig c) {
-        return (c.estimator().equals("plain") ? "no-gr" : c.grWarmup().equals("none") ? "gr" : c.grWarmup() + "-warmup-gr") + "-seed-" + c.seed();
+        return (c.estimator().name().equals("plain") ? "no-gr" : warmup(c).equals("none") ? "gr" : warmup(c) + "-warmup-gr") + "-seed-"
+                + c.run().seed();
     }
 
     private static String trim(double v) {

@@ -6,10 +6,9 @@ import org.gradreg.optim.estimator.EstimatorFactory;
 import org.gradreg.optim.estimator.GradientEstimator;
 import org.gradreg.optim.estimator.GradientRegularization;
 import org.gradreg.optim.estimator.Gnr;
-import org.gradreg.optim.estimator.GrWarmup;
 import org.gradreg.optim.estimator.Plain;
 import org.gradreg.optim.estimator.Sam;
-import org.gradreg.optim.registry.Args;
+import org.gradreg.optim.estimator.StepContext;
 import org.gradreg.optim.registry.Entry;
 import org.gradreg.optim.registry.Registry;
 import org.gradreg.optim.registry.Spec;
@@ -37,7 +36,7 @@ import org.gradreg.optim.transform.TransformFactory;
  *   var opt3 = optimizer(sgd(0.1).momentum(0.9)).estimator(gnr(0.1, 0.1).over(sam(0.05)));
  * </pre>
  * and by-name construction for command lines ({@link #rule(String, Schedule, double)},
- * {@link #estimator(String, String, GrWarmup)}).
+ * {@link #estimator(String, String, StepContext)}).
  */
 public final class Optim {
 
@@ -136,25 +135,22 @@ public final class Optim {
         return p.factory().create(lr, weightDecay, p.args());
     }
 
-    /** Names {@link #estimator(String, String, GrWarmup)} knows (the {@link Registries#ESTIMATORS} registry's). */
+    /** Names {@link #estimator(String, String, StepContext)} knows (the {@link Registries#ESTIMATORS} registry's). */
     public static final Set<String> ESTIMATORS = Registries.ESTIMATORS.names();
 
     /**
      * The estimator called {@code name} with hyper-parameters {@code spec} in {@code key=value,…}
      * form: sam/asam {@code rho[,eta]}; gr {@code r,alpha|lambda[,form=paper|code]}; gnr
-     * {@code rho,alpha[,xi,h,k]}; sam+gnr adds {@code sam_rho}. {@code warmup} applies to gr.
-     * Names, keys, defaults and ranges: {@link Registries#ESTIMATORS}.
+     * {@code rho,alpha[,xi,h,k]}; sam+gnr adds {@code sam_rho}; gr's {@code warmup} and
+     * {@code warmup_epochs} take their length from {@code steps}, the training loop's step context
+     * (null outside a loop). Names, keys, defaults and ranges: {@link Registries#ESTIMATORS}.
      */
-    public static GradientEstimator estimator(String name, String spec, GrWarmup warmup) {
+    public static GradientEstimator estimator(String name, String spec, StepContext steps) {
         Entry<EstimatorFactory> e = Registries.ESTIMATORS.entry(name);
-        Args args = e.args(keyValues(spec));
-        if (warmup != null && warmup.kind() != GrWarmup.Kind.NONE && !e.name().equals("gr")) {
-            throw new IllegalArgumentException("GR warmup " + warmup + " applies to gr only, not " + name);
-        }
-        return e.factory().create(args, warmup);
+        return e.factory().create(e.args(keyValues(spec)), steps);
     }
 
-    /** The estimator {@code spec} ({@code name:key=value,…}, e.g. {@code sam:rho=0.05}), no GR warmup. */
+    /** The estimator {@code spec} ({@code name:key=value,…}, e.g. {@code sam:rho=0.05}), outside a training loop. */
     public static GradientEstimator estimator(String spec) {
         Registry.Parsed<EstimatorFactory> p = Registries.ESTIMATORS.parse(spec);
         return p.factory().create(p.args(), null);

@@ -13,6 +13,7 @@ import org.gradreg.optim.estimator.GradientRegularization;
 import org.gradreg.optim.estimator.GrWarmup;
 import org.gradreg.optim.estimator.Gnr;
 import org.gradreg.optim.estimator.Sam;
+import org.gradreg.optim.estimator.StepContext;
 import org.gradreg.optim.rule.Adam;
 import org.gradreg.optim.rule.AdamS;
 import org.gradreg.optim.rule.Sgd;
@@ -101,7 +102,7 @@ class BadInputTest {
         assertMessage("unknown GR warmup policy 'slow'", () -> GrWarmup.parse("slow", 10));
         assertMessage("no tensor named 'bias'", () -> Params.vector(1, 2).get("bias"));
         assertEquals("gr(r=0.1, alpha=0.8, zero-warmup(40))",
-                Optim.estimator("gr", "r=0.1,alpha=0.8", GrWarmup.parse("zero", 40)).toString());
+                Optim.estimator("gr", "r=0.1,alpha=0.8,warmup=zero", new StepContext(10, 40, 100)).toString());
     }
 
     @Test

@@ -2,9 +2,12 @@ package org.gradreg.optim.estimator;
 
 import org.gradreg.optim.registry.Args;
 
-/** Builds a gradient estimator from its checked spec; {@code warmup} is the GR warmup policy (none for the others). */
+/**
+ * Builds a gradient estimator from its checked spec and the training loop's {@link StepContext}
+ * ({@link StepContext#NONE} or null outside a loop; GR's warmup keys use it).
+ */
 @FunctionalInterface
 public interface EstimatorFactory {
 
-    GradientEstimator create(Args args, GrWarmup warmup);
+    GradientEstimator create(Args args, StepContext steps);
 }

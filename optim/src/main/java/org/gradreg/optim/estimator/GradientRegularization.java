@@ -20,7 +20,8 @@ import org.gradreg.optim.schedule.Schedule;
  * The two agree only at α = 1, where GR is SAM with ρ = r. In the code form g₁ = 0 gives g = 0.
  * Two evaluations; one when α_t = 0,
  * r_t = 0, g₁ = 0 (then ∇L(θ + 0) = g₁ is reused) or during zero-warmup. The warmup policies of
- * the harmful-GR paper are a {@link GrWarmup}. α may be negative or above 1 (the paper's α sweep).
+ * the harmful-GR paper are a {@link GrWarmup} (by name: the keys {@code warmup} and
+ * {@code warmup_epochs}). α may be negative or above 1 (the paper's α sweep).
  */
 public final class GradientRegularization implements GradientEstimator {
 
@@ -32,17 +33,24 @@ public final class GradientRegularization implements GradientEstimator {
         NORMALIZED_G1
     }
 
-    /** Registry entry: {@code gr:r=…,alpha=…|lambda=…,form=paper|code}; the GR warmup comes from the caller. */
+    /**
+     * Registry entry: {@code gr:r=…,alpha=…|lambda=…,form=paper|code,warmup=none|r|lambda|zero,warmup_epochs=…}.
+     * The warmup's length is {@code warmup_epochs} of the loop's epochs, or the LR warmup's length;
+     * both come from the {@link StepContext}.
+     */
     public static final Entry<EstimatorFactory> ENTRY = new Entry<EstimatorFactory>("gr",
             "gradient-norm penalty by finite differences (Zhao et al. 2022 eq. 10), alpha = lambda/r, two evaluations",
             java.util.List.of(Key.number("r", null, Range.NON_NEGATIVE, "finite-difference radius"),
                     Key.optionalNumber("alpha", Range.FINITE, "mixing weight alpha = lambda/r (give alpha or lambda)"),
                     Key.optionalNumber("lambda", Range.FINITE, "penalty weight lambda (give alpha or lambda)"),
                     Key.choice("form", "paper", java.util.List.of("paper", "code", "normalized", "normalised"),
-                            "eq. 10 (paper) or the authors' code default, (1 - alpha) g1/|g1| + alpha g2 (code)")),
+                            "eq. 10 (paper) or the authors' code default, (1 - alpha) g1/|g1| + alpha g2 (code)"),
+                    Key.choice("warmup", "none", java.util.List.of("none", "r", "lambda", "zero"),
+                            "GR warmup policy of the harmful-GR paper (r: eq. 10, lambda: eqs. 12-13, zero: eq. 14)"),
+                    Key.optionalNumber("warmup_epochs", Range.NON_NEGATIVE, "GR warmup length in epochs (default: the LR warmup's)")),
             "r=0.1,alpha=0.8", GradientRegularization::fromArgs);
 
-    private static GradientRegularization fromArgs(org.gradreg.optim.registry.Args a, GrWarmup warmup) {
+    private static GradientRegularization fromArgs(org.gradreg.optim.registry.Args a, StepContext steps) {
         if (a.given("alpha") == a.given("lambda")) {
             throw new IllegalArgumentException("gr needs exactly one of alpha or lambda (alpha = lambda/r), got " + a.values());
         }
@@ -51,7 +59,28 @@ public final class GradientRegularization implements GradientEstimator {
         if (a.given("form")) {
             gr = gr.form(a.choice("form").equals("paper") ? Form.PAPER : Form.NORMALIZED_G1);
         }
-        return gr.warmup(warmup == null ? GrWarmup.none() : warmup);
+        return gr.warmup(warmup(a, steps == null ? StepContext.NONE : steps));
+    }
+
+    /** The warmup policy of the keys, over warmup_epochs of the loop's epochs or the LR warmup's length. */
+    private static GrWarmup warmup(org.gradreg.optim.registry.Args a, StepContext steps) {
+        GrWarmup none = GrWarmup.none();
+        if (a.choice("warmup").equals("none")) {
+            if (a.given("warmup_epochs")) {
+                throw new IllegalArgumentException("gr: warmup_epochs needs a warmup policy (warmup=r, lambda or zero)");
+            }
+            return none;
+        }
+        if (!steps.known()) {
+            throw new IllegalArgumentException("gr: warmup=" + a.choice("warmup") + " takes its length from a training loop (its "
+                    + "LR warmup or warmup_epochs); outside one, use GradientRegularization.rWarmup/lambdaWarmup/zeroWarmup(steps)");
+        }
+        long length = a.given("warmup_epochs") ? Math.round(a.number("warmup_epochs") * steps.stepsPerEpoch()) : steps.lrWarmupSteps();
+        if (steps.totalSteps() > 0 && length > steps.totalSteps()) {
+            throw new IllegalArgumentException("gr: the GR warmup of " + length + " steps (warmup_epochs=" + a.values().get("warmup_epochs")
+                    + ") is longer than the run's " + steps.totalSteps() + " steps");
+        }
+        return GrWarmup.parse(a.choice("warmup"), length);
     }
 
     private final Schedule r;

@@ -10,7 +10,7 @@ import java.util.function.Function;
 import org.gradreg.optim.Optim;
 import org.gradreg.optim.Optimizer;
 import org.gradreg.optim.estimator.GradientEstimator;
-import org.gradreg.trainer.ModelOracle;
+import org.gradreg.trainer.loop.ModelOracle;
 import org.gradreg.trainer.compute.Backend;
 import org.gradreg.trainer.compute.ConvShape;
 import org.gradreg.trainer.compute.CpuBackend;

@@ -11,12 +11,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.RunSpec;
-import org.gradreg.trainer.Trainer;
+import org.gradreg.trainer.Json;
 import org.gradreg.trainer.data.DataFormatException;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * How the command line reports errors: one line {@code gradreg <command>: <message>} on stderr,
@@ -93,7 +92,7 @@ public final class Cli {
     static String message(Throwable ex) {
         String m = ex.getMessage();
         if (m == null || m.isBlank()) {
-            m = ex.getClass().getSimpleName() + (ex.getCause() != null ? ": " + RunSpec.message(ex.getCause()) : "");
+            m = ex.getClass().getSimpleName() + (ex.getCause() != null ? ": " + BadInput.messageOf(ex.getCause()) : "");
         } else if (!(ex instanceof BadInput) && !(ex instanceof IOException) && !(ex instanceof IllegalArgumentException)
                 && !(ex instanceof IllegalStateException) && !(ex instanceof org.gradreg.trainer.compute.DeviceUnavailableException)) {
             m = ex.getClass().getSimpleName() + ": " + m;
@@ -117,11 +116,11 @@ public final class Cli {
         String format = yaml ? "YAML" : "JSON";
         try {
             String text = Files.readString(file);
-            root = yaml ? new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(text) : Trainer.json().readTree(text);
+            root = yaml ? new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(text) : Json.mapper().readTree(text);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new BadInput("config file " + file + " not found");
         } catch (IOException e) {
-            throw new BadInput("config file " + file + " is not valid " + format + ": " + RunSpec.message(e), e);
+            throw new BadInput("config file " + file + " is not valid " + format + ": " + BadInput.messageOf(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new BadInput("config file " + file + " must be a " + format + " mapping of option names to values");

@@ -1,9 +1,9 @@
 package org.gradreg.trainer.cli;
 
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.ModelOracle;
-import org.gradreg.trainer.Trainer;
 import org.gradreg.trainer.compute.Device;
+import org.gradreg.trainer.loop.ModelOracle;
+import org.gradreg.trainer.loop.Trainer;
 import picocli.CommandLine.Option;
 
 /** {@code --device} and {@code --dropout-masks}, shared by the commands that build models (a picocli mixin). */

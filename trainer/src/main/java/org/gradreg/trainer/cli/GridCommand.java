@@ -1,20 +1,23 @@
 package org.gradreg.trainer.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.gradreg.optim.io.AtomicFiles;
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.Grid;
-import org.gradreg.trainer.RunDir;
-import org.gradreg.trainer.RunSpec;
-import org.gradreg.trainer.TrainConfig;
-import org.gradreg.trainer.Trainer;
+import org.gradreg.trainer.Json;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.loop.Grid;
+import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.report.ReportSpec;
+import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,7 +79,9 @@ public final class GridCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new BadInput("--shard must be i/n, e.g. 3/16; got " + shard);
         }
-        Grid grid = Grid.read(spec);
+        JsonNode root = Grid.readTree(spec);
+        ReportSpec.parse(root.get("report"), "grid spec " + spec); // what `gradreg report --spec` will compare, checked now
+        Grid grid = Grid.parse(root, spec.toString());
         List<Grid.Run> mine;
         try {
             mine = grid.shard(i, n);
@@ -113,8 +118,8 @@ public final class GridCommand implements Callable<Integer> {
             }
             System.out.println("grid: run " + r.index() + " " + r.name());
             try {
-                Trainer.Result res = new Trainer(r.config(), dir).progress(!quiet).overwrite(redo).run(true);
-                if (res.status() != Trainer.Status.FINISHED) {
+                RunResult res = new Trainer(r.config(), dir).progress(!quiet).overwrite(redo).run(true);
+                if (res.status() != RunResult.Status.FINISHED) {
                     throw new IllegalStateException(res.status() + ": " + res.message());
                 }
                 Files.deleteIfExists(dir.resolve(FAILED));
@@ -153,7 +158,7 @@ public final class GridCommand implements Callable<Integer> {
     private static List<String> differences(RunDir rd, Grid.Run r) {
         try {
             TrainConfig saved = rd.readConfig();
-            return saved == null ? List.of("config.json missing") : RunSpec.differences(saved, r.config());
+            return saved == null ? List.of("config.json missing") : saved.differences(r.config());
         } catch (BadInput e) {
             return List.of(e.getMessage());
         }
@@ -166,7 +171,7 @@ public final class GridCommand implements Callable<Integer> {
             f.put("pid", ProcessHandle.current().pid());
             f.put("time", java.time.Instant.now().toString());
             if (Files.isDirectory(dir)) {
-                AtomicFiles.writeString(dir.resolve(FAILED), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(f));
+                AtomicFiles.writeString(dir.resolve(FAILED), Json.pretty(f));
             }
         } catch (Exception e) {
             System.out.println("grid: could not record the failure in " + dir + ": " + Cli.message(e));

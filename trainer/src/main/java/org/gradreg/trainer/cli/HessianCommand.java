@@ -2,8 +2,9 @@ package org.gradreg.trainer.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.gradreg.trainer.Flatness;
-import org.gradreg.trainer.Trainer;
+import org.gradreg.trainer.loop.Flatness;
+import org.gradreg.trainer.run.HessianResult;
+import org.gradreg.trainer.run.RunDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,8 +43,8 @@ public final class HessianCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         deviceOptions.apply();
-        Flatness.Result r = Flatness.measure(run, top, samples, batch, seed, tolerance, maxIterations);
-        org.gradreg.optim.io.AtomicFiles.writeString(run.resolve("hessian.json"), Trainer.json().writerWithDefaultPrettyPrinter().writeValueAsString(r));
+        HessianResult r = Flatness.measure(run, top, samples, batch, seed, tolerance, maxIterations);
+        new RunDir(run).writeHessian(r);
         System.out.println("hessian " + run + ": " + r);
         return 0;
     }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.Grid;
-import org.gradreg.trainer.Report;
-import org.gradreg.trainer.ReportSpec;
-import org.gradreg.trainer.ResultsIndex;
+import org.gradreg.trainer.loop.Grid;
+import org.gradreg.trainer.report.Report;
+import org.gradreg.trainer.report.ReportSpec;
+import org.gradreg.trainer.report.ResultsIndex;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Aggregate the finished runs under RUNS_DIR (over seeds) into report.md, report.csv, claims.json and figures: "
                 + "test error and the other per-run metrics as mean ± std, per-step gradient-norm and Var(ψ) curves with seed bands, and "
-                + "with --spec the grid spec's comparisons (Welch 95% intervals) and the verdict on each of its claims.",
+                + "with --spec the grid spec's comparisons (Welch 95%% intervals) and the verdict on each of its claims.",
             "  gradreg report runs/fmnist-harmful-gr --spec examples/fmnist-harmful-gr.json --out docs/results/fmnist-harmful-gr",
             "  gradreg report --index docs/results      (the table of every claim of every report there)"})
 public final class ReportCommand implements Callable<Integer> {

@@ -1,15 +1,23 @@
 package org.gradreg.trainer.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import org.gradreg.optim.estimator.GrWarmup;
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.RunSpec;
-import org.gradreg.trainer.TrainConfig;
-import org.gradreg.trainer.Trainer;
+import org.gradreg.trainer.config.DataConfig;
+import org.gradreg.trainer.config.EstimatorConfig;
+import org.gradreg.trainer.config.ModelConfig;
+import org.gradreg.trainer.config.OptimizerConfig;
+import org.gradreg.trainer.config.RunOptions;
+import org.gradreg.trainer.config.ScheduleConfig;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.loop.RunPlan;
+import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.run.RunResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -134,16 +142,36 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar; one line per epoch instead.")
     boolean quiet;
 
-    /** The run's configuration from the options. */
+    /** The run's configuration from the options: each option sets one setting (--gr and the GR warmup options, the estimator's keys). */
     public TrainConfig config() {
-        String est = gr != null ? "gr:" + gr : estimator;
-        int colon = est.indexOf(':');
-        String name = colon < 0 ? est : est.substring(0, colon);
-        String estSpec = colon < 0 ? "" : est.substring(colon + 1);
-        double warmup = warmupEpochs == null ? RunSpec.defaultWarmup(epochs) : warmupEpochs;
-        return new TrainConfig(model, dataset, data == null ? null : data.toString(), dataSeed, trainLimit, testLimit, optimizer, lr,
-                weightDecay, schedule, batch, epochs, warmup, name, estSpec, grWarmup, grWarmupEpochs, clip, labelSmoothing,
-                !noAugment, seed, dtype, checkpointEvery, evalBatch, accumulate);
+        double warmup = warmupEpochs == null ? TrainConfig.defaultWarmup(epochs) : warmupEpochs;
+        return new TrainConfig(new ModelConfig(model, dtype),
+                new DataConfig(dataset, data == null ? null : data.toString(), dataSeed, trainLimit, testLimit, !noAugment),
+                new OptimizerConfig(optimizer, lr, weightDecay, new ScheduleConfig(schedule, warmup), clip), estimator(),
+                new RunOptions(epochs, batch, accumulate, labelSmoothing, seed, checkpointEvery, evalBatch));
+    }
+
+    /** --estimator SPEC, or --gr SPEC (gr:SPEC), with --gr-warmup and --gr-warmup-epochs as gr's keys warmup and warmup_epochs. */
+    private EstimatorConfig estimator() {
+        EstimatorConfig e = EstimatorConfig.parse(gr != null ? "gr:" + gr : estimator);
+        String warmup = GrWarmup.parse(grWarmup, 0).kind().name().toLowerCase(java.util.Locale.ROOT); // none, r, lambda, zero (and their aliases)
+        boolean policy = !warmup.equals("none");
+        if (!policy && grWarmupEpochs < 0) {
+            return e;
+        }
+        if (!e.name().equals("gr")) {
+            throw new BadInput("--gr-warmup and --gr-warmup-epochs apply to GR (--gr or --estimator gr:…), not " + e.name());
+        }
+        if (policy) {
+            if (e.keys().containsKey("warmup")) {
+                throw new BadInput("the GR warmup is given twice: warmup=" + e.keys().get("warmup") + " in the spec and --gr-warmup " + grWarmup);
+            }
+            e = e.with("warmup", warmup);
+        }
+        if (grWarmupEpochs >= 0) {
+            e = e.with("warmup_epochs", grWarmupEpochs);
+        }
+        return e;
     }
 
     @Override
@@ -158,11 +186,11 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInput(e.getMessage(), e);
         }
-        RunSpec.check(cfg);
+        RunPlan plan = RunPlan.check(cfg);
         Trainer.threads(threads);
-        Trainer.Result r = new Trainer(cfg, out).progress(!quiet).overwrite(overwrite).run(resume);
+        RunResult r = new Trainer(plan, out).progress(!quiet).overwrite(overwrite).run(resume);
         System.out.printf(java.util.Locale.ROOT, "train: %s after %d steps; test error %.4f, test loss %.4f; run in %s%n",
                 r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), r.testError(), r.testLoss(), out);
-        return r.status() == Trainer.Status.FINISHED ? 0 : r.status() == Trainer.Status.DIVERGED ? 3 : 1;
+        return r.status() == RunResult.Status.FINISHED ? 0 : r.status() == RunResult.Status.DIVERGED ? 3 : 1;
     }
 }

@@ -4,7 +4,7 @@ import java.util.Locale;
 import org.bytedeco.javacpp.Pointer;
 import org.gradreg.optim.Optim;
 import org.gradreg.optim.Optimizer;
-import org.gradreg.trainer.ModelOracle;
+import org.gradreg.trainer.loop.ModelOracle;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.SyntheticCifar;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.gradreg.optim.registry.Args;
 import org.gradreg.optim.registry.Entry;
-import org.gradreg.trainer.ModelOracle;
+import org.gradreg.trainer.loop.ModelOracle;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.model.ModelFactory;
 import org.gradreg.trainer.model.Engines;

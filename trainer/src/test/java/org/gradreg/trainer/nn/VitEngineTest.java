@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.gradreg.optim.Optim;
 import org.gradreg.optim.Optimizer;
 import org.gradreg.optim.Pass;
-import org.gradreg.trainer.ModelOracle;
+import org.gradreg.trainer.loop.ModelOracle;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;

@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class LayersGradientTest {
 
     static {
-        org.gradreg.trainer.Trainer.threads(1);
+        org.gradreg.trainer.loop.Trainer.threads(1);
     }
 
     private static final double H = 1e-6;

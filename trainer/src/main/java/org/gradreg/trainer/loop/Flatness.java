@@ -1,0 +1,66 @@
+package org.gradreg.trainer.loop;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.gradreg.optim.landscape.HessianSpectrum;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.DataConfig;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.data.Batches;
+import org.gradreg.trainer.data.DataSplit;
+import org.gradreg.trainer.data.Dataset;
+import org.gradreg.trainer.data.Datasets;
+import org.gradreg.trainer.run.Checkpoint;
+import org.gradreg.trainer.run.HessianResult;
+import org.gradreg.trainer.run.RunDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Flatness of a trained model as in the GNR paper §3.4 (PyHessian's method): the top-k Hessian
+ * eigenvalues by power iteration with deflation and the Hessian trace by Hutchinson's estimator
+ * with Rademacher vectors, from optim's {@link HessianSpectrum} (central-difference HVPs, ND4J has
+ * no double backprop), on one fixed training batch without augmentation, in evaluation mode (no
+ * dropout, batch norm on its running statistics). The model is rebuilt from the run's config and
+ * its last checkpoint, in DOUBLE so the finite differences are accurate.
+ */
+public final class Flatness {
+
+    private Flatness() {
+    }
+
+    /** Measures with PyHessian's stopping rule (relative change 1e-3, at most 100 iterations). */
+    public static HessianResult measure(Path run, int top, int traceSamples, int batch, long seed) throws IOException {
+        return measure(run, top, traceSamples, batch, seed, 1e-3, 100);
+    }
+
+    /**
+     * Measures the run in {@code run} on a batch of {@code batch} training images. PyHessian's
+     * tolerance stops early when the top eigenvalues are close (the power iteration's rate is
+     * their ratio); tighten {@code tolerance} and raise {@code maxIterations} for accurate values.
+     */
+    public static HessianResult measure(Path run, int top, int traceSamples, int batch, long seed, double tolerance, int maxIterations)
+            throws IOException {
+        if (top < 1 || traceSamples < 1 || batch < 1) {
+            throw new BadInput("need top >= 1, trace samples >= 1 and batch >= 1");
+        }
+        RunDir dir = new RunDir(run);
+        TrainConfig cfg = dir.readConfig();
+        Checkpoint c = cfg == null ? null : dir.readCheckpoint(System.err);
+        if (c == null) {
+            throw new BadInput(run + " is not a run directory with a checkpoint (needs " + RunDir.CONFIG + " and " + RunDir.CHECKPOINT + ")");
+        }
+        long t0 = System.nanoTime();
+        DataConfig d = cfg.data();
+        DataSplit data = Datasets.load(d.spec(), d.dir() == null ? null : Path.of(d.dir()), d.seed());
+        Dataset train = d.trainLimit() > 0 ? data.train().head(d.trainLimit()) : data.train();
+        ModelOracle oracle = Trainer.buildOracle(cfg, train, DataType.DOUBLE);
+        c.restoreModel(oracle.params(), oracle.runningStatistics());
+        oracle.setBatch(Batches.evaluation(train, Math.min(batch, train.size())).get(0, 0), 0, 0);
+        oracle.evaluationMode();
+        HessianSpectrum h = HessianSpectrum.of(oracle).seed(seed).tolerance(tolerance).maxIterations(maxIterations);
+        double[] eig = h.topEigenvalues(top);
+        HessianSpectrum.TraceEstimate tr = h.trace(traceSamples);
+        return new HessianResult(run.toString(), Math.min(batch, train.size()), eig, tr.mean(), tr.standardError(), tr.samples(), h.products(),
+                (System.nanoTime() - t0) / 1e9);
+    }
+}

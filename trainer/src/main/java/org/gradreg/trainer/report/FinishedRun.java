@@ -1,0 +1,24 @@
+package org.gradreg.trainer.report;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.gradreg.trainer.config.TrainConfig;
+
+/**
+ * A finished run as the report uses it, read by {@link RunReader}.
+ *
+ * @param dir           its directory
+ * @param cfg           its configuration
+ * @param settings      the configuration by setting path ({@link org.gradreg.trainer.config.Settings}): what groups and selectors compare
+ * @param gradNorms     the per-epoch mean ‖g₁‖
+ * @param stepGradNorms ‖g₁‖ per step
+ * @param stepLosses    the mini-batch training loss per step
+ * @param stepPsiVars   Var(ψ) per step; null for rules without an adaptive rate
+ * @param metrics       the per-run metrics by name (test_error in %, warmup_steps, final_grad_norm, …)
+ * @param seconds       the training time summed over the epochs
+ * @param stepValues    every schedule and estimator value per step (lr, r, α, λ, ρ, …)
+ */
+record FinishedRun(Path dir, TrainConfig cfg, Map<String, Object> settings, double[] gradNorms, double[] stepGradNorms,
+                   double[] stepLosses, double[] stepPsiVars, Map<String, Double> metrics, double seconds,
+                   Map<String, double[]> stepValues) {
+}

@@ -1,0 +1,191 @@
+package org.gradreg.trainer.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.trainer.Json;
+import org.gradreg.trainer.config.Settings;
+
+/**
+ * Finished runs aggregated over seeds, laid out like the harmful-GR paper's Tables 1-2: one row
+ * per method (optimizer, estimator, GR warmup, LR warmup, and any other setting in which the runs
+ * differ, seed aside), one column per model and data set, each cell the final top-1 test error in
+ * % as mean ± sample std (n seeds). Beside it, per setting, the other per-run metrics (final and
+ * warmup gradient norm, Adam's adaptive-rate variance over the warmup, the Hessian's top
+ * eigenvalue and trace where {@code gradreg hessian} measured them); per-step figures of ‖g₁‖ and
+ * Var(ψ) with a ±1 std band over seeds (the analogue of the harmful-GR paper's Figs. 2/4); and,
+ * from a {@link ReportSpec}, metric-against-setting figures with 95% intervals, differences with
+ * Welch's 95% interval and a verdict for each of the papers' claims, computed from the runs.
+ * <p>
+ * The parts: {@link RunReader} reads the runs through {@code trainer.run}, {@link Grouping} pools
+ * them over seeds, {@link Claims} and {@link Welch} compare groups, {@link Tables} and
+ * {@link CsvWriter} write the tables, {@link StepFigure}, {@link ScheduleFigure} and
+ * {@link SettingFigure} the figures.
+ */
+public final class Report {
+
+    private final Map<String, Group> groups;
+    private final int runs;
+    private final int unfinished;
+    private final List<String> warnings;
+    private final ReportSpec spec;
+    private final double trainingSeconds;
+
+    private Report(Map<String, Group> groups, int runs, int unfinished, List<String> warnings, ReportSpec spec, double trainingSeconds) {
+        this.groups = groups;
+        this.runs = runs;
+        this.unfinished = unfinished;
+        this.warnings = warnings;
+        this.spec = spec;
+        this.trainingSeconds = trainingSeconds;
+    }
+
+    public static Report of(Path dir) throws IOException {
+        return of(dir, ReportSpec.NONE);
+    }
+
+    /**
+     * Reads every run directory under {@code dir} ({@link RunReader}) and pools the finished runs
+     * over seeds ({@link Grouping}); the spec says what is compared.
+     */
+    public static Report of(Path dir, ReportSpec spec) throws IOException {
+        RunReader.Runs read = RunReader.read(dir);
+        List<String> warnings = new ArrayList<>(read.warnings());
+        Grouping g = Grouping.of(read.finished(), spec, warnings);
+        return new Report(g.groups(), g.counted(), read.unfinished(), List.copyOf(warnings), spec, g.seconds());
+    }
+
+    /** Lines about runs skipped or counted once, for the user. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    public List<Group> groups() {
+        return List.copyOf(groups.values());
+    }
+
+    public int runCount() {
+        return runs;
+    }
+
+    /** Groups by their table position, for tests. */
+    public Map<String, Group> byCell() {
+        Map<String, Group> m = new LinkedHashMap<>();
+        groups.values().forEach(g -> m.put(g.column() + " | " + g.row(), g));
+        return m;
+    }
+
+    /** The Markdown table: rows methods, columns model / data set, cells test error % mean ± std (n). */
+    public String table() {
+        return Tables.results(groups.values());
+    }
+
+    /** Every setting against what it is compared with under the spec's {@code compare} selectors, in test error. */
+    public List<Comparison> comparisons() {
+        return Claims.comparisons(groups.values(), spec);
+    }
+
+    /** Each claim of the spec in each panel where both its settings ran, with its computed verdict. */
+    public List<ClaimOutcome> claims() {
+        return Claims.outcomes(groups.values(), spec);
+    }
+
+    /** Writes report.md, report.csv, claims.json and the figures into {@code out}. */
+    public void write(Path out) throws IOException {
+        write(out, null);
+    }
+
+    /**
+     * As {@link #write(Path)}, with a preamble (the experiment's description and how to regenerate
+     * it) after the title.
+     */
+    public void write(Path out, String preamble) throws IOException {
+        Files.createDirectories(out);
+        StringBuilder md = new StringBuilder("# Training report\n\n");
+        if (preamble != null) {
+            md.append(preamble).append("\n\n");
+        }
+        md.append(String.format(Locale.ROOT, "%d finished runs in %d settings%s; training time %.1f min summed over the runs. "
+                + "Final top-1 test error in %%, mean ± sample std over seeds (number of seeds).%n%n", runs, groups.size(),
+                unfinished > 0 ? " (" + unfinished + " unfinished runs left out)" : "", trainingSeconds / 60));
+        md.append(table()).append('\n');
+        for (String w : warnings) {
+            md.append("- ").append(w.replaceFirst("^report: ", "")).append('\n');
+        }
+        if (!warnings.isEmpty()) {
+            md.append('\n');
+        }
+        List<ClaimOutcome> claims = claims();
+        if (!claims.isEmpty()) {
+            md.append("## The papers' claims, tested\n\n").append(Tables.claims(claims)).append('\n')
+                    .append("Δ = mean of the setting − mean of what it is compared against, with Welch's 95% interval over seeds. ")
+                    .append("*effect seen*: the interval excludes 0 on the side the paper claims; *opposite effect*: it excludes 0 on the ")
+                    .append("other side; *not seen at this scale*: it holds 0.\n\n");
+        }
+        List<String> metrics = Tables.presentMetrics(groups.values());
+        md.append("## Every metric per setting\n\nMean ± sample std over seeds (n).\n\n").append(Tables.metrics(groups.values(), metrics))
+                .append('\n');
+        List<Comparison> cmp = comparisons();
+        if (!cmp.isEmpty()) {
+            md.append("## Differences in test error\n\n").append(Tables.differences(cmp)).append('\n');
+        }
+        md.append("## Figures\n\n");
+        figures(out, metrics, md);
+        md.append("Lines: mean over seeds; bands: ± one sample standard deviation over seeds. Points against a setting: mean with its 95% ")
+                .append("t-interval over seeds.\n");
+        AtomicFiles.writeString(out.resolve("report.md"), md.toString());
+        CsvWriter.write(out.resolve("report.csv"), groups.values(), metrics);
+        AtomicFiles.writeString(out.resolve("claims.json"), Json.pretty(Claims.records(claims)));
+    }
+
+    /** Per column and panel the step figures; per column the metrics against the spec's x. Appends their links to {@code md}. */
+    private void figures(Path out, List<String> metrics, StringBuilder md) throws IOException {
+        int fig = 0;
+        List<String> columns = Tables.columns(groups.values());
+        for (String column : columns) {
+            for (String panel : groups.values().stream().filter(g -> g.column().equals(column)).map(Group::panel).distinct().toList()) {
+                fig++;
+                String title = column + (panel.isEmpty() ? "" : ", " + panel);
+                String shortTitle = panel.isEmpty() ? "" : " (" + panel + ")"; // the Markdown names the model and data
+                String file = "grad-norm-" + fig + ".png";
+                StepFigure.write(groups.values(), column, panel, Group::stepGradNorms, "‖g₁‖ per step", "Gradient norm per step" + shortTitle,
+                        out.resolve(file), true, "0.##");
+                md.append("![‖g₁‖ per step, ").append(title).append("](").append(file).append(")\n\n");
+                file = "loss-" + fig + ".png";
+                StepFigure.write(groups.values(), column, panel, Group::stepLosses, "training loss per step (mini-batch)",
+                        "Training loss per step" + shortTitle, out.resolve(file), false, "0.##");
+                md.append("![training loss per step, ").append(title).append("](").append(file).append(")\n\n");
+                file = "schedules-" + fig + ".png";
+                if (ScheduleFigure.write(groups.values(), column, panel, out.resolve(file))) {
+                    md.append("![schedule and estimator values per step, ").append(title).append("](").append(file).append(")\n\n");
+                }
+                if (groups.values().stream().anyMatch(g -> g.column().equals(column) && g.panel().equals(panel) && !g.stepPsiVars().isEmpty())) {
+                    file = "psi-var-" + fig + ".png";
+                    // log₁₀ on a linear axis: Var(ψ) spans many decades and a log axis labels only some of them
+                    StepFigure.write(groups.values(), column, panel,
+                            g -> g.stepPsiVars().stream().map(a -> Arrays.stream(a).map(Math::log10).toArray()).toList(),
+                            "log₁₀ Var(ψ) over all parameter elements", "Variance of the adaptive rate ψ = 1/(√v̂+ε)" + shortTitle,
+                            out.resolve(file), false, "0.#");
+                    md.append("![Var(ψ) per step, ").append(title).append("](").append(file).append(")\n\n");
+                }
+            }
+            if (spec.x() != null) {
+                SettingFigure against = new SettingFigure(spec.x());
+                String x = Settings.shortName(spec.x());
+                for (String m : metrics) {
+                    String file = m.replace('_', '-') + "-vs-" + x + "-" + (columns.indexOf(column) + 1) + ".png";
+                    if (against.write(groups.values(), column, m, out.resolve(file))) {
+                        md.append("![").append(Text.LABELS.get(m)).append(" against ").append(x).append("](").append(file).append(")\n\n");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.gradreg.trainer.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.LegacyConfig;
+import org.gradreg.trainer.config.Settings;
+
+/**
+ * What a report compares, from the {@code "report"} section of a grid spec:
+ * <pre>
+ * "report": { "panels": ["optimizer.rule"],            settings that split the per-step figures
+ *             "x": "estimator.alpha",                  a numeric setting to plot metrics against
+ *             "compare": ["estimator.name=plain"],     every setting against the one matching each selector
+ *             "claims": [ { "id": "A1", "claim": "GR hurts Adam with LR warmup", "paper": "ViT-S: 12.07 → 12.40 %",
+ *                           "compare": "estimator.name=gr;estimator.warmup=none", "against": "estimator.name=plain",
+ *                           "metric": "test_error", "expect": "higher" } ] }
+ * </pre>
+ * Settings are named by their paths ({@link Settings}); a selector is {@code path=value} pairs
+ * separated by {@code ;} (the value is everything after the first {@code =}, numbers compare by
+ * value; an estimator key left out of a run's configuration has its registry default). The
+ * setting compared against is the one that matches the selector and agrees with the compared one
+ * in every setting except the selectors' own, the seed and the estimator's (the method). The flat
+ * field names of earlier versions ({@code "estimatorSpec=r=0.1,alpha=0"}, {@code "x": "alpha"})
+ * are converted ({@link LegacyConfig}).
+ */
+public record ReportSpec(List<String> panels, String x, List<Selector> compare, List<Claim> claims) {
+
+    /** Per-run metrics a comparison or claim can name. */
+    public static final Set<String> METRICS = Set.of("test_error", "final_grad_norm", "warmup_grad_norm", "warmup_log10_psi_var",
+            "hessian_top", "hessian_trace");
+
+    public static final ReportSpec NONE = new ReportSpec(List.of(), null, List.of(), List.of());
+
+    /** {@code path=value;path=value}. */
+    public record Selector(Map<String, String> fields) {
+
+        public static Selector parse(String text, String where) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (String part : text.split(";")) {
+                int eq = part.indexOf('=');
+                if (eq <= 0) {
+                    throw new BadInput(where + ": selector '" + text + "' must be setting=value[;setting=value...]");
+                }
+                String f = part.substring(0, eq).trim();
+                String v = part.substring(eq + 1).trim();
+                if (LegacyConfig.isField(f)) {
+                    m.putAll(LegacyConfig.selector(f, v, where));
+                } else if (Settings.known(f)) {
+                    m.put(f, v);
+                } else {
+                    throw new BadInput(where + ": selector '" + text + "' names unknown setting '" + f + "'; known: " + Settings.knownText());
+                }
+            }
+            return new Selector(m);
+        }
+
+        boolean matches(Map<String, Object> settings) {
+            for (Map.Entry<String, String> e : fields.entrySet()) {
+                if (!same(settings.get(e.getKey()), e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        static boolean same(Object setting, String value) {
+            String s = String.valueOf(setting);
+            if (s.equals(value)) {
+                return true;
+            }
+            try {
+                return Double.parseDouble(s) == Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder();
+            fields.forEach((k, v) -> b.append(b.length() == 0 ? "" : "; ").append(k).append(' ').append(v));
+            return b.toString();
+        }
+    }
+
+    /** A paper's claim tested by comparing two settings on one metric. */
+    public record Claim(String id, String claim, String paper, Selector compare, Selector against, String metric, int expect) {
+    }
+
+    /** The section {@code node} (null: none) of the spec at {@code where}; every key and value is checked. */
+    public static ReportSpec parse(JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return NONE;
+        }
+        String at = where + ": report";
+        if (!node.isObject()) {
+            throw new BadInput(at + " must be an object");
+        }
+        for (var it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!Set.of("panels", "x", "compare", "claims").contains(k)) {
+                throw new BadInput(at + ": unknown key '" + k + "'; known: panels, x, compare, claims");
+            }
+        }
+        List<String> panels = new ArrayList<>();
+        node.path("panels").forEach(p -> {
+            String path = LegacyConfig.path(p.asText());
+            if (!Settings.known(path)) {
+                throw new BadInput(at + ": panel '" + p.asText() + "' is not a setting; known: " + Settings.knownText());
+            }
+            panels.add(path);
+        });
+        String x = node.hasNonNull("x") ? LegacyConfig.path(node.get("x").asText()) : null;
+        if (x != null && !Settings.known(x)) {
+            throw new BadInput(at + ": x '" + node.get("x").asText() + "' is not a setting (a path such as estimator.alpha or "
+                    + "optimizer.weightDecay; keys inside the update rule's spec cannot be plotted against); known: " + Settings.knownText());
+        }
+        List<Selector> compare = new ArrayList<>();
+        node.path("compare").forEach(c -> compare.add(Selector.parse(c.asText(), at)));
+        List<Claim> claims = new ArrayList<>();
+        for (JsonNode c : node.path("claims")) {
+            for (var it = c.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!Set.of("id", "claim", "paper", "compare", "against", "metric", "expect").contains(k)) {
+                    throw new BadInput(at + ": claim key '" + k + "' unknown; known: id, claim, paper, compare, against, metric, expect");
+                }
+            }
+            String id = c.path("id").asText("");
+            if (id.isEmpty() || !c.hasNonNull("compare") || !c.hasNonNull("against") || !c.hasNonNull("claim")) {
+                throw new BadInput(at + ": every claim needs id, claim, compare and against");
+            }
+            String metric = c.path("metric").asText("test_error");
+            if (!METRICS.contains(metric)) {
+                throw new BadInput(at + ": claim " + id + ": unknown metric '" + metric + "'; known: " + String.join(", ", new java.util.TreeSet<>(METRICS)));
+            }
+            String expect = c.path("expect").asText("").toLowerCase(Locale.ROOT);
+            if (!expect.equals("lower") && !expect.equals("higher")) {
+                throw new BadInput(at + ": claim " + id + ": expect must be lower or higher, got '" + expect + "'");
+            }
+            claims.add(new Claim(id, c.get("claim").asText(), c.path("paper").asText(""), Selector.parse(c.get("compare").asText(), at),
+                    Selector.parse(c.get("against").asText(), at), metric, expect.equals("lower") ? -1 : 1));
+        }
+        return new ReportSpec(List.copyOf(panels), x, List.copyOf(compare), List.copyOf(claims));
+    }
+
+    /**
+     * Whether settings {@code b} are what {@code a} is compared against: {@code b} matches
+     * {@code against} and agrees with {@code a} except in the selector's settings, the seed and the
+     * estimator's (the method).
+     */
+    static boolean counterpart(Map<String, Object> a, Map<String, Object> b, Selector against) {
+        if (!against.matches(b)) {
+            return false;
+        }
+        for (String k : a.keySet()) {
+            if (k.equals(Grouping.SEED) || Settings.ofEstimator(k) || against.fields().containsKey(k)) {
+                continue;
+            }
+            if (!Objects.equals(a.get(k), b.get(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,160 @@
+package org.gradreg.trainer.report;
+
+import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.config.Settings;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.run.HessianResult;
+import org.gradreg.trainer.run.Metrics;
+import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunResult;
+
+/**
+ * Reads the runs under a folder through {@link RunDir}: every finished run's configuration,
+ * result, metrics and Hessian into a {@link FinishedRun}, with the per-run metrics computed from
+ * them. Unfinished runs are counted; a run with a damaged file is skipped with a warning naming it.
+ */
+final class RunReader {
+
+    /** What was found under a folder. */
+    record Runs(List<FinishedRun> finished, int unfinished, List<String> warnings) {
+    }
+
+    private RunReader() {
+    }
+
+    /** Every run directory (one holding {@value RunDir#CONFIG}) under {@code dir}, in path order. */
+    static Runs read(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new BadInput("no runs directory " + dir);
+        }
+        List<Path> configs;
+        try (Stream<Path> s = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) { // run folders may be links to scratch space
+            configs = s.filter(p -> p.getFileName().toString().equals(RunDir.CONFIG)).sorted().toList();
+        }
+        List<String> warnings = new ArrayList<>();
+        List<FinishedRun> done = new ArrayList<>();
+        int unfinished = 0;
+        for (Path c : configs) {
+            Path run = c.getParent();
+            if (!new RunDir(run).finished()) {
+                unfinished++;
+                continue;
+            }
+            FinishedRun f = read(run, warnings);
+            if (f != null) {
+                done.add(f);
+            }
+        }
+        return new Runs(done, unfinished, warnings);
+    }
+
+    private static FinishedRun read(Path run, List<String> warnings) {
+        RunDir dir = new RunDir(run);
+        Path file = dir.config();
+        try {
+            TrainConfig cfg = dir.readConfig();
+            file = dir.result();
+            RunResult res = dir.readResult();
+            if (!Double.isFinite(res.testError())) {
+                warnings.add("report: skipped " + run + ": " + file + " has no test error (resume the run to evaluate it again)");
+                return null;
+            }
+            file = dir.metrics();
+            List<Metrics.Line> lines;
+            try {
+                lines = dir.readMetrics();
+            } catch (Metrics.Damaged e) {
+                warnings.add("report: skipped " + run + ": " + e.getMessage());
+                return null;
+            }
+            Series s = series(lines);
+            int warm = (int) Math.round(cfg.optimizer().schedule().warmupEpochs() * s.firstEpochSteps);
+            Map<String, Double> m = new TreeMap<>();
+            m.put("test_error", 100 * res.testError());
+            m.put("warmup_steps", (double) warm);
+            m.put("final_grad_norm", s.gradNorms.isEmpty() ? Double.NaN : s.gradNorms.get(s.gradNorms.size() - 1));
+            m.put("warmup_grad_norm", mean(s.stepGradNorms.subList(0, Math.min(warm, s.stepGradNorms.size())), Function.identity()));
+            m.put("warmup_log10_psi_var", mean(s.psiVars.subList(0, Math.min(warm, s.psiVars.size())), v -> v > 0 ? Math.log10(v) : Double.NaN));
+            file = dir.hessian();
+            HessianResult h = dir.readHessian();
+            if (h != null) {
+                m.put("hessian_top", h.topEigenvalues().length > 0 ? h.topEigenvalues()[0] : Double.NaN);
+                m.put("hessian_trace", h.trace());
+            }
+            boolean hasPsi = s.psiVars.stream().anyMatch(Double::isFinite);
+            return new FinishedRun(run, cfg, Settings.of(cfg), array(s.gradNorms), array(s.stepGradNorms), array(s.stepLosses),
+                    hasPsi ? array(s.psiVars) : null, m, s.seconds, arrays(s.values));
+        } catch (IOException | RuntimeException e) {
+            warnings.add("report: skipped " + run + ": " + file + " is damaged or unreadable (" + BadInput.messageOf(e) + ")");
+            return null;
+        }
+    }
+
+    /** The per-step and per-epoch series of a metrics file. */
+    private static final class Series {
+        final List<Double> gradNorms = new ArrayList<>();
+        final List<Double> stepGradNorms = new ArrayList<>();
+        final List<Double> stepLosses = new ArrayList<>();
+        final List<Double> psiVars = new ArrayList<>();
+        final Map<String, List<Double>> values = new TreeMap<>();
+        int firstEpochSteps;
+        double seconds;
+    }
+
+    private static Series series(List<Metrics.Line> lines) {
+        Series s = new Series();
+        for (Metrics.Line line : lines) {
+            if (line instanceof Metrics.Epoch ep) {
+                s.gradNorms.add(ep.meanGradNorm());
+                s.seconds += Double.isFinite(ep.seconds()) ? ep.seconds() : 0;
+            } else if (line instanceof Metrics.Step st) {
+                s.stepGradNorms.add(st.gradNorm());
+                s.stepLosses.add(st.loss());
+                int at = s.stepGradNorms.size() - 1;
+                Map<String, Double> schedules = new LinkedHashMap<>();
+                schedules.put("lr", st.lr());
+                schedules.putAll(st.values());
+                schedules.forEach((k, x) -> {
+                    if (Double.isFinite(x)) { // NaN (an estimator without r, α, λ) is not drawn
+                        List<Double> v = s.values.computeIfAbsent(k, key -> new ArrayList<>());
+                        while (v.size() < at) {
+                            v.add(Double.NaN);
+                        }
+                        v.add(x);
+                    }
+                });
+                s.psiVars.add(st.psiVar() == null ? Double.NaN : st.psiVar());
+                if (st.epoch() == 0) {
+                    s.firstEpochSteps++;
+                }
+            }
+        }
+        return s;
+    }
+
+    private static double[] array(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static Map<String, double[]> arrays(Map<String, List<Double>> values) {
+        Map<String, double[]> out = new TreeMap<>();
+        values.forEach((k, v) -> out.put(k, array(v)));
+        return out;
+    }
+
+    /** Mean of f over the finite results; NaN if none. */
+    private static double mean(List<Double> xs, Function<Double, Double> f) {
+        return xs.stream().map(f).mapToDouble(Double::doubleValue).filter(Double::isFinite).average().orElse(Double.NaN);
+    }
+}

@@ -1,0 +1,54 @@
+package org.gradreg.trainer.report;
+
+import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
+
+/** How the report writes numbers, settings, cells and intervals, and what each metric is called. */
+final class Text {
+
+    private Text() {
+    }
+
+    /** What each metric is, for tables, figures and the results index. */
+    static final Map<String, String> LABELS = Map.of("test_error", "test error %", "final_grad_norm", "final ‖g₁‖ (last-epoch mean)",
+            "warmup_grad_norm", "‖g₁‖ over LR warmup (mean)", "warmup_log10_psi_var", "log₁₀ Var(ψ) over LR warmup (mean)",
+            "hessian_top", "Hessian λ_max", "hessian_trace", "Hessian trace");
+
+    /** A whole number as such, else three significant digits without trailing zeros: 0.5, 0.00005, 2. */
+    static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v)
+                : new BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
+    }
+
+    /** A setting's value: numbers as {@link #number}, anything else as its text. */
+    static String value(Object v) {
+        return v instanceof Double d ? number(d) : String.valueOf(v);
+    }
+
+    /** mean ± sample std (n), or mean (1); {@code digits} decimals, or three significant digits when negative. */
+    static String cell(double[] xs, int digits) {
+        if (xs.length == 0) {
+            return "–";
+        }
+        DescriptiveStatistics d = new DescriptiveStatistics(xs);
+        String f = digits >= 0 ? "%." + digits + "f" : "%.3g";
+        return xs.length > 1 ? String.format(Locale.ROOT, f + " ± " + f + " (%d)", d.getMean(), d.getStandardDeviation(), xs.length)
+                : String.format(Locale.ROOT, f + " (1)", d.getMean());
+    }
+
+    /** Welch's interval as {@code [low, high]}, or – when undefined. */
+    static String interval(Welch w, int digits) {
+        if (!w.defined()) {
+            return "–";
+        }
+        String f = digits >= 0 ? "%+." + digits + "f" : "%+.3g";
+        return String.format(Locale.ROOT, "[" + f + ", " + f + "]", w.low(), w.high());
+    }
+
+    /** Text safe inside a Markdown table cell. */
+    static String esc(String s) {
+        return s.replace("|", "\\|");
+    }
+}

@@ -1,0 +1,215 @@
+package org.gradreg.trainer.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.Json;
+
+/**
+ * The metrics file, {@value RunDir#METRICS}: one JSON object a line, of three types, written and
+ * read only here.
+ * <pre>
+ *   {"type":"step","step":0,"epoch":0,"loss":…,"grad_norm":…,"lr":…,"r":…,"alpha":…,"lambda":…,
+ *    …every other estimator and schedule value…,"evals":2,"psi_mean":…,"psi_var":…}
+ *   {"type":"epoch","epoch":1,"step":4,"train_loss":…,"train_error":…,"test_loss":…,"test_error":…,
+ *    "mean_grad_norm":…,"lr":…,"time_s":…}
+ *   {"type":"diverged","step":7,"message":"…"}
+ * </pre>
+ * Non-finite numbers are written as the strings {@code "NaN"}, {@code "Infinity"} (Jackson's
+ * default) and read back as those numbers; r, α and λ are NaN for estimators without them, and
+ * ψ's moments are left out for rules without an adaptive rate. The file is append-only; each
+ * checkpoint records its length.
+ */
+public final class Metrics {
+
+    private Metrics() {
+    }
+
+    /** A line of the file. */
+    public sealed interface Line permits Step, Epoch, Diverged {
+    }
+
+    /**
+     * One optimizer step.
+     *
+     * @param values  the estimator's and schedules' values of the step (r, α, λ, SAM's ρ, …) in the optimizer's order
+     * @param psiMean mean of Adam's (RMSProp's) adaptive rate ψ = 1/(√v̂ + ε) over all parameter elements; null for other rules
+     * @param psiVar  its variance over the elements; null for other rules
+     */
+    public record Step(long step, int epoch, double loss, double gradNorm, double lr, Map<String, Double> values, int evals, Double psiMean,
+                       Double psiVar) implements Line {
+    }
+
+    /**
+     * The end of an epoch: train figures over its primary passes (dropout on), test figures in evaluation mode.
+     *
+     * @param epoch        1-based
+     * @param step         steps done at its end
+     * @param meanGradNorm the mean ‖g₁‖ over its steps
+     * @param lr           the learning rate of its last step
+     * @param seconds      its wall time
+     */
+    public record Epoch(int epoch, long step, double trainLoss, double trainError, double testLoss, double testError, double meanGradNorm,
+                        double lr, double seconds) implements Line {
+    }
+
+    /** The run stopped: a non-finite or exploding loss, with the message the user saw. */
+    public record Diverged(long step, String message) implements Line {
+    }
+
+    /** The fields of a step line that are not estimator or schedule values. */
+    private static final Set<String> STEP_FIELDS = Set.of("type", "step", "epoch", "loss", "grad_norm", "lr", "evals", "psi_mean", "psi_var");
+
+    /** {@code line} as one line of JSON, with its newline. */
+    public static String encode(Line line) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (line instanceof Step s) {
+            m.put("type", "step");
+            m.put("step", s.step());
+            m.put("epoch", s.epoch());
+            m.put("loss", s.loss());
+            m.put("grad_norm", s.gradNorm());
+            m.put("lr", s.lr());
+            m.put("r", s.values().getOrDefault("r", Double.NaN));
+            m.put("alpha", s.values().getOrDefault("alpha", Double.NaN));
+            m.put("lambda", s.values().getOrDefault("lambda", Double.NaN));
+            s.values().forEach(m::putIfAbsent);
+            m.put("evals", s.evals());
+            if (s.psiMean() != null) {
+                m.put("psi_mean", s.psiMean());
+                m.put("psi_var", s.psiVar());
+            }
+        } else if (line instanceof Epoch e) {
+            m.put("type", "epoch");
+            m.put("epoch", e.epoch());
+            m.put("step", e.step());
+            m.put("train_loss", e.trainLoss());
+            m.put("train_error", e.trainError());
+            m.put("test_loss", e.testLoss());
+            m.put("test_error", e.testError());
+            m.put("mean_grad_norm", e.meanGradNorm());
+            m.put("lr", e.lr());
+            m.put("time_s", e.seconds());
+        } else if (line instanceof Diverged d) {
+            m.put("type", "diverged");
+            m.put("step", d.step());
+            m.put("message", d.message());
+        }
+        return Json.mapper().writeValueAsString(m) + "\n";
+    }
+
+    /** The line {@code text} decoded; null for a blank line or a type this version does not know. */
+    public static Line decode(String text) throws IOException {
+        if (text.isBlank()) {
+            return null;
+        }
+        JsonNode n = Json.mapper().readTree(text);
+        return switch (n.path("type").asText()) {
+            case "step" -> {
+                Map<String, Double> values = new LinkedHashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (!STEP_FIELDS.contains(e.getKey())) {
+                        values.put(e.getKey(), number(e.getValue()));
+                    }
+                }
+                yield new Step(n.path("step").asLong(), n.path("epoch").asInt(), number(n.path("loss")), number(n.path("grad_norm")),
+                        number(n.path("lr")), values, n.path("evals").asInt(), n.has("psi_mean") ? number(n.get("psi_mean")) : null,
+                        n.has("psi_var") ? number(n.get("psi_var")) : null);
+            }
+            case "epoch" -> new Epoch(n.path("epoch").asInt(), n.path("step").asLong(), number(n.path("train_loss")),
+                    number(n.path("train_error")), number(n.path("test_loss")), number(n.path("test_error")), number(n.path("mean_grad_norm")),
+                    number(n.path("lr")), number(n.path("time_s")));
+            case "diverged" -> new Diverged(n.path("step").asLong(), n.path("message").asText());
+            default -> null;
+        };
+    }
+
+    /** A number, or one written as a string ("NaN", "Infinity"); NaN when missing or not a number. */
+    private static double number(JsonNode v) {
+        return v.isNumber() || v.isTextual() ? v.asDouble(Double.NaN) : Double.NaN;
+    }
+
+    /** A line that does not parse. */
+    public static final class Damaged extends IOException {
+
+        private final int lineNumber;
+
+        Damaged(Path file, int lineNumber, IOException cause) {
+            super(file + " line " + lineNumber + " is damaged (" + BadInput.messageOf(cause) + ")", cause);
+            this.lineNumber = lineNumber;
+        }
+
+        /** 1-based. */
+        public int lineNumber() {
+            return lineNumber;
+        }
+    }
+
+    /** Every line of {@code file} in order (blank lines and unknown types left out); a damaged line is a {@link Damaged}. */
+    public static List<Line> read(Path file) throws IOException {
+        List<Line> out = new ArrayList<>();
+        int n = 0;
+        for (String text : Files.readAllLines(file)) {
+            n++;
+            Line l;
+            try {
+                l = decode(text);
+            } catch (IOException e) {
+                throw new Damaged(file, n, e);
+            }
+            if (l != null) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** Cuts {@code file} to its first {@code bytes} bytes (the length a checkpoint recorded). */
+    public static void truncate(Path file, long bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(bytes);
+        }
+    }
+
+    /** Appends lines to a metrics file. */
+    public static final class Writer implements AutoCloseable {
+
+        private final FileChannel channel;
+
+        /** Opens {@code file} for appending, creating it. */
+        public Writer(Path file) throws IOException {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        }
+
+        public void append(Line line) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(encode(line).getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        }
+
+        /** Forces what is written to the disk and returns the file's length (for a checkpoint to record). */
+        public long sync() throws IOException {
+            channel.force(false);
+            return channel.size();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.gradreg.trainer.loop;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.nn.Engine;
+import org.gradreg.trainer.model.Engines;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class MemoryBudgetTest {
+
+    /** ViT-Ti's activation estimate against a count written out here from the layer shapes. */
+    @Test
+    void vitTiActivationEstimateFollowsTheLayerShapes() {
+        Engine e = Engines.build("vit-ti", 10, DataType.FLOAT, 1);
+        long b = 32;
+        long t = 65;
+        long n = b * t;
+        long d = 192;
+        long m = 768;
+        long tt = b * 3 * t * t;
+        // per block: x, ln1 (x̂, y), q, k, v, o, u, ln2 (x̂, y) = 10·N·D; h, Φ, g = 3·N·M; P and dropped P
+        long blocks = 12 * (10 * n * d + 3 * n * m + 2 * tt);
+        // the last block's output; attention scratch (dq, dk, dv, dout: 4·N·D; 2 [B·H, T, T]); 4 more N·D and one N·M backward
+        // buffers; the patches
+        long scratch = n * d + 4 * n * d + 2 * tt + 4 * n * d + n * m + n * 48;
+        long masks = n * d + 12 * (tt + 2 * n * d + n * m);
+        assertEquals(4 * (blocks + scratch + masks), e.activationBytes(32));
+    }
+
+    @Test
+    void aBatchThatDoesNotFitIsRefusedWithTheAccumulateThatDoes() {
+        Engine e = Engines.build("vit-ti", 10, DataType.FLOAT, 1);
+        long need256 = MemoryBudget.estimate(e, 256);
+        long need64 = MemoryBudget.estimate(e, 64);
+        assertTrue(need256 > need64);
+        long available = (need64 + MemoryBudget.estimate(e, 128)) / 2; // 64 fits, 128 does not
+        BadInput x = assertThrows(BadInput.class, () -> MemoryBudget.check(e, 256, 1, available));
+        assertTrue(x.getMessage().startsWith("batch 256 of vit-ti needs about"), x.getMessage());
+        assertTrue(x.getMessage().contains("use --accumulate 4 (micro-batches of 64"), x.getMessage());
+        assertDoesNotThrow(() -> MemoryBudget.check(e, 256, 4, available));
+        assertDoesNotThrow(() -> MemoryBudget.check(e, 256, 1, -1)); // unknown: no check
+    }
+}

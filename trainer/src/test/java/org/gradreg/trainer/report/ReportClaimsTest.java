@@ -1,0 +1,144 @@
+package org.gradreg.trainer.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.Json;
+import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.loop.TinyRuns;
+import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.run.RunDir;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Welch's interval against SciPy, the report spec's checks, and claims with verdicts over real tiny runs. */
+class ReportClaimsTest {
+
+    static {
+        Trainer.threads(1);
+    }
+
+    @TempDir
+    Path dir;
+
+    /** Reference: scipy.stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95) (SciPy 1.17). */
+    @Test
+    void welchIntervalMatchesScipy() {
+        Welch w = Welch.of(new double[] {44.1, 46.3, 42.9, 45.5}, new double[] {48.0, 49.2, 47.1});
+        assertEquals(-3.3999999999999986, w.difference(), 1e-12);
+        assertEquals(-5.8879261065419985, w.low(), 1e-9);
+        assertEquals(-0.912073893457999, w.high(), 1e-9);
+        assertEquals(4.999482920549159, w.df(), 1e-9);
+        assertEquals(-1, w.sign());
+        // scipy.stats.t.ppf(0.975, 2) * std(x, ddof=1) / sqrt(3)
+        assertEquals(3.1060000752151407, Stats.halfWidth(new double[] {12.0, 14.5, 13.2}), 1e-9);
+        assertTrue(!Welch.of(new double[] {1}, new double[] {2, 3}).defined());
+        assertEquals(0, Welch.of(new double[] {1, 2, 3}, new double[] {1.5, 2.5, 2}).sign());
+    }
+
+    @Test
+    void verdictsFollowTheIntervalAndTheClaimedSide() {
+        Welch below = new Welch(-2, -3, -1, 4);
+        Welch holds = new Welch(-1, -3, 1, 4);
+        assertEquals("effect seen", Claims.verdict(below, -1));
+        assertEquals("opposite effect", Claims.verdict(below, 1));
+        assertEquals("not seen at this scale", Claims.verdict(holds, -1));
+        assertEquals("undecided (fewer than 2 seeds)", Claims.verdict(new Welch(1, Double.NaN, Double.NaN, Double.NaN), 1));
+    }
+
+    private static JsonNode json(String s) throws Exception {
+        return Json.mapper().readTree(s);
+    }
+
+    @Test
+    void badReportSectionsAreOneLineErrorsNamingTheSpec() throws Exception {
+        String[][] cases = {
+            {"{\"colour\": 1}", "unknown key 'colour'"},
+            {"{\"compare\": [\"estimator.name\"]}", "must be setting=value"},
+            {"{\"compare\": [\"optimiser=adam\"]}", "unknown setting 'optimiser'"},
+            {"{\"compare\": [\"estimator.alhpa=0.8\"]}", "unknown setting 'estimator.alhpa'"},
+            {"{\"x\": \"beta1\"}", "x 'beta1' is not a setting"},
+            {"{\"claims\": [{\"id\": \"X\", \"claim\": \"c\", \"compare\": \"estimator=gr\", \"against\": \"estimator=plain\", \"metric\": \"accuracy\", \"expect\": \"lower\"}]}",
+                "unknown metric 'accuracy'"},
+            {"{\"claims\": [{\"id\": \"X\", \"claim\": \"c\", \"compare\": \"estimator=gr\", \"against\": \"estimator=plain\", \"expect\": \"better\"}]}",
+                "expect must be lower or higher"},
+            {"{\"claims\": [{\"id\": \"X\", \"compare\": \"estimator=gr\"}]}", "needs id, claim, compare and against"},
+            {"{\"panels\": [\"colour\"]}", "panel 'colour' is not a setting"},
+        };
+        for (String[] c : cases) {
+            BadInput e = assertThrows(BadInput.class, () -> ReportSpec.parse(json(c[0]), "grid spec x.json"), c[0]);
+            assertTrue(e.getMessage().startsWith("grid spec x.json: report") && e.getMessage().contains(c[1]) && !e.getMessage().contains("\n"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void claimsComparePairedSettingsWithinEachPanelAndWriteVerdicts() throws Exception {
+        // two optimizers (panels) × plain / GR × three seeds of a tiny softmax regression
+        for (String opt : List.of("adam", "rmsprop")) {
+            for (String est : List.of("plain", "gr")) {
+                for (long seed = 0; seed < 3; seed++) {
+                    TrainConfig c = TinyRuns.linear(est.equals("gr") ? "gr:r=0.05,alpha=0.8" : est, seed).with("optimizer.rule", opt);
+                    new Trainer(c, dir.resolve("runs/" + opt + "-" + est + "-" + seed)).progress(false).run(false);
+                }
+            }
+        }
+        ReportSpec spec = ReportSpec.parse(json("{\"panels\": [\"optimizer.rule\"], \"compare\": [\"estimator.name=plain\"], \"claims\": ["
+                + "{\"id\": \"T1\", \"claim\": \"GR lowers the warmup gradient norm\", \"paper\": \"Fig. 2\", \"compare\": \"estimator.name=gr\","
+                + " \"against\": \"estimator.name=plain\", \"metric\": \"warmup_grad_norm\", \"expect\": \"lower\"},"
+                + "{\"id\": \"T2\", \"claim\": \"nothing ran\", \"compare\": \"estimator.name=gnr\", \"against\": \"estimator.name=plain\", \"expect\": \"lower\"}]}"), "t");
+        Report rep = Report.of(dir.resolve("runs"), spec);
+        List<ClaimOutcome> claims = rep.claims();
+        assertEquals(3, claims.size(), claims.toString()); // T1 in each optimizer's panel, T2 not run
+        for (ClaimOutcome o : claims.subList(0, 2)) {
+            assertEquals(o.compared().settings().get("optimizer.rule"), o.against().settings().get("optimizer.rule"), "paired within a panel");
+            assertEquals("gr", o.compared().settings().get("estimator.name"));
+            assertEquals("plain", o.against().settings().get("estimator.name"));
+            // the warmup mean recomputed from the metrics files: the first warmup-epoch's steps (1 epoch of 4 steps)
+            double[] want = new double[3];
+            for (int s = 0; s < 3; s++) {
+                List<String> lines = Files.readAllLines(dir.resolve("runs/" + o.compared().settings().get("optimizer.rule") + "-gr-" + s + "/" + RunDir.METRICS));
+                double sum = 0;
+                int n = 0;
+                for (String l : lines) {
+                    JsonNode j = json(l);
+                    if (j.path("type").asText().equals("step") && j.path("epoch").asInt() == 0) {
+                        sum += j.path("grad_norm").asDouble();
+                        n++;
+                    }
+                }
+                want[s] = sum / n;
+            }
+            java.util.Arrays.sort(want);
+            double[] got = o.compared().metric("warmup_grad_norm").clone();
+            java.util.Arrays.sort(got);
+            for (int s = 0; s < 3; s++) {
+                assertEquals(want[s], got[s], 1e-12);
+            }
+            assertEquals(Claims.verdict(o.welch(), -1), o.verdict());
+        }
+        assertTrue(claims.get(2).verdict().startsWith("not run"));
+        assertEquals(1, claims.get(0).compared().stepPsiVars().size() > 0 ? 1 : 0, "Adam's Var(ψ) is read from the metrics");
+        Path out = dir.resolve("report");
+        rep.write(out, "preamble line");
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("preamble line") && md.contains("T1: GR lowers") && md.contains("95% interval"), md);
+        JsonNode written = Json.mapper().readTree(out.resolve("claims.json").toFile());
+        assertEquals(3, written.size());
+        for (String f : List.of("grad-norm-1.png", "grad-norm-2.png", "loss-1.png", "psi-var-1.png", "schedules-1.png", "report.csv")) {
+            assertTrue(Files.size(out.resolve(f)) > 500, f);
+        }
+        // the index of every report's claims
+        Files.createDirectories(dir.resolve("results"));
+        Files.move(out, dir.resolve("results/tiny"));
+        String index = Files.readString(ResultsIndex.write(dir.resolve("results")));
+        assertTrue(index.contains("[tiny](tiny/report.md)") && index.contains("T1: GR lowers") && index.contains("of 3 comparisons"), index);
+        assertThrows(BadInput.class, () -> ResultsIndex.write(dir.resolve("runs")));
+    }
+}
