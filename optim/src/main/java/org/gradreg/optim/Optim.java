@@ -126,8 +126,10 @@ public final class Optim {
     /**
      * The update rule {@code spec} ({@code name} or {@code name:key=value,…}, e.g.
      * {@code adamw:beta1=0.95,eps=1e-6}) with learning rate {@code lr} and weight decay
-     * {@code weightDecay} (coupled L2 for sgd, adam and rmsprop; decoupled for adamw; scheduled
-     * for adams; proximal for adan). {@code sgd-nesterov} is SGD with Nesterov momentum 0.9.
+     * {@code weightDecay}: for sgd, adam and rmsprop coupled L2, the add_decayed_weights transform
+     * before the rule (a {@link org.gradreg.optim.rule.Chain}, as torch's {@code weight_decay});
+     * for adamw, adams and adan the rule's own decay (decoupled, scheduled, proximal).
+     * {@code sgd-nesterov} is SGD with Nesterov momentum 0.9.
      * Names, keys, defaults and ranges: {@link Registries#RULES}.
      */
     public static UpdateRule rule(String spec, Schedule lr, double weightDecay) {

@@ -216,7 +216,8 @@ class RegistryContractTest {
         String s = rule(spec).toString();
         assertFalse(s.contains("@"), s);
         assertTrue(s.matches("[A-Z][A-Za-z]*\\(lr=.*\\)"), s);
-        assertTrue(s.contains("weightDecay="), s);
+        // the command line's weight decay: the rule's own (weightDecay=…) or coupled L2 before it
+        assertTrue(s.contains("weightDecay=") || s.contains(" + add_decayed_weights(" + WD + ", "), s);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,12 +1,13 @@
 package org.gradreg.optim.rule;
 
-import org.gradreg.optim.Hyper;
 import org.gradreg.optim.schedule.Schedule;
 import org.gradreg.optim.transform.Agr;
 
 /**
  * What Adam, AdamW and AdamS share: the {@link AdamConfig} hyper-parameters and their fluent
- * setters, each returning a new rule of the same kind with no state.
+ * setters, each returning a new rule of the same kind with no state. The decay setters are
+ * {@link AdamWithDecay}'s (AdamW, AdamS): Adam has no decay of its own (coupled L2 is the
+ * {@link org.gradreg.optim.transform.AddDecayedWeights} transform).
  */
 public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule implements AdaptiveRate {
 
@@ -28,21 +29,14 @@ public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule i
         return with(lr, c.eps(eps));
     }
 
-    public R weightDecay(double lambda) {
-        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
-    }
-
-    public R weightDecay(Schedule lambda) {
-        return with(lr, c.weightDecay(lambda));
-    }
-
-    public R decayMask(DecayMask mask) {
-        return with(lr, c.mask(mask));
-    }
-
     /** The same rule with AGR's Ψ placed as in {@code placement} (see {@link Agr}). */
     public R agr(Agr.Placement placement) {
         return with(lr, c.agr(placement));
+    }
+
+    @Override
+    public Agr.Placement agrPlacement() {
+        return c.agr();
     }
 
     /** ψ = 1/(√v̂ + ε), v̂ = v/(1 − β₂ᵗ), as in the step (eq. 5). */
