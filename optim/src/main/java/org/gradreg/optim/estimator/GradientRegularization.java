@@ -138,14 +138,8 @@ public final class GradientRegularization implements GradientEstimator {
         Params g2 = g1;
         int evaluations = 1;
         if (alphaT != 0 && rT != 0 && norm != 0) {
-            Params params = oracle.params();
-            perturbation.save(params);
-            try {
-                perturbation.shift(params, rT / norm, g1);
-                g2 = Estimators.perturbed(oracle, step, "GR perturbed evaluation").gradient();
-            } finally {
-                perturbation.restore(params);
-            }
+            Ascent eps = Direction.GRADIENT.ascent(oracle.params(), g1, norm, rT, step);
+            g2 = perturbation.evaluate(oracle, step, "GR perturbed evaluation", eps).gradient();
             evaluations = 2;
         }
         // g₁ = 0: the code's g₁/‖g₁‖ is 0/0; gradreg takes it as 0 (the step is then α·g₁ = 0)
