@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * A gradient estimator, a chain of gradient transforms and an update rule, applied in that order
  * at every {@link #step}:
  * <pre>
- *   oracle → estimator (plain | SAM | GR | GNR) → transforms (clip, AGR …) → update rule (SGD, Adam …)
+ *   oracle → estimator (plain | SAM family | GR | GNR | GAM) → transforms (clip, AGR …) → update rule (SGD, Adam …)
+ *            [→ θ − η_t·d, an estimator's decoupled term (WSAM)]
  * </pre>
  * For example, Adam + warmup-cosine LR + GR(r = 0.1, α = 0.8) with zero-warmup + clipping at 5:
  * <pre>
@@ -51,7 +52,7 @@ public final class Optimizer {
     private Optimizer(UpdateRule rule, GradientEstimator estimator, List<GradientTransform> transforms,
                       List<GradientTransform> ruleTransforms) {
         this.rule = Objects.requireNonNull(rule, "rule").fresh();
-        this.estimator = Objects.requireNonNull(estimator, "estimator");
+        this.estimator = Objects.requireNonNull(estimator, "estimator").forRule(this.rule);
         this.transforms = List.copyOf(transforms);
         this.ruleTransforms = List.copyOf(ruleTransforms);
         requireOneAgr();
@@ -66,7 +67,7 @@ public final class Optimizer {
                 : new Optimizer(rule, Plain.of(), List.of(), List.of());
     }
 
-    /** The same optimizer with {@code e} estimating the gradient. */
+    /** The same optimizer with {@code e} estimating the gradient (bound to this optimizer's rule: {@link GradientEstimator#forRule}). */
     public Optimizer estimator(GradientEstimator e) {
         return new Optimizer(rule, e, transforms, ruleTransforms);
     }
@@ -134,8 +135,15 @@ public final class Optimizer {
         for (GradientTransform t : ruleTransforms) {
             g = t.apply(g, params, step);
         }
+        Params decoupled = est.decoupled();
+        if (decoupled != null) {
+            decoupled.requireFinite("step " + step + ": decoupled term (" + estimator + ")");
+        }
         double lr = rule.lr().at(step);
         rule.apply(params, g, step);
+        if (decoupled != null) {
+            params.addScaled(-lr, decoupled);
+        }
         StepInfo info = new StepInfo(step, est.loss(), est.firstGradientNorm(), lr, est.evaluations(), est.values());
         step++;
         NativeMemory.collectIfAbove();

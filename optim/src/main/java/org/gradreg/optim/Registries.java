@@ -1,6 +1,7 @@
 package org.gradreg.optim;
 
 import org.gradreg.optim.estimator.EstimatorFactory;
+import org.gradreg.optim.estimator.SamOn;
 import org.gradreg.optim.estimator.Gnr;
 import org.gradreg.optim.estimator.GradientRegularization;
 import org.gradreg.optim.estimator.Plain;
@@ -46,6 +47,7 @@ public final class Registries {
             Plain.ENTRY,
             Sam.ENTRY,
             Sam.ASAM_ENTRY,
+            SamOn.ENTRY,
             GradientRegularization.ENTRY,
             Gnr.ENTRY,
             Gnr.SAM_GNR_ENTRY);

@@ -148,6 +148,12 @@ public final class Gnr implements GradientEstimator {
         return FiniteDifferenceHvp.forward(perturbation.evaluate(oracle, step, where, shifts).gradient(), gradAtX, h);
     }
 
+    @Override
+    public Gnr forRule(org.gradreg.optim.rule.UpdateRule rule) {
+        GradientEstimator b = base.forRule(rule);
+        return b == base ? this : new Gnr(rho, alpha, xi, hvpStep, b);
+    }
+
     /** The base estimator's state under {@code base/} (GNR itself keeps none). */
     @Override
     public Map<String, org.nd4j.linalg.api.ndarray.INDArray> state() {

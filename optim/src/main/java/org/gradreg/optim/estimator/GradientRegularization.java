@@ -32,15 +32,15 @@ public final class GradientRegularization implements GradientEstimator {
         NORMALIZED_G1
     }
 
-    /** Registry entry: {@code gr:r=…,alpha=…|lambda=…,form=paper|code}; the GR warmup comes from the caller. */
+    /** Registry entry: {@code gr:r=…,alpha=…|lambda=…,form=paper|code,scope=…}; the GR warmup comes from the caller. */
     public static final Entry<EstimatorFactory> ENTRY = new Entry<EstimatorFactory>("gr",
             "gradient-norm penalty by finite differences (Zhao et al. 2022 eq. 10), alpha = lambda/r, two evaluations",
-            java.util.List.of(Key.number("r", null, Range.NON_NEGATIVE, "finite-difference radius"),
+            Sam.keys(Key.number("r", null, Range.NON_NEGATIVE, "finite-difference radius"),
                     Key.optionalNumber("alpha", Range.FINITE, "mixing weight alpha = lambda/r (give alpha or lambda)"),
                     Key.optionalNumber("lambda", Range.FINITE, "penalty weight lambda (give alpha or lambda)"),
                     Key.choice("form", "paper", java.util.List.of("paper", "code", "normalized", "normalised"),
                             "eq. 10 (paper) or the authors' code default, (1 - alpha) g1/|g1| + alpha g2 (code)")),
-            "r=0.1,alpha=0.8", GradientRegularization::fromArgs);
+            "r=0.1,alpha=0.8", (a, w) -> Scope.of(a).over(fromArgs(a, w)));
 
     private static GradientRegularization fromArgs(org.gradreg.optim.registry.Args a, GrWarmup warmup) {
         if (a.given("alpha") == a.given("lambda")) {

@@ -23,7 +23,12 @@ final class Perturbation {
         return at(oracle, () -> Estimators.perturbed(oracle, step, where), shifts);
     }
 
-    /** What {@code body} computes with the parameters at θ + Σ εᵢ; θ is restored after. */
+    /** {@link #evaluate}, as the step's primary evaluation (Momentum-SAM's only one). */
+    Estimators.Checked evaluatePrimary(Oracle oracle, long step, String where, Ascent... shifts) {
+        return at(oracle, () -> Estimators.primary(oracle, step, where), shifts);
+    }
+
+    /** What {@code body} computes with the parameters at θ + Σ εᵢ (ESAM: losses, then a gradient); θ is restored after. */
     <T> T at(Oracle oracle, java.util.function.Supplier<T> body, Ascent... shifts) {
         Params params = oracle.params();
         save(params, shifts[0].vector(), shifts);

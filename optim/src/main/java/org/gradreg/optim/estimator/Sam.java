@@ -18,23 +18,37 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   SAM:  ε̂ = ρ · g₁ / ‖g₁‖                                 (Foret et al., eq. 2)
  *   ASAM: ε̂ = ρ · T²g₁ / ‖T g₁‖,  T = diag(|θ| + η)        (Kwon et al., 2021, adaptive; {@link AdaptiveDirection})
  * </pre>
+ * and the variants that differ only in the ascent, as SAM-ON ({@link SamOn}).
  * Two evaluations; ρ = 0 or no ascent (g₁ = 0) returns g₁ after one. SAM with ρ is GR with
  * r = ρ, α = 1 (penalizing-gradient-norm paper, eq. 10).
  */
 public final class Sam implements GradientEstimator {
 
-    /** Registry entry: {@code sam:rho=…}. */
+    /** Registry entry: {@code sam:rho=…,scope=…}. */
     public static final Entry<EstimatorFactory> ENTRY = new Entry<EstimatorFactory>("sam",
             "sharpness-aware minimization (Foret et al. 2021), two evaluations",
-            java.util.List.of(Key.number("rho", null, Range.NON_NEGATIVE, "ascent radius")), "rho=0.05",
-            (a, w) -> Sam.of(a.number("rho")));
+            keys(Key.number("rho", null, Range.NON_NEGATIVE, "ascent radius")), "rho=0.05",
+            (a, w) -> Scope.of(a).over(Sam.of(a.number("rho"))));
 
-    /** Registry entry: {@code asam:rho=…,eta=…}. */
+    /** Registry entry: {@code asam:rho=…,eta=…,form=paper|code,scope=…}. */
     public static final Entry<EstimatorFactory> ASAM_ENTRY = new Entry<EstimatorFactory>("asam",
-            "adaptive SAM (Kwon et al. 2021), two evaluations",
-            java.util.List.of(Key.number("rho", null, Range.NON_NEGATIVE, "ascent radius"),
-                    Key.number("eta", 0.01, Range.NON_NEGATIVE, "offset of T = |theta| + eta")), "rho=0.5",
-            (a, w) -> Sam.of(a.number("rho")).adaptive(a.number("eta")));
+            "adaptive SAM (Kwon et al. 2021), two evaluations; T = abs(theta) + eta on every tensor (paper) or on the weight tensors only (official code)",
+            keys(Key.number("rho", null, Range.NON_NEGATIVE, "ascent radius"),
+                    Key.number("eta", 0.01, Range.NON_NEGATIVE, "offset of T = |theta| + eta"),
+                    Key.choice("form", "paper", java.util.List.of("paper", "code"),
+                            "T on every tensor (paper) or on kernels and norm scales only, 1 on the rest (SamsungLabs/ASAM)")),
+            "rho=0.5", (a, w) -> {
+                Sam s = Sam.of(a.number("rho"));
+                return Scope.of(a).over(a.choice("form").equals("code") ? s.adaptive(a.number("eta"), TensorMask.WEIGHTS)
+                        : s.adaptive(a.number("eta")));
+            });
+
+    /** {@code own} and the scope keys, for the entries of two-pass estimators. */
+    static java.util.List<Key> keys(Key... own) {
+        java.util.List<Key> k = new java.util.ArrayList<>(java.util.List.of(own));
+        k.addAll(Scope.KEYS);
+        return k;
+    }
 
     private final String name;
     private final Schedule rho;
@@ -55,9 +69,14 @@ public final class Sam implements GradientEstimator {
         return new Sam("sam", rho, Direction.GRADIENT);
     }
 
-    /** ASAM with offset η (Kwon et al. use η = 0.01). */
+    /** ASAM with offset η (Kwon et al. use η = 0.01), T on every tensor (the paper's placement). */
     public Sam adaptive(double eta) {
-        return new Sam("asam", rho, new AdaptiveDirection(eta));
+        return adaptive(eta, TensorMask.ALL);
+    }
+
+    /** ASAM with T = |θ| + η on the tensors {@code scaled} selects, 1 on the others ({@link TensorMask#WEIGHTS}: the official code's placement). */
+    public Sam adaptive(double eta, TensorMask scaled) {
+        return new Sam("asam", rho, new AdaptiveDirection(eta, scaled));
     }
 
     /** SAM with the ascent {@code d}, reported under {@code label} (e.g. a variant's registry name). */
@@ -83,13 +102,20 @@ public final class Sam implements GradientEstimator {
         values.put("rho", r);
         Ascent eps = r == 0 || norm == 0 ? Ascent.NONE : direction.ascent(oracle.params(), g1, norm, r, step);
         if (eps.isNone()) {
-            return new Estimate(first.loss(), g1, g1, norm, 1, values);
+            return Estimators.plain(first, values);
         }
         Estimators.Checked second = perturbation.evaluate(oracle, step, "SAM ascent-point evaluation", eps);
         return new Estimate(first.loss(), second.gradient(), g1, norm, 2, values);
     }
 
-    /** The direction's state (a stateful variant's); empty for SAM and ASAM. */
+    /** A fresh copy (the direction's state starts anew). */
+    @Override
+    public GradientEstimator forRule(org.gradreg.optim.rule.UpdateRule rule) {
+        Direction d = direction.fresh();
+        return d == direction ? this : new Sam(name, rho, d);
+    }
+
+    /** The direction's state (F-SAM's EMA …); empty for SAM and ASAM. */
     @Override
     public Map<String, INDArray> state() {
         return direction.state();
