@@ -143,9 +143,10 @@ public final class Optim {
 
     /**
      * The estimator called {@code name} with hyper-parameters {@code spec} in {@code key=value,…}
-     * form: sam/asam {@code rho[,eta]}; gr {@code r,alpha|lambda[,form=paper|code]}; gnr
-     * {@code rho,alpha[,xi,h,k]}; sam+gnr adds {@code sam_rho}. {@code warmup} applies to gr.
-     * Names, keys, defaults and ranges: {@link Registries#ESTIMATORS}.
+     * form, e.g. sam {@code rho}, gr {@code r,alpha|lambda[,form=paper|code]}, gsam
+     * {@code rho,alpha[,rho_min,lr_max,lr_min]}; the two-pass ones take {@code scope=full|micro|groups,m}.
+     * {@code warmup} applies to gr. Names, keys, defaults and ranges: {@link Registries#ESTIMATORS}
+     * (docs/registries.md). An optimizer binds the estimator to its rule ({@code forRule}).
      */
     public static GradientEstimator estimator(String name, String spec, GrWarmup warmup) {
         Entry<EstimatorFactory> e = Registries.ESTIMATORS.entry(name);

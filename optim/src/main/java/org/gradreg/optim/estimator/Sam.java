@@ -18,7 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   SAM:  ε̂ = ρ · g₁ / ‖g₁‖                                 (Foret et al., eq. 2)
  *   ASAM: ε̂ = ρ · T²g₁ / ‖T g₁‖,  T = diag(|θ| + η)        (Kwon et al., 2021, adaptive; {@link AdaptiveDirection})
  * </pre>
- * and the variants that differ only in the ascent, as SAM-ON ({@link SamOn}).
+ * and the variants that differ only in the ascent: SAM-ON ({@link SamOn}), Friendly-SAM
+ * ({@link FriendlySam}).
  * Two evaluations; ρ = 0 or no ascent (g₁ = 0) returns g₁ after one. SAM with ρ is GR with
  * r = ρ, α = 1 (penalizing-gradient-norm paper, eq. 10).
  */

@@ -9,7 +9,7 @@ import org.gradreg.optim.transform.Agr;
  * {@link AdamWithDecay}'s (AdamW, AdamS): Adam has no decay of its own (coupled L2 is the
  * {@link org.gradreg.optim.transform.AddDecayedWeights} transform).
  */
-public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule implements AdaptiveRate {
+public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule implements AdaptiveRate, FirstMoment {
 
     final AdamConfig c;
 
@@ -48,6 +48,12 @@ public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule i
         double bc2 = 1 - Math.pow(c.beta2(), count);
         return AdaptiveRate.moments(slots("v"), (name, v) -> org.nd4j.linalg.ops.transforms.Transforms.sqrt(scratch("psi", name, v).assign(v),
                 false).divi(Math.sqrt(bc2)).addi(c.eps()).rdivi(1.0));
+    }
+
+    /** m, the first moment (not bias-corrected). */
+    @Override
+    public java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> firstMoment() {
+        return slots("m");
     }
 
     @Override

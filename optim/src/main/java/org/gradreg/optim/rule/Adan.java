@@ -26,7 +26,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * zeroes m, v, n and the step count. With {@link #agr}, AGR's Ψ(g) feeds m (paper placement:
  * v and n keep g; code placement: Ψ(g) replaces g everywhere).
  */
-public final class Adan extends AbstractRule {
+public final class Adan extends AbstractRule implements FirstMoment {
 
     private static final Agr PSI = Agr.psi();
 
@@ -130,6 +130,12 @@ public final class Adan extends AbstractRule {
     /** Zeroes m, v, n and the step count (Adan's restart condition). */
     public void restart() {
         reset();
+    }
+
+    /** m, the first moment (not bias-corrected). */
+    @Override
+    public Map<String, INDArray> firstMoment() {
+        return slots("m");
     }
 
     @Override

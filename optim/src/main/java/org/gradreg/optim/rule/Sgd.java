@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * rule: the CNN setting of the GR paper is
  * {@code AddDecayedWeights.of(1e-3, DecayMask.all()).before(Sgd.of(0.1).momentum(0.9).nesterov())}.
  */
-public final class Sgd extends AbstractRule {
+public final class Sgd extends AbstractRule implements FirstMoment {
 
     /** Registry entry: {@code sgd:momentum=…,dampening=…,nesterov=true|false,mask=all|no-1d}. */
     public static final Entry<RuleFactory> ENTRY = new Entry<RuleFactory>("sgd",
@@ -82,6 +82,17 @@ public final class Sgd extends AbstractRule {
 
     public Sgd nesterov() {
         return new Sgd(lr, momentum, dampening, true);
+    }
+
+    /** The momentum buffers b (none without momentum). */
+    @Override
+    public Map<String, INDArray> firstMoment() {
+        return slots("momentum");
+    }
+
+    @Override
+    public boolean keepsFirstMoment() {
+        return momentum != 0;
     }
 
     @Override
