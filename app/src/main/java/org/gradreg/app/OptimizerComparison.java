@@ -21,10 +21,12 @@ import org.gradreg.optim.estimator.Sam;
 import org.gradreg.optim.rule.Adam;
 import org.gradreg.optim.rule.AdamS;
 import org.gradreg.optim.rule.AdamW;
+import org.gradreg.optim.rule.DecayMask;
 import org.gradreg.optim.rule.Adan;
 import org.gradreg.optim.rule.RmsProp;
 import org.gradreg.optim.rule.Sgd;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.AddDecayedWeights;
 import org.gradreg.optim.transform.Agr;
 import org.gradreg.optim.transform.ClipByGlobalNorm;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -41,6 +43,8 @@ public final class OptimizerComparison {
     public static final int TRAIN = 384;
     public static final int WARMUP = 40;
     public static final int[] SIZES = {20, 64, 64, 5};
+    /** The GR paper's coupled L2 for SGD (1e-3 on every tensor). */
+    private static final AddDecayedWeights L2 = AddDecayedWeights.of(1e-3, DecayMask.all());
 
     /** One row of the comparison. */
     public record Row(String name, String optimizer, double trainLoss, double trainError, double testError,
@@ -54,10 +58,10 @@ public final class OptimizerComparison {
         Schedule lr = Schedule.warmupCosine(3e-3, WARMUP, STEPS);
         Schedule sgdLr = Schedule.warmupCosine(0.05, WARMUP, STEPS);
         Map<String, Supplier<Optimizer>> c = new LinkedHashMap<>();
-        c.put("SGD Nesterov", () -> Optimizer.of(Sgd.of(sgdLr).momentum(0.9).nesterov().weightDecay(1e-3)));
-        c.put("SGD Nesterov + SAM", () -> Optimizer.of(Sgd.of(sgdLr).momentum(0.9).nesterov().weightDecay(1e-3)).estimator(Sam.of(0.05)));
-        c.put("SGD Nesterov + GR", () -> Optimizer.of(Sgd.of(sgdLr).momentum(0.9).nesterov().weightDecay(1e-3)).estimator(GradientRegularization.of(0.05, 0.8)));
-        c.put("SGD Nesterov + SAM + GNR", () -> Optimizer.of(Sgd.of(sgdLr).momentum(0.9).nesterov().weightDecay(1e-3)).estimator(Gnr.of(0.05, 0.1).over(Sam.of(0.05))));
+        c.put("SGD Nesterov", () -> Optimizer.of(L2.before(Sgd.of(sgdLr).momentum(0.9).nesterov())));
+        c.put("SGD Nesterov + SAM", () -> Optimizer.of(L2.before(Sgd.of(sgdLr).momentum(0.9).nesterov())).estimator(Sam.of(0.05)));
+        c.put("SGD Nesterov + GR", () -> Optimizer.of(L2.before(Sgd.of(sgdLr).momentum(0.9).nesterov())).estimator(GradientRegularization.of(0.05, 0.8)));
+        c.put("SGD Nesterov + SAM + GNR", () -> Optimizer.of(L2.before(Sgd.of(sgdLr).momentum(0.9).nesterov())).estimator(Gnr.of(0.05, 0.1).over(Sam.of(0.05))));
         c.put("Adam", () -> Optimizer.of(Adam.of(lr)).transform(new ClipByGlobalNorm(5)));
         c.put("Adam + SAM", () -> Optimizer.of(Adam.of(lr)).estimator(Sam.of(0.05)).transform(new ClipByGlobalNorm(5)));
         c.put("Adam + ASAM", () -> Optimizer.of(Adam.of(lr)).estimator(Sam.of(0.5).adaptive(0.01)).transform(new ClipByGlobalNorm(5)));

@@ -125,8 +125,10 @@ public final class Optim {
     /**
      * The update rule {@code spec} ({@code name} or {@code name:key=value,…}, e.g.
      * {@code adamw:beta1=0.95,eps=1e-6}) with learning rate {@code lr} and weight decay
-     * {@code weightDecay} (coupled L2 for sgd, adam and rmsprop; decoupled for adamw; scheduled
-     * for adams; proximal for adan). {@code sgd-nesterov} is SGD with Nesterov momentum 0.9.
+     * {@code weightDecay}: for sgd, adam and rmsprop coupled L2, the add_decayed_weights transform
+     * before the rule (a {@link org.gradreg.optim.rule.Chain}, as torch's {@code weight_decay});
+     * for adamw, adams and adan the rule's own decay (decoupled, scheduled, proximal).
+     * {@code sgd-nesterov} is SGD with Nesterov momentum 0.9.
      * Names, keys, defaults and ranges: {@link Registries#RULES}.
      */
     public static UpdateRule rule(String spec, Schedule lr, double weightDecay) {
@@ -140,10 +142,11 @@ public final class Optim {
 
     /**
      * The estimator called {@code name} with hyper-parameters {@code spec} in {@code key=value,…}
-     * form: sam/asam {@code rho[,eta]}; gr {@code r,alpha|lambda[,form=paper|code]}; gnr
-     * {@code rho,alpha[,xi,h,k]}; sam+gnr adds {@code sam_rho}; gr's {@code warmup} and
-     * {@code warmup_epochs} take their length from {@code steps}, the training loop's step context
-     * (null outside a loop). Names, keys, defaults and ranges: {@link Registries#ESTIMATORS}.
+     * form, e.g. sam {@code rho}, gr {@code r,alpha|lambda[,form=paper|code,warmup,warmup_epochs]}, gsam
+     * {@code rho,alpha[,rho_min,lr_max,lr_min]}; the two-pass ones take {@code scope=full|micro|groups,m}.
+     * gr's {@code warmup} and {@code warmup_epochs} take their length from {@code steps}, the training
+     * loop's step context (null outside a loop). Names, keys, defaults and ranges:
+     * {@link Registries#ESTIMATORS} (docs/registries.md). An optimizer binds the estimator to its rule ({@code forRule}).
      */
     public static GradientEstimator estimator(String name, String spec, StepContext steps) {
         Entry<EstimatorFactory> e = Registries.ESTIMATORS.entry(name);

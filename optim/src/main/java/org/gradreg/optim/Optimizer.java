@@ -8,7 +8,9 @@ import java.util.Objects;
 import org.gradreg.optim.estimator.Estimate;
 import org.gradreg.optim.estimator.GradientEstimator;
 import org.gradreg.optim.estimator.Plain;
+import org.gradreg.optim.rule.Chain;
 import org.gradreg.optim.rule.UpdateRule;
+import org.gradreg.optim.transform.Agr;
 import org.gradreg.optim.transform.GradientTransform;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * A gradient estimator, a chain of gradient transforms and an update rule, applied in that order
  * at every {@link #step}:
  * <pre>
- *   oracle → estimator (plain | SAM | GR | GNR) → transforms (clip, AGR …) → update rule (SGD, Adam …)
+ *   oracle → estimator (plain | SAM family | GR | GNR | GAM) → transforms (clip, AGR …) → update rule (SGD, Adam …)
+ *            [→ θ − η_t·d, an estimator's decoupled term (WSAM)]
  * </pre>
  * For example, Adam + warmup-cosine LR + GR(r = 0.1, α = 0.8) with zero-warmup + clipping at 5:
  * <pre>
@@ -28,6 +31,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  * The builder methods return new optimizers with fresh state; the step counter and the rule's
  * moments live in the optimizer returned last.
+ *
+ * <p>Composition has one way for each thing: coupled L2 is the {@code add_decayed_weights}
+ * transform (a rule built with it is a {@link Chain}, whose transforms run after the optimizer's
+ * own, just before the rule); AGR's Ψ is either the {@link Agr} transform or a rule's
+ * {@link UpdateRule#agrPlacement placement}, and an optimizer with both (or with two Agr
+ * transforms) is refused.
  */
 public final class Optimizer {
 
@@ -36,31 +45,57 @@ public final class Optimizer {
     private final UpdateRule rule;
     private final GradientEstimator estimator;
     private final List<GradientTransform> transforms;
+    /** The transforms of the rule's {@link Chain}: stateless, run after {@link #transforms}. */
+    private final List<GradientTransform> ruleTransforms;
     private long step;
 
-    private Optimizer(UpdateRule rule, GradientEstimator estimator, List<GradientTransform> transforms) {
+    private Optimizer(UpdateRule rule, GradientEstimator estimator, List<GradientTransform> transforms,
+                      List<GradientTransform> ruleTransforms) {
         this.rule = Objects.requireNonNull(rule, "rule").fresh();
-        this.estimator = Objects.requireNonNull(estimator, "estimator");
+        this.estimator = Objects.requireNonNull(estimator, "estimator").forRule(this.rule);
         this.transforms = List.copyOf(transforms);
+        this.ruleTransforms = List.copyOf(ruleTransforms);
+        requireOneAgr();
     }
 
-    /** The rule with plain gradients and no transforms. */
+    /**
+     * The rule with plain gradients and no transforms of its own; a {@link Chain}'s transforms run
+     * just before its rule, which is this optimizer's {@link #rule()}.
+     */
     public static Optimizer of(UpdateRule rule) {
-        return new Optimizer(rule, Plain.of(), List.of());
+        return rule instanceof Chain c ? new Optimizer(c.rule(), Plain.of(), List.of(), c.transforms())
+                : new Optimizer(rule, Plain.of(), List.of(), List.of());
     }
 
-    /** The same optimizer with {@code e} estimating the gradient. */
+    /** The same optimizer with {@code e} estimating the gradient (bound to this optimizer's rule: {@link GradientEstimator#forRule}). */
     public Optimizer estimator(GradientEstimator e) {
-        return new Optimizer(rule, e, transforms);
+        return new Optimizer(rule, e, transforms, ruleTransforms);
     }
 
-    /** The same optimizer with {@code t} appended to the transform chain. */
+    /** The same optimizer with {@code t} appended to its own transforms (before those of the rule's chain). */
     public Optimizer transform(GradientTransform t) {
         List<GradientTransform> ts = new ArrayList<>(transforms);
         ts.add(Objects.requireNonNull(t, "transform"));
-        return new Optimizer(rule, estimator, ts);
+        return new Optimizer(rule, estimator, ts, ruleTransforms);
     }
 
+    /** AGR's Ψ at most once: a rule placement and the transform, or two transforms, are refused. */
+    private void requireOneAgr() {
+        List<GradientTransform> agr = new ArrayList<>();
+        for (GradientTransform t : transforms()) {
+            if (t instanceof Agr) {
+                agr.add(t);
+            }
+        }
+        if (agr.size() > 1 || (!agr.isEmpty() && rule.agrPlacement() != null)) {
+            throw new IllegalArgumentException("AGR is configured twice: " + (agr.size() > 1 ? agr.size() + " agr transforms"
+                    : "the rule's placement " + rule.agrPlacement() + " (" + rule + ") and the agr transform")
+                    + ". Use one: the rule's agr=paper (Psi feeds the first moment, AGR Algorithm 2) or agr=code (Psi feeds both"
+                    + " moments, the official code), or the agr transform (Psi replaces the gradient, for any rule)");
+        }
+    }
+
+    /** The update rule (a {@link Chain}'s rule, without its transforms). */
     public UpdateRule rule() {
         return rule;
     }
@@ -69,8 +104,11 @@ public final class Optimizer {
         return estimator;
     }
 
+    /** Every transform in the order they run: the optimizer's own, then those of the rule's chain. */
     public List<GradientTransform> transforms() {
-        return transforms;
+        List<GradientTransform> all = new ArrayList<>(transforms);
+        all.addAll(ruleTransforms);
+        return all;
     }
 
     /** Steps taken so far (the index of the next step). */
@@ -94,8 +132,18 @@ public final class Optimizer {
         for (GradientTransform t : transforms) {
             g = t.apply(g, params, step);
         }
+        for (GradientTransform t : ruleTransforms) {
+            g = t.apply(g, params, step);
+        }
+        Params decoupled = est.decoupled();
+        if (decoupled != null) {
+            decoupled.requireFinite("step " + step + ": decoupled term (" + estimator + ")");
+        }
         double lr = rule.lr().at(step);
         rule.apply(params, g, step);
+        if (decoupled != null) {
+            params.addScaled(-lr, decoupled);
+        }
         StepInfo info = new StepInfo(step, est.loss(), est.firstGradientNorm(), lr, est.evaluations(), est.values());
         step++;
         NativeMemory.collectIfAbove();
@@ -186,7 +234,7 @@ public final class Optimizer {
         if (!(estimator instanceof Plain)) {
             s.append(" + ").append(estimator);
         }
-        for (GradientTransform t : transforms) {
+        for (GradientTransform t : transforms()) {
             s.append(" + ").append(t);
         }
         return s.toString();

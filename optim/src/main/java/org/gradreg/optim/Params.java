@@ -65,6 +65,11 @@ public final class Params implements Iterable<Map.Entry<String, INDArray>> {
         return Collections.unmodifiableList(new ArrayList<>(tensors.keySet()));
     }
 
+    /** The tensors by name, in order (read-only view; the arrays are live). */
+    public Map<String, INDArray> asMap() {
+        return Collections.unmodifiableMap(tensors);
+    }
+
     public INDArray get(String name) {
         INDArray a = tensors.get(name);
         if (a == null) {

@@ -1,6 +1,14 @@
 package org.gradreg.optim;
 
+import org.gradreg.optim.estimator.Esam;
 import org.gradreg.optim.estimator.EstimatorFactory;
+import org.gradreg.optim.estimator.FriendlySam;
+import org.gradreg.optim.estimator.Gam;
+import org.gradreg.optim.estimator.Gsam;
+import org.gradreg.optim.estimator.LookSam;
+import org.gradreg.optim.estimator.MomentumSam;
+import org.gradreg.optim.estimator.SamOn;
+import org.gradreg.optim.estimator.Wsam;
 import org.gradreg.optim.estimator.Gnr;
 import org.gradreg.optim.estimator.GradientRegularization;
 import org.gradreg.optim.estimator.Plain;
@@ -46,9 +54,17 @@ public final class Registries {
             Plain.ENTRY,
             Sam.ENTRY,
             Sam.ASAM_ENTRY,
+            SamOn.ENTRY,
+            FriendlySam.ENTRY,
+            Esam.ENTRY,
+            Gsam.ENTRY,
+            Wsam.ENTRY,
+            LookSam.ENTRY,
+            MomentumSam.ENTRY,
             GradientRegularization.ENTRY,
             Gnr.ENTRY,
-            Gnr.SAM_GNR_ENTRY);
+            Gnr.SAM_GNR_ENTRY,
+            Gam.ENTRY);
 
     public static final Registry<TransformFactory> TRANSFORMS = new Registry<>("transform",
             ClipByGlobalNorm.ENTRY,

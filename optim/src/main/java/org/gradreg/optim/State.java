@@ -31,6 +31,39 @@ public final class State {
         return out;
     }
 
+    /**
+     * A part's tensors kept under {@code prefix + "/"} (an EMA, a stored direction), read back from
+     * {@code state}: a copy, or null when the state has none. Every entry must be under the prefix
+     * and, when the part already holds {@code current}, have its names and shapes; errors name the entry.
+     */
+    public static Params params(Object owner, Map<String, INDArray> state, String prefix, Params current) {
+        for (String k : state.keySet()) {
+            if (!k.startsWith(prefix + "/")) {
+                throw new IllegalArgumentException(owner + ": the state to load has an unknown entry '" + k + "'; it keeps only "
+                        + prefix + "/<tensor>");
+            }
+        }
+        Map<String, INDArray> part = part(state, prefix);
+        if (part.isEmpty()) {
+            return null;
+        }
+        if (current != null) {
+            requireSameLayout(owner, prefix(current.asMap(), prefix), state);
+        }
+        Map<String, INDArray> copy = new LinkedHashMap<>();
+        part.forEach((k, v) -> copy.put(k, v.dup()));
+        return Params.of(copy);
+    }
+
+    /** {@code p}'s tensors under {@code prefix + "/"} (live arrays), for a part's {@code state()}; empty for null. */
+    public static Map<String, INDArray> prefix(Map<String, INDArray> p, String prefix) {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        if (p != null) {
+            nest(s, prefix, p);
+        }
+        return s;
+    }
+
     /** For a stateless part: an error naming the first entry {@code state} holds. */
     public static void requireEmpty(Object owner, Map<String, INDArray> state) {
         if (!state.isEmpty()) {

@@ -35,7 +35,7 @@ class LayoutTest {
     @Test
     void rulesGiveTheSameStepForEitherGradientLayout() {
         double[][] g = {{0.1, -0.2, 0.3}, {0.4, 0.5, -0.6}};
-        for (UpdateRule rule : new UpdateRule[] {Sgd.of(0.1).momentum(0.9), Adam.of(0.1).weightDecay(0.01)}) {
+        for (UpdateRule rule : new UpdateRule[] {Sgd.of(0.1).momentum(0.9), org.gradreg.optim.transform.AddDecayedWeights.of(0.01, org.gradreg.optim.rule.DecayMask.all()).before(Adam.of(0.1))}) {
             Params a = Params.of("w", Nd4j.createFromArray(new double[][] {{1, 2, 3}, {4, 5, 6}}));
             Params b = a.copy();
             UpdateRule ra = rule.fresh();

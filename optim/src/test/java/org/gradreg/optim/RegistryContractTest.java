@@ -47,6 +47,11 @@ class RegistryContractTest {
         }
 
         @Override
+        public java.util.OptionalDouble maxValue() {
+            return java.util.OptionalDouble.of(0.05);
+        }
+
+        @Override
         public String toString() {
             return "shiftedWarmup(0.05, 4)";
         }
@@ -95,9 +100,10 @@ class RegistryContractTest {
         return p.factory().create(LR, WD, p.args());
     }
 
+    /** The estimator {@code spec}, bound to an Adam rule as an optimizer binds it (GSAM reads its LR, Momentum-SAM its m). */
     private static GradientEstimator estimator(String spec) {
         Registry.Parsed<EstimatorFactory> p = Registries.ESTIMATORS.parse(spec);
-        return p.factory().create(p.args(), null);
+        return p.factory().create(p.args(), null).forRule(Optimizer.of(rule("adam")).rule());
     }
 
     private static long[] bits(double[] x) {
@@ -216,7 +222,8 @@ class RegistryContractTest {
         String s = rule(spec).toString();
         assertFalse(s.contains("@"), s);
         assertTrue(s.matches("[A-Z][A-Za-z]*\\(lr=.*\\)"), s);
-        assertTrue(s.contains("weightDecay="), s);
+        // the command line's weight decay: the rule's own (weightDecay=…) or coupled L2 before it
+        assertTrue(s.contains("weightDecay=") || s.contains(" + add_decayed_weights(" + WD + ", "), s);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -327,6 +334,45 @@ class RegistryContractTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Optimizer.of(rule("adam")).estimator(estimator(spec)).loadState(bogus));
         assertTrue(e.getMessage().contains("ema/w"), e.getMessage());
+    }
+
+    /**
+     * Checkpoints of estimator state (F-SAM's EMA, LookSAM's component, …) resume exactly: five
+     * steps, the state saved and loaded into a fresh optimizer, four more equal nine straight.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("estimators")
+    void estimatorStateResumesBitIdentically(String spec) {
+        for (String rule : new String[] {"adam", "sgd:momentum=0.9"}) {
+            TestObjective straight = new TestObjective(TestObjective.start(), DataType.DOUBLE);
+            Optimizer.of(rule(rule)).estimator(estimator(spec)).run(straight, 9);
+
+            TestObjective first = new TestObjective(TestObjective.start(), DataType.DOUBLE);
+            Optimizer a = Optimizer.of(rule(rule)).estimator(estimator(spec));
+            a.run(first, 5);
+            Map<String, INDArray> saved = copy(a.state());
+            Optimizer b = Optimizer.of(rule(rule)).estimator(estimator(spec));
+            b.loadState(saved, first.params());
+            TestObjective resumed = new TestObjective(first.x(), DataType.DOUBLE);
+            b.run(resumed, 4);
+            assertArrayEquals(bits(straight.x()), bits(resumed.x()), spec + " over " + rule);
+        }
+    }
+
+    /** A two-pass estimator's scope keys: one group of the whole batch is the full batch, bit for bit. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("estimators")
+    void oneGroupOfTheWholeBatchIsTheFullScope(String spec) {
+        if (Registries.ESTIMATORS.parse(spec).entry().key("scope") == null) {
+            return;
+        }
+        String sep = spec.contains(":") ? "," : ":";
+        ExampleObjective full = new ExampleObjective(6, 2);
+        ExampleObjective group = new ExampleObjective(6, 2);
+        Optimizer.of(rule("adam")).estimator(estimator(spec)).run(full, 3);
+        Optimizer.of(rule("adam")).estimator(estimator(spec + sep + "scope=groups,m=6")).run(group, 3);
+        assertArrayEquals(bits(full.x()), bits(group.x()), spec);
+        assertEquals(full.evaluations, group.evaluations, spec);
     }
 
     // ---- transforms and schedules ----

@@ -23,10 +23,7 @@ final class TestObjective implements Oracle {
     int evaluations;
 
     TestObjective(double[] x0, DataType type) {
-        Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put("w", Nd4j.createFromArray(java.util.Arrays.copyOfRange(x0, 0, 6)).reshape(2, 3).castTo(type));
-        m.put("b", Nd4j.createFromArray(java.util.Arrays.copyOfRange(x0, 6, 9)).castTo(type));
-        params = Params.of(m);
+        params = unflatten(x0, "w", "b", type);
     }
 
     static double[] start() {
@@ -75,8 +72,13 @@ final class TestObjective implements Oracle {
     }
 
     static double[] flatten(Params p) {
-        double[] w = p.get("w").castTo(DataType.DOUBLE).dup().data().asDouble();
-        double[] b = p.get("b").castTo(DataType.DOUBLE).dup().data().asDouble();
+        return flatten(p, "w", "b");
+    }
+
+    /** The flattened (first, second) tensors of {@code p}, as x = (w, b). */
+    static double[] flatten(Params p, String first, String second) {
+        double[] w = p.get(first).castTo(DataType.DOUBLE).dup().data().asDouble();
+        double[] b = p.get(second).castTo(DataType.DOUBLE).dup().data().asDouble();
         double[] x = new double[N];
         System.arraycopy(w, 0, x, 0, 6);
         System.arraycopy(b, 0, x, 6, 3);
@@ -92,11 +94,14 @@ final class TestObjective implements Oracle {
     public Evaluation evaluate(Pass pass) {
         evaluations++;
         double[] x = x();
-        double[] g = gradient(x);
-        DataType t = params.dataType();
+        return new Evaluation(value(x), unflatten(gradient(x), "w", "b", params.dataType()));
+    }
+
+    /** x = (first 2×3, second 3) as tensors of type {@code t}: the inverse of {@link #flatten(Params, String, String)}. */
+    static Params unflatten(double[] x, String first, String second, DataType t) {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        m.put("w", Nd4j.createFromArray(java.util.Arrays.copyOfRange(g, 0, 6)).reshape(2, 3).castTo(t));
-        m.put("b", Nd4j.createFromArray(java.util.Arrays.copyOfRange(g, 6, 9)).castTo(t));
-        return new Evaluation(value(x), Params.of(m));
+        m.put(first, Nd4j.createFromArray(java.util.Arrays.copyOfRange(x, 0, 6)).reshape(2, 3).castTo(t));
+        m.put(second, Nd4j.createFromArray(java.util.Arrays.copyOfRange(x, 6, 9)).castTo(t));
+        return Params.of(m);
     }
 }

@@ -12,6 +12,7 @@ import org.gradreg.optim.rule.RmsProp;
 import org.gradreg.optim.rule.Sgd;
 import org.gradreg.optim.rule.UpdateRule;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.AddDecayedWeights;
 import org.gradreg.optim.transform.Agr;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,6 +40,11 @@ class UpdateRuleTest {
         return f.x();
     }
 
+    /** Coupled L2 on every tensor, the transform torch's {@code weight_decay} is. */
+    private static AddDecayedWeights l2(double wd) {
+        return AddDecayedWeights.of(wd, DecayMask.all());
+    }
+
     private static double lr(int step) {
         return 0.05 * Math.min(1.0, (step + 1) / 4.0);
     }
@@ -62,7 +68,7 @@ class UpdateRuleTest {
                 x[i] -= lr(t) * (g[i] + mu * b[i]);
             }
         }
-        assertArrayEquals(x, run(Sgd.of(LR_SHIFTED).momentum(mu).nesterov().weightDecay(wd), DataType.DOUBLE), TOL);
+        assertArrayEquals(x, run(l2(wd).before(Sgd.of(LR_SHIFTED).momentum(mu).nesterov()), DataType.DOUBLE), TOL);
     }
 
     @Test
@@ -135,7 +141,7 @@ class UpdateRuleTest {
     @Test
     void adamWithCoupledL2() {
         assertArrayEquals(adamReference(0.01, false, null, false),
-                run(Adam.of(LR_SHIFTED).weightDecay(0.01), DataType.DOUBLE), TOL);
+                run(l2(0.01).before(Adam.of(LR_SHIFTED)), DataType.DOUBLE), TOL);
     }
 
     @Test
@@ -190,7 +196,7 @@ class UpdateRuleTest {
                 x[i] -= lr(t) * b[i];
             }
         }
-        assertArrayEquals(x, run(RmsProp.of(LR_SHIFTED).decay(rho).momentum(mu).weightDecay(wd), DataType.DOUBLE), TOL);
+        assertArrayEquals(x, run(l2(wd).before(RmsProp.of(LR_SHIFTED).decay(rho).momentum(mu)), DataType.DOUBLE), TOL);
     }
 
     /** Adan as in docs/references.md (official code): retention betas, d₁ = 0, three bias corrections. */

@@ -100,7 +100,7 @@ public final class OptimBenchmark {
 
         Map<String, Supplier<UpdateRule>> rules = new LinkedHashMap<>();
         rules.put("SGD", () -> Sgd.of(1e-3));
-        rules.put("SGD Nesterov + L2", () -> Sgd.of(1e-3).momentum(0.9).nesterov().weightDecay(1e-3));
+        rules.put("SGD Nesterov + L2", () -> org.gradreg.optim.transform.AddDecayedWeights.of(1e-3, org.gradreg.optim.rule.DecayMask.all()).before(Sgd.of(1e-3).momentum(0.9).nesterov()));
         rules.put("Adam", () -> Adam.of(1e-4));
         rules.put("AdamW", () -> AdamW.of(1e-4, 0.03));
         rules.put("AdamW + AGR (paper)", () -> AdamW.of(1e-4, 0.03).agr(Agr.Placement.PAPER));

@@ -26,7 +26,23 @@ final class Estimators {
         return checked(oracle.evaluate(Pass.PERTURBED), step, where);
     }
 
-    private static Checked checked(Evaluation e, long step, String where) {
+    /** The primary evaluation taken at the point {@code where} names (Momentum-SAM's only evaluation, at its ascent point). */
+    static Checked primary(Oracle oracle, long step, String where) {
+        return checked(oracle.evaluate(Pass.PRIMARY), step, where);
+    }
+
+    /** The estimate that is the primary evaluation's gradient itself (no ascent this step). */
+    static Estimate plain(Checked first, java.util.Map<String, Double> values) {
+        return new Estimate(first.loss(), first.gradient(), first.gradient(), first.norm(), 1, values);
+    }
+
+    /** cos(a, b) = a·b/(‖a‖‖b‖) given the norms; NaN when either is 0. */
+    static double cosine(Params a, double aNorm, Params b, double bNorm) {
+        return aNorm == 0 || bNorm == 0 ? Double.NaN : a.dot(b) / (aNorm * bNorm);
+    }
+
+    /** {@code e} checked: a clear error if its loss or gradient is not finite. */
+    static Checked checked(Evaluation e, long step, String where) {
         if (!Double.isFinite(e.loss())) {
             throw new NonFiniteException("step " + step + ", " + where + ": loss is " + e.loss());
         }

@@ -20,6 +20,11 @@ public record EveryK(int k, GradientEstimator estimator) implements GradientEsti
         return (step % k == 0 ? estimator : Plain.INSTANCE).estimate(oracle, step);
     }
 
+    @Override
+    public EveryK forRule(org.gradreg.optim.rule.UpdateRule rule) {
+        return new EveryK(k, estimator.forRule(rule));
+    }
+
     /** The wrapped estimator's state. */
     @Override
     public java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> state() {

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
+import org.gradreg.optim.landscape.FiniteDifferenceHvp;
 import org.gradreg.optim.registry.Entry;
 import org.gradreg.optim.registry.Key;
 import org.gradreg.optim.registry.Range;
@@ -118,39 +119,39 @@ public final class Gnr implements GradientEstimator {
             return new Estimate(lossPart.loss(), lossPart.gradient(), lossPart.firstGradient(),
                     lossPart.firstGradientNorm(), lossPart.evaluations(), values);
         }
-        Params params = oracle.params();
-        double h = Double.isNaN(hvpStep) ? (params.dataType() == DataType.DOUBLE ? 1e-4 : 1e-2) : hvpStep;
+        double h = Double.isNaN(hvpStep) ? (oracle.params().dataType() == DataType.DOUBLE ? 1e-4 : 1e-2) : hvpStep;
         Params g1 = lossPart.firstGradient();
         double n1 = lossPart.firstGradientNorm();
-        Params hNorm;
-        perturbation.save(params);
-        try {
-            // f = H·g₁/(‖g₁‖ + ξ) = ‖g₁‖/(‖g₁‖ + ξ) · H·ĝ₁
-            Params f = n1 == 0 ? g1.zerosLike() : hessianTimesUnit(oracle, params, g1, n1, h, step, "GNR HVP at theta")
-                    .scale(n1 / (n1 + xi));
-            double fNorm = f.norm2();
-            perturbation.restore(params);
-            params.addScaled(rhoT / (fNorm + xi), f);
-            Estimators.Checked adv = Estimators.perturbed(oracle, step, "GNR evaluation at theta_adv");
-            Params gAdv = adv.gradient();
-            double nAdv = adv.norm();
-            hNorm = nAdv == 0 ? gAdv.zerosLike()
-                    : hessianTimesUnit(oracle, params, gAdv, nAdv, h, step, "GNR HVP at theta_adv").scale(rhoT * nAdv / (nAdv + xi));
-        } finally {
-            perturbation.restore(params);
-        }
+        // f = H·g₁/(‖g₁‖ + ξ) = ‖g₁‖/(‖g₁‖ + ξ) · H·ĝ₁
+        Params f = n1 == 0 ? g1.zerosLike()
+                : hessianTimesUnit(oracle, step, "GNR HVP at theta", g1, n1, h).scale(n1 / (n1 + xi));
+        Ascent toAdv = new Ascent(rhoT / (f.norm2() + xi), f);
+        Estimators.Checked adv = perturbation.evaluate(oracle, step, "GNR evaluation at theta_adv", toAdv);
+        Params gAdv = adv.gradient();
+        double nAdv = adv.norm();
+        Params hNorm = nAdv == 0 ? gAdv.zerosLike()
+                : hessianTimesUnit(oracle, step, "GNR HVP at theta_adv", gAdv, nAdv, h, toAdv).scale(rhoT * nAdv / (nAdv + xi));
         Params g = lossPart.gradient() == g1 ? g1.copy() : lossPart.gradient();
         g.addScaled(alphaT, hNorm);
-        return new Estimate(lossPart.loss(), g, g1, n1, lossPart.evaluations() + 3, values);
+        // the HVPs are skipped (H·0 = 0) where the gradient they start from is zero
+        int evaluations = lossPart.evaluations() + 1 + (n1 == 0 ? 0 : 1) + (nAdv == 0 ? 0 : 1);
+        return new Estimate(lossPart.loss(), g, g1, n1, evaluations, values);
     }
 
     /**
      * H(x)·ĝ ≈ (∇L(x + h·ĝ) − ∇L(x)) / h with ĝ = ∇L(x)/‖∇L(x)‖, given {@code gradAtX} = ∇L(x) at
-     * the current parameters x. Leaves the parameters at x + h·ĝ: the caller restores them.
+     * x = θ + {@code toX} (θ itself without it); θ is restored.
      */
-    private Params hessianTimesUnit(Oracle oracle, Params params, Params gradAtX, double gradNorm, double h, long step, String where) {
-        return org.gradreg.optim.landscape.FiniteDifferenceHvp.forward(params, gradAtX, gradNorm, h, gradAtX,
-                () -> Estimators.perturbed(oracle, step, where).gradient());
+    private Params hessianTimesUnit(Oracle oracle, long step, String where, Params gradAtX, double gradNorm, double h, Ascent... toX) {
+        Ascent[] shifts = java.util.Arrays.copyOf(toX, toX.length + 1);
+        shifts[toX.length] = new Ascent(h / gradNorm, gradAtX);
+        return FiniteDifferenceHvp.forward(perturbation.evaluate(oracle, step, where, shifts).gradient(), gradAtX, h);
+    }
+
+    @Override
+    public Gnr forRule(org.gradreg.optim.rule.UpdateRule rule) {
+        GradientEstimator b = base.forRule(rule);
+        return b == base ? this : new Gnr(rho, alpha, xi, hvpStep, b);
     }
 
     /** The base estimator's state under {@code base/} (GNR itself keeps none). */

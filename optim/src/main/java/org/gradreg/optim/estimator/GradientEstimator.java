@@ -3,6 +3,7 @@ package org.gradreg.optim.estimator;
 import java.util.Map;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.State;
+import org.gradreg.optim.rule.UpdateRule;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,8 +18,8 @@ public interface GradientEstimator {
     Estimate estimate(Oracle oracle, long step);
 
     /**
-     * The state this estimator carries from step to step (an EMA of gradients, LookSAM's stored
-     * direction …) for checkpoints; empty for the built-in estimators, whose buffers are scratch.
+     * The state this estimator carries from step to step (F-SAM's EMA of gradients, LookSAM's
+     * stored component …) for checkpoints; empty for the stateless ones, whose buffers are scratch.
      * Arrays may be live.
      */
     default Map<String, INDArray> state() {
@@ -31,5 +32,15 @@ public interface GradientEstimator {
      */
     default void loadState(Map<String, INDArray> state) {
         State.requireEmpty(this, state);
+    }
+
+    /**
+     * This estimator as used by an optimizer whose update rule is {@code rule}: GSAM's ρ follows
+     * the rule's learning rate, Momentum-SAM ascends along the rule's momentum. The optimizer calls
+     * it when it is built. Estimators with state return a new one with no state (an optimizer's
+     * builder methods give fresh state); the others may return themselves.
+     */
+    default GradientEstimator forRule(UpdateRule rule) {
+        return this;
     }
 }

@@ -34,13 +34,13 @@ public final class GradientRegularization implements GradientEstimator {
     }
 
     /**
-     * Registry entry: {@code gr:r=…,alpha=…|lambda=…,form=paper|code,warmup=none|r|lambda|zero,warmup_epochs=…}.
+     * Registry entry: {@code gr:r=…,alpha=…|lambda=…,form=paper|code,warmup=none|r|lambda|zero,warmup_epochs=…,scope=…}.
      * The warmup's length is {@code warmup_epochs} of the loop's epochs, or the LR warmup's length;
      * both come from the {@link StepContext}.
      */
     public static final Entry<EstimatorFactory> ENTRY = new Entry<EstimatorFactory>("gr",
             "gradient-norm penalty by finite differences (Zhao et al. 2022 eq. 10), alpha = lambda/r, two evaluations",
-            java.util.List.of(Key.number("r", null, Range.NON_NEGATIVE, "finite-difference radius"),
+            Sam.keys(Key.number("r", null, Range.NON_NEGATIVE, "finite-difference radius"),
                     Key.optionalNumber("alpha", Range.FINITE, "mixing weight alpha = lambda/r (give alpha or lambda)"),
                     Key.optionalNumber("lambda", Range.FINITE, "penalty weight lambda (give alpha or lambda)"),
                     Key.choice("form", "paper", java.util.List.of("paper", "code", "normalized", "normalised"),
@@ -48,7 +48,7 @@ public final class GradientRegularization implements GradientEstimator {
                     Key.choice("warmup", "none", java.util.List.of("none", "r", "lambda", "zero"),
                             "GR warmup policy of the harmful-GR paper (r: eq. 10, lambda: eqs. 12-13, zero: eq. 14)"),
                     Key.optionalNumber("warmup_epochs", Range.NON_NEGATIVE, "GR warmup length in epochs (default: the LR warmup's)")),
-            "r=0.1,alpha=0.8", GradientRegularization::fromArgs);
+            "r=0.1,alpha=0.8", (a, steps) -> Scope.of(a).over(fromArgs(a, steps)));
 
     private static GradientRegularization fromArgs(org.gradreg.optim.registry.Args a, StepContext steps) {
         if (a.given("alpha") == a.given("lambda")) {
@@ -167,14 +167,8 @@ public final class GradientRegularization implements GradientEstimator {
         Params g2 = g1;
         int evaluations = 1;
         if (alphaT != 0 && rT != 0 && norm != 0) {
-            Params params = oracle.params();
-            perturbation.save(params);
-            try {
-                perturbation.shift(params, rT / norm, g1);
-                g2 = Estimators.perturbed(oracle, step, "GR perturbed evaluation").gradient();
-            } finally {
-                perturbation.restore(params);
-            }
+            Ascent eps = Direction.GRADIENT.ascent(oracle.params(), g1, norm, rT, step);
+            g2 = perturbation.evaluate(oracle, step, "GR perturbed evaluation", eps).gradient();
             evaluations = 2;
         }
         // g₁ = 0: the code's g₁/‖g₁‖ is 0/0; gradreg takes it as 0 (the step is then α·g₁ = 0)

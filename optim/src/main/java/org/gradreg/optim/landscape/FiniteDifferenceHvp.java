@@ -16,15 +16,12 @@ public final class FiniteDifferenceHvp {
     }
 
     /**
-     * H·u ≈ ‖u‖·(∇L(θ + h·û) − ∇L(θ))/h, forward difference along û = u/‖u‖, given {@code gradAtTheta}
-     * = ∇L(θ) and {@code uNorm} = ‖u‖ > 0. {@code gradient} evaluates ∇L at the current parameters
-     * (it may check the evaluation). Leaves {@code params} at θ + h·û: the caller restores them
-     * (from a saved copy, so that the restore is exact).
+     * H·û ≈ (∇L(θ + h·û) − ∇L(θ))/h, the forward difference along the unit vector û, given
+     * {@code gradShifted} = ∇L(θ + h·û) (consumed: the result is written into it) and
+     * {@code gradAtTheta} = ∇L(θ). The caller evaluates at θ + h·û and restores θ exactly.
      */
-    public static Params forward(Params params, Params u, double uNorm, double h, Params gradAtTheta, Supplier<Params> gradient) {
-        params.addScaled(h / uNorm, u);
-        Params gShift = gradient.get();
-        return gShift.addScaled(-1, gradAtTheta).scale(1 / h);
+    public static Params forward(Params gradShifted, Params gradAtTheta, double h) {
+        return gradShifted.addScaled(-1, gradAtTheta).scale(1 / h);
     }
 
     /**

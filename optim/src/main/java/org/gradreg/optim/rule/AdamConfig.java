@@ -3,12 +3,12 @@ package org.gradreg.optim.rule;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.schedule.Constant;
 import org.gradreg.optim.schedule.Schedule;
-import org.gradreg.optim.transform.AddDecayedWeights;
 import org.gradreg.optim.transform.Agr;
 
 /**
- * Hyper-parameters shared by the Adam family (Adam, AdamW, AdamS): β₁, β₂, ε, weight decay λ
- * with its mask, and where AGR's Ψ enters (null: no AGR).
+ * Hyper-parameters shared by the Adam family (Adam, AdamW, AdamS): β₁, β₂, ε, the rule's own
+ * weight decay λ with its mask (AdamW, AdamS; always 0 for Adam), and where AGR's Ψ enters (null:
+ * no AGR).
  */
 record AdamConfig(double beta1, double beta2, double eps, Schedule weightDecay, DecayMask mask, Agr.Placement agr) {
 
@@ -40,9 +40,9 @@ record AdamConfig(double beta1, double beta2, double eps, Schedule weightDecay, 
         return new AdamConfig(beta1, beta2, eps, weightDecay, mask, p);
     }
 
-    /** The weight decay and its mask as optax's add_decayed_weights. */
-    AddDecayedWeights decay() {
-        return new AddDecayedWeights(weightDecay, mask);
+    /** The rule's weight decay and its mask. */
+    WeightDecay decay() {
+        return new WeightDecay(weightDecay, mask);
     }
 
     boolean hasDecay() {

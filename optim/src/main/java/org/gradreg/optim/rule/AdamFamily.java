@@ -1,14 +1,15 @@
 package org.gradreg.optim.rule;
 
-import org.gradreg.optim.Hyper;
 import org.gradreg.optim.schedule.Schedule;
 import org.gradreg.optim.transform.Agr;
 
 /**
  * What Adam, AdamW and AdamS share: the {@link AdamConfig} hyper-parameters and their fluent
- * setters, each returning a new rule of the same kind with no state.
+ * setters, each returning a new rule of the same kind with no state. The decay setters are
+ * {@link AdamWithDecay}'s (AdamW, AdamS): Adam has no decay of its own (coupled L2 is the
+ * {@link org.gradreg.optim.transform.AddDecayedWeights} transform).
  */
-public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule implements AdaptiveRate {
+public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule implements AdaptiveRate, FirstMoment {
 
     final AdamConfig c;
 
@@ -28,21 +29,14 @@ public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule i
         return with(lr, c.eps(eps));
     }
 
-    public R weightDecay(double lambda) {
-        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
-    }
-
-    public R weightDecay(Schedule lambda) {
-        return with(lr, c.weightDecay(lambda));
-    }
-
-    public R decayMask(DecayMask mask) {
-        return with(lr, c.mask(mask));
-    }
-
     /** The same rule with AGR's Ψ placed as in {@code placement} (see {@link Agr}). */
     public R agr(Agr.Placement placement) {
         return with(lr, c.agr(placement));
+    }
+
+    @Override
+    public Agr.Placement agrPlacement() {
+        return c.agr();
     }
 
     /** ψ = 1/(√v̂ + ε), v̂ = v/(1 − β₂ᵗ), as in the step (eq. 5). */
@@ -54,6 +48,12 @@ public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule i
         double bc2 = 1 - Math.pow(c.beta2(), count);
         return AdaptiveRate.moments(slots("v"), (name, v) -> org.nd4j.linalg.ops.transforms.Transforms.sqrt(scratch("psi", name, v).assign(v),
                 false).divi(Math.sqrt(bc2)).addi(c.eps()).rdivi(1.0));
+    }
+
+    /** m, the first moment (not bias-corrected). */
+    @Override
+    public java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> firstMoment() {
+        return slots("m");
     }
 
     @Override

@@ -5,7 +5,6 @@ import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.registry.Entry;
 import org.gradreg.optim.schedule.Schedule;
-import org.gradreg.optim.transform.AddDecayedWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -20,12 +19,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Defaults η = 1e-3, β = (0.9, 0.999), ε = 1e-8, λ = 1e-4 (the papers' CIFAR runs use 5e-4).
  * The code divides by s unguarded; here a step with s = 0 (no gradient seen yet) skips the decay.
  */
-public final class AdamS extends AdamFamily<AdamS> {
+public final class AdamS extends AdamWithDecay<AdamS> {
 
     /** Registry entry: {@code adams:beta1=…,beta2=…,eps=…,mask=all|no-1d,agr=none|paper|code}. */
     public static final Entry<RuleFactory> ENTRY = new Entry<RuleFactory>("adams",
             "Adam with scheduled weight decay (Xie et al. 2023, SWD)", RuleKeys.ADAM, "mask=no-1d",
-            (lr, wd, a) -> RuleKeys.adam(AdamS.of(lr).weightDecay(wd), a));
+            (lr, wd, a) -> RuleKeys.decaying(AdamS.of(lr).weightDecay(wd), a));
 
     private AdamS(Schedule lr, AdamConfig c) {
         super(lr, c);
@@ -48,8 +47,8 @@ public final class AdamS extends AdamFamily<AdamS> {
     public void apply(Params params, Params gradient, long step) {
         params.requireSameNames(gradient);
         double eta = lrAt(step);
-        AddDecayedWeights decay = c.decay();
-        double wd = decay.rate(step);
+        WeightDecay decay = c.decay();
+        double wd = decay.at(step);
         long t = ++count;
         double sumVHat = 0;
         Map<String, INDArray> steps = new java.util.HashMap<>();

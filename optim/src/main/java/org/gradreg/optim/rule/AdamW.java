@@ -5,7 +5,6 @@ import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.registry.Entry;
 import org.gradreg.optim.schedule.Schedule;
-import org.gradreg.optim.transform.AddDecayedWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -18,12 +17,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * This is how the authors' GR code runs "Adam" (decay 0.03 on all parameters in Table 3).
  * With {@link #agr} it is AdamW+AGR (AGR paper Algorithm 2, or the official code's placement).
  */
-public final class AdamW extends AdamFamily<AdamW> {
+public final class AdamW extends AdamWithDecay<AdamW> {
 
     /** Registry entry: {@code adamw:beta1=…,beta2=…,eps=…,mask=all|no-1d,agr=none|paper|code}. */
     public static final Entry<RuleFactory> ENTRY = new Entry<RuleFactory>("adamw",
             "Adam with decoupled weight decay (Loshchilov & Hutter 2019)", RuleKeys.ADAM, "beta1=0.95,eps=1e-6",
-            (lr, wd, a) -> RuleKeys.adam(AdamW.of(lr).weightDecay(wd), a));
+            (lr, wd, a) -> RuleKeys.decaying(AdamW.of(lr).weightDecay(wd), a));
 
     private AdamW(Schedule lr, AdamConfig c) {
         super(lr, c);
@@ -46,8 +45,8 @@ public final class AdamW extends AdamFamily<AdamW> {
     public void apply(Params params, Params gradient, long step) {
         params.requireSameNames(gradient);
         double eta = lrAt(step);
-        AddDecayedWeights decay = c.decay();
-        double wd = decay.rate(step);
+        WeightDecay decay = c.decay();
+        double wd = decay.at(step);
         long t = ++count;
         for (Map.Entry<String, INDArray> e : params) {
             String name = e.getKey();

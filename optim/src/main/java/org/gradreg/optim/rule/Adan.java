@@ -7,7 +7,6 @@ import org.gradreg.optim.registry.Entry;
 import org.gradreg.optim.registry.Key;
 import org.gradreg.optim.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
-import org.gradreg.optim.transform.AddDecayedWeights;
 import org.gradreg.optim.transform.Agr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -27,7 +26,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * zeroes m, v, n and the step count. With {@link #agr}, AGR's Ψ(g) feeds m (paper placement:
  * v and n keep g; code placement: Ψ(g) replaces g everywhere).
  */
-public final class Adan extends AbstractRule {
+public final class Adan extends AbstractRule implements FirstMoment {
 
     private static final Agr PSI = Agr.psi();
 
@@ -63,12 +62,12 @@ public final class Adan extends AbstractRule {
     private final double beta2;
     private final double beta3;
     private final double eps;
-    private final AddDecayedWeights weightDecay;
+    private final WeightDecay weightDecay;
     private final boolean noProx;
     private final double maxGradNorm;
     private final Agr.Placement agr;
 
-    private Adan(Schedule lr, double beta1, double beta2, double beta3, double eps, AddDecayedWeights weightDecay,
+    private Adan(Schedule lr, double beta1, double beta2, double beta3, double eps, WeightDecay weightDecay,
                  boolean noProx, double maxGradNorm, Agr.Placement agr) {
         super(lr, "prevGrad", "m", "v", "n");
         this.beta1 = Hyper.unitInterval("beta1", beta1);
@@ -86,7 +85,7 @@ public final class Adan extends AbstractRule {
     }
 
     public static Adan of(Schedule lr) {
-        return new Adan(lr, 0.98, 0.92, 0.99, 1e-8, AddDecayedWeights.NONE, false, 0, null);
+        return new Adan(lr, 0.98, 0.92, 0.99, 1e-8, WeightDecay.NONE, false, 0, null);
     }
 
     public Adan betas(double b1, double b2, double b3) {
@@ -123,9 +122,20 @@ public final class Adan extends AbstractRule {
         return new Adan(lr, beta1, beta2, beta3, eps, weightDecay, noProx, maxGradNorm, placement);
     }
 
+    @Override
+    public Agr.Placement agrPlacement() {
+        return agr;
+    }
+
     /** Zeroes m, v, n and the step count (Adan's restart condition). */
     public void restart() {
         reset();
+    }
+
+    /** m, the first moment (not bias-corrected). */
+    @Override
+    public Map<String, INDArray> firstMoment() {
+        return slots("m");
     }
 
     @Override
@@ -137,7 +147,7 @@ public final class Adan extends AbstractRule {
     public void apply(Params params, Params gradient, long step) {
         params.requireSameNames(gradient);
         double eta = lrAt(step);
-        double wd = weightDecay.rate(step);
+        double wd = weightDecay.at(step);
         if (maxGradNorm > 0) {
             double norm = gradient.norm2();
             double coef = Math.min(1.0, maxGradNorm / (norm + eps));
@@ -207,7 +217,7 @@ public final class Adan extends AbstractRule {
             s.append(", betas=(").append(beta1).append(", ").append(beta2).append(", ").append(beta3).append(')');
         }
         if (!weightDecay.isNone()) {
-            s.append(", weightDecay=").append(weightDecay.weightDecay()).append(noProx ? ", noProx" : ", proximal");
+            s.append(", weightDecay=").append(weightDecay.rate()).append(noProx ? ", noProx" : ", proximal");
         }
         if (maxGradNorm > 0) {
             s.append(", maxGradNorm=").append(maxGradNorm);

@@ -7,29 +7,28 @@ import org.gradreg.optim.registry.Entry;
 import org.gradreg.optim.registry.Key;
 import org.gradreg.optim.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
-import org.gradreg.optim.transform.AddDecayedWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * RMSProp (Tieleman &amp; Hinton, 2012), in torch.optim.RMSprop's form without centering:
  * <pre>
- *   g ← g + λ·θ                              (coupled L2, masked)
  *   v ← ρ_v·v + (1 − ρ_v)·g²
  *   b ← μ·b + g/(√v + ε)  and  θ ← θ − η_t·b   (momentum μ > 0)
  *   θ ← θ − η_t · g/(√v + ε)                   (μ = 0)
  * </pre>
- * ρ_v = {@code decay} (default 0.99, torch), ε = 1e-8, μ = 0.
+ * ρ_v = {@code decay} (default 0.99, torch), ε = 1e-8, μ = 0. torch's coupled {@code weight_decay}
+ * is the {@link org.gradreg.optim.transform.AddDecayedWeights} transform before the rule.
  */
 public final class RmsProp extends AbstractRule implements AdaptiveRate {
 
     /** Registry entry: {@code rmsprop:decay=…,eps=…,momentum=…,mask=all|no-1d}. */
     public static final Entry<RuleFactory> ENTRY = new Entry<RuleFactory>("rmsprop",
-            "RMSProp without centering (Tieleman & Hinton 2012; torch.optim.RMSprop)",
+            "RMSProp without centering (Tieleman & Hinton 2012; torch.optim.RMSprop); a weight decay is coupled L2 (add_decayed_weights) before it",
             java.util.List.of(Key.number("decay", 0.99, Range.UNIT, "squared-gradient retention rho_v (torch's alpha)"), RuleKeys.EPS,
                     Key.number("momentum", 0.0, Range.UNIT, "momentum mu"), RuleKeys.MASK),
             "decay=0.9,momentum=0.5", (lr, wd, a) -> {
-                RmsProp r = RmsProp.of(lr).weightDecay(wd);
+                RmsProp r = RmsProp.of(lr);
                 if (a.given("decay")) {
                     r = r.decay(a.number("decay"));
                 }
@@ -39,20 +38,18 @@ public final class RmsProp extends AbstractRule implements AdaptiveRate {
                 if (a.given("momentum")) {
                     r = r.momentum(a.number("momentum"));
                 }
-                return a.given("mask") ? r.decayMask(RuleKeys.mask(a)) : r;
+                return RuleKeys.coupled(wd, a, r);
             });
 
     private final double decay;
     private final double eps;
     private final double momentum;
-    private final AddDecayedWeights weightDecay;
 
-    private RmsProp(Schedule lr, double decay, double eps, double momentum, AddDecayedWeights weightDecay) {
+    private RmsProp(Schedule lr, double decay, double eps, double momentum) {
         super(lr, "v", "momentum");
         this.decay = Hyper.unitInterval("decay", decay);
         this.eps = Hyper.positive("eps", eps);
         this.momentum = Hyper.unitInterval("momentum", momentum);
-        this.weightDecay = weightDecay;
     }
 
     public static RmsProp of(double lr) {
@@ -60,43 +57,30 @@ public final class RmsProp extends AbstractRule implements AdaptiveRate {
     }
 
     public static RmsProp of(Schedule lr) {
-        return new RmsProp(lr, 0.99, 1e-8, 0, AddDecayedWeights.NONE);
+        return new RmsProp(lr, 0.99, 1e-8, 0);
     }
 
     public RmsProp decay(double rhoV) {
-        return new RmsProp(lr, rhoV, eps, momentum, weightDecay);
+        return new RmsProp(lr, rhoV, eps, momentum);
     }
 
     public RmsProp eps(double e) {
-        return new RmsProp(lr, decay, e, momentum, weightDecay);
+        return new RmsProp(lr, decay, e, momentum);
     }
 
     public RmsProp momentum(double mu) {
-        return new RmsProp(lr, decay, eps, mu, weightDecay);
-    }
-
-    public RmsProp weightDecay(double lambda) {
-        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
-    }
-
-    public RmsProp weightDecay(Schedule lambda) {
-        return new RmsProp(lr, decay, eps, momentum, weightDecay.withRate(lambda));
-    }
-
-    public RmsProp decayMask(DecayMask m) {
-        return new RmsProp(lr, decay, eps, momentum, weightDecay.withMask(m));
+        return new RmsProp(lr, decay, eps, mu);
     }
 
     @Override
     public RmsProp fresh() {
-        return new RmsProp(lr, decay, eps, momentum, weightDecay);
+        return new RmsProp(lr, decay, eps, momentum);
     }
 
     @Override
     public void apply(Params params, Params gradient, long step) {
         params.requireSameNames(gradient);
         double eta = lrAt(step);
-        weightDecay.apply(gradient, params, step);
         count++;
         for (Map.Entry<String, INDArray> e : params) {
             String name = e.getKey();
@@ -135,9 +119,6 @@ public final class RmsProp extends AbstractRule implements AdaptiveRate {
         }
         if (momentum != 0) {
             s.append(", momentum=").append(momentum);
-        }
-        if (!weightDecay.isNone()) {
-            s.append(", weightDecay=").append(weightDecay.weightDecay());
         }
         return s.append(')').toString();
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import org.gradreg.optim.registry.Args;
 import org.gradreg.optim.registry.Key;
 import org.gradreg.optim.registry.Range;
+import org.gradreg.optim.transform.AddDecayedWeights;
 import org.gradreg.optim.transform.Agr;
 
 /** Keys several update rules accept, and how their values map to the rules' settings. */
@@ -26,6 +27,14 @@ final class RuleKeys {
         return a.choice("mask").equals("no-1d") ? DecayMask.noDecayOn1D() : DecayMask.all();
     }
 
+    /**
+     * {@code rule} with the command line's weight decay {@code wd} as coupled L2 (torch's
+     * {@code weight_decay} for SGD, Adam, RMSprop): the add_decayed_weights transform before it.
+     */
+    static UpdateRule coupled(double wd, Args a, UpdateRule rule) {
+        return wd == 0 ? rule : AddDecayedWeights.of(wd, mask(a)).before(rule);
+    }
+
     /** The AGR placement, null for none. */
     static Agr.Placement agr(Args a) {
         return switch (a.choice("agr")) {
@@ -44,13 +53,16 @@ final class RuleKeys {
         if (a.given("eps")) {
             r = r.eps(a.number("eps"));
         }
-        if (a.given("mask")) {
-            r = r.decayMask(mask(a));
-        }
         if (agr(a) != null) {
             r = r.agr(agr(a));
         }
         return r;
+    }
+
+    /** {@link #adam} and the decay mask, for the rules whose decay is their own (AdamW, AdamS). */
+    static <R extends AdamWithDecay<R>> R decaying(R rule, Args a) {
+        R r = adam(rule, a);
+        return a.given("mask") ? r.decayMask(mask(a)) : r;
     }
 
     static final List<Key> ADAM = List.of(beta("beta1", 0.9, "first-moment retention"),

@@ -7,39 +7,36 @@ import org.gradreg.optim.registry.Entry;
 import org.gradreg.optim.registry.Key;
 import org.gradreg.optim.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
-import org.gradreg.optim.transform.AddDecayedWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Stochastic gradient descent with momentum, Nesterov momentum, dampening and coupled L2 decay,
- * following torch.optim.SGD (Sutskever et al., 2013 for the momentum form):
+ * Stochastic gradient descent with momentum, Nesterov momentum and dampening, following
+ * torch.optim.SGD (Sutskever et al., 2013 for the momentum form):
  * <pre>
- *   g ← g + λ·θ                          (coupled L2, masked)
  *   b ← g                    at the first step,  b ← μ·b + (1 − τ)·g  after
  *   g ← g + μ·b  (Nesterov)  or  g ← b
  *   θ ← θ − η_t·g
  * </pre>
- * μ = {@code momentum}, τ = {@code dampening}, λ = {@code weightDecay}, η_t = {@code lr}.
- * The CNN setting of the GR paper is {@code Sgd.of(0.1).momentum(0.9).nesterov().weightDecay(1e-3)}.
+ * μ = {@code momentum}, τ = {@code dampening}, η_t = {@code lr}. torch's coupled
+ * {@code weight_decay} (g ← g + λ·θ first) is the {@link org.gradreg.optim.transform.AddDecayedWeights} transform before the
+ * rule: the CNN setting of the GR paper is
+ * {@code AddDecayedWeights.of(1e-3, DecayMask.all()).before(Sgd.of(0.1).momentum(0.9).nesterov())}.
  */
-public final class Sgd extends AbstractRule {
+public final class Sgd extends AbstractRule implements FirstMoment {
 
     /** Registry entry: {@code sgd:momentum=…,dampening=…,nesterov=true|false,mask=all|no-1d}. */
     public static final Entry<RuleFactory> ENTRY = new Entry<RuleFactory>("sgd",
-            "SGD with momentum, dampening, Nesterov and coupled L2 decay (torch.optim.SGD)",
+            "SGD with momentum, dampening and Nesterov (torch.optim.SGD); a weight decay is coupled L2 (add_decayed_weights) before it",
             java.util.List.of(Key.number("momentum", 0.0, Range.UNIT, "momentum mu"),
                     Key.number("dampening", 0.0, Range.UNIT, "dampening tau"),
                     Key.flag("nesterov", false, "Nesterov momentum (needs momentum > 0, dampening = 0)"), RuleKeys.MASK),
-            "momentum=0.9,nesterov=true", (lr, wd, a) -> Sgd.configured(Sgd.of(lr).weightDecay(wd), a));
+            "momentum=0.9,nesterov=true", (lr, wd, a) -> RuleKeys.coupled(wd, a, Sgd.configured(Sgd.of(lr), a)));
 
     /** Registry entry: SGD with Nesterov momentum 0.9 (the GR paper's CNN setting). */
     public static final Entry<RuleFactory> NESTEROV_ENTRY = new Entry<RuleFactory>("sgd-nesterov",
-            "SGD with Nesterov momentum (default 0.9) and coupled L2 decay",
+            "SGD with Nesterov momentum (default 0.9); a weight decay is coupled L2 (add_decayed_weights) before it",
             java.util.List.of(Key.number("momentum", 0.9, new Range(0, false, 1, false), "momentum mu"), RuleKeys.MASK),
-            "momentum=0.9", (lr, wd, a) -> {
-                Sgd s = Sgd.of(lr).momentum(a.number("momentum")).nesterov().weightDecay(wd);
-                return a.given("mask") ? s.decayMask(RuleKeys.mask(a)) : s;
-            });
+            "momentum=0.9", (lr, wd, a) -> RuleKeys.coupled(wd, a, Sgd.of(lr).momentum(a.number("momentum")).nesterov()));
 
     private static Sgd configured(Sgd s, org.gradreg.optim.registry.Args a) {
         Sgd r = s;
@@ -49,18 +46,14 @@ public final class Sgd extends AbstractRule {
         if (a.given("dampening")) {
             r = r.dampening(a.number("dampening"));
         }
-        if (a.flag("nesterov")) {
-            r = r.nesterov();
-        }
-        return a.given("mask") ? r.decayMask(RuleKeys.mask(a)) : r;
+        return a.flag("nesterov") ? r.nesterov() : r;
     }
 
     private final double momentum;
     private final double dampening;
     private final boolean nesterov;
-    private final AddDecayedWeights decay;
 
-    private Sgd(Schedule lr, double momentum, double dampening, boolean nesterov, AddDecayedWeights decay) {
+    private Sgd(Schedule lr, double momentum, double dampening, boolean nesterov) {
         super(lr, "momentum");
         this.momentum = Hyper.unitInterval("momentum", momentum);
         this.dampening = Hyper.unitInterval("dampening", dampening);
@@ -68,7 +61,6 @@ public final class Sgd extends AbstractRule {
             throw new IllegalArgumentException("Nesterov momentum needs momentum > 0 and dampening = 0");
         }
         this.nesterov = nesterov;
-        this.decay = decay;
     }
 
     /** Plain SGD with learning rate {@code lr}. */
@@ -77,43 +69,41 @@ public final class Sgd extends AbstractRule {
     }
 
     public static Sgd of(Schedule lr) {
-        return new Sgd(lr, 0, 0, false, AddDecayedWeights.NONE);
+        return new Sgd(lr, 0, 0, false);
     }
 
     public Sgd momentum(double mu) {
-        return new Sgd(lr, mu, dampening, nesterov, decay);
+        return new Sgd(lr, mu, dampening, nesterov);
     }
 
     public Sgd dampening(double tau) {
-        return new Sgd(lr, momentum, tau, nesterov, decay);
+        return new Sgd(lr, momentum, tau, nesterov);
     }
 
     public Sgd nesterov() {
-        return new Sgd(lr, momentum, dampening, true, decay);
+        return new Sgd(lr, momentum, dampening, true);
     }
 
-    public Sgd weightDecay(double lambda) {
-        return weightDecay(Schedule.constant(Hyper.nonNegative("weightDecay", lambda)));
+    /** The momentum buffers b (none without momentum). */
+    @Override
+    public Map<String, INDArray> firstMoment() {
+        return slots("momentum");
     }
 
-    public Sgd weightDecay(Schedule lambda) {
-        return new Sgd(lr, momentum, dampening, nesterov, decay.withRate(lambda));
-    }
-
-    public Sgd decayMask(DecayMask m) {
-        return new Sgd(lr, momentum, dampening, nesterov, decay.withMask(m));
+    @Override
+    public boolean keepsFirstMoment() {
+        return momentum != 0;
     }
 
     @Override
     public Sgd fresh() {
-        return new Sgd(lr, momentum, dampening, nesterov, decay);
+        return new Sgd(lr, momentum, dampening, nesterov);
     }
 
     @Override
     public void apply(Params params, Params gradient, long step) {
         params.requireSameNames(gradient);
         double eta = lrAt(step);
-        decay.apply(gradient, params, step);
         count++;
         for (Map.Entry<String, INDArray> e : params) {
             String name = e.getKey();
@@ -149,9 +139,6 @@ public final class Sgd extends AbstractRule {
         }
         if (nesterov) {
             s.append(", nesterov");
-        }
-        if (!decay.isNone()) {
-            s.append(", weightDecay=").append(decay.weightDecay()).append(", mask=").append(decay.mask());
         }
         return s.append(')').toString();
     }

@@ -3,6 +3,7 @@ package org.gradreg.optim.rule;
 import java.util.Map;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.Agr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -31,4 +32,13 @@ public interface UpdateRule {
 
     /** A new rule with the same hyper-parameters and no state. */
     UpdateRule fresh();
+
+    /**
+     * Where this rule applies AGR's Ψ ({@link Agr.Placement#PAPER}: the first moment only;
+     * {@link Agr.Placement#CODE}: both moments), or null when it applies none. An optimizer refuses
+     * a rule with a placement together with the {@link Agr} transform: Ψ would be applied twice.
+     */
+    default Agr.Placement agrPlacement() {
+        return null;
+    }
 }

@@ -20,6 +20,11 @@ public record Constant(double value) implements Schedule {
     }
 
     @Override
+    public java.util.OptionalDouble maxValue() {
+        return java.util.OptionalDouble.of(value);
+    }
+
+    @Override
     public String toString() {
         return Double.toString(value);
     }

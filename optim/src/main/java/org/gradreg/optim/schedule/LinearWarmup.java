@@ -24,4 +24,9 @@ public record LinearWarmup(double peak, long warmupSteps) implements Schedule {
     public double at(long step) {
         return peak * ramp(step, warmupSteps);
     }
+
+    @Override
+    public java.util.OptionalDouble maxValue() {
+        return java.util.OptionalDouble.of(Math.max(peak, 0));
+    }
 }

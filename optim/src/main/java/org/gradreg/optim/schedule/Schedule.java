@@ -10,6 +10,15 @@ public interface Schedule {
     /** The value at optimizer step {@code step} (0 for the first step). */
     double at(long step);
 
+    /**
+     * The largest value the schedule takes, where it states one (a warmup's or a cosine's peak, a
+     * constant): GSAM's ρ follows the learning rate relative to it. Empty for a schedule that does
+     * not say (a lambda).
+     */
+    default java.util.OptionalDouble maxValue() {
+        return java.util.OptionalDouble.empty();
+    }
+
     /** The same value at every step. */
     static Schedule constant(double value) {
         return new Constant(value);

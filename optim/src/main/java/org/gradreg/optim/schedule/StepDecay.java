@@ -16,4 +16,9 @@ public record StepDecay(double initial, double factor, long every) implements Sc
     public double at(long step) {
         return initial * Math.pow(factor, (double) (step / every));
     }
+
+    @Override
+    public java.util.OptionalDouble maxValue() {
+        return factor <= 1 && initial >= 0 ? java.util.OptionalDouble.of(initial) : java.util.OptionalDouble.empty();
+    }
 }

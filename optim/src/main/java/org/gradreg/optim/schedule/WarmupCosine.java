@@ -35,4 +35,9 @@ public record WarmupCosine(double peak, long warmupSteps, long totalSteps) imple
         double progress = (double) (step - warmupSteps) / (totalSteps - warmupSteps);
         return 0.5 * peak * (1 + Math.cos(Math.PI * progress));
     }
+
+    @Override
+    public java.util.OptionalDouble maxValue() {
+        return java.util.OptionalDouble.of(Math.max(peak, 0));
+    }
 }

@@ -11,9 +11,11 @@ import org.gradreg.optim.Optimizer;
 import org.gradreg.optim.VectorFunction;
 import org.gradreg.optim.rule.AdamS;
 import org.gradreg.optim.rule.AdamW;
+import org.gradreg.optim.rule.DecayMask;
 import org.gradreg.optim.rule.Sgd;
 import org.gradreg.optim.rule.UpdateRule;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.AddDecayedWeights;
 import org.gradreg.theory.Verdict;
 
 /**
@@ -121,7 +123,7 @@ public final class SwdGradientNorms {
 
     static UpdateRule rule(int k, double lambda) {
         return switch (k) {
-            case 0 -> Sgd.of(Schedule.warmupCosine(SGD_LR, 0, STEPS)).weightDecay(lambda);
+            case 0 -> AddDecayedWeights.of(lambda, DecayMask.all()).before(Sgd.of(Schedule.warmupCosine(SGD_LR, 0, STEPS)));
             case 1 -> AdamW.of(Schedule.warmupCosine(ADAM_LR, 0, STEPS)).weightDecay(lambda);
             default -> AdamS.of(Schedule.warmupCosine(ADAM_LR, 0, STEPS)).weightDecay(lambda);
         };

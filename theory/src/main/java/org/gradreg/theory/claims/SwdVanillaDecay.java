@@ -5,8 +5,10 @@ import java.util.Map;
 import org.gradreg.optim.FunctionOracle;
 import org.gradreg.optim.Optimizer;
 import org.gradreg.optim.VectorFunction;
+import org.gradreg.optim.rule.DecayMask;
 import org.gradreg.optim.rule.Sgd;
 import org.gradreg.optim.schedule.Schedule;
+import org.gradreg.optim.transform.AddDecayedWeights;
 import org.gradreg.theory.Verdict;
 
 /**
@@ -67,7 +69,7 @@ public final class SwdVanillaDecay extends BaseClaim {
             return v;
         }, SwdVanillaDecay::grad);
         FunctionOracle o = FunctionOracle.of(l, 0, 0, 0);
-        Optimizer.of(Sgd.of(eta).weightDecay(LAMBDA)).run(o, STEPS);
+        Optimizer.of(AddDecayedWeights.of(LAMBDA, DecayMask.all()).before(Sgd.of(eta))).run(o, STEPS);
         double vanillaNorm = stationarity(vanilla);
         double coupledNorm = stationarity(o.theta());
         double vanillaLossGrad = norm(grad(vanilla));

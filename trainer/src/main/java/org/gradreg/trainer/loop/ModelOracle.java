@@ -9,6 +9,7 @@ import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.Pass;
+import org.gradreg.optim.SplitOracle;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.nn.Dropout;
@@ -38,10 +39,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *       full-batch loss and gradient, so SAM's and GR's perturbation uses the full-batch g₁ and the
  *       perturbed gradient is accumulated over the same micro-batches with the same masks;</li>
  *   <li>only {@link Pass#PRIMARY} passes record the batch's predictions (train error) and, for
- *       batch-norm models, update running statistics.</li>
+ *       batch-norm models, update running statistics;</li>
+ *   <li>as a {@link SplitOracle} it evaluates whole micro-batches on their own (the estimators'
+ *       per-micro-batch perturbation scope): the mean over micro-batches k … k + j − 1, with their
+ *       masks; primary passes over consecutive parts add up to the batch's train error.</li>
  * </ul>
  */
-public final class ModelOracle implements Oracle {
+public final class ModelOracle implements SplitOracle {
 
     private final Engine engine;
     private final Params params;
@@ -233,17 +237,39 @@ public final class ModelOracle implements Oracle {
 
     @Override
     public Evaluation evaluate(Pass pass) {
+        return evaluate(pass, 0, batchSize());
+    }
+
+    @Override
+    public int batchSize() {
+        return micro.size() * microBatchSize();
+    }
+
+    @Override
+    public int microBatchSize() {
         if (micro.isEmpty()) {
             throw new IllegalStateException("no batch set: call setBatch before evaluate");
         }
+        return micro.get(0).labels().length;
+    }
+
+    /** The mean over the micro-batches that examples [from, from + count) make up (whole micro-batches only). */
+    @Override
+    public Evaluation evaluate(Pass pass, int from, int count) {
+        int m = microBatchSize();
+        if (from % m != 0 || count % m != 0 || count <= 0 || from < 0 || from + count > batchSize()) {
+            throw new IllegalArgumentException("the model oracle evaluates whole micro-batches of " + m + " examples, not examples ["
+                    + from + ", " + (from + count) + ") of " + batchSize() + " (--accumulate sets the micro-batches)");
+        }
+        int parts = count / m;
         boolean primary = pass == Pass.PRIMARY;
         double loss = 0;
         int correct = 0;
         int size = 0;
         Map<String, INDArray> g = new LinkedHashMap<>();
-        for (Micro mb : micro) {
+        for (Micro mb : micro.subList(from / m, from / m + parts)) {
             Engine.Result r = engine.lossAndGradients(mb.input(), mb.target(), mb.masks(), evaluation, primary);
-            loss += r.loss() / accumulate;
+            loss += r.loss() / parts;
             for (Map.Entry<String, INDArray> e : engine.parameters().entrySet()) {
                 INDArray gv = r.gradients().get(e.getKey());
                 if (gv == null) {
@@ -253,11 +279,11 @@ public final class ModelOracle implements Oracle {
                 if (acc == null) {
                     acc = gv.dup('c');
                     g.put(e.getKey(), acc);
-                    if (accumulate > 1) {
-                        acc.divi(accumulate);
+                    if (parts > 1) {
+                        acc.divi(parts);
                     }
                 } else {
-                    acc.addi(gv.div(accumulate));
+                    acc.addi(gv.div(parts));
                 }
             }
             if (primary) {
@@ -267,8 +293,9 @@ public final class ModelOracle implements Oracle {
         }
         evaluations++;
         if (primary) {
-            lastCorrect = correct;
-            lastSize = size;
+            // a part after the first adds to the batch's count (scope=micro: one primary pass per micro-batch)
+            lastCorrect = from == 0 ? correct : lastCorrect + correct;
+            lastSize = from == 0 ? size : lastSize + size;
         }
         return new Evaluation(loss, Params.of(g));
     }

@@ -155,6 +155,54 @@ class ModelOracleTest {
         compare(Optim.gnr(0.1, 0.1));
     }
 
+    private static double[] flatGradient(org.gradreg.optim.estimator.Estimate e) {
+        double[] w = e.gradient().get("linear/kernel").dup('c').data().asDouble();
+        double[] b = e.gradient().get("linear/bias").dup('c').data().asDouble();
+        double[] g = java.util.Arrays.copyOf(w, w.length + b.length);
+        System.arraycopy(b, 0, g, w.length, b.length);
+        return g;
+    }
+
+    private static Batch slice(Batch b, int from, int n) {
+        int per = b.channels() * b.height() * b.width();
+        return new Batch(java.util.Arrays.copyOfRange(b.images(), from * per, (from + n) * per),
+                java.util.Arrays.copyOfRange(b.labels(), from, from + n), n, b.channels(), b.height(), b.width());
+    }
+
+    /**
+     * The estimators' perturbation scope through gradient accumulation (issue 24): scope=full over
+     * two micro-batches is SAM on the whole batch (today's accumulation); scope=micro is SAM on
+     * each micro-batch alone, with its own g₁ and ascent, the two gradients averaged.
+     */
+    @Test
+    void perturbationScopeOverMicroBatches() {
+        DataSplit data = SyntheticCifar.generate(64, 8, C, 4, 3);
+        Batch batch = Batches.training(data.train(), 8, true, 5).get(0, 0);
+        ModelOracle accumulated = new ModelOracle(Engines.build("linear", 3, 4, C, DataType.DOUBLE, 1), 2);
+        accumulated.setBatch(batch, EPS, 0);
+        ModelOracle whole = new ModelOracle(Engines.build("linear", 3, 4, C, DataType.DOUBLE, 1));
+        whole.setBatch(batch, EPS, 0);
+        assertArrayEquals(flatGradient(Optim.sam(0.05).estimate(whole, 0)),
+                flatGradient(Optim.estimator("sam:rho=0.05,scope=full").estimate(accumulated, 0)), 1e-12);
+
+        double[] expected = new double[3 * 4 * 4 * C + C];
+        for (int k = 0; k < 2; k++) {
+            ModelOracle half = new ModelOracle(Engines.build("linear", 3, 4, C, DataType.DOUBLE, 1));
+            half.setBatch(slice(batch, 4 * k, 4), EPS, 0);
+            double[] g = flatGradient(Optim.sam(0.05).estimate(half, 0));
+            for (int i = 0; i < g.length; i++) {
+                expected[i] += g[i] / 2;
+            }
+        }
+        org.gradreg.optim.estimator.Estimate micro = Optim.estimator("sam:rho=0.05,scope=micro").estimate(accumulated, 0);
+        assertArrayEquals(expected, flatGradient(micro), 1e-12);
+        assertEquals(4, micro.evaluations());
+        assertEquals(8, accumulated.lastPrimaryCorrect()[1], "the two primary parts count the whole batch");
+        IllegalArgumentException part = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> accumulated.evaluate(Pass.PRIMARY, 2, 4));
+        org.junit.jupiter.api.Assertions.assertTrue(part.getMessage().contains("whole micro-batches of 4"), part.getMessage());
+    }
+
     @Test
     void dropoutMasksAreFixedWithinAStepAndSeeded() {
         DataSplit data = SyntheticCifar.generate(32, 8, C, 8, 3);

@@ -35,4 +35,24 @@ class StepValuesTest {
             assertTrue(s.get("r").isNull() || Double.isNaN(s.get("r").asDouble()) || s.get("r").asText().equals("NaN"), s.toString());
         }
     }
+
+    /** GSAM's per-step values (ρ_t following the LR, the surrogate gap, cos(g₁, g₂)) reach metrics.jsonl (issue 24). */
+    @Test
+    void gsamSurrogateGapAndCosineAreLoggedEveryStep() throws IOException {
+        TrainConfig c = TrainerTest.tiny().with("run.epochs", 1, "run.batch", 32, "optimizer.schedule.warmupEpochs", 0, "optimizer.rule",
+                "sgd:momentum=0.9", "optimizer.lr", 0.05, "optimizer.weightDecay", 0, "optimizer.schedule.name", "constant")
+                .withEstimator(EstimatorConfig.parse("gsam:rho=0.05,alpha=0.4"));
+        RunResult r = new Trainer(c, dir.resolve("gsam")).progress(false).run(false);
+        assertEquals(RunResult.Status.FINISHED, r.status(), r.message());
+        List<JsonNode> steps = TrainerTest.metrics(dir.resolve("gsam")).stream().filter(n -> n.get("type").asText().equals("step")).toList();
+        assertEquals(4, steps.size());
+        for (JsonNode s : steps) {
+            assertEquals(0.05, s.get("rho").asDouble(), 1e-15, s.toString()); // a constant LR: ρ_t = ρ
+            assertEquals(0.4, s.get("alpha").asDouble(), 0.0, s.toString());
+            assertTrue(Double.isFinite(s.get("surrogate_gap").asDouble()) && s.get("surrogate_gap").asDouble() != 0, s.toString());
+            double cos = s.get("cos").asDouble();
+            assertTrue(cos > -1 && cos <= 1, s.toString());
+            assertEquals(2, s.get("evals").asInt(), s.toString());
+        }
+    }
 }
