@@ -83,7 +83,7 @@ public final class AdamVarianceProofSteps extends BaseClaim {
         ev.put("largest relative difference, eq. 27 vs the derivative of β", worst27);
         ev.put("largest relative difference, eq. 28 vs the derivative of ζ", worst28);
         ev.put("grid points where t x^{t−1} ≤ 1 (eq. 30 applies)", eq30Cases);
-        // eqs. 29-30 are strict; eqs. 27-28 identities: judged as one strict statement, every case must confirm or be an identity case
+        // identities (eqs. 27-28) and inequalities (eqs. 29-30) alike: no case may fall below −resolution
         return VerdictRule.outcome(VerdictRule.judge(VerdictRule.Kind.EXACT, exact), ev);
     }
 }

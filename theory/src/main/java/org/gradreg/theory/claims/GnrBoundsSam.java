@@ -13,7 +13,6 @@ import org.gradreg.theory.VerdictRule.Case;
 /** GNR paper, Proposition 2.4: R^SAM_ρ(θ) ≤ R^GNR_ρ(θ). */
 public final class GnrBoundsSam extends BaseClaim {
 
-    static final int CASES = 30;
     static final double[] RHO = {0.1, 0.5, 1.0};
     static final int[] DIMS = {2, 4, 8, 16};
     static final double[] EPS = {0.1, 0.01, 0.001};
