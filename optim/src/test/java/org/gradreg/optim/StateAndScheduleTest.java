@@ -93,5 +93,10 @@ class StateAndScheduleTest {
         double rho = 0.3;
         assertEquals(rho * rho * 3.0 / 2, Sharpness.sam(q, new double[3], rho), 1e-8);
         assertEquals(rho * rho * 3.0, Sharpness.gnr(q, new double[3], rho), 1e-6);
+        // the argmax of ‖∇L‖ over the ball is ±ρ along the top eigenvector (eigenvalue 3: the first axis)
+        double[] x = Sharpness.gnrArgmax(q, new double[3], rho);
+        assertEquals(rho, Math.abs(x[0]), 1e-6);
+        assertEquals(rho * 3.0, Math.sqrt(q.gradient(x)[0] * q.gradient(x)[0] + q.gradient(x)[1] * q.gradient(x)[1]
+                + q.gradient(x)[2] * q.gradient(x)[2]), 1e-6);
     }
 }

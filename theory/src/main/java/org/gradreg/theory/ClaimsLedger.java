@@ -13,14 +13,25 @@ import java.util.function.Consumer;
 import org.gradreg.theory.claims.AdamPsiBiasCorrection;
 import org.gradreg.theory.claims.AdamVarianceClosedForm;
 import org.gradreg.theory.claims.AdamVarianceMonotone;
-import org.gradreg.theory.claims.AdamVarianceMonteCarlo;
+import org.gradreg.theory.claims.AdamVarianceApproximation;
+import org.gradreg.theory.claims.AdamVarianceConditionEventually;
+import org.gradreg.theory.claims.AdamVarianceConstantLimit;
+import org.gradreg.theory.claims.AdamVarianceProofSteps;
+import org.gradreg.theory.claims.GrAlphaZeroIsSam;
+import org.gradreg.theory.claims.GrRWarmupGradient;
+import org.gradreg.theory.tables.AgrTables;
+import org.gradreg.theory.tables.GnrTables;
+import org.gradreg.theory.tables.GrTables;
+import org.gradreg.theory.tables.HarmfulGrTables;
 import org.gradreg.theory.claims.AgrJacobianBound;
+import org.gradreg.theory.claims.AgrEqA10Factor;
 import org.gradreg.theory.claims.AgrLearningRateScaling;
 import org.gradreg.theory.claims.AgrNormContraction;
 import org.gradreg.theory.claims.GnrBoundsSam;
 import org.gradreg.theory.claims.GnrConvergenceRate;
 import org.gradreg.theory.claims.GnrCosExample;
-import org.gradreg.theory.claims.GnrFirstOrderArgmax;
+import org.gradreg.theory.claims.GnrMoreMinima;
+import org.gradreg.theory.claims.GnrFirstOrderAscent;
 import org.gradreg.theory.claims.GnrQuadraticSharpness;
 import org.gradreg.theory.claims.GrFiniteDifferenceLimit;
 import org.gradreg.theory.claims.GrNormGradient;
@@ -43,34 +54,55 @@ public final class ClaimsLedger {
     private ClaimsLedger() {
     }
 
-    /** Every claim checked, in ledger order. */
+    /** Every claim checked, in ledger order: per paper, the theory claims, then the claims about its own printed numbers. */
     public static List<Claim> claims() {
-        return List.of(
+        List<Claim> all = new ArrayList<>(List.<Claim>of(
                 new GrNormGradient(),
                 new GrFiniteDifferenceLimit(),
                 new SamIsGrWithAlphaOne(),
+                new GrAlphaZeroIsSam()));
+        all.addAll(GrTables.claims());
+        all.addAll(List.<Claim>of(
                 new AdamVarianceClosedForm(),
-                new AdamVarianceMonteCarlo(),
+                new AdamVarianceClosedForm.Corrected(),
+                new AdamVarianceApproximation(),
+                new AdamVarianceConstantLimit(),
                 new AdamPsiBiasCorrection(),
                 new AdamVarianceMonotone(),
+                new AdamVarianceConditionEventually(),
+                new AdamVarianceProofSteps(),
+                new GrRWarmupGradient()));
+        all.addAll(HarmfulGrTables.claims());
+        all.addAll(List.<Claim>of(
                 new GnrCosExample(),
+                new GnrMoreMinima(),
                 new GnrQuadraticSharpness(),
                 new GnrBoundsSam(),
-                new GnrFirstOrderArgmax(),
+                new GnrFirstOrderAscent.Argmax(),
+                new GnrFirstOrderAscent.MaxValue(),
                 new GnrSharpnessLimit(),
                 new SamSharpnessLimit(),
                 new GnrChiSquareRadius(),
                 new GnrPacBayesBound(),
+                new GnrPacBayesBound.Corrected(),
                 new GnrNormTermBound(),
-                new GnrConvergenceRate(),
+                new GnrNormTermBound.Corrected(),
+                new GnrConvergenceRate()));
+        all.addAll(GnrTables.claims());
+        all.addAll(List.<Claim>of(
                 new AgrNormContraction(),
                 new AgrJacobianBound(),
                 new AgrLearningRateScaling(),
+                new AgrEqA10Factor(),
+                new AgrEqA10Factor.Corrected()));
+        all.addAll(AgrTables.claims());
+        all.addAll(List.<Claim>of(
                 new SwdVanillaDecay(),
                 new SwdGradientNorms.Raises(),
                 new SwdGradientNorms.AdamSLowers(),
                 new SwdTheorem2.Bound(),
-                new SwdTheorem2.Measured());
+                new SwdTheorem2.Measured()));
+        return List.copyOf(all);
     }
 
     /** Runs every claim; {@code progress} gets a line per claim. */

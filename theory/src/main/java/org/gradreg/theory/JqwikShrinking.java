@@ -30,7 +30,8 @@ public final class JqwikShrinking {
     }
 
     /** What jqwik found: tries, checks, and the original and shrunk falsifying samples (empty if none). */
-    public record Result(int tries, int checks, Optional<List<Object>> original, Optional<List<Object>> shrunk, int shrinkingSteps) {
+    public record Result(int tries, int checks, Optional<List<Object>> original, Optional<List<Object>> shrunk, int shrinkingSteps,
+                         Optional<Throwable> error) {
         public boolean falsified() {
             return shrunk.isPresent() || original.isPresent();
         }
@@ -72,6 +73,10 @@ public final class JqwikShrinking {
         if (r == null) {
             throw new IllegalStateException("jqwik did not run " + key + " (is the jqwik engine on the class path?)");
         }
+        if (r.error().isPresent() && r.original().isEmpty()) {
+            // a failure without a falsifying sample is a broken property (e.g. a bad generator), not a finding
+            throw new IllegalStateException("jqwik could not run " + key + ": " + r.error().get(), r.error().get());
+        }
         return r;
     }
 
@@ -84,7 +89,8 @@ public final class JqwikShrinking {
             RESULTS.put(key, new Result(result.countTries(), result.countChecks(),
                     result.originalSample().map(s -> List.copyOf(s.parameters())),
                     result.shrunkSample().map(s -> List.copyOf(s.parameters())),
-                    result.shrunkSample().map(s -> s.countShrinkingSteps()).orElse(0)));
+                    result.shrunkSample().map(s -> s.countShrinkingSteps()).orElse(0),
+                    result.status() == PropertyExecutionResult.Status.FAILED ? result.throwable() : Optional.empty()));
             return result.mapToSuccessful();
         }
     }

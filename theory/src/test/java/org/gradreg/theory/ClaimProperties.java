@@ -16,7 +16,7 @@ import org.gradreg.theory.claims.GnrBoundsSam;
 import org.gradreg.theory.claims.GnrChiSquareRadius;
 import org.gradreg.theory.claims.SamSharpnessLimit;
 import net.jqwik.api.constraints.IntRange;
-import org.gradreg.theory.claims.GnrFirstOrderArgmax;
+import org.gradreg.theory.claims.GnrFirstOrderAscent;
 import org.gradreg.theory.claims.GrFiniteDifferenceLimit;
 
 /** The ledger's property-type checks as jqwik properties over fresh random inputs. */
@@ -41,13 +41,12 @@ class ClaimProperties {
         assertTrue(Math.abs(order - 1) <= 0.1, "local order " + order);
     }
 
+    /** GNR eqs. 5/12: θ^adv approaches the true argmax of ‖∇L‖ over the ball (the ledger's limit rule: ≤ 0.75× at each of the last two halvings). */
     @Property(tries = 10, seed = "20261122")
     void firstOrderAscentPointMeetsTheTrueArgmaxAsRhoShrinks(@ForAll @LongRange(min = 0, max = 100_000) long seed) {
-        double[] r = GnrFirstOrderArgmax.relativeDistances(seed);
-        for (int k = 1; k < r.length; k++) {
-            assertTrue(r[k] <= r[k - 1] + 1e-9, java.util.Arrays.toString(r));
-        }
-        assertTrue(r[r.length - 1] <= 0.75 * r[r.length - 2] + 1e-9, java.util.Arrays.toString(r));
+        double[] r = GnrFirstOrderAscent.relativeDistances(seed);
+        int n = r.length;
+        assertTrue(r[n - 1] <= 1e-9 || (r[n - 1] <= 0.75 * r[n - 2] && r[n - 2] <= 0.75 * r[n - 3]), java.util.Arrays.toString(r));
     }
 
     /** optim's Adam (β₁ = 0) computes eq. 5's ψ: the identity the ledger's eq.-5 claim rests on. */

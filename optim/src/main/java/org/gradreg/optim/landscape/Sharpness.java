@@ -41,6 +41,11 @@ public final class Sharpness {
         return argmaxOverBall(x -> f.value(x), f::gradient, theta, rho);
     }
 
+    /** The point θ + ε of B(θ, ρ) where ‖∇L‖ is largest (the true inner argmax of R^GNR, numerically). */
+    public static double[] gnrArgmax(VectorFunction f, double[] theta, double rho) {
+        return argmaxOverBall(x -> normSq(f.gradient(x)), x -> gradNormSqGradient(f, x), theta, rho);
+    }
+
     private interface Scalar {
         double at(double[] x);
     }

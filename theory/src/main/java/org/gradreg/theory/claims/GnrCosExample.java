@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.gradreg.optim.VectorFunction;
 import org.gradreg.optim.landscape.Sharpness;
-import org.gradreg.theory.Verdict;
+import org.gradreg.theory.VerdictRule;
 
 /** GNR paper §2.3: the cos example. */
 public final class GnrCosExample extends BaseClaim {
@@ -16,7 +16,7 @@ public final class GnrCosExample extends BaseClaim {
                 "With ρ = 1, L₁ = cos(πθ + π) has R^SAM(0) = 2, R^GNR(0) = π and L₂ = cos(3πθ + π) has R^SAM(0) = 2, R^GNR(0) = 3π: "
                         + "SAM rates the two minima equally sharp, GNR separates them.",
                 "optim's Sharpness.sam / Sharpness.gnr (dense grid over [−1, 1] refined by golden-section search) at θ = 0, ρ = 1, "
-                        + "against the stated values; tolerance 1e-6.");
+                        + "against the stated values; margin −|deviation|, resolution 1e-6 (the grid search's accuracy).");
     }
 
     /** cos(kπθ + π) with its derivative. */
@@ -38,6 +38,11 @@ public final class GnrCosExample extends BaseClaim {
         ev.put("R^GNR(0), L2", gnr3);
         double err = Math.max(Math.max(Math.abs(sam1 - 2), Math.abs(sam3 - 2)), Math.max(Math.abs(gnr1 - Math.PI), Math.abs(gnr3 - 3 * Math.PI)));
         ev.put("max deviation from the stated values", err);
-        return err < TOLERANCE ? Outcome.of(Verdict.HOLDS, ev) : new Outcome(Verdict.FAILS, ev, "deviation " + err);
+        java.util.List<VerdictRule.Case> cases = java.util.List.of(
+                VerdictRule.Case.of("R^SAM(0) = 2 for L1", -Math.abs(sam1 - 2), TOLERANCE),
+                VerdictRule.Case.of("R^GNR(0) = π for L1", -Math.abs(gnr1 - Math.PI), TOLERANCE),
+                VerdictRule.Case.of("R^SAM(0) = 2 for L2", -Math.abs(sam3 - 2), TOLERANCE),
+                VerdictRule.Case.of("R^GNR(0) = 3π for L2", -Math.abs(gnr3 - 3 * Math.PI), TOLERANCE));
+        return VerdictRule.outcome(VerdictRule.judge(VerdictRule.Kind.EXACT, cases), ev);
     }
 }
