@@ -49,16 +49,7 @@ public final class MemoryBudget {
 
     /** Memory the machine can give this process: MemAvailable of /proc/meminfo (Linux), or −1 if unknown. */
     public static long available() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (l.startsWith("MemAvailable:")) {
-                    return Long.parseLong(l.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+        return org.gradreg.trainer.compute.CpuBackend.hostAvailableBytes();
     }
 
     /**
