@@ -44,4 +44,29 @@ class ErrorLineTest {
         assertTrue(lines[0].startsWith("gradreg grid: ") && lines[0].contains("missing.json"), lines[0]);
         assertFalse(Files.exists(out));
     }
+
+    /** A bad --device, and a GPU on a machine without the NVIDIA driver: one line, exit 2, nothing written. */
+    @Test
+    void aDeviceThatCannotBeUsedIsOneLineAndWritesNothing() {
+        Path out = dir.resolve("gpu-run");
+        String[] lines = run(2, "train", "--device", "tpu", "--epochs", "1", "--out", out.toString());
+        assertEquals(1, lines.length);
+        assertTrue(lines[0].startsWith("gradreg train: ") && lines[0].contains("'tpu'"), lines[0]);
+        lines = run(2, "train", "--dropout-masks", "gpu", "--epochs", "1", "--out", out.toString());
+        assertEquals(1, lines.length);
+        assertTrue(lines[0].contains("dropout masks") && lines[0].contains("'gpu'"), lines[0]);
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/dev/nvidiactl")), "this machine has an NVIDIA driver");
+        try {
+            lines = run(2, "train", "--device", "cuda", "--epochs", "1", "--out", out.toString());
+            assertEquals(1, lines.length);
+            assertTrue(lines[0].startsWith("gradreg train: --device cuda: ") && lines[0].contains("GRADREG_CUDA_LIBS"), lines[0]);
+            assertFalse(Files.exists(out));
+            lines = run(2, "check-device");
+            assertEquals(1, lines.length);
+            assertTrue(lines[0].startsWith("gradreg check-device: --device cuda: "), lines[0]);
+        } finally {
+            // the device option is process-wide: back to the CPU for the other tests of this JVM
+            org.gradreg.trainer.loop.Trainer.device(org.gradreg.trainer.compute.Device.CPU, null);
+        }
+    }
 }
