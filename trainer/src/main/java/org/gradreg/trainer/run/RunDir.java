@@ -38,6 +38,8 @@ public final class RunDir {
     public static final String METRICS = "metrics.jsonl";
     public static final String CHECKPOINT = "checkpoint.zip";
     public static final String PREVIOUS = "checkpoint.prev.zip";
+    /** Where a damaged latest checkpoint is moved on fallback, so the next checkpoint cannot push it over the good previous one. */
+    public static final String DAMAGED = "checkpoint.damaged.zip";
     public static final String RESULT = "result.json";
     public static final String HESSIAN = "hessian.json";
     public static final String LOCK = "lock";
@@ -171,7 +173,7 @@ public final class RunDir {
 
     /** Deletes the run's files (for an explicit overwrite). */
     public void clear() throws IOException {
-        for (Path p : List.of(result(), checkpoint(), previousCheckpoint(), metrics(), config())) {
+        for (Path p : List.of(result(), checkpoint(), previousCheckpoint(), dir.resolve(DAMAGED), metrics(), config())) {
             Files.deleteIfExists(p);
         }
     }
@@ -198,8 +200,9 @@ public final class RunDir {
 
     /**
      * The latest readable checkpoint: {@value #CHECKPOINT}, or {@value #PREVIOUS} with a warning
-     * naming both when the latest is damaged or missing; null when there is none. Both damaged is an
-     * {@link IOException} naming both.
+     * naming both when the latest is damaged or missing (a damaged latest is moved to {@value #DAMAGED});
+     * null when there is none. Both damaged, or a damaged latest with no previous, is a
+     * {@link BadInput} (exit 2) naming the files.
      */
     public Checkpoint readCheckpoint(PrintStream log) throws IOException {
         Path latest = checkpoint();
@@ -216,17 +219,24 @@ public final class RunDir {
         }
         if (!Files.exists(prev)) {
             if (Files.exists(latest)) {
-                throw new IOException(why + " and there is no previous checkpoint " + prev + "; use --overwrite to start afresh");
+                throw new BadInput(why + " and there is no previous checkpoint " + prev + "; use --overwrite to start afresh");
             }
             return null;
         }
+        Checkpoint c;
         try {
-            Checkpoint c = Checkpoint.read(prev);
-            log.println("gradreg: warning: " + why + "; continuing from the previous checkpoint " + prev);
-            return c;
+            c = Checkpoint.read(prev);
         } catch (IOException | RuntimeException e) {
-            throw new IOException("both checkpoints are damaged: " + why + ", and " + prev + " (" + BadInput.messageOf(e) + ")", e);
+            throw new BadInput("both checkpoints are damaged: " + why + ", and " + prev + " (" + BadInput.messageOf(e) + "); use --overwrite to start afresh", e);
         }
+        if (Files.exists(latest)) {
+            // issue 22 item 1: otherwise the next checkpoint renames the damaged latest over the only good one
+            Path damaged = dir.resolve(DAMAGED);
+            Files.move(latest, damaged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            why = why + ", moved to " + damaged;
+        }
+        log.println("gradreg: warning: " + why + "; continuing from the previous checkpoint " + prev);
+        return c;
     }
 
     // ---- the lock ----
