@@ -331,7 +331,15 @@ public final class Trainer {
         Position pos = new Position();
         Checkpoint c = dir.readCheckpoint(log);
         if (c == null) {
-            Files.deleteIfExists(dir.metrics());
+            long first = cfg.run().checkpointEvery() > 0 ? Math.min(cfg.run().checkpointEvery(), plan.stepsPerEpoch()) : plan.stepsPerEpoch();
+            long reached = stepsRecorded(dir);
+            if (reached > first) {
+                // issue 22 item 3: a step after the first checkpoint is recorded, so checkpoints were written and are gone
+                throw new BadInput("cannot resume " + out + ": no checkpoint (" + dir.checkpoint().getFileName() + ", "
+                        + dir.previousCheckpoint().getFileName() + ") but " + dir.metrics() + " records step " + reached
+                        + ", after the first checkpoint at step " + first + "; use --overwrite to start afresh");
+            }
+            Files.deleteIfExists(dir.metrics()); // killed before the first checkpoint: nothing to continue from
             return pos;
         }
         Checkpoint.Meta meta = c.meta();
@@ -354,6 +362,22 @@ public final class Trainer {
         }
         log.println("gradreg train: resuming " + out + " at step " + pos.step + " of " + total + " from " + c.file().getFileName());
         return pos;
+    }
+
+    /** The largest step a line of the metrics file records (unreadable lines, such as a cut last line, skipped); 0 if none. */
+    private static long stepsRecorded(RunDir dir) throws IOException {
+        if (!Files.isRegularFile(dir.metrics())) {
+            return 0;
+        }
+        long max = 0;
+        for (String line : new String(Files.readAllBytes(dir.metrics()), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            try {
+                max = Math.max(max, org.gradreg.trainer.Json.mapper().readTree(line).path("step").asLong(0));
+            } catch (IOException | RuntimeException ignored) {
+                // a line cut by a kill
+            }
+        }
+        return max;
     }
 
     private static Metrics.Epoch lastEpoch(RunDir dir) throws IOException {

@@ -254,4 +254,26 @@ class CommandLineTest {
         assertTrue(o.err().contains("repeats seed 0") && o.err().contains("counted once"), o.err());
         assertTrue(o.err().contains("lr0.02-s1") && o.err().contains("line 4 is damaged"), o.err());
     }
+
+    /** Issue 22 items 5, 10 and 12: refused with one line, exit 2, nothing written. */
+    @Test
+    void resumeOfAMissingDirectoryAFileAsOutAndGrWithEstimatorAreRefused() throws Exception {
+        badInput(dir.resolve("nosuch"), "does not exist", "--resume");
+        assertFalse(Files.exists(dir.resolve("nosuch")));
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "not a run");
+        badInput(file, "is a file, not a directory");
+        badInput(dir.resolve("both"), "--estimator", "--gr", "r=0.05", "--estimator", "sam:rho=0.05");
+    }
+
+    /** Issue 22 item 3: --resume with the checkpoints gone refuses instead of deleting the metrics and restarting. */
+    @Test
+    void resumeWithTheCheckpointsGoneKeepsTheMetrics() throws Exception {
+        Path out = dir.resolve("run");
+        assertEquals(0, run(new TrainCommand(), train(out).toArray(String[]::new)).code());
+        Files.delete(out.resolve(RunDir.RESULT));
+        Files.delete(out.resolve(RunDir.CHECKPOINT));
+        Files.delete(out.resolve(RunDir.PREVIOUS));
+        badInput(out, "no checkpoint", "--resume");
+    }
 }
