@@ -248,6 +248,21 @@ public final class RunDir {
         public String toString() {
             return "host " + host + ", pid " + pid + ", since " + since;
         }
+
+        /** Whether the holder is a live process: true/false on this host, null on another host (not checkable here). */
+        public Boolean alive() {
+            if (!host.equals(RunDir.host())) {
+                return null;
+            }
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+
+        /** {@link #toString} with what can be said about the holder (issue 22 item 7). */
+        public String describe() {
+            Boolean a = alive();
+            return this + (a == null ? " (another host: not checkable from " + RunDir.host() + "; if that job is gone, delete the lock file)"
+                    : a ? " (running)" : " (process gone: a stale lock, taken over by the next run)");
+        }
     }
 
     /** Another process holds the run. */
@@ -256,7 +271,7 @@ public final class RunDir {
         private final Holder holder;
 
         Held(Path dir, Holder holder) {
-            super(dir + " is held by " + holder + "; skipped");
+            super(dir + " is held by " + holder.describe() + "; skipped");
             this.holder = holder;
         }
 
@@ -303,9 +318,7 @@ public final class RunDir {
             if (h == null) {
                 continue; // removed meanwhile, or being written: retry
             }
-            boolean sameHost = h.host().equals(me.host());
-            boolean alive = ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false);
-            if (sameHost && !alive) {
+            if (Boolean.FALSE.equals(h.alive())) {
                 log.println("gradreg: taking over the stale lock of " + dir + " (" + h + ": no such process)");
                 Files.deleteIfExists(lockFile());
                 continue;
