@@ -99,9 +99,15 @@ public final class GridCommand implements Callable<Integer> {
         Trainer.threads(threads);
         List<String> failed = new ArrayList<>();
         List<Grid.Run> held = new ArrayList<>();
+        org.gradreg.trainer.loop.Preemption.install();
         for (Grid.Run r : mine) {
             if (!runOne(r, failed)) {
                 held.add(r);
+            }
+            String signal = org.gradreg.trainer.loop.Preemption.requested();
+            if (signal != null) { // issue 22 item 6: the run in progress checkpointed and released its lock
+                System.out.println("grid: " + signal + ": stopped; rerun the same command to continue");
+                return org.gradreg.trainer.loop.Preemption.exitCode(signal);
             }
         }
         // issue 22 item 7: a holder that died meanwhile (killed, OOM) leaves a stale lock: its runs are taken over now
@@ -150,6 +156,10 @@ public final class GridCommand implements Callable<Integer> {
             System.out.println("grid: run " + r.index() + " " + r.name());
             try {
                 RunResult res = new Trainer(r.config(), dir).progress(!quiet).overwrite(redo).run(true);
+                if (res.status() == RunResult.Status.INTERRUPTED && org.gradreg.trainer.loop.Preemption.requested() != null) {
+                    System.out.println("grid: run " + r.index() + " " + r.name() + ": " + res.message() + "; checkpoint kept");
+                    return true;
+                }
                 if (res.status() != RunResult.Status.FINISHED) {
                     throw new IllegalStateException(res.status() + ": " + res.message());
                 }

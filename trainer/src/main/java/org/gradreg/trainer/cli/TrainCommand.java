@@ -207,7 +207,13 @@ public final class TrainCommand implements Callable<Integer> {
         }
         RunPlan plan = RunPlan.check(cfg);
         Trainer.threads(threads);
+        org.gradreg.trainer.loop.Preemption.install();
         RunResult r = new Trainer(plan, out).progress(!quiet).overwrite(overwrite).run(resume);
+        String signal = org.gradreg.trainer.loop.Preemption.requested();
+        if (r.status() == RunResult.Status.INTERRUPTED && signal != null) {
+            System.out.println("train: " + r.message() + "; checkpoint in " + out + ", continue with --resume");
+            return org.gradreg.trainer.loop.Preemption.exitCode(signal);
+        }
         System.out.printf(java.util.Locale.ROOT, "train: %s after %d steps; test error %.4f, test loss %.4f; run in %s%n",
                 r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), r.testError(), r.testLoss(), out);
         return r.status() == RunResult.Status.FINISHED ? 0 : r.status() == RunResult.Status.DIVERGED ? 3 : 1;

@@ -241,7 +241,12 @@ public final class Trainer {
                 .setUpdateIntervalMillis(1000).startsFrom(pos.step, java.time.Duration.ZERO).build() : null;
         try (Metrics.Writer metrics = new Metrics.Writer(dir.metrics())) {
             long epochStart = System.nanoTime();
+            final long resumedAt = pos.step;
             while (pos.step < total) {
+                if (Preemption.requested() != null && pos.step == resumedAt) { // asked before a step was done: the checkpoint on disk is current
+                    return new RunResult(Status.INTERRUPTED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1],
+                            "stopped by " + Preemption.requested() + " after " + pos.step + " steps");
+                }
                 if (stopAfter >= 0 && pos.step >= stopAfter) {
                     return new RunResult(Status.INTERRUPTED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1],
                             "stopped after " + pos.step + " steps");
@@ -272,7 +277,8 @@ public final class Trainer {
                     endEpoch(metrics, e, pos, epoch, info.lr(), (System.nanoTime() - epochStart) / 1e9, bar == null);
                     epochStart = System.nanoTime();
                 }
-                if (epochEnd || (cfg.run().checkpointEvery() > 0 && pos.step % cfg.run().checkpointEvery() == 0)) {
+                String signal = Preemption.requested();
+                if (epochEnd || (cfg.run().checkpointEvery() > 0 && pos.step % cfg.run().checkpointEvery() == 0) || signal != null) {
                     String bad = e.oracle().params().firstNonFinite();
                     if (bad != null) {
                         return diverged(metrics, dir, pos.step, epoch, "non-finite values: parameter '" + bad + "' holds NaN or Inf after step "
@@ -281,6 +287,11 @@ public final class Trainer {
                     long bytes = metrics.sync();
                     dir.writeCheckpoint(e.oracle().params(), e.oracle().runningStatistics(), opt.state(),
                             new Checkpoint.Meta(pos.step, pos.sums, bytes, cfg.model().spec(), cfg.method()));
+                    if (signal != null) { // issue 22 item 6: preempted; the lock is released by run's finally
+                        log.println("gradreg train: " + signal + ": checkpoint written at step " + pos.step + " of " + total + "; continue with --resume");
+                        return new RunResult(Status.INTERRUPTED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1],
+                                "stopped by " + signal + " after " + pos.step + " steps");
+                    }
                 }
             }
         } finally {
