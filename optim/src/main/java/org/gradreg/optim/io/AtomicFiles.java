@@ -92,7 +92,7 @@ public final class AtomicFiles {
     private static void commit(Path file, String suffix, PathWriter writer, Path previous) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), suffix);
+        Path tmp = newTemporary(dir, file.getFileName().toString(), suffix);
         try {
             writer.write(tmp);
             force(tmp);
@@ -109,6 +109,25 @@ public final class AtomicFiles {
             Files.deleteIfExists(tmp);
         }
     }
+
+    /**
+     * A new empty file {@code <name><random><suffix>} created with the process umask's permissions
+     * (issue 22 item 9: {@link Files#createTempFile} makes it 0600, and the rename kept that mode).
+     */
+    private static Path newTemporary(Path dir, String name, String suffix) throws IOException {
+        for (int i = 0; ; i++) {
+            Path p = dir.resolve(name + Long.toUnsignedString(RANDOM.nextLong()) + suffix);
+            try {
+                return Files.createFile(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (i > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private static void move(Path from, Path to) throws IOException {
         try {

@@ -84,4 +84,16 @@ class AtomicFilesTest {
         });
         assertEquals("png", Files.readString(f));
     }
+
+    /** Issue 22 item 9: a collaborator must be able to read what was written, as the umask allows. */
+    @Test
+    void writtenFilesHaveTheUmasksPermissionsNot0600() throws IOException {
+        Path plain = Files.createFile(dir.resolve("plain.txt")); // the umask's mode
+        Path written = dir.resolve("written.txt");
+        AtomicFiles.writeString(written, "x");
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(written));
+        Path kept = dir.resolve("kept.bin");
+        AtomicFiles.writeKeepingPrevious(kept, dir.resolve("kept.prev.bin"), out -> out.write(1));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(kept));
+    }
 }

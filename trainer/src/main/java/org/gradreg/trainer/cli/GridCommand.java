@@ -98,7 +98,44 @@ public final class GridCommand implements Callable<Integer> {
         }
         Trainer.threads(threads);
         List<String> failed = new ArrayList<>();
+        List<Grid.Run> held = new ArrayList<>();
+        org.gradreg.trainer.loop.Preemption.install();
         for (Grid.Run r : mine) {
+            if (!runOne(r, failed)) {
+                held.add(r);
+            }
+            String signal = org.gradreg.trainer.loop.Preemption.requested();
+            if (signal != null) { // issue 22 item 6: the run in progress checkpointed and released its lock
+                System.out.println("grid: " + signal + ": stopped; rerun the same command to continue");
+                return org.gradreg.trainer.loop.Preemption.exitCode(signal);
+            }
+        }
+        // issue 22 item 7: a holder that died meanwhile (killed, OOM) leaves a stale lock: its runs are taken over now
+        List<String> stillHeld = new ArrayList<>();
+        for (Grid.Run r : held) {
+            RunDir.Holder h = new RunDir(out.resolve(r.name())).holder();
+            if (h == null || Boolean.FALSE.equals(h.alive())) {
+                System.out.println("grid: " + r.name() + " is no longer held; running it now");
+                if (!runOne(r, failed)) {
+                    stillHeld.add(r.name());
+                }
+            } else {
+                stillHeld.add(r.name() + " (" + h.describe() + ")");
+            }
+        }
+        if (!stillHeld.isEmpty()) {
+            System.out.println("grid: " + stillHeld.size() + " runs held by other processes were left to them: " + String.join(", ", stillHeld));
+        }
+        if (!failed.isEmpty()) {
+            System.out.println("grid: " + failed.size() + " of " + mine.size() + " runs failed: " + String.join(", ", failed));
+            return Cli.FAILED;
+        }
+        return 0;
+    }
+
+    /** Runs {@code r} unless it is finished; false when another process holds it. */
+    private boolean runOne(Grid.Run r, List<String> failed) {
+        {
             Path dir = out.resolve(r.name());
             RunDir rd = new RunDir(dir);
             boolean redo = false;
@@ -106,25 +143,30 @@ public final class GridCommand implements Callable<Integer> {
                 List<String> diff = differences(rd, r);
                 if (diff.isEmpty()) {
                     System.out.println("grid: " + r.name() + " finished already, skipped");
-                    continue;
+                    return true;
                 }
                 if (!overwrite) {
                     System.out.println("grid: " + r.name() + " finished with other settings than the spec (run → spec: " + String.join("; ", diff)
                             + "); not rerun (--overwrite reruns it)");
                     failed.add(r.name() + " (settings differ)");
-                    continue;
+                    return true;
                 }
                 redo = true;
             }
             System.out.println("grid: run " + r.index() + " " + r.name());
             try {
                 RunResult res = new Trainer(r.config(), dir).progress(!quiet).overwrite(redo).run(true);
+                if (res.status() == RunResult.Status.INTERRUPTED && org.gradreg.trainer.loop.Preemption.requested() != null) {
+                    System.out.println("grid: run " + r.index() + " " + r.name() + ": " + res.message() + "; checkpoint kept");
+                    return true;
+                }
                 if (res.status() != RunResult.Status.FINISHED) {
                     throw new IllegalStateException(res.status() + ": " + res.message());
                 }
                 Files.deleteIfExists(dir.resolve(FAILED));
             } catch (RunDir.Held e) {
                 System.out.println("grid: " + e.getMessage());
+                return false;
             } catch (Exception e) {
                 String msg = Cli.message(e);
                 System.out.println("grid: run " + r.index() + " " + r.name() + " failed: " + msg);
@@ -132,11 +174,7 @@ public final class GridCommand implements Callable<Integer> {
                 record(dir, msg);
             }
         }
-        if (!failed.isEmpty()) {
-            System.out.println("grid: " + failed.size() + " of " + mine.size() + " runs failed: " + String.join(", ", failed));
-            return Cli.FAILED;
-        }
-        return 0;
+        return true;
     }
 
     private String state(Grid.Run r) {
@@ -147,7 +185,7 @@ public final class GridCommand implements Callable<Integer> {
         }
         RunDir.Holder h = rd.holder();
         if (h != null) {
-            return " (held by " + h + ")";
+            return " (held by " + h.describe() + ")";
         }
         if (Files.exists(out.resolve(r.name()).resolve(FAILED))) {
             return " (failed)";

@@ -174,12 +174,31 @@ public final class TrainCommand implements Callable<Integer> {
         return e;
     }
 
+    /**
+     * Issue 22 items 5, 10 and 12: {@code --resume} of a directory that does not exist, {@code --out}
+     * naming a regular file, and {@code --gr} together with {@code --estimator} are refused.
+     */
+    private void checkOutAndEstimator() {
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            throw new BadInput("--out " + out + " is a file, not a directory");
+        }
+        if (resume && !overwrite && !java.nio.file.Files.exists(out)) {
+            throw new BadInput("--resume: the run directory " + out + " does not exist (leave out --resume to start a new run)");
+        }
+        boolean estimatorGiven = !"plain".equals(estimator) || (spec != null && spec.commandLine() != null
+                && spec.commandLine().getParseResult() != null && spec.commandLine().getParseResult().hasMatchedOption("--estimator"));
+        if (gr != null && estimatorGiven) {
+            throw new BadInput("--gr " + gr + " and --estimator " + estimator + " both choose the estimator; give one of them");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         deviceOptions.apply();
         if (configFile != null) {
             Cli.applyConfig(spec, configFile, Set.of("config"));
         }
+        checkOutAndEstimator();
         TrainConfig cfg;
         try {
             cfg = config();
@@ -188,7 +207,13 @@ public final class TrainCommand implements Callable<Integer> {
         }
         RunPlan plan = RunPlan.check(cfg);
         Trainer.threads(threads);
+        org.gradreg.trainer.loop.Preemption.install();
         RunResult r = new Trainer(plan, out).progress(!quiet).overwrite(overwrite).run(resume);
+        String signal = org.gradreg.trainer.loop.Preemption.requested();
+        if (r.status() == RunResult.Status.INTERRUPTED && signal != null) {
+            System.out.println("train: " + r.message() + "; checkpoint in " + out + ", continue with --resume");
+            return org.gradreg.trainer.loop.Preemption.exitCode(signal);
+        }
         System.out.printf(java.util.Locale.ROOT, "train: %s after %d steps; test error %.4f, test loss %.4f; run in %s%n",
                 r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), r.testError(), r.testLoss(), out);
         return r.status() == RunResult.Status.FINISHED ? 0 : r.status() == RunResult.Status.DIVERGED ? 3 : 1;

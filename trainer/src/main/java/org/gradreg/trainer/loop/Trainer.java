@@ -241,7 +241,12 @@ public final class Trainer {
                 .setUpdateIntervalMillis(1000).startsFrom(pos.step, java.time.Duration.ZERO).build() : null;
         try (Metrics.Writer metrics = new Metrics.Writer(dir.metrics())) {
             long epochStart = System.nanoTime();
+            final long resumedAt = pos.step;
             while (pos.step < total) {
+                if (Preemption.requested() != null && pos.step == resumedAt) { // asked before a step was done: the checkpoint on disk is current
+                    return new RunResult(Status.INTERRUPTED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1],
+                            "stopped by " + Preemption.requested() + " after " + pos.step + " steps");
+                }
                 if (stopAfter >= 0 && pos.step >= stopAfter) {
                     return new RunResult(Status.INTERRUPTED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1],
                             "stopped after " + pos.step + " steps");
@@ -272,7 +277,8 @@ public final class Trainer {
                     endEpoch(metrics, e, pos, epoch, info.lr(), (System.nanoTime() - epochStart) / 1e9, bar == null);
                     epochStart = System.nanoTime();
                 }
-                if (epochEnd || (cfg.run().checkpointEvery() > 0 && pos.step % cfg.run().checkpointEvery() == 0)) {
+                String signal = Preemption.requested();
+                if (epochEnd || (cfg.run().checkpointEvery() > 0 && pos.step % cfg.run().checkpointEvery() == 0) || signal != null) {
                     String bad = e.oracle().params().firstNonFinite();
                     if (bad != null) {
                         return diverged(metrics, dir, pos.step, epoch, "non-finite values: parameter '" + bad + "' holds NaN or Inf after step "
@@ -281,6 +287,11 @@ public final class Trainer {
                     long bytes = metrics.sync();
                     dir.writeCheckpoint(e.oracle().params(), e.oracle().runningStatistics(), opt.state(),
                             new Checkpoint.Meta(pos.step, pos.sums, bytes, cfg.model().spec(), cfg.method()));
+                    if (signal != null) { // issue 22 item 6: preempted; the lock is released by run's finally
+                        log.println("gradreg train: " + signal + ": checkpoint written at step " + pos.step + " of " + total + "; continue with --resume");
+                        return new RunResult(Status.INTERRUPTED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1],
+                                "stopped by " + signal + " after " + pos.step + " steps");
+                    }
                 }
             }
         } finally {
@@ -331,7 +342,15 @@ public final class Trainer {
         Position pos = new Position();
         Checkpoint c = dir.readCheckpoint(log);
         if (c == null) {
-            Files.deleteIfExists(dir.metrics());
+            long first = cfg.run().checkpointEvery() > 0 ? Math.min(cfg.run().checkpointEvery(), plan.stepsPerEpoch()) : plan.stepsPerEpoch();
+            long reached = stepsRecorded(dir);
+            if (reached > first) {
+                // issue 22 item 3: a step after the first checkpoint is recorded, so checkpoints were written and are gone
+                throw new BadInput("cannot resume " + out + ": no checkpoint (" + dir.checkpoint().getFileName() + ", "
+                        + dir.previousCheckpoint().getFileName() + ") but " + dir.metrics() + " records step " + reached
+                        + ", after the first checkpoint at step " + first + "; use --overwrite to start afresh");
+            }
+            Files.deleteIfExists(dir.metrics()); // killed before the first checkpoint: nothing to continue from
             return pos;
         }
         Checkpoint.Meta meta = c.meta();
@@ -354,6 +373,22 @@ public final class Trainer {
         }
         log.println("gradreg train: resuming " + out + " at step " + pos.step + " of " + total + " from " + c.file().getFileName());
         return pos;
+    }
+
+    /** The largest step a line of the metrics file records (unreadable lines, such as a cut last line, skipped); 0 if none. */
+    private static long stepsRecorded(RunDir dir) throws IOException {
+        if (!Files.isRegularFile(dir.metrics())) {
+            return 0;
+        }
+        long max = 0;
+        for (String line : new String(Files.readAllBytes(dir.metrics()), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            try {
+                max = Math.max(max, org.gradreg.trainer.Json.mapper().readTree(line).path("step").asLong(0));
+            } catch (IOException | RuntimeException ignored) {
+                // a line cut by a kill
+            }
+        }
+        return max;
     }
 
     private static Metrics.Epoch lastEpoch(RunDir dir) throws IOException {

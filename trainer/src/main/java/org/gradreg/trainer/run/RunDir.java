@@ -38,6 +38,8 @@ public final class RunDir {
     public static final String METRICS = "metrics.jsonl";
     public static final String CHECKPOINT = "checkpoint.zip";
     public static final String PREVIOUS = "checkpoint.prev.zip";
+    /** Where a damaged latest checkpoint is moved on fallback, so the next checkpoint cannot push it over the good previous one. */
+    public static final String DAMAGED = "checkpoint.damaged.zip";
     public static final String RESULT = "result.json";
     public static final String HESSIAN = "hessian.json";
     public static final String LOCK = "lock";
@@ -171,7 +173,7 @@ public final class RunDir {
 
     /** Deletes the run's files (for an explicit overwrite). */
     public void clear() throws IOException {
-        for (Path p : List.of(result(), checkpoint(), previousCheckpoint(), metrics(), config())) {
+        for (Path p : List.of(result(), checkpoint(), previousCheckpoint(), dir.resolve(DAMAGED), metrics(), config())) {
             Files.deleteIfExists(p);
         }
     }
@@ -198,8 +200,9 @@ public final class RunDir {
 
     /**
      * The latest readable checkpoint: {@value #CHECKPOINT}, or {@value #PREVIOUS} with a warning
-     * naming both when the latest is damaged or missing; null when there is none. Both damaged is an
-     * {@link IOException} naming both.
+     * naming both when the latest is damaged or missing (a damaged latest is moved to {@value #DAMAGED});
+     * null when there is none. Both damaged, or a damaged latest with no previous, is a
+     * {@link BadInput} (exit 2) naming the files.
      */
     public Checkpoint readCheckpoint(PrintStream log) throws IOException {
         Path latest = checkpoint();
@@ -216,17 +219,24 @@ public final class RunDir {
         }
         if (!Files.exists(prev)) {
             if (Files.exists(latest)) {
-                throw new IOException(why + " and there is no previous checkpoint " + prev + "; use --overwrite to start afresh");
+                throw new BadInput(why + " and there is no previous checkpoint " + prev + "; use --overwrite to start afresh");
             }
             return null;
         }
+        Checkpoint c;
         try {
-            Checkpoint c = Checkpoint.read(prev);
-            log.println("gradreg: warning: " + why + "; continuing from the previous checkpoint " + prev);
-            return c;
+            c = Checkpoint.read(prev);
         } catch (IOException | RuntimeException e) {
-            throw new IOException("both checkpoints are damaged: " + why + ", and " + prev + " (" + BadInput.messageOf(e) + ")", e);
+            throw new BadInput("both checkpoints are damaged: " + why + ", and " + prev + " (" + BadInput.messageOf(e) + "); use --overwrite to start afresh", e);
         }
+        if (Files.exists(latest)) {
+            // issue 22 item 1: otherwise the next checkpoint renames the damaged latest over the only good one
+            Path damaged = dir.resolve(DAMAGED);
+            Files.move(latest, damaged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            why = why + ", moved to " + damaged;
+        }
+        log.println("gradreg: warning: " + why + "; continuing from the previous checkpoint " + prev);
+        return c;
     }
 
     // ---- the lock ----
@@ -238,6 +248,21 @@ public final class RunDir {
         public String toString() {
             return "host " + host + ", pid " + pid + ", since " + since;
         }
+
+        /** Whether the holder is a live process: true/false on this host, null on another host (not checkable here). */
+        public Boolean alive() {
+            if (!host.equals(RunDir.host())) {
+                return null;
+            }
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+
+        /** {@link #toString} with what can be said about the holder (issue 22 item 7). */
+        public String describe() {
+            Boolean a = alive();
+            return this + (a == null ? " (another host: not checkable from " + RunDir.host() + "; if that job is gone, delete the lock file)"
+                    : a ? " (running)" : " (process gone: a stale lock, taken over by the next run)");
+        }
     }
 
     /** Another process holds the run. */
@@ -246,7 +271,7 @@ public final class RunDir {
         private final Holder holder;
 
         Held(Path dir, Holder holder) {
-            super(dir + " is held by " + holder + "; skipped");
+            super(dir + " is held by " + holder.describe() + "; skipped");
             this.holder = holder;
         }
 
@@ -293,9 +318,7 @@ public final class RunDir {
             if (h == null) {
                 continue; // removed meanwhile, or being written: retry
             }
-            boolean sameHost = h.host().equals(me.host());
-            boolean alive = ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false);
-            if (sameHost && !alive) {
+            if (Boolean.FALSE.equals(h.alive())) {
                 log.println("gradreg: taking over the stale lock of " + dir + " (" + h + ": no such process)");
                 Files.deleteIfExists(lockFile());
                 continue;

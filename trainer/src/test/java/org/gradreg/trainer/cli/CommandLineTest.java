@@ -254,4 +254,66 @@ class CommandLineTest {
         assertTrue(o.err().contains("repeats seed 0") && o.err().contains("counted once"), o.err());
         assertTrue(o.err().contains("lr0.02-s1") && o.err().contains("line 4 is damaged"), o.err());
     }
+
+    /** Issue 22 items 5, 10 and 12: refused with one line, exit 2, nothing written. */
+    @Test
+    void resumeOfAMissingDirectoryAFileAsOutAndGrWithEstimatorAreRefused() throws Exception {
+        badInput(dir.resolve("nosuch"), "does not exist", "--resume");
+        assertFalse(Files.exists(dir.resolve("nosuch")));
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "not a run");
+        badInput(file, "is a file, not a directory");
+        badInput(dir.resolve("both"), "--estimator", "--gr", "r=0.05", "--estimator", "sam:rho=0.05");
+    }
+
+    /** Issue 22 item 3: --resume with the checkpoints gone refuses instead of deleting the metrics and restarting. */
+    @Test
+    void resumeWithTheCheckpointsGoneKeepsTheMetrics() throws Exception {
+        Path out = dir.resolve("run");
+        assertEquals(0, run(new TrainCommand(), train(out).toArray(String[]::new)).code());
+        Files.delete(out.resolve(RunDir.RESULT));
+        Files.delete(out.resolve(RunDir.CHECKPOINT));
+        Files.delete(out.resolve(RunDir.PREVIOUS));
+        badInput(out, "no checkpoint", "--resume");
+    }
+
+    /** Issue 22 item 7: --list says whether a holder is alive; a shard takes over a run whose holder died while it ran. */
+    @Test
+    void aGridShardTakesOverARunWhoseHolderDiedAndListSaysWhichHoldersAreGone() throws Exception {
+        Path spec = dir.resolve("spec.json");
+        Path runs = dir.resolve("runs");
+        Files.writeString(spec, "{\"base\": {\"model\": {\"spec\": \"linear\"}, \"data\": {\"spec\": \"" + DATA + "\", \"augment\": false}, "
+                + "\"run\": {\"batch\": 16, \"epochs\": 1}, \"optimizer\": {\"clip\": 0}}, \"axes\": {\"run.seed\": [0, 1, 2]}}");
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Process holder = new ProcessBuilder("sleep", "600").start();
+        try {
+            lock(runs.resolve("run.seed-0"), RunDir.host(), holder.pid());
+            lock(runs.resolve("run.seed-1"), RunDir.host(), dead.pid());
+            lock(runs.resolve("run.seed-2"), "elsewhere.example", 1);
+            Outcome o = run(new GridCommand(), spec.toString(), "--list", "--out", runs.toString());
+            String[] lines = o.out().split("\n");
+            assertTrue(lines[1].contains("(running)"), o.out());
+            assertTrue(lines[2].contains("process gone"), o.out());
+            assertTrue(lines[3].contains("another host"), o.out());
+            // the live holder dies while the shard trains another run
+            org.gradreg.optim.io.AtomicFiles.hook((tmp, target) -> holder.destroyForcibly());
+            try {
+                o = run(new GridCommand(), spec.toString(), "--out", runs.toString(), "--quiet");
+            } finally {
+                org.gradreg.optim.io.AtomicFiles.hook(null);
+            }
+            assertTrue(new RunDir(runs.resolve("run.seed-0")).finished(), o.out());
+            assertTrue(new RunDir(runs.resolve("run.seed-1")).finished(), o.out());
+            assertFalse(new RunDir(runs.resolve("run.seed-2")).finished(), o.out());
+            assertTrue(o.out().contains("no longer held") && o.out().contains("left to them") && o.out().contains("another host"), o.out());
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    private static void lock(Path run, String host, long pid) throws java.io.IOException {
+        Files.createDirectories(run);
+        Files.writeString(run.resolve(RunDir.LOCK), "{\"host\":\"" + host + "\",\"pid\":" + pid + ",\"since\":\"2026-01-01T00:00:00Z\"}");
+    }
 }

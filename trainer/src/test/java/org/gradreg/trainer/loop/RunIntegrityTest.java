@@ -109,8 +109,27 @@ class RunIntegrityTest {
         trainer(c, two).stopAfter(9).run(false);
         Files.writeString(two.resolve(RunDir.CHECKPOINT), "garbage");
         Files.writeString(two.resolve(RunDir.PREVIOUS), "garbage");
-        IOException e = assertThrows(IOException.class, () -> trainer(c, two).run(true));
+        BadInput e = assertThrows(BadInput.class, () -> trainer(c, two).run(true)); // exit 2 (issue 22 item 2)
         assertTrue(e.getMessage().contains(RunDir.CHECKPOINT) && e.getMessage().contains(RunDir.PREVIOUS), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        // the latest damaged and no previous: exit 2 as well
+        Files.delete(two.resolve(RunDir.PREVIOUS));
+        assertThrows(BadInput.class, () -> trainer(c, two).run(true));
+    }
+
+    /** Issue 22 item 1: the checkpoint after a fallback must not push the damaged latest over the only good one. */
+    @Test
+    void aCheckpointAfterAFallbackKeepsTheGoodPreviousOne() throws IOException {
+        TrainConfig c = linear();
+        Path run = dir.resolve("cut");
+        trainer(c, run).stopAfter(9).run(false); // checkpoints at steps 4 and 8
+        Path latest = run.resolve(RunDir.CHECKPOINT);
+        Path prev = run.resolve(RunDir.PREVIOUS);
+        Files.writeString(latest, "garbage");
+        trainer(c, run).stopAfter(9).run(true); // falls back to step 4, checkpoints at 8
+        Checkpoint.read(prev); // readable: not the damaged file
+        Checkpoint.read(latest);
+        assertEquals("garbage", Files.readString(run.resolve(RunDir.DAMAGED)), "the damaged file is kept aside for inspection");
     }
 
     @Test
