@@ -113,11 +113,16 @@ public final class Trainer {
     /**
      * Caps ND4J's CPU threads (0: leave ND4J's default, one per core). One thread is fastest for
      * tiny models and on a busy machine, where OpenMP barriers wait for descheduled threads.
+     * OpenBLAS's own worker pool is capped too: without it {@code --threads 1} left a second
+     * OpenBLAS worker spinning (the process used ~1.9 cores; issue 20).
      */
     public static void threads(int n) {
         if (n > 0) {
             Nd4j.getEnvironment().setMaxThreads(n);
             Nd4j.getEnvironment().setMaxMasterThreads(n);
+            if (Nd4j.getBackend().getClass().getName().contains("Cpu")) {
+                Nd4j.factory().blas().setMaxThreads(n);
+            }
         }
     }
 
