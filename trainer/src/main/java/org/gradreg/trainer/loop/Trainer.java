@@ -120,9 +120,7 @@ public final class Trainer {
         if (n > 0) {
             Nd4j.getEnvironment().setMaxThreads(n);
             Nd4j.getEnvironment().setMaxMasterThreads(n);
-            if (Nd4j.getBackend().getClass().getName().contains("Cpu")) {
-                Nd4j.factory().blas().setMaxThreads(n);
-            }
+            Nd4j.factory().blas().setMaxThreads(n); // ND4J's backend is always the CPU one (the GPU is gradreg-cuda's)
         }
     }
 
@@ -348,7 +346,7 @@ public final class Trainer {
         Checkpoint c = dir.readCheckpoint(log);
         if (c == null) {
             long first = cfg.run().checkpointEvery() > 0 ? Math.min(cfg.run().checkpointEvery(), plan.stepsPerEpoch()) : plan.stepsPerEpoch();
-            long reached = stepsRecorded(dir);
+            long reached = Metrics.lastStep(dir.metrics());
             if (reached > first) {
                 // issue 22 item 3: a step after the first checkpoint is recorded, so checkpoints were written and are gone
                 throw new BadInput("cannot resume " + out + ": no checkpoint (" + dir.checkpoint().getFileName() + ", "
@@ -378,22 +376,6 @@ public final class Trainer {
         }
         log.println("gradreg train: resuming " + out + " at step " + pos.step + " of " + total + " from " + c.file().getFileName());
         return pos;
-    }
-
-    /** The largest step a line of the metrics file records (unreadable lines, such as a cut last line, skipped); 0 if none. */
-    private static long stepsRecorded(RunDir dir) throws IOException {
-        if (!Files.isRegularFile(dir.metrics())) {
-            return 0;
-        }
-        long max = 0;
-        for (String line : new String(Files.readAllBytes(dir.metrics()), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-            try {
-                max = Math.max(max, org.gradreg.trainer.Json.mapper().readTree(line).path("step").asLong(0));
-            } catch (IOException | RuntimeException ignored) {
-                // a line cut by a kill
-            }
-        }
-        return max;
     }
 
     private static Metrics.Epoch lastEpoch(RunDir dir) throws IOException {

@@ -39,6 +39,9 @@ public final class Metrics {
 
     /** A line of the file. */
     public sealed interface Line permits Step, Epoch, Diverged {
+
+        /** Steps done when the line was written. */
+        long step();
     }
 
     /**
@@ -175,6 +178,29 @@ public final class Metrics {
             }
         }
         return out;
+    }
+
+    /**
+     * The largest step any readable line of {@code file} records, 0 if none or no file. Unreadable
+     * lines (a line cut by a kill) are passed over: this answers "how far did the run get", not
+     * "is the file sound" ({@link #read} answers that).
+     */
+    public static long lastStep(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        long max = 0;
+        for (String text : Files.readAllLines(file)) {
+            try {
+                Line l = decode(text);
+                if (l != null) {
+                    max = Math.max(max, l.step());
+                }
+            } catch (IOException e) {
+                // a cut or damaged line
+            }
+        }
+        return max;
     }
 
     /** Cuts {@code file} to its first {@code bytes} bytes (the length a checkpoint recorded). */
