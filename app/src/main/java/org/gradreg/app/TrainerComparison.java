@@ -116,11 +116,12 @@ final class TrainerComparison {
                     .append("(the runs of [`" + SPEC + "`](../../" + SPEC + ") for AdamW without GR, with GR and with zero-warmup GR, on a smaller subset; ")
                     .append("[report](trainer/report.md), [CSV](trainer/report.csv)). Top-1 test error in %, mean ± std (seeds):\n\n")
                     .append(rep.table()).append('\n');
-            List<ClaimOutcome> ran = rep.claims().stream().filter(c -> c.welch() != null).toList();
-            md.append("| claim | Δ [95% interval] | verdict |\n|---|---|---|\n");
+            List<ClaimOutcome> ran = rep.claims().stream().filter(c -> c.test() != null).toList();
+            md.append("| claim | paired seeds | Δ [paired-t 95% interval] | verdict |\n|---|---|---|---|\n");
             for (ClaimOutcome o : ran) {
                 md.append("| ").append(o.claim().id()).append(": ").append(o.claim().claim()).append(" (").append(o.claim().metric()).append(") | ")
-                        .append(String.format(Locale.ROOT, "%+.3g [%+.3g, %+.3g]", o.welch().difference(), o.welch().low(), o.welch().high()))
+                        .append(o.test().n()).append(" | ")
+                        .append(String.format(Locale.ROOT, "%+.3g [%+.3g, %+.3g]", o.test().difference(), o.test().low(), o.test().high()))
                         .append(" | ").append(o.verdict()).append(" |\n");
             }
             md.append("\n![gradient norm per step](trainer/grad-norm-1.png)\n\n![Var(ψ) per step](trainer/psi-var-1.png)\n");

@@ -8,6 +8,7 @@ import org.gradreg.trainer.loop.Grid;
 import org.gradreg.trainer.report.Report;
 import org.gradreg.trainer.report.ReportSpec;
 import org.gradreg.trainer.report.ResultsIndex;
+import org.gradreg.trainer.run.SpecRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,14 +45,20 @@ public final class ReportCommand implements Callable<Integer> {
         }
         ReportSpec rs = ReportSpec.NONE;
         String preamble = null;
+        SpecRecord record = null;
         if (spec != null) {
             JsonNode root = Grid.readTree(spec);
+            record = SpecRecord.of(spec);
             rs = ReportSpec.parse(root.get("report"), "grid spec " + spec);
             preamble = (root.hasNonNull("description") ? root.get("description").asText() + "\n\n" : "")
                     + "Regenerate: `./gradreg grid " + spec + " --out " + runs + "` (add `--shard 0/2` and `--shard 1/2` in two shells to use "
                     + "both cores), then `./gradreg report " + runs + " --spec " + spec + (out == null ? "" : " --out " + out) + "`.";
         }
-        Report r = Report.of(runs, rs);
+        Report r = Report.of(runs, rs, record);
+        if (r.runCount() == 0) { // issue 22 item 13: no table of nothing; one line, exit 2, nothing written
+            throw new BadInput("no finished runs under " + runs + (r.unfinishedCount() > 0 ? " (" + r.unfinishedCount()
+                    + " runs diverged or unfinished)" : "") + "; nothing to report");
+        }
         r.warnings().forEach(System.err::println);
         Path dir = out == null ? runs : out;
         r.write(dir, preamble);
