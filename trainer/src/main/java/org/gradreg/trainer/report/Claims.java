@@ -35,8 +35,13 @@ final class Claims {
             }
         }
         List<Paired> tests = pairs.stream().map(p -> test(p[0], p[1], "test_error")).toList();
-        double[] holm = Holm.adjust(tests.stream().mapToDouble(Paired::pT).toArray());
-        int m = Holm.count(tests.stream().mapToDouble(Paired::pT).toArray());
+        // settings identical by construction are not a test: left out of the family
+        double[] pt = new double[pairs.size()];
+        for (int i = 0; i < pt.length; i++) {
+            pt[i] = ByConstruction.identical(pairs.get(i)[0].settings(), pairs.get(i)[1].settings()) != null ? Double.NaN : tests.get(i).pT();
+        }
+        double[] holm = Holm.adjust(pt);
+        int m = Holm.count(pt);
         List<Comparison> out = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) {
             out.add(new Comparison(pairs.get(i)[0].panel(), pairs.get(i)[0], pairs.get(i)[1], "test_error", tests.get(i), holm[i], m));
@@ -66,8 +71,12 @@ final class Claims {
                 raw.add(new Raw(c, null, null, null));
             }
         }
-        double[] pt = raw.stream().mapToDouble(r -> r.p() == null ? Double.NaN : r.p().pT()).toArray();
-        double[] pp = raw.stream().mapToDouble(r -> r.p() == null || Double.isNaN(r.p().pT()) ? Double.NaN : r.p().pPermutation()).toArray();
+        double[] pt = raw.stream().mapToDouble(r -> r.p() == null || ByConstruction.identical(r.a().settings(), r.b().settings()) != null
+                ? Double.NaN : r.p().pT()).toArray();
+        double[] pp = new double[raw.size()];
+        for (int i = 0; i < pp.length; i++) {
+            pp[i] = Double.isNaN(pt[i]) ? Double.NaN : raw.get(i).p().pPermutation();
+        }
         double[] holm = Holm.adjust(pt);
         double[] holmPerm = Holm.adjust(pp);
         int m = Holm.count(pt);
@@ -89,8 +98,12 @@ final class Claims {
         return Paired.of(v[0], v[1]);
     }
 
-    /** Why two settings get no verdict (conflicting repeats, a setting that did not train), or null. */
+    /** Why two settings get no verdict (identical by construction, conflicting repeats, a setting that did not train), or null. */
     static String refusal(Group a, Group b, Collection<Group> groups, Gate gate) {
+        String same = ByConstruction.identical(a.settings(), b.settings());
+        if (same != null) {
+            return same;
+        }
         for (Group g : List.of(a, b)) {
             if (!g.conflicts().isEmpty()) {
                 return g.row() + " has conflicting repeats of a seed";

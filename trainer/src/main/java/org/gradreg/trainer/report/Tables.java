@@ -89,7 +89,8 @@ final class Tables {
                 + "| p (t, Holm) | detectable |Δ| | |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Comparison c : cmp) {
             Paired p = c.test();
-            String reading = !p.defined() ? "" : c.holm() < Paired.ALPHA ? (p.difference() < 0 ? "lower" : "higher") : "no clear difference";
+            String same = ByConstruction.identical(c.compared().settings(), c.against().settings());
+            String reading = same != null ? same + ": not a comparison" : !p.defined() ? "" : c.holm() < Paired.ALPHA ? (p.difference() < 0 ? "lower" : "higher") : "no clear difference";
             md.append("| ").append(Text.esc(c.compared().row())).append(" | ").append(Text.esc(c.against().row())).append(" | ").append(p.n())
                     .append(" | ").append(String.format(Locale.ROOT, "%+.2f", p.difference())).append(" | ").append(Text.interval(p, 2)).append(" | ")
                     .append(Text.p(p.pT())).append(" | ").append(Text.p(p.pPermutation())).append(p.exact() ? "" : " (MC)").append(" | ")
