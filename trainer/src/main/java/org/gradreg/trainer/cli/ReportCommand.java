@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Aggregate the finished runs under RUNS_DIR (over seeds) into report.md, report.csv, claims.json and figures: "
                 + "test error and the other per-run metrics as mean ± std, per-step gradient-norm and Var(ψ) curves with seed bands, and "
-                + "with --spec the grid spec's comparisons (Welch 95%% intervals) and the verdict on each of its claims.",
+                + "with --spec the grid spec's comparisons (paired over seeds: paired-t 95%% intervals, sign-flip p, Holm), each setting's standing against the spec's baseline band and the verdict on each of its claims.",
             "  gradreg report runs/fmnist-harmful-gr --spec examples/fmnist-harmful-gr.json --out docs/results/fmnist-harmful-gr",
             "  gradreg report --index docs/results      (the table of every claim of every report there)"})
 public final class ReportCommand implements Callable<Integer> {

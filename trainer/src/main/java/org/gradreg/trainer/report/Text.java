@@ -38,15 +38,6 @@ final class Text {
                 : String.format(Locale.ROOT, f + " (1)", d.getMean());
     }
 
-    /** Welch's interval as {@code [low, high]}, or – when undefined. */
-    static String interval(Welch w, int digits) {
-        if (!w.defined()) {
-            return "–";
-        }
-        String f = digits >= 0 ? "%+." + digits + "f" : "%+.3g";
-        return String.format(Locale.ROOT, "[" + f + ", " + f + "]", w.low(), w.high());
-    }
-
     /** The paired-t interval as {@code [low, high]}, or – when undefined. */
     static String interval(Paired p, int digits) {
         if (!p.defined()) {

@@ -17,7 +17,7 @@ import org.gradreg.trainer.run.RunDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Welch's interval against SciPy, the report spec's checks, and claims with verdicts over real tiny runs. */
+/** The t half-width against SciPy, the report spec's checks, and claims with verdicts over real tiny runs. */
 class ReportClaimsTest {
 
     static {
@@ -27,19 +27,10 @@ class ReportClaimsTest {
     @TempDir
     Path dir;
 
-    /** Reference: scipy.stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95) (SciPy 1.17). */
     @Test
-    void welchIntervalMatchesScipy() {
-        Welch w = Welch.of(new double[] {44.1, 46.3, 42.9, 45.5}, new double[] {48.0, 49.2, 47.1});
-        assertEquals(-3.3999999999999986, w.difference(), 1e-12);
-        assertEquals(-5.8879261065419985, w.low(), 1e-9);
-        assertEquals(-0.912073893457999, w.high(), 1e-9);
-        assertEquals(4.999482920549159, w.df(), 1e-9);
-        assertEquals(-1, w.sign());
+    void halfWidthOfAMeansTInterval() {
         // scipy.stats.t.ppf(0.975, 2) * std(x, ddof=1) / sqrt(3)
         assertEquals(3.1060000752151407, Stats.halfWidth(new double[] {12.0, 14.5, 13.2}), 1e-9);
-        assertTrue(!Welch.of(new double[] {1}, new double[] {2, 3}).defined());
-        assertEquals(0, Welch.of(new double[] {1, 2, 3}, new double[] {1.5, 2.5, 2}).sign());
     }
 
     @Test
