@@ -79,8 +79,16 @@ final class TrainerComparison {
 
     /** The runs left out because they are identical to no GR by construction, with why. */
     static List<String> identical(long seed, int epochs, boolean real, boolean quick) {
-        return all(seed, epochs, real, quick).stream().filter(c -> ByConstruction.plainTraining(Settings.of(c)) != null)
-                .map(c -> name(c) + ": " + ByConstruction.plainTraining(Settings.of(c))).toList();
+        java.util.Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
+        for (TrainConfig c : all(seed, epochs, real, quick)) {
+            String why = ByConstruction.plainTraining(Settings.of(c));
+            if (why != null) {
+                byReason.computeIfAbsent(why, k -> new java.util.ArrayList<>()).add(name(c));
+            }
+        }
+        List<String> out = new java.util.ArrayList<>();
+        byReason.forEach((why, names) -> out.add(String.join(", ", names) + " (" + why + ")"));
+        return out;
     }
 
     private static List<TrainConfig> all(long seed, int epochs, boolean real, boolean quick) {
@@ -148,7 +156,7 @@ final class TrainerComparison {
         removeOthers(out, cs.stream().map(TrainerComparison::name).collect(java.util.stream.Collectors.toSet()), progress);
         for (int i = 0; i < cs.size(); i++) {
             TrainConfig c = cs.get(i);
-            progress.accept("run " + (i + 1) + " of " + cs.size() + ": " + c.method() + ", seed " + c.run().seed());
+            progress.accept("run " + (i + 1) + " of " + cs.size() + ": " + c.model().spec() + ", " + c.method() + ", seed " + c.run().seed());
             Path dir = out.resolve(name(c));
             // continue an interrupted run of the same settings; start afresh if the settings changed (e.g. after --quick)
             TrainConfig saved = new RunDir(dir).readConfig();

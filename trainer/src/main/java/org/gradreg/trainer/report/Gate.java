@@ -109,6 +109,9 @@ public record Gate(double maxTestError, ReportSpec.Selector betterThan) {
                 (in == judged ? passed : failed).add(line);
             }
         }
+        if (betterThan != null && betterThan.matches(g.settings())) {
+            passed.add("the band's reference (" + betterThan + ")");
+        }
         return failed.isEmpty() ? new Standing(true, "trained: " + String.join("; ", passed))
                 : new Standing(false, "did not train: " + String.join("; ", failed));
     }
