@@ -23,13 +23,14 @@ final class Claims {
     private Claims() {
     }
 
-    /** Every setting against what it is compared with under the spec's {@code compare} selectors, in test error. */
+    /** Every setting against what it is compared with under the spec's {@code compare} selectors, in test error; each pair once. */
     static List<Comparison> comparisons(Collection<Group> groups, ReportSpec spec) {
         List<Group[]> pairs = new ArrayList<>();
         for (ReportSpec.Selector s : spec.compare()) {
             for (Group g : groups) {
                 Group b = counterpart(groups, g, s);
-                if (b != null && b != g) {
+                // each pair once: a second selector can make the mirror of a pair (GR vs plain, plain vs GR)
+                if (b != null && b != g && pairs.stream().noneMatch(p -> p[0] == b && p[1] == g || p[0] == g && p[1] == b)) {
                     pairs.add(new Group[] {g, b});
                 }
             }

@@ -171,6 +171,16 @@ class ReportIntegrityTest {
     }
 
     @Test
+    void eachPairIsComparedOnceAndCountedOnceInTheHolmFamily() throws Exception {
+        // the second selector makes the mirror of the first's pair (GR vs plain, then plain vs GR)
+        ReportSpec s = ReportSpec.parse(Json.mapper().readTree("{\"compare\": [\"estimator.name=plain\", \"estimator.name=gr\"]}"), "t");
+        List<Comparison> c = Report.of(runs, s).comparisons();
+        assertEquals(1, c.size(), c.toString());
+        assertEquals(1, c.get(0).family());
+        assertEquals("gr", c.get(0).compared().settings().get("estimator.name"));
+    }
+
+    @Test
     void aClaimsPaperEffectIsCheckedAndWrittenToClaimsJson() throws Exception {
         ReportSpec s = ReportSpec.parse(Json.mapper().readTree("{\"claims\": [{\"id\": \"T1\", \"claim\": \"c\", \"compare\": \"estimator.name=gr\", "
                 + "\"against\": \"estimator.name=plain\", \"expect\": \"lower\", \"effect\": 1e-9}]}"), "t");
