@@ -159,7 +159,9 @@ public final class GridCommand implements Callable<Integer> {
             }
             System.out.println("grid: run " + r.index() + " " + r.name());
             try {
-                if (redo || !Files.exists(dir.resolve(SpecRecord.FILE))) { // the spec at the run's start; a resumed run keeps its first
+                // the spec at the run's start (a resumed run keeps its first); never into a run another live process holds
+                RunDir.Holder h = rd.holder();
+                if ((h == null || Boolean.FALSE.equals(h.alive())) && (redo || !Files.exists(dir.resolve(SpecRecord.FILE)))) {
                     specRecord.write(dir);
                 }
                 RunResult res = new Trainer(r.config(), dir).progress(!quiet).overwrite(redo).run(true);

@@ -131,5 +131,19 @@ class PreregistrationTest {
         r.write(dir.resolve("report2"));
         md = Files.readString(dir.resolve("report2/report.md"));
         assertTrue(md.contains("uncommitted (not in a git tree at a clean state") && md.contains("[" + old + "]"), md);
+
+        // a run held by a live process elsewhere gets no record from a shard that skips it
+        Path held = runs2.resolve("method-gr,r=0.05,alpha=0.8_run.seed-3");
+        assertTrue(Files.exists(held.resolve(SpecRecord.FILE)), "the name of a run of the second spec");
+        try (var w = Files.walk(held)) {
+            for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.createDirectories(held);
+        Files.writeString(held.resolve(org.gradreg.trainer.run.RunDir.LOCK), "{\"host\":\"elsewhere.example\",\"pid\":1,\"since\":\"2026-01-01T00:00:00Z\"}");
+        o = CommandLineTest.run(new GridCommand(), spec.toString(), "--out", runs2.toString(), "--quiet");
+        assertTrue(o.out().contains("left to them"), o.out());
+        assertFalse(Files.exists(held.resolve(SpecRecord.FILE)));
     }
 }
