@@ -91,6 +91,9 @@ final class RunReader {
             if (h != null) {
                 m.put("hessian_top", h.topEigenvalues().length > 0 ? h.topEigenvalues()[0] : Double.NaN);
                 m.put("hessian_trace", h.trace());
+                if (h.fullGradNorm() != null) {
+                    m.put("full_grad_norm", h.fullGradNorm());
+                }
             }
             boolean hasPsi = s.psiVars.stream().anyMatch(Double::isFinite);
             return new FinishedRun(run, cfg, Settings.of(cfg), array(s.gradNorms), array(s.stepGradNorms), array(s.stepLosses),
