@@ -1,11 +1,13 @@
 package org.gradreg.app;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.gradreg.theory.ClaimResult;
 import org.gradreg.theory.ClaimsLedger;
+import org.gradreg.trainer.BadInput;
 import org.gradreg.toy.Output;
 import org.gradreg.toy.ToyResult;
 import org.gradreg.toy.Toys;
@@ -28,17 +30,38 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the optimizer and training comparisons (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     long seed;
 
-    @Option(names = "--trainer-epochs", description = "Epochs of the small training comparison (default: ${DEFAULT-VALUE}).",
-            defaultValue = "4")
-    int trainerEpochs;
+    @Option(names = "--trainer-epochs", description = "Epochs of the small training comparison (default: the spec's 3 on Fashion-MNIST, "
+            + "4 on the synthetic set; 1 with --quick).")
+    Integer trainerEpochs;
 
     @Option(names = "--quick", description = "Quick toy sizes and one training epoch: a smoke test of the whole pipeline.")
     boolean quick;
 
+    @Option(names = "--overwrite", description = "Replace the results of an earlier reproduce in --out (without it, a second reproduce "
+            + "into the same folder is refused).")
+    boolean overwrite;
+
+    /** The epochs of the training comparison: --trainer-epochs, else 1 with --quick, else the spec's (real data) or 4. */
+    static int epochs(Integer given, boolean quick, boolean real) {
+        if (given != null) {
+            if (given < 1) {
+                throw new BadInput("--trainer-epochs must be at least 1, got " + given);
+            }
+            return given;
+        }
+        return quick ? 1 : real ? TrainerComparison.specEpochs() : 4;
+    }
+
     @Override
     public Integer call() throws Exception {
         boolean real = TrainerComparison.realData();
-        TrainerComparison.check(seed, quick ? 1 : trainerEpochs, real, quick); // the training runs' settings, before anything runs
+        int epochs = epochs(trainerEpochs, quick, real);
+        Path previous = out.resolve("index.md");
+        if (Files.exists(previous) && !overwrite) { // issue 22 item 16: a second reproduce does not silently replace the first
+            throw new BadInput(out + " already holds the results of a reproduce (" + previous + ", " + Files.getLastModifiedTime(previous)
+                    + "); give another --out, or --overwrite to replace them");
+        }
+        TrainerComparison.check(seed, epochs, real, quick); // the training runs' settings, before anything runs
         if (!real) {
             System.err.println("reproduce: Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist); the training comparison uses the "
                     + "built-in synthetic set");
@@ -80,15 +103,17 @@ final class ReproduceCommand implements Callable<Integer> {
                 .append("([CSV](optimizers.csv)), ").append(seconds(t)).append(". Differences of ~0.01 in test error are within seed noise.\n\n")
                 .append(OptimizerComparison.markdown(rows)).append('\n');
 
-        step(4, "training comparison (" + (real ? "Fashion-MNIST, 3 seeds" : "synthetic data, one seed") + "): no GR, GR, zero-warmup GR");
+        step(4, "training comparison (" + (real ? "Fashion-MNIST, 3 seeds, linear baseline" : "synthetic data, one seed") + ", " + epochs
+                + " epoch(s)): no GR, GR, zero-warmup GR");
         t = System.nanoTime();
-        String training = TrainerComparison.run(out.resolve("trainer"), seed, quick ? 1 : trainerEpochs, real, quick,
+        String training = TrainerComparison.run(out.resolve("trainer"), seed, epochs, real, quick,
                 line -> System.err.println("  " + line));
         index.append("## 4. Training: GR and its warmup on a small ViT (").append(real ? "real data: Fashion-MNIST" : "synthetic data").append(")\n\n")
                 .append("Harmful-GR paper (Tables 1-2): with Adam and LR warmup, GR can hurt and zero-warmup GR does best (ViT-Ti on CIFAR-10: ")
                 .append("14.82 / 13.92 / 13.61 % for vanilla / GR / zero-warmup GR). Measured here in miniature, ").append(seconds(t)).append(":\n\n")
                 .append(training)
-                .append(real ? "\nA few dozen steps on a few thousand images: what such a short run can show, with its interval; the full miniature "
+                .append(real ? "\nA few dozen steps on a few thousand images: verdicts are given only when every setting beat a linear classifier "
+                        + "on the same data and budget (the baseline band), paired over the seeds; the full miniature "
                         + "(5 seeds, RMSProp too, r- and λ-warmup) is docs/results/fmnist-harmful-gr.\n\n"
                         : "\nOne seed of a few-epoch toy run: it exercises the whole training pipeline and shows the gradient-norm curves, not the "
                         + "paper's effect size; `gradreg grid` + `gradreg report` run the real design (docs/experiments.md).\n\n");

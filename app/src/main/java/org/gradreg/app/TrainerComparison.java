@@ -17,7 +17,10 @@ import org.gradreg.trainer.data.FashionMnist;
 import org.gradreg.trainer.loop.Grid;
 import org.gradreg.trainer.loop.RunPlan;
 import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.config.Settings;
+import org.gradreg.trainer.report.ByConstruction;
 import org.gradreg.trainer.report.ClaimOutcome;
+import org.gradreg.trainer.report.Gate;
 import org.gradreg.trainer.report.Report;
 import org.gradreg.trainer.report.ReportSpec;
 import org.gradreg.trainer.run.RunDir;
@@ -27,8 +30,12 @@ import org.gradreg.trainer.run.RunResult;
  * The training comparison of {@code reproduce}: the harmful-GR experiment (Tables 1-2, Figs. 2/4)
  * in miniature. With Fashion-MNIST installed: the runs of {@value #SPEC} for AdamW without GR, with
  * GR and with zero-warmup GR, seeds 0-2, on a 2,500-image subset (the spec's model, optimizer,
- * warmup and epochs; only the data is smaller), reported with Welch intervals and the spec's
- * claims. Without it: vit-nano on the built-in synthetic set (16×16 images), one seed.
+ * warmup and epochs unless {@code --trainer-epochs} gives others; only the data is smaller), with
+ * a linear classifier on the same data and budget as the baseline band ({@link #BAND}): the
+ * spec's claims get verdicts (paired over seeds) only when every ViT setting beat it, else the
+ * section says "too short to judge". Without it: vit-nano on the built-in synthetic set (16×16
+ * images), one seed, no verdicts. A setting identical to another by construction
+ * ({@link ByConstruction}: zero-warmup GR in an all-warmup run) is not run.
  */
 final class TrainerComparison {
 
@@ -62,7 +69,29 @@ final class TrainerComparison {
         }
     }
 
+    /** The baseline band of the real-data comparison: better than a linear classifier on the same data and budget. */
+    static final Gate BAND = new Gate(Double.NaN, ReportSpec.Selector.parse("model.spec=linear", "reproduce"));
+
+    /** The runs of the comparison, without those identical to another by construction. */
     static List<TrainConfig> configs(long seed, int epochs, boolean real, boolean quick) {
+        return all(seed, epochs, real, quick).stream().filter(c -> ByConstruction.plainTraining(Settings.of(c)) == null).toList();
+    }
+
+    /** The runs left out because they are identical to no GR by construction, with why. */
+    static List<String> identical(long seed, int epochs, boolean real, boolean quick) {
+        java.util.Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
+        for (TrainConfig c : all(seed, epochs, real, quick)) {
+            String why = ByConstruction.plainTraining(Settings.of(c));
+            if (why != null) {
+                byReason.computeIfAbsent(why, k -> new java.util.ArrayList<>()).add(name(c));
+            }
+        }
+        List<String> out = new java.util.ArrayList<>();
+        byReason.forEach((why, names) -> out.add(String.join(", ", names) + " (" + why + ")"));
+        return out;
+    }
+
+    private static List<TrainConfig> all(long seed, int epochs, boolean real, boolean quick) {
         if (!real) {
             TrainConfig base = TrainConfig.defaults().with("model.spec", "vit-nano", "data.spec", SYNTHETIC, "optimizer.rule", "adam",
                     "optimizer.lr", 2e-3, "optimizer.weightDecay", 0.0, "run.batch", 100, "run.epochs", epochs,
@@ -71,12 +100,43 @@ final class TrainerComparison {
             EstimatorConfig gr = EstimatorConfig.parse("gr:r=0.05,alpha=0.8");
             return List.of(base, base.withEstimator(gr), base.withEstimator(gr.with("warmup", "zero")));
         }
-        return Grid.parse(spec(), SPEC).runs().stream().map(Grid.Run::config)
+        List<TrainConfig> vit = Grid.parse(spec(), SPEC).runs().stream().map(Grid.Run::config)
                 .filter(c -> c.optimizer().rule().equals("adamw") && c.run().seed() < 3 && !Set.of("r", "lambda").contains(warmup(c)))
                 .map(c -> c.with("data.spec", quick ? REAL_QUICK : REAL, "data.dir", null, "data.trainLimit", 0, "data.testLimit", 0,
-                        "run.epochs", quick ? 1 : c.run().epochs(),
-                        "optimizer.schedule.warmupEpochs", Math.min(c.optimizer().schedule().warmupEpochs(), quick ? 1 : c.run().epochs())))
+                        "run.epochs", epochs, "optimizer.schedule.warmupEpochs", Math.min(c.optimizer().schedule().warmupEpochs(), epochs)))
                 .toList();
+        List<TrainConfig> out = new java.util.ArrayList<>(vit);
+        // the baseline band: softmax regression on the same data with the same optimizer and budget, the same seeds
+        vit.stream().filter(c -> c.estimator().name().equals("plain"))
+                .forEach(c -> out.add(c.with("model.spec", "linear")));
+        return out;
+    }
+
+    /** The spec's epochs: what the real-data comparison trains when {@code --trainer-epochs} is not given. */
+    static int specEpochs() {
+        return Grid.parse(spec(), SPEC).runs().get(0).config().run().epochs();
+    }
+
+    /**
+     * Deletes the run directories directly under {@code out} that are not runs of this comparison
+     * (left by an earlier reproduce with other options), so the report holds only this one's runs.
+     */
+    static void removeOthers(Path out, Set<String> names, Consumer<String> progress) throws IOException {
+        if (!Files.isDirectory(out)) {
+            return;
+        }
+        List<Path> stale;
+        try (var s = Files.list(out)) {
+            stale = s.filter(d -> Files.exists(d.resolve(RunDir.CONFIG)) && !names.contains(d.getFileName().toString())).toList();
+        }
+        for (Path d : stale) {
+            progress.accept("removing " + d + ": a run of an earlier reproduce with other options");
+            try (var w = Files.walk(d)) {
+                for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     /** The GR warmup policy of a run (none for other estimators). */
@@ -93,9 +153,10 @@ final class TrainerComparison {
     static String run(Path out, long seed, int epochs, boolean real, boolean quick, Consumer<String> progress) throws IOException {
         List<TrainConfig> cs = configs(seed, epochs, real, quick);
         cs.forEach(RunPlan::check);
+        removeOthers(out, cs.stream().map(TrainerComparison::name).collect(java.util.stream.Collectors.toSet()), progress);
         for (int i = 0; i < cs.size(); i++) {
             TrainConfig c = cs.get(i);
-            progress.accept("run " + (i + 1) + " of " + cs.size() + ": " + c.method() + ", seed " + c.run().seed());
+            progress.accept("run " + (i + 1) + " of " + cs.size() + ": " + c.model().spec() + ", " + c.method() + ", seed " + c.run().seed());
             Path dir = out.resolve(name(c));
             // continue an interrupted run of the same settings; start afresh if the settings changed (e.g. after --quick)
             TrainConfig saved = new RunDir(dir).readConfig();
@@ -104,9 +165,14 @@ final class TrainerComparison {
                     .run(same);
             progress.accept(String.format(Locale.ROOT, "  %s: test error %.4f", r.status(), r.testError()));
         }
-        ReportSpec rs = real ? ReportSpec.parse(spec().get("report"), SPEC) : ReportSpec.NONE;
+        ReportSpec rs = ReportSpec.NONE;
+        if (real) {
+            ReportSpec s = ReportSpec.parse(spec().get("report"), SPEC);
+            rs = new ReportSpec(s.panels(), s.x(), s.compare(), s.claims(), BAND);
+        }
         Report rep = Report.of(out, rs);
         rep.write(out);
+        List<String> same = identical(seed, epochs, real, quick);
         TrainConfig first = cs.get(0);
         StringBuilder md = new StringBuilder();
         if (real) {
@@ -116,13 +182,7 @@ final class TrainerComparison {
                     .append("(the runs of [`" + SPEC + "`](../../" + SPEC + ") for AdamW without GR, with GR and with zero-warmup GR, on a smaller subset; ")
                     .append("[report](trainer/report.md), [CSV](trainer/report.csv)). Top-1 test error in %, mean ± std (seeds):\n\n")
                     .append(rep.table()).append('\n');
-            List<ClaimOutcome> ran = rep.claims().stream().filter(c -> c.welch() != null).toList();
-            md.append("| claim | Δ [95% interval] | verdict |\n|---|---|---|\n");
-            for (ClaimOutcome o : ran) {
-                md.append("| ").append(o.claim().id()).append(": ").append(o.claim().claim()).append(" (").append(o.claim().metric()).append(") | ")
-                        .append(String.format(Locale.ROOT, "%+.3g [%+.3g, %+.3g]", o.welch().difference(), o.welch().low(), o.welch().high()))
-                        .append(" | ").append(o.verdict()).append(" |\n");
-            }
+            md.append(verdicts(rep, String.format(Locale.ROOT, "%d epoch(s) on %s", epochs, first.data().spec())));
             md.append("\n![gradient norm per step](trainer/grad-norm-1.png)\n\n![Var(ψ) per step](trainer/psi-var-1.png)\n");
         } else {
             md.append("**Synthetic data** (Fashion-MNIST is not installed: `apt-get install dataset-fashion-mnist` gives the real-data version): ")
@@ -130,12 +190,42 @@ final class TrainerComparison {
                     .append(epochs).append(", one seed ([report](trainer/report.md), [CSV](trainer/report.csv)). Top-1 test error in %:\n\n")
                     .append(rep.table()).append("\n![gradient norm](trainer/grad-norm-1.png)\n");
         }
+        if (!same.isEmpty()) {
+            md.append("\nNot run, identical to no GR by construction (not compared): ").append(String.join("; ", same)).append(".\n");
+        }
         return md.toString();
     }
 
-    /** The run directory of a config: method, warmup policy and seed. */
+    /**
+     * The claims' verdicts when every compared setting reached the report's baseline band; else
+     * "too short to judge" with each setting's standing, and no verdicts.
+     */
+    static String verdicts(Report rep, String budget) {
+        StringBuilder md = new StringBuilder();
+        List<ClaimOutcome> ran = rep.claims().stream().filter(c -> c.test() != null).toList();
+        var standings = rep.standings();
+        boolean untrained = standings.values().stream().anyMatch(s -> !s.trained());
+        if (untrained) {
+            md.append("**Too short to judge**: after ").append(budget).append(" not every setting reached the baseline band (")
+                    .append("better than a linear classifier on the same data and budget), so no verdict is given:\n\n")
+                    .append("| setting | test error % | baseline band |\n|---|---|---|\n");
+            standings.forEach((g, s) -> md.append("| ").append(g.row()).append(" (").append(g.column()).append(") | ")
+                    .append(String.format(Locale.ROOT, "%.2f", g.mean())).append(" | ").append(s.text()).append(" |\n"));
+            return md.toString();
+        }
+        md.append("| claim | paired seeds | Δ [paired-t 95% interval] | verdict |\n|---|---|---|---|\n");
+        for (ClaimOutcome o : ran) {
+            md.append("| ").append(o.claim().id()).append(": ").append(o.claim().claim()).append(" (").append(o.claim().metric()).append(") | ")
+                    .append(o.test().n()).append(" | ")
+                    .append(String.format(Locale.ROOT, "%+.3g [%+.3g, %+.3g]", o.test().difference(), o.test().low(), o.test().high()))
+                    .append(" | ").append(o.verdict()).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** The run directory of a config: model (linear: the baseline), method, warmup policy and seed. */
     static String name(TrainConfig c) {
-        return (c.estimator().name().equals("plain") ? "no-gr" : warmup(c).equals("none") ? "gr" : warmup(c) + "-warmup-gr") + "-seed-"
+        return (c.model().spec().equals("linear") ? "linear-" : "") + (c.estimator().name().equals("plain") ? "no-gr" : warmup(c).equals("none") ? "gr" : warmup(c) + "-warmup-gr") + "-seed-"
                 + c.run().seed();
     }
 

@@ -18,6 +18,7 @@ import org.gradreg.trainer.loop.Trainer;
 import org.gradreg.trainer.report.ReportSpec;
 import org.gradreg.trainer.run.RunDir;
 import org.gradreg.trainer.run.RunResult;
+import org.gradreg.trainer.run.SpecRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,6 +62,8 @@ public final class GridCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Rerun finished runs whose settings differ from the spec (deleting them).")
     boolean overwrite;
 
+    private SpecRecord specRecord;
+
     /** The file that records a failed run in its directory (removed when the run finishes). */
     public static final String FAILED = "failed.json";
 
@@ -80,6 +83,7 @@ public final class GridCommand implements Callable<Integer> {
             throw new BadInput("--shard must be i/n, e.g. 3/16; got " + shard);
         }
         JsonNode root = Grid.readTree(spec);
+        specRecord = SpecRecord.of(spec); // pre-registration: each run records the spec it was made from
         ReportSpec.parse(root.get("report"), "grid spec " + spec); // what `gradreg report --spec` will compare, checked now
         Grid grid = Grid.parse(root, spec.toString());
         List<Grid.Run> mine;
@@ -155,6 +159,11 @@ public final class GridCommand implements Callable<Integer> {
             }
             System.out.println("grid: run " + r.index() + " " + r.name());
             try {
+                // the spec at the run's start (a resumed run keeps its first); never into a run another live process holds
+                RunDir.Holder h = rd.holder();
+                if ((h == null || Boolean.FALSE.equals(h.alive())) && (redo || !Files.exists(dir.resolve(SpecRecord.FILE)))) {
+                    specRecord.write(dir);
+                }
                 RunResult res = new Trainer(r.config(), dir).progress(!quiet).overwrite(redo).run(true);
                 if (res.status() == RunResult.Status.INTERRUPTED && org.gradreg.trainer.loop.Preemption.requested() != null) {
                     System.out.println("grid: run " + r.index() + " " + r.name() + ": " + res.message() + "; checkpoint kept");

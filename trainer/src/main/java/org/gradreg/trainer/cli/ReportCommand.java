@@ -8,6 +8,7 @@ import org.gradreg.trainer.loop.Grid;
 import org.gradreg.trainer.report.Report;
 import org.gradreg.trainer.report.ReportSpec;
 import org.gradreg.trainer.report.ResultsIndex;
+import org.gradreg.trainer.run.SpecRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Aggregate the finished runs under RUNS_DIR (over seeds) into report.md, report.csv, claims.json and figures: "
                 + "test error and the other per-run metrics as mean ± std, per-step gradient-norm and Var(ψ) curves with seed bands, and "
-                + "with --spec the grid spec's comparisons (Welch 95%% intervals) and the verdict on each of its claims.",
+                + "with --spec the grid spec's comparisons (paired over seeds: paired-t 95%% intervals, sign-flip p, Holm), each setting's standing against the spec's baseline band and the verdict on each of its claims.",
             "  gradreg report runs/fmnist-harmful-gr --spec examples/fmnist-harmful-gr.json --out docs/results/fmnist-harmful-gr",
             "  gradreg report --index docs/results      (the table of every claim of every report there)"})
 public final class ReportCommand implements Callable<Integer> {
@@ -44,14 +45,20 @@ public final class ReportCommand implements Callable<Integer> {
         }
         ReportSpec rs = ReportSpec.NONE;
         String preamble = null;
+        SpecRecord record = null;
         if (spec != null) {
             JsonNode root = Grid.readTree(spec);
+            record = SpecRecord.of(spec);
             rs = ReportSpec.parse(root.get("report"), "grid spec " + spec);
             preamble = (root.hasNonNull("description") ? root.get("description").asText() + "\n\n" : "")
                     + "Regenerate: `./gradreg grid " + spec + " --out " + runs + "` (add `--shard 0/2` and `--shard 1/2` in two shells to use "
                     + "both cores), then `./gradreg report " + runs + " --spec " + spec + (out == null ? "" : " --out " + out) + "`.";
         }
-        Report r = Report.of(runs, rs);
+        Report r = Report.of(runs, rs, record);
+        if (r.runCount() == 0) { // issue 22 item 13: no table of nothing; one line, exit 2, nothing written
+            throw new BadInput("no finished runs under " + runs + (r.unfinishedCount() > 0 ? " (" + r.unfinishedCount()
+                    + " runs diverged or unfinished)" : "") + "; nothing to report");
+        }
         r.warnings().forEach(System.err::println);
         Path dir = out == null ? runs : out;
         r.write(dir, preamble);

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.gradreg.optim.io.AtomicFiles;
 import org.gradreg.trainer.Json;
 import org.gradreg.trainer.config.Settings;
+import org.gradreg.trainer.run.SpecRecord;
 
 /**
  * Finished runs aggregated over seeds, laid out like the harmful-GR paper's Tables 1-2: one row
@@ -21,11 +22,15 @@ import org.gradreg.trainer.config.Settings;
  * warmup gradient norm, Adam's adaptive-rate variance over the warmup, the Hessian's top
  * eigenvalue and trace where {@code gradreg hessian} measured them); per-step figures of ‖g₁‖ and
  * Var(ψ) with a ±1 std band over seeds (the analogue of the harmful-GR paper's Figs. 2/4); and,
- * from a {@link ReportSpec}, metric-against-setting figures with 95% intervals, differences with
- * Welch's 95% interval and a verdict for each of the papers' claims, computed from the runs.
+ * from a {@link ReportSpec}, metric-against-setting figures with 95% intervals, paired differences
+ * over the shared seeds ({@link Paired}: paired-t interval, sign-flip permutation test, Holm's
+ * correction over the page's comparisons, the design's detectable effect), the settings' standing
+ * against the spec's training gate ({@link Gate}) and a verdict for each of the papers' claims,
+ * computed from the runs. Runs made from another version of the spec ({@link SpecRecord}) are
+ * another experiment: reported beside, never pooled or compared with the current one.
  * <p>
  * The parts: {@link RunReader} reads the runs through {@code trainer.run}, {@link Grouping} pools
- * them over seeds, {@link Claims} and {@link Welch} compare groups, {@link Tables} and
+ * them over seeds, {@link Claims}, {@link Paired} and {@link Holm} compare groups, {@link Tables} and
  * {@link CsvWriter} write the tables, {@link StepFigure}, {@link ScheduleFigure} and
  * {@link SettingFigure} the figures.
  */
@@ -37,8 +42,11 @@ public final class Report {
     private final List<String> warnings;
     private final ReportSpec spec;
     private final double trainingSeconds;
+    private final SpecRecord specRecord;
 
-    private Report(Map<String, Group> groups, int runs, int unfinished, List<String> warnings, ReportSpec spec, double trainingSeconds) {
+    private Report(Map<String, Group> groups, int runs, int unfinished, List<String> warnings, ReportSpec spec, double trainingSeconds,
+                   SpecRecord specRecord) {
+        this.specRecord = specRecord;
         this.groups = groups;
         this.runs = runs;
         this.unfinished = unfinished;
@@ -56,10 +64,32 @@ public final class Report {
      * over seeds ({@link Grouping}); the spec says what is compared.
      */
     public static Report of(Path dir, ReportSpec spec) throws IOException {
-        RunReader.Runs read = RunReader.read(dir);
+        return of(dir, spec, null);
+    }
+
+    /**
+     * As {@link #of(Path, ReportSpec)}, with the record of the spec file as it is now
+     * ({@code null}: none): runs whose own record names another hash are another experiment.
+     */
+    public static Report of(Path dir, ReportSpec spec, SpecRecord current) throws IOException {
+        RunReader.Runs read = RunReader.read(dir, current);
         List<String> warnings = new ArrayList<>(read.warnings());
-        Grouping g = Grouping.of(read.finished(), spec, warnings);
-        return new Report(g.groups(), g.counted(), read.unfinished(), List.copyOf(warnings), spec, g.seconds());
+        Grouping g = Grouping.of(read.finished(), read.leftOut(), spec, warnings);
+        return new Report(g.groups(), g.counted(), read.unfinished(), List.copyOf(warnings), spec, g.seconds(), current);
+    }
+
+    /** How many runs have not finished (diverged ones included). */
+    public int unfinishedCount() {
+        return unfinished;
+    }
+
+    /** Each setting's standing against the spec's training gate; empty when the spec has none. */
+    public Map<Group, Gate.Standing> standings() {
+        Map<Group, Gate.Standing> m = new LinkedHashMap<>();
+        if (spec.gate().any()) {
+            groups.values().forEach(g -> m.put(g, spec.gate().check(g, groups.values())));
+        }
+        return m;
     }
 
     /** Lines about runs skipped or counted once, for the user. */
@@ -112,9 +142,15 @@ public final class Report {
         if (preamble != null) {
             md.append(preamble).append("\n\n");
         }
+        if (specRecord != null) {
+            md.append("Spec: `").append(specRecord.file()).append("`, sha256 `").append(specRecord.sha256()).append("`, ")
+                    .append(specRecord.commit().equals(SpecRecord.UNCOMMITTED) ? "uncommitted (not in a git tree at a clean state: not "
+                            + "pre-registered)" : "commit `" + specRecord.commit() + "`").append(".\n\n");
+        }
         md.append(String.format(Locale.ROOT, "%d finished runs in %d settings%s; training time %.1f min summed over the runs. "
-                + "Final top-1 test error in %%, mean ± sample std over seeds (number of seeds).%n%n", runs, groups.size(),
-                unfinished > 0 ? " (" + unfinished + " unfinished runs left out)" : "", trainingSeconds / 60));
+                + "Final top-1 test error in %%, mean ± sample std over seeds (number of seeds); a cell names the runs of its setting that "
+                + "diverged or did not finish, which its mean leaves out.%n%n", runs, groups.size(),
+                unfinished > 0 ? " (" + unfinished + " runs diverged or unfinished, left out of the means)" : "", trainingSeconds / 60));
         md.append(table()).append('\n');
         for (String w : warnings) {
             md.append("- ").append(w.replaceFirst("^report: ", "")).append('\n');
@@ -122,31 +158,54 @@ public final class Report {
         if (!warnings.isEmpty()) {
             md.append('\n');
         }
+        if (spec.gate().any()) {
+            md.append("## Did the models train?\n\nThe spec's baseline band: ").append(spec.gate().describe())
+                    .append(". A setting outside it gets no verdict.\n\n").append(Tables.gate(groups.values(), spec.gate())).append('\n');
+        } else if (!spec.claims().isEmpty()) {
+            md.append("The spec gives no baseline band (`report.gate`): the verdicts below do not check that the models trained.\n\n");
+        }
         List<ClaimOutcome> claims = claims();
         if (!claims.isEmpty()) {
+            int m = claims.get(0).family();
             md.append("## The papers' claims, tested\n\n").append(Tables.claims(claims)).append('\n')
-                    .append("Δ = mean of the setting − mean of what it is compared against, with Welch's 95% interval over seeds. ")
-                    .append("*effect seen*: the interval excludes 0 on the side the paper claims; *opposite effect*: it excludes 0 on the ")
-                    .append("other side; *not seen at this scale*: it holds 0.\n\n");
+                    .append(String.format(Locale.ROOT, "Runs of the same seed share their initialisation and batch order, so each claim compares "
+                            + "the paired differences over the seeds both settings ran: Δ = mean of (setting − what it is compared against), "
+                            + "with the paired-t 95%% interval; p: the paired t-test and, beside it, the sign-flip permutation test (exact "
+                            + "up to %d seeds, else %,d seeded draws, marked MC); in brackets both after Holm's correction over the %d tests "
+                            + "this table makes. Detectable |Δ|: the true difference the design finds with power %.1f at α = %.2f from the "
+                            + "measured spread of the paired differences. *effect seen* / *opposite effect*: the Holm-adjusted paired-t p is "
+                            + "below %.2f, on the side the paper claims / the other side; *not seen*: it is not, and a difference as large as "
+                            + "the detectable one would have been seen; *design too small to judge*: fewer than %d paired seeds, or the "
+                            + "detectable effect exceeds the paper's (where the claim gives it); *no verdict*: a setting did not reach the "
+                            + "baseline band, or a seed's repeats disagree. With 5 or fewer seeds the permutation test cannot reach p < 0.05.%n%n",
+                            SignFlip.EXACT_MAX, SignFlip.DRAWS, m, Paired.POWER, Paired.ALPHA, Paired.ALPHA, Claims.MIN_SEEDS));
         }
         List<String> metrics = Tables.presentMetrics(groups.values());
         md.append("## Every metric per setting\n\nMean ± sample std over seeds (n).\n\n").append(Tables.metrics(groups.values(), metrics))
                 .append('\n');
         List<Comparison> cmp = comparisons();
         if (!cmp.isEmpty()) {
-            md.append("## Differences in test error\n\n").append(Tables.differences(cmp)).append('\n');
+            md.append("## Differences in test error\n\n").append(Tables.differences(cmp)).append('\n')
+                    .append(String.format(Locale.ROOT, "Paired over the seeds both settings ran; Holm's correction over the %d comparisons of "
+                            + "this table; *lower* / *higher*: the Holm-adjusted p is below %.2f.%n%n", cmp.get(0).family(), Paired.ALPHA));
         }
         md.append("## Figures\n\n");
         figures(out, metrics, md);
         md.append("Lines: mean over seeds; bands: ± one sample standard deviation over seeds. Points against a setting: mean with its 95% ")
                 .append("t-interval over seeds.\n");
         AtomicFiles.writeString(out.resolve("report.md"), md.toString());
-        CsvWriter.write(out.resolve("report.csv"), groups.values(), metrics);
+        CsvWriter.write(out.resolve("report.csv"), groups.values(), metrics, standings());
         AtomicFiles.writeString(out.resolve("claims.json"), Json.pretty(Claims.records(claims)));
     }
 
     /** Per column and panel the step figures; per column the metrics against the spec's x. Appends their links to {@code md}. */
     private void figures(Path out, List<String> metrics, StringBuilder md) throws IOException {
+        Map<String, Group> groups = new LinkedHashMap<>(); // the settings with a finished run: what the figures draw
+        this.groups.forEach((k, g) -> {
+            if (g.counted() > 0) {
+                groups.put(k, g);
+            }
+        });
         int fig = 0;
         List<String> columns = Tables.columns(groups.values());
         for (String column : columns) {

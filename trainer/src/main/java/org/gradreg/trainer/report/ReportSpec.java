@@ -20,8 +20,13 @@ import org.gradreg.trainer.config.Settings;
  *             "compare": ["estimator.name=plain"],     every setting against the one matching each selector
  *             "claims": [ { "id": "A1", "claim": "GR hurts Adam with LR warmup", "paper": "ViT-S: 12.07 → 12.40 %",
  *                           "compare": "estimator.name=gr;estimator.warmup=none", "against": "estimator.name=plain",
- *                           "metric": "test_error", "expect": "higher" } ] }
+ *                           "metric": "test_error", "expect": "higher", "effect": 0.33 } ],
+ *             "gate": { "max_test_error": 12, "better_than": "model.spec=linear" } }
  * </pre>
+ * A claim's optional {@code effect} is the size of the paper's reported effect in the metric's
+ * units (a positive number): when the design's minimum detectable effect ({@link Paired}) is
+ * larger, the verdict is "design too small to judge". The optional {@code gate} is the
+ * baseline band ({@link Gate}) a setting's runs must reach before it is compared.
  * Settings are named by their paths ({@link Settings}); a selector is {@code path=value} pairs
  * separated by {@code ;} (the value is everything after the first {@code =}, numbers compare by
  * value; an estimator key left out of a run's configuration has its registry default). The
@@ -30,13 +35,13 @@ import org.gradreg.trainer.config.Settings;
  * field names of earlier versions ({@code "estimatorSpec=r=0.1,alpha=0"}, {@code "x": "alpha"})
  * are converted ({@link LegacyConfig}).
  */
-public record ReportSpec(List<String> panels, String x, List<Selector> compare, List<Claim> claims) {
+public record ReportSpec(List<String> panels, String x, List<Selector> compare, List<Claim> claims, Gate gate) {
 
     /** Per-run metrics a comparison or claim can name. */
     public static final Set<String> METRICS = Set.of("test_error", "final_grad_norm", "warmup_grad_norm", "warmup_log10_psi_var",
             "hessian_top", "hessian_trace", "full_grad_norm", "warmup_psi_var_per_coordinate");
 
-    public static final ReportSpec NONE = new ReportSpec(List.of(), null, List.of(), List.of());
+    public static final ReportSpec NONE = new ReportSpec(List.of(), null, List.of(), List.of(), Gate.NONE);
 
     /** {@code path=value;path=value}. */
     public record Selector(Map<String, String> fields) {
@@ -90,8 +95,8 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
         }
     }
 
-    /** A paper's claim tested by comparing two settings on one metric. */
-    public record Claim(String id, String claim, String paper, Selector compare, Selector against, String metric, int expect) {
+    /** A paper's claim tested by comparing two settings on one metric; {@code effect} the paper's effect size (NaN: not given). */
+    public record Claim(String id, String claim, String paper, Selector compare, Selector against, String metric, int expect, double effect) {
     }
 
     /** The section {@code node} (null: none) of the spec at {@code where}; every key and value is checked. */
@@ -105,8 +110,8 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
         }
         for (var it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!Set.of("panels", "x", "compare", "claims").contains(k)) {
-                throw new BadInput(at + ": unknown key '" + k + "'; known: panels, x, compare, claims");
+            if (!Set.of("panels", "x", "compare", "claims", "gate").contains(k)) {
+                throw new BadInput(at + ": unknown key '" + k + "'; known: panels, x, compare, claims, gate");
             }
         }
         List<String> panels = new ArrayList<>();
@@ -128,8 +133,8 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
         for (JsonNode c : node.path("claims")) {
             for (var it = c.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
-                if (!Set.of("id", "claim", "paper", "compare", "against", "metric", "expect").contains(k)) {
-                    throw new BadInput(at + ": claim key '" + k + "' unknown; known: id, claim, paper, compare, against, metric, expect");
+                if (!Set.of("id", "claim", "paper", "compare", "against", "metric", "expect", "effect").contains(k)) {
+                    throw new BadInput(at + ": claim key '" + k + "' unknown; known: id, claim, paper, compare, against, metric, expect, effect");
                 }
             }
             String id = c.path("id").asText("");
@@ -144,10 +149,19 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
             if (!expect.equals("lower") && !expect.equals("higher")) {
                 throw new BadInput(at + ": claim " + id + ": expect must be lower or higher, got '" + expect + "'");
             }
+            double effect = Double.NaN;
+            if (c.has("effect")) {
+                JsonNode e = c.get("effect");
+                if (!e.isNumber() || !(e.asDouble() > 0) || !Double.isFinite(e.asDouble())) {
+                    throw new BadInput(at + ": claim " + id + ": effect must be a positive number (the paper's effect size in the metric's "
+                            + "units), got " + e);
+                }
+                effect = e.asDouble();
+            }
             claims.add(new Claim(id, c.get("claim").asText(), c.path("paper").asText(""), Selector.parse(c.get("compare").asText(), at),
-                    Selector.parse(c.get("against").asText(), at), metric, expect.equals("lower") ? -1 : 1));
+                    Selector.parse(c.get("against").asText(), at), metric, expect.equals("lower") ? -1 : 1, effect));
         }
-        return new ReportSpec(List.copyOf(panels), x, List.copyOf(compare), List.copyOf(claims));
+        return new ReportSpec(List.copyOf(panels), x, List.copyOf(compare), List.copyOf(claims), Gate.parse(node.get("gate"), at));
     }
 
     /**

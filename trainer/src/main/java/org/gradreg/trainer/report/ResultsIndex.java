@@ -72,10 +72,13 @@ public final class ResultsIndex {
                 md.append(" | **").append(verdict).append("** |\n");
             }
         }
-        md.append(String.format(Locale.ROOT, "%nThe effect the paper claims was seen in %d of %d comparisons. *effect seen*: Welch's 95%% interval "
-                + "of the difference excludes 0 on the side the paper claims; *opposite effect*: it excludes 0 on the other side; *not seen "
-                + "at this scale*: it holds 0. Each experiment's page has the exact command, the table of every setting and the figures.%n",
-                seen, total));
+        md.append(String.format(Locale.ROOT, "%nThe effect the paper claims was seen in %d of %d comparisons. Each comparison pairs the runs of "
+                + "the same seed: Δ is the mean paired difference with its paired-t 95%% interval. *effect seen* / *opposite effect*: the paired "
+                + "t-test's p after Holm's correction over the comparisons of its page is below 0.05, on the side the paper claims / the other "
+                + "side; *not seen*: it is not, with the smallest difference the design could detect (power 0.8); *design too small to judge*: "
+                + "fewer than 3 paired seeds or a detectable difference larger than the paper's effect; *no verdict*: a setting did not reach "
+                + "its baseline band or a seed's repeats disagree. Each experiment's page has the exact command, the sign-flip permutation "
+                + "p-values, the table of every setting and the figures.%n", seen, total));
         Path out = dir.resolve("README.md");
         AtomicFiles.writeString(out, md.toString());
         return out;

@@ -18,6 +18,7 @@ import org.gradreg.trainer.run.HessianResult;
 import org.gradreg.trainer.run.Metrics;
 import org.gradreg.trainer.run.RunDir;
 import org.gradreg.trainer.run.RunResult;
+import org.gradreg.trainer.run.SpecRecord;
 
 /**
  * Reads the runs under a folder through {@link RunDir}: every finished run's configuration,
@@ -26,8 +27,12 @@ import org.gradreg.trainer.run.RunResult;
  */
 final class RunReader {
 
-    /** What was found under a folder. */
-    record Runs(List<FinishedRun> finished, int unfinished, List<String> warnings) {
+    /** What was found under a folder; {@code unfinished} counts every run not finished, {@code leftOut} those whose settings are readable. */
+    record Runs(List<FinishedRun> finished, int unfinished, List<LeftOut> leftOut, List<String> warnings) {
+    }
+
+    /** A run that is not counted: "diverged" (its metrics end in a divergence) or "unfinished". */
+    record LeftOut(Path dir, TrainConfig cfg, String reason, String experiment) {
     }
 
     private RunReader() {
@@ -35,6 +40,14 @@ final class RunReader {
 
     /** Every run directory (one holding {@value RunDir#CONFIG}) under {@code dir}, in path order. */
     static Runs read(Path dir) throws IOException {
+        return read(dir, null);
+    }
+
+    /**
+     * As {@link #read(Path)}; a run whose {@link SpecRecord} names another hash than {@code current}
+     * (null: no spec to compare with) is labelled as another experiment, with a warning.
+     */
+    static Runs read(Path dir, SpecRecord current) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new BadInput("no runs directory " + dir);
         }
@@ -44,22 +57,75 @@ final class RunReader {
         }
         List<String> warnings = new ArrayList<>();
         List<FinishedRun> done = new ArrayList<>();
+        List<LeftOut> leftOut = new ArrayList<>();
+        Map<String, List<Path>> other = new TreeMap<>();
         int unfinished = 0;
         for (Path c : configs) {
             Path run = c.getParent();
+            String experiment = experiment(run, current, other, warnings);
             if (!new RunDir(run).finished()) {
                 unfinished++;
+                LeftOut l = leftOut(run, experiment);
+                if (l != null) {
+                    leftOut.add(l);
+                }
                 continue;
             }
-            FinishedRun f = read(run, warnings);
+            FinishedRun f = read(run, experiment, warnings);
             if (f != null) {
                 done.add(f);
             }
         }
-        return new Runs(done, unfinished, warnings);
+        other.forEach((label, runs) -> warnings.add("report: " + runs.size() + " runs (e.g. " + runs.get(0) + ") were made from another "
+                + "version of the spec (" + label + ", not the current sha256 " + current.shortHash() + "): reported beside as a different "
+                + "experiment, marked [" + label + "], not merged or compared with the current one"));
+        return new Runs(done, unfinished, leftOut, warnings);
     }
 
-    private static FinishedRun read(Path run, List<String> warnings) {
+    /** "" for a run of the current spec (or without a record, or with no current spec), else "spec HASH12 (commit C7)". */
+    private static String experiment(Path run, SpecRecord current, Map<String, List<Path>> other, List<String> warnings) {
+        if (current == null) {
+            return "";
+        }
+        SpecRecord r;
+        try {
+            r = SpecRecord.read(run);
+        } catch (IOException | RuntimeException e) {
+            warnings.add("report: " + run.resolve(SpecRecord.FILE) + " is damaged (" + BadInput.messageOf(e) + "); the run is taken as one of "
+                    + "the current spec");
+            return "";
+        }
+        if (r == null || r.sha256().equals(current.sha256())) {
+            return "";
+        }
+        String label = "spec " + r.shortHash() + (r.commit().equals(SpecRecord.UNCOMMITTED) ? ", uncommitted" : ", commit "
+                + r.commit().substring(0, 7));
+        other.computeIfAbsent(label, k -> new ArrayList<>()).add(run);
+        return label;
+    }
+
+    /** A run without a result: diverged when its metrics record a divergence, else unfinished; null when its config is unreadable. */
+    private static LeftOut leftOut(Path run, String experiment) {
+        RunDir dir = new RunDir(run);
+        TrainConfig cfg;
+        try {
+            cfg = dir.readConfig();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (cfg == null) {
+            return null;
+        }
+        boolean diverged = false;
+        try {
+            diverged = Files.exists(dir.metrics()) && dir.readMetrics().stream().anyMatch(l -> l instanceof Metrics.Diverged);
+        } catch (IOException | RuntimeException e) {
+            // a damaged metrics file: counted as unfinished
+        }
+        return new LeftOut(run, cfg, diverged ? "diverged" : "unfinished", experiment);
+    }
+
+    private static FinishedRun read(Path run, String experiment, List<String> warnings) {
         RunDir dir = new RunDir(run);
         Path file = dir.config();
         try {
@@ -101,7 +167,7 @@ final class RunReader {
             }
             boolean hasPsi = s.psiVars.stream().anyMatch(Double::isFinite);
             return new FinishedRun(run, cfg, Settings.of(cfg), array(s.gradNorms), array(s.stepGradNorms), array(s.stepLosses),
-                    hasPsi ? array(s.psiVars) : null, m, s.seconds, arrays(s.values));
+                    hasPsi ? array(s.psiVars) : null, m, s.seconds, arrays(s.values), experiment);
         } catch (IOException | RuntimeException e) {
             warnings.add("report: skipped " + run + ": " + file + " is damaged or unreadable (" + BadInput.messageOf(e) + ")");
             return null;

@@ -4,7 +4,7 @@ import java.util.List;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 
-/** Statistics over seeds: per-index means of series and the 95% t-interval of a mean (Welch's difference is {@link Welch}). */
+/** Statistics over seeds: per-index means of series and the 95% t-interval of a mean (paired differences are {@link Paired}'s). */
 final class Stats {
 
     private Stats() {

@@ -26,11 +26,36 @@ final class Tables {
             sb.append("| ").append(r).append(" |");
             for (String c : columns) {
                 Group g = groups.stream().filter(x -> x.column().equals(c) && x.row().equals(r)).findFirst().orElse(null);
-                sb.append(' ').append(g == null ? "" : Text.cell(g.metric("test_error"), 2)).append(" |");
+                sb.append(' ').append(g == null ? "" : Text.cell(g.metric("test_error"), 2) + notes(g)).append(" |");
             }
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** What a cell adds to its mean: runs left out ("1 of 5 diverged") and seeds whose repeats conflict. */
+    static String notes(Group g) {
+        String s = "";
+        if (g.total() > g.counted()) {
+            s += "; " + g.leftOutText();
+        }
+        if (!g.conflicts().isEmpty()) {
+            s += "; **conflict**: " + g.conflicts().size() + " seed(s) run twice with different results";
+        }
+        return s.isEmpty() ? "" : " (" + s.substring(2) + ")";
+    }
+
+    /** Per setting, its standing against the spec's training gate. */
+    static String gate(Collection<Group> groups, Gate gate) {
+        StringBuilder md = new StringBuilder("| setting | test error % | baseline band |\n|---|---|---|\n");
+        boolean columns = columns(groups).size() > 1;
+        for (Group g : groups) {
+            Gate.Standing s = gate.check(g, groups);
+            md.append("| ").append(Text.esc(g.row())).append(columns ? " (" + g.column() + ")" : "").append(" | ")
+                    .append(Text.cell(g.metric("test_error"), 2)).append(" | ").append(s.trained() ? "" : "**").append(Text.esc(s.text()))
+                    .append(s.trained() ? "" : "** (no verdict)").append(" |\n");
+        }
+        return md.toString();
     }
 
     /** The metrics some group has values of, in a fixed order. */
@@ -52,43 +77,54 @@ final class Tables {
         md.append("\n|---|").append("---|".repeat(metrics.size())).append('\n');
         boolean columns = columns(groups).size() > 1;
         for (Group g : groups) {
-            md.append("| ").append(g.row()).append(columns ? " (" + g.column() + ")" : "").append(" | ");
+            md.append("| ").append(g.row()).append(columns ? " (" + g.column() + ")" : "").append(notes(g)).append(" | ");
             metrics.forEach(m -> md.append(Text.cell(g.metric(m), m.equals("test_error") ? 2 : -1)).append(" | "));
             md.append('\n');
         }
         return md.toString();
     }
 
-    /** Each comparison's difference in test error with Welch's interval. */
+    /** Each comparison's paired difference in test error with its interval, p-values and detectable effect. */
     static String differences(List<Comparison> cmp) {
-        StringBuilder md = new StringBuilder("| setting | against | Δ test error (points) | 95% interval | |\n|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder("| setting | against | paired seeds | Δ test error (points) | paired-t 95% interval | p (t) | p (sign-flip) "
+                + "| p (t, Holm) | detectable |Δ| | |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Comparison c : cmp) {
-            Welch w = c.welch();
-            md.append("| ").append(c.compared().row()).append(" | ").append(c.against().row()).append(" | ")
-                    .append(String.format(Locale.ROOT, "%+.2f | %s | %s |%n", w.difference(), Text.interval(w, 2),
-                            !w.defined() ? "" : w.sign() < 0 ? "lower" : w.sign() > 0 ? "higher" : "no clear difference"));
+            Paired p = c.test();
+            String same = ByConstruction.identical(c.compared().settings(), c.against().settings());
+            String reading = same != null ? same + ": not a comparison" : !p.defined() ? "" : c.holm() < Paired.ALPHA ? (p.difference() < 0 ? "lower" : "higher") : "no clear difference";
+            md.append("| ").append(Text.esc(c.compared().row())).append(" | ").append(Text.esc(c.against().row())).append(" | ").append(p.n())
+                    .append(" | ").append(String.format(Locale.ROOT, "%+.2f", p.difference())).append(" | ").append(Text.interval(p, 2)).append(" | ")
+                    .append(Text.p(p.pT())).append(" | ").append(Text.p(p.pPermutation())).append(p.exact() ? "" : " (MC)").append(" | ")
+                    .append(Text.p(c.holm())).append(" | ").append(Double.isNaN(p.detectable()) ? "–" : String.format(Locale.ROOT, "%.2f", p.detectable()))
+                    .append(" | ").append(reading).append(" |\n");
         }
         return md.toString();
     }
 
-    /** The claims with what was measured and the verdict. */
+    /** The claims with what was measured, the paired statistics and the verdict. */
     static String claims(List<ClaimOutcome> claims) {
-        StringBuilder md = new StringBuilder("| claim | the paper | compared | metric | measured (mean, n) | Δ [95% interval] | verdict |\n"
-                + "|---|---|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder("| claim | the paper | compared | metric | measured (mean, n) | paired seeds | Δ [paired-t 95% interval] "
+                + "| p: t / sign-flip (Holm) | detectable |Δ| | verdict |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (ClaimOutcome o : claims) {
             ReportSpec.Claim c = o.claim();
-            md.append("| ").append(c.id()).append(": ").append(Text.esc(c.claim())).append(" | ").append(Text.esc(c.paper())).append(" | ");
-            if (o.welch() == null) {
-                md.append(c.compare()).append(" vs ").append(c.against()).append(" | ").append(c.metric()).append(" | – | – | ").append(o.verdict())
-                        .append(" |\n");
+            md.append("| ").append(c.id()).append(": ").append(Text.esc(c.claim())).append(" | ").append(Text.esc(c.paper()))
+                    .append(Double.isNaN(c.effect()) ? "" : " (effect " + Text.number(c.effect()) + ")").append(" | ");
+            if (o.test() == null) {
+                md.append(c.compare()).append(" vs ").append(c.against()).append(" | ").append(c.metric()).append(" | – | – | – | – | – | ")
+                        .append(o.verdict()).append(" |\n");
                 continue;
             }
             int digits = c.metric().equals("test_error") ? 2 : -1;
+            String f = digits >= 0 ? "%+.2f" : "%+.3g";
+            Paired p = o.test();
             md.append(Text.esc(o.compared().row())).append(" **vs** ").append(Text.esc(o.against().row())).append(" | ")
-                    .append(Text.LABELS.get(c.metric())).append(" | ").append(Text.cell(o.compared().metric(c.metric()), digits)).append(" vs ")
-                    .append(Text.cell(o.against().metric(c.metric()), digits)).append(" | ")
-                    .append(String.format(Locale.ROOT, digits >= 0 ? "%+.2f" : "%+.3g", o.welch().difference())).append(' ')
-                    .append(Text.interval(o.welch(), digits)).append(" | **").append(o.verdict()).append("** |\n");
+                    .append(Text.LABELS.get(c.metric())).append(" | ").append(Text.cell(o.compared().metric(c.metric()), digits))
+                    .append(notes(o.compared())).append(" vs ").append(Text.cell(o.against().metric(c.metric()), digits)).append(notes(o.against()))
+                    .append(" | ").append(p.n()).append(" | ").append(String.format(Locale.ROOT, f, p.difference())).append(' ')
+                    .append(Text.interval(p, digits)).append(" | ").append(Text.p(p.pT())).append(" / ").append(Text.p(p.pPermutation()))
+                    .append(p.exact() ? "" : " (MC)").append(" (").append(Text.p(o.holm())).append(" / ").append(Text.p(o.holmPermutation()))
+                    .append(") | ").append(Double.isNaN(p.detectable()) ? "–" : String.format(Locale.ROOT, digits >= 0 ? "%.2f" : "%.3g", p.detectable()))
+                    .append(" | **").append(o.verdict()).append("** |\n");
         }
         return md.toString();
     }

@@ -39,13 +39,18 @@ final class Text {
                 : String.format(Locale.ROOT, f + " (1)", d.getMean());
     }
 
-    /** Welch's interval as {@code [low, high]}, or – when undefined. */
-    static String interval(Welch w, int digits) {
-        if (!w.defined()) {
+    /** The paired-t interval as {@code [low, high]}, or – when undefined. */
+    static String interval(Paired p, int digits) {
+        if (!p.defined()) {
             return "–";
         }
         String f = digits >= 0 ? "%+." + digits + "f" : "%+.3g";
-        return String.format(Locale.ROOT, "[" + f + ", " + f + "]", w.low(), w.high());
+        return String.format(Locale.ROOT, "[" + f + ", " + f + "]", p.low(), p.high());
+    }
+
+    /** A p-value: two significant digits, "–" when undefined. */
+    static String p(double p) {
+        return Double.isNaN(p) ? "–" : p < 1e-4 ? String.format(Locale.ROOT, "%.1e", p) : String.format(Locale.ROOT, "%.2g", p);
     }
 
     /** Text safe inside a Markdown table cell. */

@@ -17,7 +17,7 @@ import org.gradreg.trainer.run.RunDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Welch's interval against SciPy, the report spec's checks, and claims with verdicts over real tiny runs. */
+/** The t half-width against SciPy, the report spec's checks, and claims with verdicts over real tiny runs. */
 class ReportClaimsTest {
 
     static {
@@ -27,29 +27,26 @@ class ReportClaimsTest {
     @TempDir
     Path dir;
 
-    /** Reference: scipy.stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95) (SciPy 1.17). */
     @Test
-    void welchIntervalMatchesScipy() {
-        Welch w = Welch.of(new double[] {44.1, 46.3, 42.9, 45.5}, new double[] {48.0, 49.2, 47.1});
-        assertEquals(-3.3999999999999986, w.difference(), 1e-12);
-        assertEquals(-5.8879261065419985, w.low(), 1e-9);
-        assertEquals(-0.912073893457999, w.high(), 1e-9);
-        assertEquals(4.999482920549159, w.df(), 1e-9);
-        assertEquals(-1, w.sign());
+    void halfWidthOfAMeansTInterval() {
         // scipy.stats.t.ppf(0.975, 2) * std(x, ddof=1) / sqrt(3)
         assertEquals(3.1060000752151407, Stats.halfWidth(new double[] {12.0, 14.5, 13.2}), 1e-9);
-        assertTrue(!Welch.of(new double[] {1}, new double[] {2, 3}).defined());
-        assertEquals(0, Welch.of(new double[] {1, 2, 3}, new double[] {1.5, 2.5, 2}).sign());
     }
 
     @Test
-    void verdictsFollowTheIntervalAndTheClaimedSide() {
-        Welch below = new Welch(-2, -3, -1, 4);
-        Welch holds = new Welch(-1, -3, 1, 4);
-        assertEquals("effect seen", Claims.verdict(below, -1));
-        assertEquals("opposite effect", Claims.verdict(below, 1));
-        assertEquals("not seen at this scale", Claims.verdict(holds, -1));
-        assertEquals("undecided (fewer than 2 seeds)", Claims.verdict(new Welch(1, Double.NaN, Double.NaN, Double.NaN), 1));
+    void verdictsFollowHolmAdjustedPairedTestsTheClaimedSideAndTheDesignsSize() {
+        // d = {−1, −1.5, −0.5, −2} (the hand-worked sample of PairedStatisticsTest, negated): p_t = 0.0305, detectable 1.343
+        Paired below = Paired.of(new double[] {9.0, 10.5, 10.5, 11.0}, new double[] {10.0, 12.0, 11.0, 13.0});
+        assertEquals("effect seen", Claims.verdict(below, 0.0305, -1, Double.NaN, null));
+        assertEquals("opposite effect", Claims.verdict(below, 0.0305, 1, Double.NaN, null));
+        // the same test after Holm over 2 comparisons (0.061): not seen, with the size the design could see
+        assertEquals("not seen (detectable: |Δ| ≥ 1.34)", Claims.verdict(below, 0.061, -1, Double.NaN, null));
+        // the paper's effect is smaller than what 4 seeds of this spread can detect
+        assertEquals("design too small to judge (detects |Δ| ≥ 1.34; the paper's effect is 0.3)", Claims.verdict(below, 0.0305, -1, 0.3, null));
+        assertEquals("effect seen", Claims.verdict(below, 0.0305, -1, 1.5, null));
+        Paired two = Paired.of(new double[] {1, 2}, new double[] {3, 5});
+        assertTrue(Claims.verdict(two, 0.001, -1, Double.NaN, null).startsWith("design too small to judge (2 paired seeds"));
+        assertEquals("no verdict: x did not train", Claims.verdict(below, 0.0305, -1, Double.NaN, "x did not train"));
     }
 
     private static JsonNode json(String s) throws Exception {
@@ -121,14 +118,16 @@ class ReportClaimsTest {
             for (int s = 0; s < 3; s++) {
                 assertEquals(want[s], got[s], 1e-12);
             }
-            assertEquals(Claims.verdict(o.welch(), -1), o.verdict());
+            assertEquals(3, o.test().n(), "three paired seeds");
+            assertEquals(2, o.family(), "Holm over the two tests the table makes");
         }
         assertTrue(claims.get(2).verdict().startsWith("not run"));
         assertEquals(1, claims.get(0).compared().stepPsiVars().size() > 0 ? 1 : 0, "Adam's Var(ψ) is read from the metrics");
         Path out = dir.resolve("report");
         rep.write(out, "preamble line");
         String md = Files.readString(out.resolve("report.md"));
-        assertTrue(md.contains("preamble line") && md.contains("T1: GR lowers") && md.contains("95% interval"), md);
+        assertTrue(md.contains("preamble line") && md.contains("T1: GR lowers") && md.contains("paired-t 95% interval")
+                && md.contains("Holm's correction over the 2 tests"), md);
         JsonNode written = Json.mapper().readTree(out.resolve("claims.json").toFile());
         assertEquals(3, written.size());
         for (String f : List.of("grad-norm-1.png", "grad-norm-2.png", "loss-1.png", "psi-var-1.png", "schedules-1.png", "report.csv")) {
