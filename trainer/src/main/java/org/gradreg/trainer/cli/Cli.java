@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.Json;
+import org.gradreg.trainer.OutOfMemory;
 import org.gradreg.trainer.data.DataFormatException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -19,8 +20,8 @@ import picocli.CommandLine;
 
 /**
  * How the command line reports errors: one line {@code gradreg <command>: <message>} on stderr,
- * exit code 2 for bad input (an option picocli rejects, a {@link BadInput}, a damaged data file)
- * and 1 for a failure during a run; {@code --debug} or {@code GRADREG_DEBUG=1} adds the stack
+ * exit code 2 for bad input (an option picocli rejects, a {@link BadInput}, a damaged data file),
+ * 4 for running out of memory and 1 for another failure during a run; {@code --debug} or {@code GRADREG_DEBUG=1} adds the stack
  * trace. Also {@code --config FILE}: a JSON object whose keys are a command's option names.
  */
 public final class Cli {
@@ -29,6 +30,8 @@ public final class Cli {
     public static final int BAD_INPUT = 2;
     /** Exit code for a failure during a run. */
     public static final int FAILED = 1;
+    /** Exit code for a run that ran out of memory ({@link OutOfMemory}, or an {@link OutOfMemoryError} anywhere); issue 22 item 8. */
+    public static final int OUT_OF_MEMORY = 4;
 
     private Cli() {
     }
@@ -70,7 +73,29 @@ public final class Cli {
             ex.printStackTrace(err);
         }
         err.flush();
-        return badInput(ex) ? BAD_INPUT : FAILED;
+        return exitCode(ex);
+    }
+
+    /** The exit code of a failure {@code ex}: 2 for bad input, 4 for out of memory, else 1. */
+    public static int exitCode(Throwable ex) {
+        return badInput(ex) ? BAD_INPUT : ex instanceof OutOfMemory || OutOfMemory.find(ex) != null ? OUT_OF_MEMORY : FAILED;
+    }
+
+    /**
+     * Runs {@code cl} on {@code args}; an {@link OutOfMemoryError} that escapes a command (picocli
+     * passes Errors through) is one line and exit 4 too, not a stack trace.
+     */
+    public static int execute(CommandLine cl, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("gradreg: out of memory: " + OutOfMemory.what(e) + "; give the process more memory (Slurm --mem; "
+                    + "JAVA_OPTS=-Xmx…)" + (debug(args) ? "" : " (--debug shows the stack trace)"));
+            if (debug(args)) {
+                e.printStackTrace();
+            }
+            return OUT_OF_MEMORY;
+        }
     }
 
     /** Whether {@code ex} is bad input rather than a failure during a run. */
@@ -94,7 +119,8 @@ public final class Cli {
         if (m == null || m.isBlank()) {
             m = ex.getClass().getSimpleName() + (ex.getCause() != null ? ": " + BadInput.messageOf(ex.getCause()) : "");
         } else if (!(ex instanceof BadInput) && !(ex instanceof IOException) && !(ex instanceof IllegalArgumentException)
-                && !(ex instanceof IllegalStateException) && !(ex instanceof org.gradreg.trainer.compute.DeviceUnavailableException)) {
+                && !(ex instanceof IllegalStateException) && !(ex instanceof org.gradreg.trainer.compute.DeviceUnavailableException)
+                && !(ex instanceof OutOfMemory)) {
             m = ex.getClass().getSimpleName() + ": " + m;
         }
         return oneLine(m);

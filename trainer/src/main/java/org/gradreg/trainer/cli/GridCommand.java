@@ -167,6 +167,11 @@ public final class GridCommand implements Callable<Integer> {
             } catch (RunDir.Held e) {
                 System.out.println("grid: " + e.getMessage());
                 return false;
+            } catch (org.gradreg.trainer.OutOfMemory e) { // issue 22 item 8: the next runs would most likely run out too: stop (exit 4)
+                record(dir, Cli.message(e));
+                System.out.println("grid: run " + r.index() + " " + r.name() + " ran out of memory; stopped (rerun the same command with more "
+                        + "memory to continue)");
+                throw e;
             } catch (Exception e) {
                 String msg = Cli.message(e);
                 System.out.println("grid: run " + r.index() + " " + r.name() + " failed: " + msg);

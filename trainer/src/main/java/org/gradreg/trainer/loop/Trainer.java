@@ -20,6 +20,7 @@ import org.gradreg.optim.Pass;
 import org.gradreg.optim.StepInfo;
 import org.gradreg.optim.rule.AdaptiveRate;
 import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.OutOfMemory;
 import org.gradreg.trainer.compute.Device;
 import org.gradreg.trainer.config.DataConfig;
 import org.gradreg.trainer.config.RunOptions;
@@ -139,7 +140,8 @@ public final class Trainer {
         RunPlan planned = plan != null ? plan : RunPlan.check(cfg);
         Setup setup = setup();
         // a batch that would not fit in memory is refused now, with the --accumulate that fits, not OOM-killed later
-        MemoryBudget.check(setup.oracle().engine(), cfg.run().batch(), cfg.run().accumulate(), MemoryBudget.available());
+        // issue 22 item 8: against the limits the process actually has (cgroup, host, -Xmx and JavaCPP's off-heap limits)
+        MemoryBudget.check(setup.oracle().engine(), cfg.run().batch(), cfg.run().accumulate());
         RunDir dir = new RunDir(out);
         dir.checkStart(cfg, resume, overwrite);
         boolean existed = Files.exists(out);
@@ -158,6 +160,8 @@ public final class Trainer {
                 dir.writeConfig(cfg);
             }
             return train(planned, dir, setup);
+        } catch (OutOfMemoryError e) { // outside the loop (the final evaluation); in the loop train() says at which step
+            throw outOfMemory(dir, -1, e);
         } catch (BadInput e) {
             if (!existed) {
                 lock.close();
@@ -271,6 +275,9 @@ public final class Trainer {
                 pos.sums.add(info.loss(), correct[0], correct[1], info.gradNorm());
                 metrics.append(stepLine(info, epoch, opt));
                 pos.step++;
+                if (afterStep != null) {
+                    afterStep.accept(pos.step);
+                }
                 if (bar != null) {
                     bar.stepTo(pos.step);
                     bar.setExtraMessage(String.format(Locale.ROOT, " ep %d loss %.3f", epoch + 1, info.loss()));
@@ -297,6 +304,11 @@ public final class Trainer {
                     }
                 }
             }
+        } catch (OutOfMemoryError | RuntimeException ex) {
+            if (OutOfMemory.find(ex) == null) {
+                throw ex;
+            }
+            throw outOfMemory(dir, pos.step, OutOfMemory.find(ex));
         } finally {
             if (bar != null) {
                 bar.close();
@@ -414,6 +426,24 @@ public final class Trainer {
             }
         });
         return probe.state();
+    }
+
+    /** Called after each step with the number of steps done; tests only (e.g. to fail as if memory ran out). */
+    static volatile java.util.function.LongConsumer afterStep;
+
+    /**
+     * Issue 22 item 8: an {@link OutOfMemoryError} during the run as one line (exit 4): where it
+     * stopped, what ran out, the checkpoint that is kept and what to raise. The lock is released by
+     * {@link #run}'s finally; metrics after the checkpoint are dropped by {@code --resume} as after a kill.
+     */
+    private OutOfMemory outOfMemory(RunDir dir, long step, OutOfMemoryError e) {
+        Path ckpt = dir.checkpoint();
+        String kept = Files.exists(ckpt) ? "the last checkpoint, " + ckpt + ", is kept; continue with --resume once there is more memory"
+                : "no checkpoint was written yet";
+        String orig = e.getMessage() == null ? "" : " [" + e.getMessage().replaceAll("\\s*\\R\\s*", "; ") + "]";
+        return new OutOfMemory("out of memory" + (step >= 0 ? " at step " + step : "") + " of " + out + ": " + OutOfMemory.what(e) + orig
+                + "; " + kept + ". Give the process more memory (Slurm --mem; JAVA_OPTS=-Xmx…, which also sets ND4J's limits) or use "
+                + "--accumulate / a smaller --batch or --eval-batch", e);
     }
 
     private RunResult diverged(Metrics.Writer metrics, RunDir dir, long step, int epoch, String why) throws IOException {
