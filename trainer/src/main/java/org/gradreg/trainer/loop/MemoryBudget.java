@@ -63,8 +63,7 @@ public final class MemoryBudget {
     }
 
     /**
-     * The limits of {@code m} a run is checked against, tightest first among those of the same kind:
-     * the cgroup's (Slurm's --mem), the host's free memory, JavaCPP's limit on ND4J's arrays outside the
+     * The limits of {@code m} a run is checked against: the cgroup's (Slurm's --mem), the host's free memory, JavaCPP's limit on ND4J's arrays outside the
      * Java heap and on the process's resident memory (both follow -Xmx unless set).
      */
     static List<Limit> limits(MemoryLimits m) {
@@ -103,7 +102,10 @@ public final class MemoryBudget {
             check(e, batch, accumulate, new Limit(e.backend().availableBytes(), "memory available on " + e.backend().describe(),
                     "use a smaller model", false), MemoryBudget::deviceEstimate);
         }
-        for (Limit l : limits(m)) {
+        // the tightest first, so that the --accumulate it suggests fits the others too
+        List<Limit> ls = new ArrayList<>(limits(m));
+        ls.sort(java.util.Comparator.comparingLong(l -> l.arraysOnly() ? l.bytes() + BASE_BYTES : l.bytes()));
+        for (Limit l : ls) {
             check(e, batch, accumulate, l, l.arraysOnly() ? (en, b) -> {
                 long all = estimate(en, b);
                 return all < 0 ? -1 : all - BASE_BYTES;

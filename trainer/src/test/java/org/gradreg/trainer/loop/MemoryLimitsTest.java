@@ -84,6 +84,10 @@ class MemoryLimitsTest {
                 x.getMessage());
         assertTrue(x.getMessage().contains("use --accumulate") && x.getMessage().contains("ask for more memory"), x.getMessage());
         MemoryBudget.check(e, 128, 1, new MemoryLimits(huge, -1, null, 1L << 30, huge, huge)); // no cgroup limit: fits
+        // the tightest limit is named (its --accumulate then fits the others), whatever the order they are read in
+        BadInput y = assertThrows(BadInput.class, () -> MemoryBudget.check(e, 128, 1,
+                new MemoryLimits(huge, need / 2, "/sys/fs/cgroup/job/memory.max", 1L << 30, need / 4, huge)));
+        assertTrue(y.getMessage().contains("org.bytedeco.javacpp.maxbytes"), y.getMessage());
     }
 
     /** ND4J's arrays over JavaCPP's off-heap limit (-Xmx by default): refused naming the property and -Xmx. */
