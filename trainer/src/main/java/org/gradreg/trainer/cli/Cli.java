@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -133,9 +135,11 @@ public final class Cli {
     /**
      * Sets the options of {@code spec} that the command line did not give from the JSON object in
      * {@code file} (keys are option names, with or without the leading dashes). Unknown keys, and
-     * values of the wrong type, are {@link BadInput}s naming the file and the key.
+     * values of the wrong type, are {@link BadInput}s naming the file and the key. Returns the
+     * settings taken from the file, {@code key=value} (for messages about their ranges).
      */
-    public static void applyConfig(CommandSpec spec, Path file, Set<String> excluded) {
+    public static List<String> applyConfig(CommandSpec spec, Path file, Set<String> excluded) {
+        List<String> taken = new ArrayList<>();
         JsonNode root;
         String fileName = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         boolean yaml = fileName.endsWith(".yaml") || fileName.endsWith(".yml");
@@ -170,7 +174,9 @@ public final class Cli {
                 continue; // the command line overrides the file
             }
             o.setValue(convert(o, e.getValue(), file, e.getKey()));
+            taken.add(e.getKey() + "=" + (e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
         }
+        return taken;
     }
 
     private static Object convert(OptionSpec o, JsonNode v, Path file, String key) {

@@ -107,7 +107,7 @@ public final class RunDir {
         } catch (IOException e) {
             throw new BadInput(config() + " is damaged: " + BadInput.messageOf(e));
         }
-        return ConfigJson.read(n, config() + " is damaged");
+        return ConfigJson.read(n, config() + " (edited by hand or damaged)");
     }
 
     public RunResult readResult() throws IOException {
