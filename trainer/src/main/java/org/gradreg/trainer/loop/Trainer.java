@@ -377,6 +377,12 @@ public final class Trainer {
             throw new BadInput("cannot resume " + out + ": " + dir.metrics() + (have < 0 ? " is missing" : " has " + have + " bytes")
                     + " but " + c.file() + " records " + meta.metricsBytes() + "; its history would be lost (use --overwrite to start afresh)");
         }
+        try { // issue 22 item 4: the history the checkpoint continues must be sound, or the report would later drop the run
+            Metrics.checkHistory(dir.metrics(), meta.metricsBytes(), meta.step(), plan.stepsPerEpoch());
+        } catch (Metrics.Damaged ex) {
+            throw new BadInput("cannot resume " + out + ": " + ex.getMessage() + ", in the part " + c.file().getFileName()
+                    + " continues from; restore the file from a copy or use --overwrite to start afresh");
+        }
         c.restoreModel(e.oracle().params(), e.oracle().runningStatistics());
         opt.loadState(c.optimizerState(expectedOptimizerState(plan.optimizers().create(), e.oracle().params())));
         pos.step = meta.step();
@@ -395,7 +401,7 @@ public final class Trainer {
         try {
             lines = dir.readMetrics();
         } catch (Metrics.Damaged ex) {
-            throw new BadInput("metrics file " + dir.metrics() + " has a damaged line: " + BadInput.messageOf(ex.getCause()));
+            throw new BadInput("metrics file " + ex.getMessage());
         }
         Metrics.Epoch last = null;
         for (Metrics.Line l : lines) {
