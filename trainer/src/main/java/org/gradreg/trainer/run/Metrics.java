@@ -284,23 +284,39 @@ public final class Metrics {
     public static final class Writer implements AutoCloseable {
 
         private final FileChannel channel;
+        private final Path file;
 
         /** Opens {@code file} for appending, creating it. */
         public Writer(Path file) throws IOException {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            this(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND), file);
         }
 
+        /** Appends through {@code channel} to {@code file} (tests: a channel that fails as a full disk does). */
+        Writer(FileChannel channel, Path file) {
+            this.channel = channel;
+            this.file = file;
+        }
+
+        /** Appends {@code line}; a failed write (a full disk) names the file (issue 22 item 10). */
         public void append(Line line) throws IOException {
             ByteBuffer buf = ByteBuffer.wrap(encode(line).getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                channel.write(buf);
+            try {
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+            } catch (IOException e) {
+                throw org.gradreg.optim.io.AtomicFiles.naming(file, e);
             }
         }
 
         /** Forces what is written to the disk and returns the file's length (for a checkpoint to record). */
         public long sync() throws IOException {
-            channel.force(false);
-            return channel.size();
+            try {
+                channel.force(false);
+                return channel.size();
+            } catch (IOException e) {
+                throw org.gradreg.optim.io.AtomicFiles.naming(file, e);
+            }
         }
 
         @Override
