@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.Json;
-import org.gradreg.trainer.OutOfMemory;
+import org.gradreg.trainer.loop.OutOfMemory;
 import org.gradreg.trainer.data.DataFormatException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;

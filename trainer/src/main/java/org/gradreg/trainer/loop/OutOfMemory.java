@@ -1,4 +1,4 @@
-package org.gradreg.trainer;
+package org.gradreg.trainer.loop;
 
 /**
  * A run that ran out of memory (the Java heap, or ND4J's arrays past JavaCPP's limits) after it
