@@ -212,8 +212,8 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.println("train: " + r.message() + "; checkpoint in " + out + ", continue with --resume");
             return org.gradreg.trainer.loop.Preemption.exitCode(signal);
         }
-        System.out.printf(java.util.Locale.ROOT, "train: %s after %d steps; test error %.4f, test loss %.4f; run in %s%n",
-                r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), r.testError(), r.testLoss(), out);
+        System.out.printf(java.util.Locale.ROOT, "train: %s after %d steps; test error %.2f%%, test loss %.4f; run in %s%n",
+                r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), 100 * r.testError(), r.testLoss(), out);
         return r.status() == RunResult.Status.FINISHED ? 0 : r.status() == RunResult.Status.DIVERGED ? 3 : 1;
     }
 }

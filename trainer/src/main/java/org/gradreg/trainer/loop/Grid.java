@@ -227,17 +227,29 @@ public final class Grid {
      * naming the run, with the number of other failing runs.
      */
     public void check() {
+        check(null);
+    }
+
+    /**
+     * Like {@link #check()}; with {@code missingData} non-null, data files that are not there are
+     * passed to it (each message once) rather than failing ({@code grid --list}).
+     */
+    public void check(java.util.function.Consumer<String> missingData) {
         BadInput first = null;
         int failing = 0;
+        Set<String> missing = new LinkedHashSet<>();
         for (Run r : runs) {
             try {
-                RunPlan.check(r.config());
+                RunPlan.check(r.config(), missingData == null ? null : missing::add);
             } catch (BadInput e) {
                 failing++;
                 if (first == null) {
                     first = new BadInput("grid spec " + where + ", run " + r.index() + " (" + r.name() + "): " + e.getMessage(), e);
                 }
             }
+        }
+        if (missingData != null) {
+            missing.forEach(missingData);
         }
         if (first != null) {
             throw failing == 1 ? first : new BadInput(first.getMessage() + " (and " + (failing - 1) + " more of the " + runs.size()

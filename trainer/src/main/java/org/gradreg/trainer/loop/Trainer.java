@@ -20,7 +20,6 @@ import org.gradreg.optim.Pass;
 import org.gradreg.optim.StepInfo;
 import org.gradreg.optim.rule.AdaptiveRate;
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.OutOfMemory;
 import org.gradreg.trainer.compute.Device;
 import org.gradreg.trainer.config.DataConfig;
 import org.gradreg.trainer.config.RunOptions;
@@ -343,8 +342,9 @@ public final class Trainer {
                 sums.gradNorm / sums.batches, lr, seconds));
         pos.sums = new EpochSums();
         if (print) {
-            log.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f error %.4f, test loss %.4f error %.4f%n", epoch + 1,
-                    cfg.run().epochs(), pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1]);
+            // errors in percent, as the reports show them (issue 22 item 16)
+            log.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f error %.2f%%, test loss %.4f error %.2f%%%n", epoch + 1,
+                    cfg.run().epochs(), pos.lastTrain[0], 100 * pos.lastTrain[1], pos.lastTest[0], 100 * pos.lastTest[1]);
         }
     }
 

@@ -294,6 +294,28 @@ class CommandLineTest {
         badInput(out, "'run.epochs' must be a whole number, not 2.5", "--resume", "--checkpoint-every", "2");
     }
 
+    /** Issue 22 item 16: --list of a spec whose data is not on this machine lists the runs with a note; running it is refused. */
+    @Test
+    void listWorksBeforeTheDataIsInPlace() throws Exception {
+        Path spec = dir.resolve("spec.json");
+        Path runs = dir.resolve("runs");
+        Path data = dir.resolve("no-such-cifar");
+        Files.writeString(spec, "{\"base\": {\"model.spec\": \"vit-ti\", \"data\": {\"spec\": \"cifar10\", \"dir\": \"" + data + "\"}}, "
+                + "\"axes\": {\"run.seed\": [0, 1]}}");
+        Outcome o = run(new GridCommand(), spec.toString(), "--list", "--out", runs.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("grid: note: data directory " + data + " does not exist; set \"data.dir\"") && o.out().contains("run.seed-1"),
+                o.out());
+        assertEquals(1, o.out().split("grid: note").length - 1, "one note for both runs: " + o.out());
+        o = run(new GridCommand(), spec.toString(), "--out", runs.toString());
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("data directory " + data + " does not exist"), o.err());
+        // a spec error other than the data's still fails --list
+        Files.writeString(spec, "{\"base\": {\"model.spec\": \"vit-huge\", \"data\": {\"spec\": \"cifar10\", \"dir\": \"" + data + "\"}}}");
+        assertEquals(2, run(new GridCommand(), spec.toString(), "--list", "--out", runs.toString()).code());
+        assertFalse(Files.exists(runs));
+    }
+
     /** Issue 22 item 7: --list says whether a holder is alive; a shard takes over a run whose holder died while it ran. */
     @Test
     void aGridShardTakesOverARunWhoseHolderDiedAndListSaysWhichHoldersAreGone() throws Exception {
