@@ -103,6 +103,7 @@ public final class Cli {
     /** Whether {@code ex} is bad input rather than a failure during a run. */
     public static boolean badInput(Throwable ex) {
         return ex instanceof BadInput || ex instanceof DataFormatException || ex instanceof CommandLine.ParameterException
+                || ex instanceof java.nio.file.AccessDeniedException
                 || ex instanceof org.gradreg.trainer.compute.DeviceUnavailableException;
     }
 
@@ -118,6 +119,9 @@ public final class Cli {
     /** The message of {@code ex} on one line; the class name when it has none. */
     static String message(Throwable ex) {
         String m = ex.getMessage();
+        if (ex instanceof java.nio.file.AccessDeniedException a) { // its message is the bare path
+            return oneLine(permissionDenied(a));
+        }
         if (m == null || m.isBlank()) {
             m = ex.getClass().getSimpleName() + (ex.getCause() != null ? ": " + BadInput.messageOf(ex.getCause()) : "");
         } else if (!(ex instanceof BadInput) && !(ex instanceof IOException) && !(ex instanceof IllegalArgumentException)
@@ -126,6 +130,25 @@ public final class Cli {
             m = ex.getClass().getSimpleName() + ": " + m;
         }
         return oneLine(m);
+    }
+
+    /**
+     * "permission denied: FILE (owner alice, mode rwx------): …": reading another user's runs that
+     * were written under a umask such as 077 (issue 22 item 9, probed as another user).
+     */
+    static String permissionDenied(java.nio.file.AccessDeniedException a) {
+        String f = a.getFile() == null ? String.valueOf(a.getMessage()) : a.getFile();
+        String who = "";
+        try {
+            Path p = Path.of(f);
+            who = " (owner " + Files.getOwner(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName() + ", mode "
+                    + java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    + ")";
+        } catch (IOException | RuntimeException e) {
+            // the owner and mode cannot be read either: the path alone
+        }
+        return "permission denied: " + f + who + (a.getReason() != null ? " (" + a.getReason() + ")" : "")
+                + "; the files were written under a umask that keeps other users out (e.g. 077): their owner can run chmod -R go+rX on them";
     }
 
     private static String oneLine(String m) {
