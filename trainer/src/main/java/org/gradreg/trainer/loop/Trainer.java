@@ -295,7 +295,8 @@ public final class Trainer {
                     }
                     long bytes = metrics.sync();
                     dir.writeCheckpoint(e.oracle().params(), e.oracle().runningStatistics(), opt.state(),
-                            new Checkpoint.Meta(pos.step, pos.sums, bytes, cfg.model().spec(), cfg.method()));
+                            new Checkpoint.Meta(pos.step, pos.sums, bytes, cfg.model().spec(), cfg.method(),
+                                    e.oracle().engine().backend().device().toString(), masks(e.oracle())));
                     if (signal != null) { // issue 22 item 6: preempted; the lock is released by run's finally
                         log.println("gradreg train: " + signal + ": checkpoint written at step " + pos.step + " of " + total + "; continue with --resume");
                         return new RunResult(Status.INTERRUPTED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1],
@@ -392,7 +393,15 @@ public final class Trainer {
         if (last != null) {
             pos.lastTrain = new double[] {last.trainLoss(), last.trainError()};
         }
-        log.println("gradreg train: resuming " + out + " at step " + pos.step + " of " + total + " from " + c.file().getFileName());
+        log.println("gradreg train: resuming " + out + " at step " + pos.step + " of " + total + " from " + c.file().getFileName()
+                + (meta.device() == null ? "" : " (trained on " + meta.device() + ", dropout masks drawn on the " + meta.masks() + ")"));
+        String device = e.oracle().engine().backend().device().toString();
+        if (meta.device() != null && (!meta.device().equals(device) || !meta.masks().equals(masks(e.oracle())))) {
+            // issue 22 part 5: what the run ran on is recorded; moving it elsewhere is allowed but changes the numbers
+            log.println("gradreg train: note: steps 1-" + pos.step + " ran on " + meta.device() + " with dropout masks drawn on the " + meta.masks()
+                    + "; it continues on " + device + " with masks drawn on the " + masks(e.oracle()) + ", so its results will not be "
+                    + "bit-identical to a run on one device (--device, --dropout-masks choose them)");
+        }
         return pos;
     }
 
@@ -432,6 +441,11 @@ public final class Trainer {
             }
         });
         return probe.state();
+    }
+
+    /** Where the oracle's dropout masks are drawn, as the checkpoint records it: host or device. */
+    private static String masks(ModelOracle o) {
+        return o.maskSource().name().toLowerCase(Locale.ROOT);
     }
 
     /** Called after each step with the number of steps done; tests only (e.g. to fail as if memory ran out). */

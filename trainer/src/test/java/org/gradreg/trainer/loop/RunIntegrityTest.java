@@ -291,4 +291,35 @@ class RunIntegrityTest {
             }
         }
     }
+
+    /**
+     * Issue 22 part 5: the checkpoint records where the run ran and where its dropout masks were
+     * drawn; a resume elsewhere (here: masks drawn by the counter-based generator instead of the
+     * host's) says so in one note, since the numbers then differ from a run on one device.
+     */
+    @Test
+    void theCheckpointRecordsTheDeviceAndMaskSourceAndAResumeElsewhereSaysSo() throws IOException {
+        TrainConfig c = linear();
+        Path run = dir.resolve("moved");
+        trainer(c, run).stopAfter(5).run(false); // checkpoint at step 4
+        Checkpoint.Meta meta = Checkpoint.read(run.resolve(RunDir.CHECKPOINT)).meta();
+        assertEquals("cpu", meta.device());
+        assertEquals("host", meta.masks());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try {
+            Trainer.device(org.gradreg.trainer.compute.Device.CPU, ModelOracle.MaskSource.DEVICE);
+            trainer(c, run, log).run(true);
+        } finally {
+            Trainer.device(org.gradreg.trainer.compute.Device.CPU, null);
+        }
+        String text = log.toString();
+        assertTrue(text.contains("resuming " + run + " at step 4 of 12 from checkpoint.zip (trained on cpu, dropout masks drawn on the host)"), text);
+        assertTrue(text.contains("note: steps 1-4 ran on cpu with dropout masks drawn on the host; it continues on cpu with masks drawn on the "
+                + "device"), text);
+        ByteArrayOutputStream same = new ByteArrayOutputStream();
+        Path again = dir.resolve("same");
+        trainer(c, again).stopAfter(5).run(false);
+        trainer(c, again, same).run(true);
+        assertFalse(same.toString().contains("note:"), same.toString());
+    }
 }
