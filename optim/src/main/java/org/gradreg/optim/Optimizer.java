@@ -117,6 +117,37 @@ public final class Optimizer {
     }
 
     /**
+     * The gradient the update rule would receive if a step were taken now on the oracle's current
+     * batch (the estimator's estimate, then every transform), without taking it: nothing of the
+     * optimizer changes, and the parameters are restored by the estimator as always. For
+     * measurements at fixed parameters over several batches (Var(ψ), harmful-GR §4). Refuses
+     * estimators and transforms that carry state from step to step, which a probe would disturb.
+     */
+    public Params probeGradient(Oracle oracle) {
+        if (!estimator.state().isEmpty()) {
+            throw new IllegalStateException("cannot probe the gradient of " + estimator + ": it carries state from step to step");
+        }
+        for (GradientTransform t : transforms) {
+            if (!t.state().isEmpty()) {
+                throw new IllegalStateException("cannot probe the gradient through " + t + ": it carries state from step to step");
+            }
+        }
+        for (GradientTransform t : ruleTransforms) {
+            if (!t.state().isEmpty()) {
+                throw new IllegalStateException("cannot probe the gradient through " + t + ": it carries state from step to step");
+            }
+        }
+        Params g = estimator.estimate(oracle, step).gradient();
+        for (GradientTransform t : transforms) {
+            g = t.apply(g, oracle.params(), step);
+        }
+        for (GradientTransform t : ruleTransforms) {
+            g = t.apply(g, oracle.params(), step);
+        }
+        return g;
+    }
+
+    /**
      * One step on the oracle's current batch: estimate, transform, update the oracle's parameters
      * in place. A NaN or infinite loss or gradient throws {@link NonFiniteException} before any
      * parameter changes.

@@ -123,4 +123,46 @@ class AdaptiveRateTest {
         assertEquals(0, m[0]);
         assertTrue(Double.isNaN(m[1]) && Double.isNaN(m[2]));
     }
+
+    /**
+     * nextPsi and secondMomentEstimate against the recursion in plain double: after {@code steps}
+     * steps, a probe gradient h gives ψ' = 1/(√((β·v + (1 − β)h²)·scale') + ε) per element, and the
+     * state is left as it was (the next real step equals a step of an unprobed twin).
+     */
+    private static void assertNextPsi(java.util.function.Supplier<UpdateRule> make, double beta, boolean biasCorrected, double eps) {
+        int steps = 4;
+        UpdateRule rule = make.get();
+        run(rule, steps, 21);
+        double[][] v = v(beta, steps, 21);
+        AdaptiveRate rate = (AdaptiveRate) rule;
+        double scaleNow = biasCorrected ? 1 / (1 - Math.pow(beta, steps)) : 1;
+        double scaleNext = biasCorrected ? 1 / (1 - Math.pow(beta, steps + 1)) : 1;
+        SplittableRandom r = new SplittableRandom(99);
+        for (int k = 0; k < SIZES.length; k++) {
+            double[] h = new double[SIZES[k]];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = r.nextDouble(-1, 1);
+            }
+            double[] got = rate.nextPsi("w" + k, Nd4j.createFromArray(h)).data().asDouble();
+            double[] vHat = rate.secondMomentEstimate("w" + k).data().asDouble();
+            for (int i = 0; i < h.length; i++) {
+                double want = 1 / (Math.sqrt((beta * v[k][i] + (1 - beta) * h[i] * h[i]) * scaleNext) + eps);
+                assertEquals(want, got[i], 1e-12 * want, "psi' of w" + k + "[" + i + "]");
+                assertEquals(v[k][i] * scaleNow, vHat[i], 1e-12 * v[k][i] * scaleNow, "v-hat of w" + k + "[" + i + "]");
+            }
+        }
+        assertEquals(rate.psiEps(), eps);
+        // probing changed nothing: the state equals an unprobed twin's
+        UpdateRule twin = make.get();
+        run(twin, steps, 21);
+        assertEquals(twin.state().toString(), rule.state().toString());
+    }
+
+    @Test
+    void nextPsiIsTheRateTheNextStepWouldUse() {
+        assertNextPsi(() -> Adam.of(1e-3).betas(0.9, 0.99).eps(1e-6), 0.99, true, 1e-6);
+        assertNextPsi(() -> AdamW.of(1e-2, 0.1), 0.999, true, 1e-8);
+        assertNextPsi(() -> RmsProp.of(1e-3).decay(0.9), 0.9, false, 1e-8);
+        assertEquals(null, ((AdaptiveRate) Adam.of(1e-3)).secondMomentEstimate("w0"));
+    }
 }

@@ -92,4 +92,24 @@ class HessianSpectrumTest {
         assertTrue(t.standardError() > 0 && t.standardError() < 0.5, t.toString());
         assertEquals(t.mean(), HessianSpectrum.of(o).seed(11).trace(400).mean(), 0.0, "same seed, same estimate");
     }
+
+    @Test
+    void residualsBoundTheErrorOfAnUnconvergedIteration() {
+        // a loose tolerance and few iterations leave an error; the residual must cover it (Weyl)
+        double[][] a = rotatedMatrix(3);
+        HessianSpectrum.Eigenvalues loose = HessianSpectrum.of(quadratic(a)).tolerance(1e-1).maxIterations(4).topEigenpairs(1);
+        double err = Math.abs(loose.values()[0] - EIGEN[0]);
+        assertTrue(err > 1e-6, "the test needs an unconverged estimate, error " + err);
+        // nearest true eigenvalue to the estimate lies within the residual (+ the finite-difference error, ~h² here)
+        double nearest = Double.POSITIVE_INFINITY;
+        for (double e : EIGEN) {
+            nearest = Math.min(nearest, Math.abs(loose.values()[0] - e));
+        }
+        assertTrue(nearest <= loose.residuals()[0] + 1e-6, "nearest eigenvalue " + nearest + " vs residual " + loose.residuals()[0]);
+        assertTrue(loose.iterations()[0] <= 4);
+        HessianSpectrum.Eigenvalues tight = HessianSpectrum.of(quadratic(a)).tolerance(1e-12).maxIterations(2000).topEigenpairs(2);
+        assertTrue(tight.residuals()[0] < loose.residuals()[0] && tight.residuals()[0] < 1e-3, "converged residual " + tight.residuals()[0]);
+        assertArrayEquals(tight.values(), HessianSpectrum.of(quadratic(a)).tolerance(1e-12).maxIterations(2000).topEigenvalues(2), 0.0,
+                "topEigenvalues is topEigenpairs' values");
+    }
 }

@@ -50,6 +50,29 @@ public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule i
                 false).divi(Math.sqrt(bc2)).addi(c.eps()).rdivi(1.0));
     }
 
+    @Override
+    public org.nd4j.linalg.api.ndarray.INDArray nextPsi(String name, org.nd4j.linalg.api.ndarray.INDArray g) {
+        org.nd4j.linalg.api.ndarray.INDArray v = slots("v").get(name);
+        org.nd4j.linalg.api.ndarray.INDArray second = c.agr() == Agr.Placement.CODE ? Agr.psi().apply(g) : g;
+        org.nd4j.linalg.api.ndarray.INDArray next = second.mul(second).muli(1 - c.beta2());
+        if (v != null) {
+            next.addi(v.mul(c.beta2()));
+        }
+        double bc2 = 1 - Math.pow(c.beta2(), count + 1);
+        return org.nd4j.linalg.ops.transforms.Transforms.sqrt(next, false).divi(Math.sqrt(bc2)).addi(c.eps()).rdivi(1.0);
+    }
+
+    @Override
+    public org.nd4j.linalg.api.ndarray.INDArray secondMomentEstimate(String name) {
+        org.nd4j.linalg.api.ndarray.INDArray v = slots("v").get(name);
+        return count == 0 || v == null ? null : v.div(1 - Math.pow(c.beta2(), count));
+    }
+
+    @Override
+    public double psiEps() {
+        return c.eps();
+    }
+
     /** m, the first moment (not bias-corrected). */
     @Override
     public java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> firstMoment() {

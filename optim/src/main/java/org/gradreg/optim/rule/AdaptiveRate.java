@@ -19,6 +19,21 @@ public interface AdaptiveRate {
     double[] psiMoments();
 
     /**
+     * The ψ' = 1/(√v̂' + ε) the next step (t + 1) would give each element of tensor {@code name}
+     * if the gradient it receives were {@code g}: v' from v and g exactly as the step forms it
+     * (v' = β₂v + (1 − β₂)g², Adam's v̂' = v'/(1 − β₂^{t+1}), RMSProp's v̂' = v'), in a new array.
+     * Reads the state only. With {@code g} from several mini-batches at fixed parameters it
+     * measures Var(ψ) over the gradient noise of one step, per coordinate (harmful-GR §4).
+     */
+    INDArray nextPsi(String name, INDArray g);
+
+    /** v̂ of tensor {@code name} after the last step (Adam: v/(1 − β₂ᵗ); RMSProp: v) in a new array; null before the first step. */
+    INDArray secondMomentEstimate(String name);
+
+    /** The ε of ψ = 1/(√v̂ + ε). */
+    double psiEps();
+
+    /**
      * The moments of ψ over the slot arrays {@code vs} (tensor name → v), each mapped element-wise
      * by {@code psi} (name, v) → ψ into a work buffer the rule keeps; shared by the rules.
      */

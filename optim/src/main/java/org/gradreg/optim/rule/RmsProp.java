@@ -112,6 +112,27 @@ public final class RmsProp extends AbstractRule implements AdaptiveRate {
     }
 
     @Override
+    public INDArray nextPsi(String name, INDArray g) {
+        INDArray v = slots("v").get(name);
+        INDArray next = g.mul(g).muli(1 - decay);
+        if (v != null) {
+            next.addi(v.mul(decay));
+        }
+        return Transforms.sqrt(next, false).addi(eps).rdivi(1.0);
+    }
+
+    @Override
+    public INDArray secondMomentEstimate(String name) {
+        INDArray v = slots("v").get(name);
+        return count == 0 || v == null ? null : v.dup();
+    }
+
+    @Override
+    public double psiEps() {
+        return eps;
+    }
+
+    @Override
     public String toString() {
         StringBuilder s = new StringBuilder("RmsProp(lr=").append(lr);
         if (decay != 0.99) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gradreg hessian RUN_DIR}: top Hessian eigenvalues and trace of a trained model (GNR §3.4). */
 @Command(name = "hessian", mixinStandardHelpOptions = true,
-        description = "Top-k Hessian eigenvalues (power iteration, deflation) and Hutchinson trace of a run's last checkpoint; writes hessian.json.")
+        description = "Top-k Hessian eigenvalues (power iteration, deflation, with residuals) and Hutchinson trace of a run's last checkpoint, and the full training-set gradient norm; writes hessian.json.")
 public final class HessianCommand implements Callable<Integer> {
 
     @Mixin
@@ -40,10 +40,14 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--max-iterations", description = "Power-iteration cap per eigenvalue (default: ${DEFAULT-VALUE}).", defaultValue = "100")
     int maxIterations;
 
+    @Option(names = "--full-gradient", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also measure the norm of the gradient over the whole training set (default: ${DEFAULT-VALUE}; one pass over it in DOUBLE).")
+    boolean fullGradient;
+
     @Override
     public Integer call() throws Exception {
         deviceOptions.apply();
-        HessianResult r = Flatness.measure(run, top, samples, batch, seed, tolerance, maxIterations);
+        HessianResult r = Flatness.measure(run, top, samples, batch, seed, tolerance, maxIterations, fullGradient);
         new RunDir(run).writeHessian(r);
         System.out.println("hessian " + run + ": " + r);
         return 0;

@@ -7,6 +7,7 @@ import org.gradreg.optim.estimator.GrWarmup;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.config.DataConfig;
 import org.gradreg.trainer.config.EstimatorConfig;
+import org.gradreg.trainer.config.MeasureConfig;
 import org.gradreg.trainer.config.ModelConfig;
 import org.gradreg.trainer.config.OptimizerConfig;
 import org.gradreg.trainer.config.RunOptions;
@@ -142,13 +143,22 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar; one line per epoch instead.")
     boolean quiet;
 
+    @Option(names = "--psi-every", paramLabel = "N", defaultValue = "0",
+            description = "Every N steps, measure Var(psi) of the adaptive rate per coordinate over --psi-batches mini-batches at fixed "
+                    + "parameters (Adam-type and RMSProp rules; training is unchanged; default: ${DEFAULT-VALUE}, never).")
+    int psiEvery;
+
+    @Option(names = "--psi-batches", paramLabel = "K", defaultValue = "16", description = "Mini-batches per Var(psi) measurement (default: ${DEFAULT-VALUE}).")
+    int psiBatches;
+
     /** The run's configuration from the options: each option sets one setting (--gr and the GR warmup options, the estimator's keys). */
     public TrainConfig config() {
         double warmup = warmupEpochs == null ? TrainConfig.defaultWarmup(epochs) : warmupEpochs;
         return new TrainConfig(new ModelConfig(model, dtype),
                 new DataConfig(dataset, data == null ? null : data.toString(), dataSeed, trainLimit, testLimit, !noAugment),
                 new OptimizerConfig(optimizer, lr, weightDecay, new ScheduleConfig(schedule, warmup), clip), estimator(),
-                new RunOptions(epochs, batch, accumulate, labelSmoothing, seed, checkpointEvery, evalBatch));
+                new RunOptions(epochs, batch, accumulate, labelSmoothing, seed, checkpointEvery, evalBatch),
+                new MeasureConfig(psiEvery, psiBatches));
     }
 
     /** --estimator SPEC, or --gr SPEC (gr:SPEC), with --gr-warmup and --gr-warmup-epochs as gr's keys warmup and warmup_epochs. */

@@ -15,17 +15,20 @@ import java.util.Objects;
  *   "data":      {"spec": "fashion-mnist:train=10000,test=2000", "dir": null, "seed": 0, "trainLimit": 0, "testLimit": 0, "augment": true},
  *   "optimizer": {"rule": "adamw", "lr": 0.001, "weightDecay": 0.03, "schedule": {"name": "cosine", "warmupEpochs": 1.0}, "clip": 5.0},
  *   "estimator": {"name": "gr", "r": 0.1, "alpha": 0.8, "warmup": "zero"},
- *   "run":       {"epochs": 3, "batch": 128, "accumulate": 1, "labelSmoothing": 0.0, "seed": 0, "checkpointEvery": 0, "evalBatch": 0} }
+ *   "run":       {"epochs": 3, "batch": 128, "accumulate": 1, "labelSmoothing": 0.0, "seed": 0, "checkpointEvery": 0, "evalBatch": 0},
+ *   "measure":   {"psiEvery": 0, "psiBatches": 16} }
  * </pre>
  * A setting is named by its path ({@code optimizer.lr}, {@code estimator.alpha}; {@link Settings}).
  * Ranges are checked by the records' constructors, names and keys when the run is planned.
  * {@link ConfigJson} reads configurations (the flat form of earlier versions too, {@link LegacyConfig}).
  */
-public record TrainConfig(ModelConfig model, DataConfig data, OptimizerConfig optimizer, EstimatorConfig estimator, RunOptions run) {
+public record TrainConfig(ModelConfig model, DataConfig data, OptimizerConfig optimizer, EstimatorConfig estimator, RunOptions run,
+                          MeasureConfig measure) {
 
     public TrainConfig {
         Check.that(model != null && data != null && optimizer != null && estimator != null && run != null,
                 "model, data, optimizer, estimator and run must all be given");
+        measure = measure == null ? MeasureConfig.none() : measure; // config.json files written before measurements existed
         double warmup = optimizer.schedule().warmupEpochs();
         Check.that(warmup <= run.epochs(), "warmup epochs must be in [0, epochs = " + run.epochs() + "], got " + warmup);
     }
@@ -39,7 +42,7 @@ public record TrainConfig(ModelConfig model, DataConfig data, OptimizerConfig op
     public static TrainConfig defaults() {
         return new TrainConfig(new ModelConfig("vit-nano", "float"), new DataConfig("synthetic", null, 0, 0, 0, true),
                 new OptimizerConfig("adamw", 1e-3, 0.03, new ScheduleConfig("cosine", defaultWarmup(10)), 5.0), EstimatorConfig.plain(),
-                new RunOptions(10, 128, 1, 0.0, 0, 0, 0));
+                new RunOptions(10, 128, 1, 0.0, 0, 0, 0), MeasureConfig.none());
     }
 
     /**
@@ -61,7 +64,7 @@ public record TrainConfig(ModelConfig model, DataConfig data, OptimizerConfig op
 
     /** The same settings with another estimator. */
     public TrainConfig withEstimator(EstimatorConfig e) {
-        return new TrainConfig(model, data, optimizer, e, run);
+        return new TrainConfig(model, data, optimizer, e, run, measure);
     }
 
     /** A short label: update rule and estimator with its keys, e.g. {@code adamw gr(r=0.1,alpha=0.8) zero-warmup}. */

@@ -2,6 +2,8 @@ package org.gradreg.trainer.loop;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.gradreg.optim.Params;
+import org.gradreg.optim.Pass;
 import org.gradreg.optim.landscape.HessianSpectrum;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.config.DataConfig;
@@ -21,7 +23,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  * with Rademacher vectors, from optim's {@link HessianSpectrum} (central-difference HVPs, ND4J has
  * no double backprop), on one fixed training batch without augmentation, in evaluation mode (no
  * dropout, batch norm on its running statistics). The model is rebuilt from the run's config and
- * its last checkpoint, in DOUBLE so the finite differences are accurate.
+ * its last checkpoint, in DOUBLE so the finite differences are accurate. Beside them, optionally,
+ * the norm of the gradient of the mean training loss over the whole training set (the quantity
+ * the SWD paper's Theorem 2 and the GR papers' ‖∇L‖ speak of, which a mini-batch mean only
+ * approximates), in the same evaluation mode and with the run's label smoothing.
  */
 public final class Flatness {
 
@@ -30,7 +35,7 @@ public final class Flatness {
 
     /** Measures with PyHessian's stopping rule (relative change 1e-3, at most 100 iterations). */
     public static HessianResult measure(Path run, int top, int traceSamples, int batch, long seed) throws IOException {
-        return measure(run, top, traceSamples, batch, seed, 1e-3, 100);
+        return measure(run, top, traceSamples, batch, seed, 1e-3, 100, false);
     }
 
     /**
@@ -38,8 +43,8 @@ public final class Flatness {
      * tolerance stops early when the top eigenvalues are close (the power iteration's rate is
      * their ratio); tighten {@code tolerance} and raise {@code maxIterations} for accurate values.
      */
-    public static HessianResult measure(Path run, int top, int traceSamples, int batch, long seed, double tolerance, int maxIterations)
-            throws IOException {
+    public static HessianResult measure(Path run, int top, int traceSamples, int batch, long seed, double tolerance, int maxIterations,
+                                        boolean fullGradient) throws IOException {
         if (top < 1 || traceSamples < 1 || batch < 1) {
             throw new BadInput("need top >= 1, trace samples >= 1 and batch >= 1");
         }
@@ -58,9 +63,37 @@ public final class Flatness {
         oracle.setBatch(Batches.evaluation(train, Math.min(batch, train.size())).get(0, 0), 0, 0);
         oracle.evaluationMode();
         HessianSpectrum h = HessianSpectrum.of(oracle).seed(seed).tolerance(tolerance).maxIterations(maxIterations);
-        double[] eig = h.topEigenvalues(top);
+        HessianSpectrum.Eigenvalues eig = h.topEigenpairs(top);
         HessianSpectrum.TraceEstimate tr = h.trace(traceSamples);
-        return new HessianResult(run.toString(), Math.min(batch, train.size()), eig, tr.mean(), tr.standardError(), tr.samples(), h.products(),
-                (System.nanoTime() - t0) / 1e9);
+        Double gradNorm = fullGradient ? fullGradientNorm(oracle, train, batch, cfg.run().labelSmoothing()) : null;
+        return new HessianResult(run.toString(), Math.min(batch, train.size()), eig.values(), eig.residuals(), tr.mean(), tr.standardError(),
+                tr.samples(), h.products(), (System.nanoTime() - t0) / 1e9, gradNorm, fullGradient ? train.size() : null);
+    }
+
+    /**
+     * ‖∇L(θ)‖ for L the mean loss over every image of {@code train}: the batch gradients (each the
+     * gradient of its batch's mean loss) weighted by their share of the images. The oracle must be
+     * in evaluation mode, so that the result depends on the parameters only.
+     */
+    static double fullGradientNorm(ModelOracle oracle, Dataset train, int batch, double labelSmoothing) {
+        Batches all = Batches.evaluation(train, Math.min(batch, train.size()));
+        Params sum = null;
+        int seen = 0;
+        for (int i = 0; i < all.count(); i++) {
+            org.gradreg.trainer.data.Batch b = all.get(0, i);
+            oracle.setBatch(b, labelSmoothing, 0);
+            Params g = oracle.evaluate(Pass.PERTURBED).gradient();
+            double share = (double) b.size() / train.size();
+            if (sum == null) {
+                sum = g.copy().scale(share);
+            } else {
+                sum.addScaled(share, g);
+            }
+            seen += b.size();
+        }
+        if (seen != train.size()) {
+            throw new IllegalStateException("the evaluation batches cover " + seen + " of " + train.size() + " images");
+        }
+        return sum.norm2();
     }
 }

@@ -235,6 +235,15 @@ public final class Trainer {
         }
         long total = plan.totalSteps();
         Optimizer opt = plan.optimizers().create();
+        int psiEvery = cfg.measure().psiEvery();
+        if (psiEvery > 0 && !(opt.rule() instanceof AdaptiveRate)) {
+            throw new BadInput("measure.psiEvery (--psi-every) measures Var(psi) of an Adam-type or RMSProp rule; " + opt.rule() + " has no adaptive rate");
+        }
+        if (psiEvery > 0 && !opt.estimator().state().isEmpty()) {
+            throw new BadInput("measure.psiEvery (--psi-every) cannot probe " + opt.estimator() + ": it carries state from step to step");
+        }
+        Batches probeStream = psiEvery > 0 ? Batches.training(e.trainSet(), cfg.run().batch(), cfg.data().augment(),
+                Batches.mix(cfg.run().seed(), 0x951L, 1)) : null;
         Position pos = resume(dir, e, opt, plan, total);
         if (pos.step == 0) {
             var be = e.oracle().engine().backend();
@@ -258,6 +267,10 @@ public final class Trainer {
                             "stopped after " + pos.step + " steps");
                 }
                 int epoch = (int) (pos.step / spe);
+                if (psiEvery > 0 && pos.step > 0 && pos.step % psiEvery == 0) { // measure.psiEvery: changes nothing of the training
+                    metrics.append(PsiProbe.measure(opt, e.oracle(), probeStream, pos.step, cfg.measure().psiBatches(), cfg.run().labelSmoothing(),
+                            cfg.run().seed()));
+                }
                 e.oracle().setBatch(e.train().get(epoch, (int) (pos.step % spe)), cfg.run().labelSmoothing(),
                         Batches.mix(cfg.run().seed(), 0xD0D0L, pos.step));
                 StepInfo info;

@@ -86,11 +86,18 @@ final class RunReader {
             m.put("final_grad_norm", s.gradNorms.isEmpty() ? Double.NaN : s.gradNorms.get(s.gradNorms.size() - 1));
             m.put("warmup_grad_norm", mean(s.stepGradNorms.subList(0, Math.min(warm, s.stepGradNorms.size())), Function.identity()));
             m.put("warmup_log10_psi_var", mean(s.psiVars.subList(0, Math.min(warm, s.psiVars.size())), v -> v > 0 ? Math.log10(v) : Double.NaN));
+            List<Double> probed = s.probes.stream().filter(p -> p.step() <= warm).map(Metrics.PsiProbe::medianLog10Var).toList();
+            if (!probed.isEmpty()) { // measure.psiEvery: Var(ψ) per coordinate over mini-batches, as the paper defines it
+                m.put("warmup_psi_var_per_coordinate", mean(probed, Function.identity()));
+            }
             file = dir.hessian();
             HessianResult h = dir.readHessian();
             if (h != null) {
                 m.put("hessian_top", h.topEigenvalues().length > 0 ? h.topEigenvalues()[0] : Double.NaN);
                 m.put("hessian_trace", h.trace());
+                if (h.fullGradNorm() != null) {
+                    m.put("full_grad_norm", h.fullGradNorm());
+                }
             }
             boolean hasPsi = s.psiVars.stream().anyMatch(Double::isFinite);
             return new FinishedRun(run, cfg, Settings.of(cfg), array(s.gradNorms), array(s.stepGradNorms), array(s.stepLosses),
@@ -110,6 +117,7 @@ final class RunReader {
         final List<Double> stepGradNorms = new ArrayList<>();
         final List<Double> stepLosses = new ArrayList<>();
         final List<Double> psiVars = new ArrayList<>();
+        final List<Metrics.PsiProbe> probes = new ArrayList<>();
         final Map<String, List<Double>> values = new TreeMap<>();
         int firstEpochSteps;
         double seconds;
@@ -118,7 +126,9 @@ final class RunReader {
     private static Series series(List<Metrics.Line> lines) {
         Series s = new Series();
         for (Metrics.Line line : lines) {
-            if (line instanceof Metrics.Epoch ep) {
+            if (line instanceof Metrics.PsiProbe p) {
+                s.probes.add(p);
+            } else if (line instanceof Metrics.Epoch ep) {
                 s.gradNorms.add(ep.meanGradNorm());
                 s.seconds += Double.isFinite(ep.seconds()) ? ep.seconds() : 0;
             } else if (line instanceof Metrics.Step st) {

@@ -36,7 +36,8 @@ final class Tables {
     /** The metrics some group has values of, in a fixed order. */
     static List<String> presentMetrics(Collection<Group> groups) {
         List<String> out = new ArrayList<>();
-        for (String m : List.of("test_error", "final_grad_norm", "warmup_grad_norm", "warmup_log10_psi_var", "hessian_top", "hessian_trace")) {
+        for (String m : List.of("test_error", "final_grad_norm", "warmup_grad_norm", "warmup_log10_psi_var", "hessian_top", "hessian_trace",
+                "full_grad_norm", "warmup_psi_var_per_coordinate")) {
             if (groups.stream().anyMatch(g -> g.metric(m).length > 0)) {
                 out.add(m);
             }

@@ -38,7 +38,7 @@ public final class Metrics {
     }
 
     /** A line of the file. */
-    public sealed interface Line permits Step, Epoch, Diverged {
+    public sealed interface Line permits Step, Epoch, Diverged, PsiProbe {
 
         /** Steps done when the line was written. */
         long step();
@@ -66,6 +66,25 @@ public final class Metrics {
      */
     public record Epoch(int epoch, long step, double trainLoss, double trainError, double testLoss, double testError, double meanGradNorm,
                         double lr, double seconds) implements Line {
+    }
+
+    /**
+     * Var(ψ) per coordinate over several mini-batches at fixed parameters, before step {@code step}
+     * ({@code measure.psiEvery}): for each coordinate i, the sample variance over the batches of the
+     * ψ'ᵢ the step would use, on the coordinates whose v̂ is well above ε² (√v̂ ≥ 100ε, where ε
+     * changes ψ by under 1%), summarised by quantiles over those coordinates.
+     *
+     * @param step           steps done (the measurement is at the parameters before step {@code step})
+     * @param batches        mini-batches
+     * @param coordinates    parameter elements
+     * @param included       of them, those with √v̂ ≥ 100ε
+     * @param medianLog10Var median over the included coordinates of log₁₀ Var(ψᵢ)
+     * @param q10Log10Var    its 10% quantile
+     * @param q90Log10Var    its 90% quantile
+     * @param medianLog10Cv2 median of log₁₀ (Var(ψᵢ)/mean(ψᵢ)²), the scale-free spread
+     */
+    public record PsiProbe(long step, int batches, long coordinates, long included, double medianLog10Var, double q10Log10Var,
+                           double q90Log10Var, double medianLog10Cv2) implements Line {
     }
 
     /** The run stopped: a non-finite or exploding loss, with the message the user saw. */
@@ -105,6 +124,16 @@ public final class Metrics {
             m.put("mean_grad_norm", e.meanGradNorm());
             m.put("lr", e.lr());
             m.put("time_s", e.seconds());
+        } else if (line instanceof PsiProbe p) {
+            m.put("type", "psi_probe");
+            m.put("step", p.step());
+            m.put("batches", p.batches());
+            m.put("coordinates", p.coordinates());
+            m.put("included", p.included());
+            m.put("median_log10_var", p.medianLog10Var());
+            m.put("q10_log10_var", p.q10Log10Var());
+            m.put("q90_log10_var", p.q90Log10Var());
+            m.put("median_log10_cv2", p.medianLog10Cv2());
         } else if (line instanceof Diverged d) {
             m.put("type", "diverged");
             m.put("step", d.step());
@@ -136,6 +165,9 @@ public final class Metrics {
                     number(n.path("train_error")), number(n.path("test_loss")), number(n.path("test_error")), number(n.path("mean_grad_norm")),
                     number(n.path("lr")), number(n.path("time_s")));
             case "diverged" -> new Diverged(n.path("step").asLong(), n.path("message").asText());
+            case "psi_probe" -> new PsiProbe(n.path("step").asLong(), n.path("batches").asInt(), n.path("coordinates").asLong(),
+                    n.path("included").asLong(), number(n.path("median_log10_var")), number(n.path("q10_log10_var")),
+                    number(n.path("q90_log10_var")), number(n.path("median_log10_cv2")));
             default -> null;
         };
     }

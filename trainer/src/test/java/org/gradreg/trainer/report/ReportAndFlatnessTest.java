@@ -18,6 +18,7 @@ import org.gradreg.trainer.run.Checkpoint;
 import org.gradreg.trainer.run.HessianResult;
 import org.gradreg.trainer.run.RunDir;
 import org.gradreg.trainer.run.RunResult;
+import org.gradreg.trainer.config.TrainConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +74,7 @@ class ReportAndFlatnessTest {
         Path run = dir.resolve("lin");
         new Trainer(TinyRuns.linear("plain", 0), run).progress(false).run(false);
         // the top two eigenvalues are within 1% here: PyHessian's tolerance 1e-3 stops 5% short, so tighten it
-        HessianResult f = Flatness.measure(run, 2, 40, 32, 1, 1e-9, 5000);
+        HessianResult f = Flatness.measure(run, 2, 40, 32, 1, 1e-9, 5000, false);
         var ckpt = Checkpoint.read(run.resolve(RunDir.CHECKPOINT)).arrays();
         double[] w = ckpt.get("param/linear/kernel").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble(); // [d, C] row-major
         double[] b = ckpt.get("param/linear/bias").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
@@ -126,5 +127,65 @@ class ReportAndFlatnessTest {
         assertEquals(eig[eig.length - 2], f.topEigenvalues()[1], 1e-2 * eig[eig.length - 1], Arrays.toString(f.topEigenvalues()));
         assertTrue(Math.abs(f.trace() - trace) <= 4 * f.traceStandardError() + 1e-6, "trace " + f.trace() + " ± " + f.traceStandardError()
                 + " vs exact " + trace);
+    }
+
+    /**
+     * The full training-set gradient of softmax regression, (1/N)Σᵢ x̃ᵢ(pᵢ − tᵢ)ᵀ with t the smoothed
+     * one-hot target, in plain double over all 64 images, against the measured norm; batches of 24
+     * (24 + 24 + 16 images) check that unequal batches are weighted by their size.
+     */
+    @Test
+    void fullGradientNormMatchesSoftmaxRegressionsClosedForm() throws Exception {
+        Path run = dir.resolve("lin-grad");
+        TrainConfig cfg = TinyRuns.linear("plain", 2).with("run.labelSmoothing", 0.1);
+        new Trainer(cfg, run).progress(false).run(false);
+        HessianResult f = Flatness.measure(run, 1, 2, 24, 1, 1e-3, 20, true);
+        var ckpt = Checkpoint.read(run.resolve(RunDir.CHECKPOINT)).arrays();
+        double[] w = ckpt.get("param/linear/kernel").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+        double[] b = ckpt.get("param/linear/bias").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+        var train = Datasets.load(TinyRuns.DATA, null, 0).train();
+        Batch all = Batches.evaluation(train, train.size()).get(0, 0);
+        int c = 3;
+        int d = 3 * 4 * 4;
+        int n = all.size();
+        double eps = cfg.run().labelSmoothing();
+        double[] gw = new double[d * c];
+        double[] gb = new double[c];
+        for (int i = 0; i < n; i++) {
+            double[] z = new double[c];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) {
+                z[j] = b[j];
+                for (int k = 0; k < d; k++) {
+                    z[j] += all.images()[i * d + k] * w[k * c + j];
+                }
+                max = Math.max(max, z[j]);
+            }
+            double s = 0;
+            for (int j = 0; j < c; j++) {
+                z[j] = Math.exp(z[j] - max);
+                s += z[j];
+            }
+            for (int j = 0; j < c; j++) {
+                double t = (j == all.labels()[i] ? 1 - eps : 0) + eps / c;
+                double r = (z[j] / s - t) / n;
+                gb[j] += r;
+                for (int k = 0; k < d; k++) {
+                    gw[k * c + j] += all.images()[i * d + k] * r;
+                }
+            }
+        }
+        double sq = 0;
+        for (double v : gw) {
+            sq += v * v;
+        }
+        for (double v : gb) {
+            sq += v * v;
+        }
+        assertEquals(64, f.fullGradImages());
+        assertEquals(Math.sqrt(sq), f.fullGradNorm(), 1e-9 * Math.sqrt(sq) + 1e-12, "full-batch gradient norm");
+        assertTrue(f.topResiduals() != null && f.topResiduals().length == 1 && f.topResiduals()[0] >= 0);
+        HessianResult none = Flatness.measure(run, 1, 2, 24, 1, 1e-3, 20, false);
+        assertEquals(null, none.fullGradNorm());
     }
 }
