@@ -52,8 +52,14 @@ public final class Output {
         var st = chart.getStyler();
         double[] x = range(chart, true);
         double[] y = range(chart, false);
+        if (st.isXAxisLogarithmic() && !TickLabels.logarithmic(x[0], x[1])) {
+            st.setXAxisLogarithmic(false);
+        }
         if (st.isXAxisLogarithmic()) {
             st.setXAxisLogarithmicDecadeOnly(TickLabels.decadesOnly(x[0], x[1]));
+        }
+        if (st.isYAxisLogarithmic() && !TickLabels.logarithmic(y[0], y[1])) {
+            st.setYAxisLogarithmic(false); // under a decade a log axis has one or two ticks
         }
         if (st.isYAxisLogarithmic()) {
             st.setYAxisLogarithmicDecadeOnly(TickLabels.decadesOnly(y[0], y[1]));
@@ -66,6 +72,9 @@ public final class Output {
                     s.replaceData(s.getXData(), ys, es);
                 }
                 chart.setYAxisTitle(chart.getYAxisTitle() + " (× " + TickLabels.label(k) + ")");
+            }
+            if (st.getYAxisDecimalPattern() == null) {
+                st.setYAxisDecimalPattern("0.######"); // 0.0965, not XChart's .0965
             }
         }
         st.setLegendPosition(Styler.LegendPosition.OutsideE);

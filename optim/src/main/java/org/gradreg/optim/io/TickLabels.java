@@ -43,6 +43,15 @@ public final class TickLabels {
     }
 
     /**
+     * Whether a logarithmic axis over the positive values {@code min..max} is worth it: over a
+     * decade or more. Over less (a final gradient norm between 0.0897 and 0.0963) it has one or two
+     * ticks, so the axis is drawn linear instead.
+     */
+    public static boolean logarithmic(double min, double max) {
+        return min > 0 && max / min >= 10;
+    }
+
+    /**
      * Whether a logarithmic axis over the positive values {@code min..max} should label its decades
      * only: yes over two decades or more; over less, the decades would leave one label or none
      * (a gradient norm between 0.5 and 5 got the single tick "1"), so 2, 3, … 9 × 10^k are labelled too.

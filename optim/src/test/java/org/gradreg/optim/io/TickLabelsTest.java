@@ -36,5 +36,7 @@ class TickLabelsTest {
         assertFalse(TickLabels.decadesOnly(0.5, 5)); // the gradient norms that got the single tick "1"
         assertTrue(TickLabels.decadesOnly(1e-3, 1));
         assertFalse(TickLabels.decadesOnly(Double.POSITIVE_INFINITY, 0)); // no positive data
+        assertFalse(TickLabels.logarithmic(0.0897, 0.0963)); // under a decade: a linear axis
+        assertTrue(TickLabels.logarithmic(0.4, 4));
     }
 }

@@ -43,6 +43,9 @@ final class FigureStyle {
                 }
             }
         }
+        if (st.isYAxisLogarithmic() && !TickLabels.logarithmic(lo, hi)) {
+            st.setYAxisLogarithmic(false); // under a decade a log axis has one or two ticks
+        }
         if (st.isYAxisLogarithmic()) {
             st.setYAxisLogarithmicDecadeOnly(TickLabels.decadesOnly(lo, hi));
         } else {
@@ -54,6 +57,9 @@ final class FigureStyle {
                     s.replaceData(s.getXData(), ys, es);
                 }
                 chart.setYAxisTitle(chart.getYAxisTitle() + " (× " + TickLabels.label(k) + ")");
+            }
+            if (st.getYAxisDecimalPattern() == null) {
+                st.setYAxisDecimalPattern("0.######"); // 0.0965, not XChart's .0965
             }
         }
     }
