@@ -2,7 +2,7 @@
 //
 // The landscape: a wide, shallow basin at (−1, 0) and a narrow, deeper one at (1, 0):
 //   L(x, y) = −exp(−((x+1)² + y²)/0.8) − 1.2·exp(−((x−1)² + y²)/0.05) + 0.05(x² + y²)
-// Every optimizer below starts at the same point; which basin does each end in?
+// Every optimizer below starts at the same point; which basin does each end in, if it converges at all?
 
 VectorFunction wells = VectorFunction.of(
         p -> -Math.exp(-((p[0] + 1) * (p[0] + 1) + p[1] * p[1]) / 0.8)
@@ -26,7 +26,11 @@ for (var e : optimizers.entrySet()) {
     FunctionOracle o = FunctionOracle.of(wells, start);
     StepInfo last = e.getValue().run(o, 600);
     double[] t = o.theta();
-    System.out.printf("%-24s (%+.3f, %+.3f)  L = %+.4f  ‖g‖ = %.2e  → %s basin%n", e.getKey(), t[0], t[1], wells.value(t),
-            last.gradNorm(), t[0] > 0 ? "narrow" : "wide");
+    // a basin only where the run has converged into it (‖g‖ small, near its minimum); otherwise say so
+    String where = last.gradNorm() > 1e-2 ? "not converged after 600 steps"
+            : Math.hypot(t[0] - 1, t[1]) < 0.3 ? "in the narrow basin"
+            : Math.hypot(t[0] + 1, t[1]) < 0.9 ? "in the wide basin" : "at a point of neither basin";
+    System.out.printf("%-24s (%+.3f, %+.3f)  L = %+.4f  ‖g‖ = %.2e  → %s%n", e.getKey(), t[0], t[1], wells.value(t),
+            last.gradNorm(), where);
 }
 System.out.println(optimizers.get("SGD + SAM + GNR"));   // toString shows the whole composition

@@ -58,12 +58,13 @@ for jar in jars:
             out.external_attr = info.external_attr
             dst.writestr(out, data, zipfile.ZIP_STORED)
 PY
-cp scripts/cuda-libs.sh "$root/scripts/"
+cp scripts/cuda-libs.sh scripts/memory-opts.sh "$root/scripts/"
 cp -r examples bench "$root/"
 cat > "$root/bin/gradreg" <<'SH'
 #!/usr/bin/env bash
 # gradreg from the offline bundle: its own Java, its own jars. JAVA_OPTS passes JVM options
-# (default -Xmx8g). --device cuda needs the NVIDIA driver and CUDA 13's libraries (GRADREG_CUDA_LIBS;
+# (without a heap size there, the heap and ND4J's limits are sized from the cgroup's or host's
+# memory: scripts/memory-opts.sh). --device cuda needs the NVIDIA driver and CUDA 13's libraries (GRADREG_CUDA_LIBS;
 # see scripts/cuda-libs.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -71,8 +72,9 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 case " $* " in
   *cuda*|*check-device*) . "$root/scripts/cuda-libs.sh"; gradreg_cuda_libs ;;
 esac
-jvm=(${JAVA_OPTS:--Xmx8g})
-exec "$root/jre/bin/java" "${jvm[@]}" -Djava.awt.headless=true -cp "$root/lib/*" org.gradreg.app.Gradreg "$@"
+. "$root/scripts/memory-opts.sh"
+jvm=(${JAVA_OPTS:-} $(gradreg_memory_opts "${JAVA_OPTS:-}"))
+exec "$root/jre/bin/java" ${jvm[@]+"${jvm[@]}"} -Djava.awt.headless=true -cp "$root/lib/*" org.gradreg.app.Gradreg "$@"
 SH
 chmod +x "$root/bin/gradreg"
 git -C "$here" rev-parse HEAD > "$root/COMMIT" 2>/dev/null || echo unknown > "$root/COMMIT"

@@ -34,6 +34,6 @@ public final class Gradreg implements Runnable {
         if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
             System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
         }
-        System.exit(commandLine().execute(args));
+        System.exit(org.gradreg.trainer.cli.Cli.execute(commandLine(), args));
     }
 }

@@ -100,7 +100,7 @@ final class ReproduceCommand implements Callable<Integer> {
         List<OptimizerComparison.Row> rows = OptimizerComparison.run(seed, line -> System.err.println("  " + line));
         OptimizerComparison.write(rows, out);
         index.append("## 3. Every optimizer on one problem\n\nEvery update rule and estimator of `optim`, one seed: [optimizers.md](optimizers.md) ")
-                .append("([CSV](optimizers.csv)), ").append(seconds(t)).append(". Differences of ~0.01 in test error are within seed noise.\n\n")
+                .append("([CSV](optimizers.csv)), ").append(seconds(t)).append(". Differences of ~1 point (%) in test error are within seed noise.\n\n")
                 .append(OptimizerComparison.markdown(rows)).append('\n');
 
         step(4, "training comparison (" + (real ? "Fashion-MNIST, 3 seeds, linear baseline" : "synthetic data, one seed") + ", " + epochs

@@ -69,4 +69,30 @@ class ErrorLineTest {
             org.gradreg.trainer.loop.Trainer.device(org.gradreg.trainer.compute.Device.CPU, null);
         }
     }
+
+    /** Issue 22 item 16: an unknown toy is bad input (exit 2, one line); no command's --help prints a picocli WARN (an unescaped %). */
+    @Test
+    void anUnknownToyIsExit2AndHelpPrintsNoWarning() {
+        String[] lines = run(2, "toy", "nosuch", "--out", dir.resolve("toy").toString());
+        assertEquals(1, lines.length);
+        assertTrue(lines[0].startsWith("gradreg toy: unknown toy 'nosuch'"), lines[0]);
+        assertFalse(Files.exists(dir.resolve("toy")));
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            CommandLine top = Gradreg.commandLine();
+            StringWriter help = new StringWriter();
+            top.setOut(new PrintWriter(help, true));
+            assertEquals(0, top.execute("--help"));
+            for (String sub : top.getSubcommands().keySet()) {
+                CommandLine cl = Gradreg.commandLine();
+                cl.setOut(new PrintWriter(help, true));
+                assertEquals(0, cl.execute(sub, "--help"), sub);
+            }
+        } finally {
+            System.setErr(old);
+        }
+        assertFalse(captured.toString().contains("WARN"), captured.toString());
+    }
 }

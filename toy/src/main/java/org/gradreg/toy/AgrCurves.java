@@ -46,6 +46,7 @@ public final class AgrCurves implements Reproduction {
         Map<String, Double> num = new LinkedHashMap<>();
         List<List<Object>> rows = new ArrayList<>();
         List<String> summary = new ArrayList<>();
+        summary.add(p.description() + "; " + steps + " steps, " + seeds + " seeds"); // issue 22 item 17: the data, named
         summary.add("paper: AGR speeds up and stabilises training of AdamW and Adan");
         for (Map.Entry<String, Supplier<UpdateRule>> e : rules.entrySet()) {
             List<double[]> losses = new ArrayList<>();

@@ -122,8 +122,13 @@ public final class GrAlphaSweep implements Reproduction {
             }
         }
         num.put("best alpha", alphas[best]);
+        summary.add("α sweep, " + p.description() + "; SGD with momentum 0.9, GR r = " + R + ", " + steps + " steps, " + seeds + " seeds");
         summary.add(String.format(Locale.ROOT, "paper: α in (0, 1) best, α < 0 and α > 1 worse; measured: best α = %.1f (%.2f %%), α = 0 %.2f %%, α = %.1f %.2f %%, α = %.1f %.2f %%",
                 alphas[best], errs[best], num.get("test error alpha=0.0"), alphas[0], errs[0], alphas[alphas.length - 1], errs[alphas.length - 1]));
+        if (!(alphas[best] > 0 && alphas[best] < 1)) { // issue 22 item 17: say it when the measurement goes against the paper
+            summary.add(String.format(Locale.ROOT, "against the paper: the best α here, %.1f, is outside (0, 1); on this small problem and "
+                    + "with these seeds the α ordering of the paper is not reproduced", alphas[best]));
+        }
         return new ToyResult(name(), num, summary, List.of("fig1.csv", "fig1.png", "alpha.csv", "alpha.png", "alpha-grad-norm.csv", "alpha-grad-norm.png"));
     }
 }

@@ -21,6 +21,13 @@ public final class MlpProblem implements VectorFunction {
     final double[][] testX;
     final int[] testY;
 
+    private String description = "";
+
+    /** What this problem is, for summaries that must name their data (issue 22 item 17). */
+    public String description() {
+        return description;
+    }
+
     private MlpProblem(int inputs, int hidden, int classes, double[][] trainX, int[] trainY, double[][] testX, int[] testY) {
         this.inputs = inputs;
         this.hidden = hidden;
@@ -65,7 +72,11 @@ public final class MlpProblem implements VectorFunction {
                 teY[n - train] = y;
             }
         }
-        return new MlpProblem(inputs, hidden, classes, trX, trY, teX, teY);
+        MlpProblem p = new MlpProblem(inputs, hidden, classes, trX, trY, teX, teY);
+        p.description = String.format(java.util.Locale.ROOT, "data: synthetic (MlpProblem, data seed %d), %d classes, each a mixture of two "
+                + "Gaussian clusters in %d dimensions; %d training points with %.0f%% of their labels flipped, %d test points; model: a tanh "
+                + "MLP %d-%d-%d-%d, full-batch", seed, classes, inputs, train, 100 * labelNoise, test, inputs, hidden, hidden, classes);
+        return p;
     }
 
     public int parameters() {

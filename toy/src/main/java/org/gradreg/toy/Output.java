@@ -7,8 +7,12 @@ import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.optim.io.TickLabels;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
 
 /** Writes a reproduction's CSV tables and PNG figures atomically (temporary file, then rename). */
 public final class Output {
@@ -32,6 +36,66 @@ public final class Output {
     }
 
     public static void png(Path file, Chart<?, ?> chart) throws IOException {
+        if (chart instanceof XYChart xy) {
+            readable(xy);
+        }
         AtomicFiles.writeVia(file, ".png", tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /**
+     * Issue 22 item 14: readable ticks on every toy figure: a logarithmic axis over less than two
+     * decades labels 2…9 × 10^k too (not just "1"), a linear one over small or large values is
+     * drawn in a power of ten named in its title ({@link TickLabels#scale}); the legend goes outside the plot, where it
+     * hides no data.
+     */
+    static void readable(XYChart chart) {
+        var st = chart.getStyler();
+        double[] x = range(chart, true);
+        double[] y = range(chart, false);
+        if (st.isXAxisLogarithmic() && !TickLabels.logarithmic(x[0], x[1])) {
+            st.setXAxisLogarithmic(false);
+        }
+        if (st.isXAxisLogarithmic()) {
+            st.setXAxisLogarithmicDecadeOnly(TickLabels.decadesOnly(x[0], x[1]));
+        }
+        if (st.isYAxisLogarithmic() && !TickLabels.logarithmic(y[0], y[1])) {
+            st.setYAxisLogarithmic(false); // under a decade a log axis has one or two ticks
+        }
+        if (st.isYAxisLogarithmic()) {
+            st.setYAxisLogarithmicDecadeOnly(TickLabels.decadesOnly(y[0], y[1]));
+        } else {
+            double k = TickLabels.scale(y[2]);
+            if (k != 1) { // drawn in units of k: "lr (× 1e-4)" from 0 to 10
+                for (XYSeries s : chart.getSeriesMap().values()) {
+                    double[] ys = java.util.Arrays.stream(s.getYData()).map(v -> v / k).toArray();
+                    double[] es = s.getExtraValues() == null ? null : java.util.Arrays.stream(s.getExtraValues()).map(v -> v / k).toArray();
+                    s.replaceData(s.getXData(), ys, es);
+                }
+                chart.setYAxisTitle(chart.getYAxisTitle() + " (× " + TickLabels.label(k) + ")");
+            }
+            if (st.getYAxisDecimalPattern() == null) {
+                st.setYAxisDecimalPattern("0.######"); // 0.0965, not XChart's .0965
+            }
+        }
+        st.setLegendPosition(Styler.LegendPosition.OutsideE);
+    }
+
+    /** The smallest and largest positive finite value and the largest finite size of the x (or y) data of {@code chart}. */
+    private static double[] range(XYChart chart, boolean x) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        double size = 0;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            for (double v : x ? s.getXData() : s.getYData()) {
+                if (Double.isFinite(v)) {
+                    size = Math.max(size, Math.abs(v));
+                    if (v > 0) {
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                }
+            }
+        }
+        return new double[] {lo, hi, size};
     }
 }

@@ -68,11 +68,50 @@ public final class SwdSweep implements Reproduction {
         Output.png(out.resolve("sweep.png"), chart);
         double lo = lambdas[0];
         double hi = lambdas[lambdas.length - 1];
-        List<String> summary = List.of(
+        List<String> summary = new ArrayList<>(List.of(p.description() + "; " + steps + " steps, " + seeds + " seeds",
                 "paper: stronger weight decay leaves larger final gradient norms; AdamS lowers them against AdamW",
                 String.format(Locale.ROOT, "AdamW final ‖∇L‖: %.3g at λ = %.3g → %.3g at λ = %.3g; AdamS: %.3g → %.3g",
                         num.get("AdamW grad norm λ=" + lo), lo, num.get("AdamW grad norm λ=" + hi), hi,
-                        num.get("AdamS grad norm λ=" + lo), num.get("AdamS grad norm λ=" + hi)));
+                        num.get("AdamS grad norm λ=" + lo), num.get("AdamS grad norm λ=" + hi))));
+        summary.addAll(awkward(lambdas, num));
         return new ToyResult(name(), num, summary, List.of("sweep.csv", "sweep.png"));
+    }
+
+    /**
+     * Issue 22 item 17: what does not go the paper's way, said in the summary: the λ where AdamS ends
+     * with a larger final gradient norm than AdamW, and where its test error is 10 points or more
+     * above AdamW's (it collapses under strong decay).
+     */
+    private static String plain(double v) {
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+
+    static List<String> awkward(double[] lambdas, Map<String, Double> num) {
+        List<String> out = new ArrayList<>();
+        List<String> larger = new ArrayList<>();
+        List<String> collapse = new ArrayList<>();
+        for (double l : lambdas) {
+            double gw = num.get("AdamW grad norm λ=" + l);
+            double gs = num.get("AdamS grad norm λ=" + l);
+            double ew = num.get("AdamW test error λ=" + l);
+            double es = num.get("AdamS test error λ=" + l);
+            if (gs > gw) {
+                larger.add(String.format(Locale.ROOT, "λ = %s (%.3g against %.3g)", plain(l), gs, gw));
+            }
+            if (es >= ew + 10) {
+                collapse.add(String.format(Locale.ROOT, "λ = %s (%.1f %% against %.1f %%)", plain(l), es, ew));
+            }
+        }
+        if (!larger.isEmpty()) {
+            out.add("against the paper: AdamS ends with a larger final ‖∇L‖ than AdamW at " + String.join(", ", larger));
+        }
+        if (!collapse.isEmpty()) {
+            out.add("AdamS collapses (test error 10 points or more above AdamW's) at " + String.join(", ", collapse)
+                    + ": its scheduled decay is too strong there for this problem");
+        }
+        if (larger.isEmpty() && collapse.isEmpty()) {
+            out.add("AdamS ends with a final ‖∇L‖ no larger than AdamW's and a test error within 10 points of it at every λ");
+        }
+        return out;
     }
 }

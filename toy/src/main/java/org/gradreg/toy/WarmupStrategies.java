@@ -95,6 +95,7 @@ public final class WarmupStrategies implements Reproduction {
                 + warmup + " steps then cosine:\n\n" + md);
         Curves.write(out, "grad-norm", "‖g₁‖ during training (mean over seeds)", "‖∇L‖", curves);
         List<String> summary = new ArrayList<>();
+        summary.add(p.description() + "; " + steps + " steps, " + seeds + " seeds"); // issue 22 item 17: the data, named
         summary.add("paper: GR with Adam/RMSProp under LR warmup can hurt; zero-warmup GR is best (Tables 1-2)");
         for (String rule : rules.keySet()) {
             summary.add(String.format(Locale.ROOT, "%s test error %%: no GR %.2f, GR %.2f, r-warmup %.2f, λ-warmup %.2f, zero-warmup %.2f", rule,

@@ -94,8 +94,12 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = newTemporary(dir, file.getFileName().toString(), suffix);
         try {
-            writer.write(tmp);
-            force(tmp);
+            try {
+                writer.write(tmp);
+                force(tmp);
+            } catch (IOException e) {
+                throw naming(file, e);
+            }
             Hook h = hook;
             if (h != null) {
                 h.beforeRename(tmp, file);
@@ -108,6 +112,22 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Issue 22 item 10: a failed write as an {@link IOException} that names {@code file} (the JDK's
+     * "No space left on device" names none) and, for a full disk or quota, says what to do; the
+     * file as it was before is untouched (the write went to a temporary beside it).
+     */
+    public static IOException naming(Path file, IOException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (m.contains(file.toString())) {
+            return e;
+        }
+        String full = m.contains("No space left on device") || m.contains("Disk quota exceeded")
+                ? " (the file system of " + file.toAbsolutePath().getParent() + " is full or over quota: free space there, or write elsewhere)"
+                : "";
+        return new IOException("could not write " + file + ": " + m + full, e);
     }
 
     /**

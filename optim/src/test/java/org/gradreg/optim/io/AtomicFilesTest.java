@@ -96,4 +96,19 @@ class AtomicFilesTest {
         AtomicFiles.writeKeepingPrevious(kept, dir.resolve("kept.prev.bin"), out -> out.write(1));
         assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(kept));
     }
+
+    /** Issue 22 item 10: a full disk while writing names the file and what to do; the old file stays, no temporary is left. */
+    @Test
+    void aFullDiskNamesTheFileAndKeepsTheOldOne() throws IOException {
+        Path f = dir.resolve("result.json");
+        AtomicFiles.writeString(f, "old");
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
+            out.write(new byte[3 << 20]); // past the buffer, so the failure comes from a real write as well as from here
+            throw new IOException("No space left on device");
+        }));
+        assertTrue(e.getMessage().startsWith("could not write " + f + ": No space left on device (the file system of " + dir
+                + " is full or over quota"), e.getMessage());
+        assertEquals("old", Files.readString(f));
+        assertEquals(0, tmpFiles());
+    }
 }

@@ -10,6 +10,9 @@ import org.gradreg.toy.Reproduction;
 import org.gradreg.toy.ToyResult;
 import org.gradreg.toy.Toys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,15 +30,26 @@ public final class ToyCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Smaller sizes (fewer seeds and steps): seconds instead of minutes.")
     boolean quick;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "out/toy")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         if (all == (name != null)) {
-            throw new IllegalArgumentException("give either a toy name or --all; known: " + Toys.REGISTRY.names());
+            throw new ParameterException(spec.commandLine(), "give either a toy name or --all; known: " + Toys.REGISTRY.names());
         }
-        List<ToyResult> results = runAll(all ? Toys.all() : List.of(Toys.byName(name)), out, quick);
+        Reproduction toy = null;
+        if (!all) {
+            try {
+                toy = Toys.byName(name);
+            } catch (IllegalArgumentException e) { // a bad name is bad input: exit 2 (issue 22 item 16), not a failure
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        List<ToyResult> results = runAll(all ? Toys.all() : List.of(toy), out, quick);
         for (ToyResult r : results) {
             System.out.println(r);
         }

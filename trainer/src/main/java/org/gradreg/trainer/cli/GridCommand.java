@@ -92,8 +92,12 @@ public final class GridCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInput(e.getMessage());
         }
-        grid.check(); // every run, before anything runs
+        List<String> missingData = new ArrayList<>();
+        grid.check(list ? missingData::add : null); // every run, before anything runs; --list also where the data is not here yet
         System.out.printf(Locale.ROOT, "grid %s: %d runs in all, %d in shard %d/%d%n", spec, grid.runs().size(), mine.size(), i, n);
+        for (String m : missingData) { // issue 22 item 16: --list works before the data is in place, and says what is missing
+            System.out.println("grid: note: " + m + "; set \"data.dir\" in the spec to where the data is before running");
+        }
         if (list) {
             for (Grid.Run r : mine) {
                 System.out.printf(Locale.ROOT, "%4d %s%s%n", r.index(), r.name(), state(r));
@@ -176,6 +180,11 @@ public final class GridCommand implements Callable<Integer> {
             } catch (RunDir.Held e) {
                 System.out.println("grid: " + e.getMessage());
                 return false;
+            } catch (org.gradreg.trainer.loop.OutOfMemory e) { // issue 22 item 8: the next runs would most likely run out too: stop (exit 4)
+                record(dir, Cli.message(e));
+                System.out.println("grid: run " + r.index() + " " + r.name() + " ran out of memory; stopped (rerun the same command with more "
+                        + "memory to continue)");
+                throw e;
             } catch (Exception e) {
                 String msg = Cli.message(e);
                 System.out.println("grid: run " + r.index() + " " + r.name() + " failed: " + msg);

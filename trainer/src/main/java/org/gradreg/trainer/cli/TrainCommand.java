@@ -205,17 +205,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         deviceOptions.apply();
-        if (configFile != null) {
-            Cli.applyConfig(spec, configFile, Set.of("config"));
-        }
+        java.util.List<String> fromFile = configFile != null ? Cli.applyConfig(spec, configFile, Set.of("config")) : java.util.List.of();
         checkOutAndEstimator();
-        TrainConfig cfg;
+        RunPlan plan;
         try {
-            cfg = config();
+            plan = RunPlan.check(config());
         } catch (IllegalArgumentException e) {
-            throw new BadInput(e.getMessage(), e);
+            // issue 22 item 11: a range error from a value the --config file gave names the file and its values
+            throw new BadInput(e.getMessage() + (fromFile.isEmpty() ? "" : " (config file " + configFile + " sets " + String.join(", ", fromFile) + ")"), e);
         }
-        RunPlan plan = RunPlan.check(cfg);
         Trainer.threads(threads);
         org.gradreg.trainer.loop.Preemption.install();
         RunResult r = new Trainer(plan, out).progress(!quiet).overwrite(overwrite).run(resume);
@@ -224,8 +222,8 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.println("train: " + r.message() + "; checkpoint in " + out + ", continue with --resume");
             return org.gradreg.trainer.loop.Preemption.exitCode(signal);
         }
-        System.out.printf(java.util.Locale.ROOT, "train: %s after %d steps; test error %.4f, test loss %.4f; run in %s%n",
-                r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), r.testError(), r.testLoss(), out);
+        System.out.printf(java.util.Locale.ROOT, "train: %s after %d steps; test error %.2f%%, test loss %.4f; run in %s%n",
+                r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), 100 * r.testError(), r.testLoss(), out);
         return r.status() == RunResult.Status.FINISHED ? 0 : r.status() == RunResult.Status.DIVERGED ? 3 : 1;
     }
 }

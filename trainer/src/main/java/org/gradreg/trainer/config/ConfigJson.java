@@ -1,6 +1,8 @@
 package org.gradreg.trainer.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -116,7 +118,55 @@ public final class ConfigJson {
                 set(root, path + "." + e.getKey(), e.getValue(), where);
             }
         } else {
-            node.set(last, value);
+            node.set(last, scalar(target, value, path, where));
+        }
+    }
+
+    /**
+     * Issue 22 item 11: a value of the setting's type, written one way: a whole-number setting takes
+     * a whole number (2, 2.0, 1e3; not 2.7), a number setting a number, also written as a string
+     * ("1e-3" is 0.001, so that it is the same setting as 0.001), true/false a boolean; null only
+     * where a setting may be absent (not for numbers and true/false: {@code "seed": null} is not seed 0).
+     */
+    private static JsonNode scalar(Class<?> target, JsonNode value, String path, String where) {
+        boolean whole = target == int.class || target == long.class || target == Integer.class || target == Long.class;
+        boolean number = whole || target == double.class || target == Double.class;
+        boolean bool = target == boolean.class || target == Boolean.class;
+        if (!number && !bool || path.endsWith("schedule.warmupEpochs") && (value.isNull() || "auto".equals(value.asText()))) {
+            return value; // the LR warmup: null or "auto" is the run length's default (of)
+        }
+        if (value.isNull()) {
+            if (target.isPrimitive()) {
+                throw new BadInput(where + ": '" + path + "' needs a value, not null");
+            }
+            return value;
+        }
+        if (bool) {
+            if (!value.isBoolean()) {
+                throw new BadInput(where + ": '" + path + "' must be true or false, not " + value);
+            }
+            return value;
+        }
+        java.math.BigDecimal d;
+        try {
+            d = value.isNumber() ? value.decimalValue() : value.isTextual() ? new java.math.BigDecimal(value.asText().trim()) : null;
+        } catch (NumberFormatException e) {
+            d = null;
+        }
+        if (d == null) {
+            throw new BadInput(where + ": '" + path + "' must be a " + (whole ? "whole number" : "number") + ", not " + value);
+        }
+        if (!whole) {
+            return DoubleNode.valueOf(d.doubleValue());
+        }
+        try {
+            long v = d.longValueExact();
+            if ((target == int.class || target == Integer.class) && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) {
+                throw new BadInput(where + ": '" + path + "' must be a whole number below 2^31, not " + value);
+            }
+            return LongNode.valueOf(v);
+        } catch (ArithmeticException e) {
+            throw new BadInput(where + ": '" + path + "' must be a whole number, not " + value);
         }
     }
 

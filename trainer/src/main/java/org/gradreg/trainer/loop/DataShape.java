@@ -36,18 +36,20 @@ public record DataShape(int train, int test, int classes, int channels, int imag
             case "synthetic" -> new DataShape(a.count("train"), a.count("test"), a.count("classes"), 3, a.count("size"));
             case "synthetic-small" -> new DataShape(2000, 500, 10, 3, 32);
             case "cifar10" -> {
-                Path d = cifarDir(dir, "cifar-10-batches-bin", "data_batch_1.bin", spec);
+                DataShape shape = new DataShape(50000, 10000, 10, 3, 32);
+                Path d = cifarDir(dir, "cifar-10-batches-bin", "data_batch_1.bin", spec, shape);
                 for (int i = 1; i <= 5; i++) {
-                    present(d.resolve("data_batch_" + i + ".bin"), 10000L * Cifar.CIFAR10_RECORD, "CIFAR-10");
+                    present(d.resolve("data_batch_" + i + ".bin"), 10000L * Cifar.CIFAR10_RECORD, "CIFAR-10", shape);
                 }
-                present(d.resolve("test_batch.bin"), 10000L * Cifar.CIFAR10_RECORD, "CIFAR-10");
-                yield new DataShape(50000, 10000, 10, 3, 32);
+                present(d.resolve("test_batch.bin"), 10000L * Cifar.CIFAR10_RECORD, "CIFAR-10", shape);
+                yield shape;
             }
             case "cifar100", "cifar100-coarse" -> {
-                Path d = cifarDir(dir, "cifar-100-binary", "train.bin", spec);
-                present(d.resolve("train.bin"), 50000L * Cifar.CIFAR100_RECORD, "CIFAR-100");
-                present(d.resolve("test.bin"), 10000L * Cifar.CIFAR100_RECORD, "CIFAR-100");
-                yield new DataShape(50000, 10000, p.entry().name().endsWith("coarse") ? 20 : 100, 3, 32);
+                DataShape shape = new DataShape(50000, 10000, p.entry().name().endsWith("coarse") ? 20 : 100, 3, 32);
+                Path d = cifarDir(dir, "cifar-100-binary", "train.bin", spec, shape);
+                present(d.resolve("train.bin"), 50000L * Cifar.CIFAR100_RECORD, "CIFAR-100", shape);
+                present(d.resolve("test.bin"), 10000L * Cifar.CIFAR100_RECORD, "CIFAR-100", shape);
+                yield shape;
             }
             default -> {
                 // a data set this check does not know by name: load it (its reader names any problem)
@@ -57,21 +59,38 @@ public record DataShape(int train, int test, int classes, int channels, int imag
         };
     }
 
-    private static Path cifarDir(String dir, String sub, String probe, String name) {
+    /**
+     * A data set known by name whose files are not there (yet): the shape it will have, for a
+     * {@code grid --list} on a machine without the data (issue 22 item 16).
+     */
+    public static final class MissingFiles extends BadInput {
+        private final transient DataShape shape;
+
+        MissingFiles(String message, DataShape shape) {
+            super(message);
+            this.shape = shape;
+        }
+
+        public DataShape shape() {
+            return shape;
+        }
+    }
+
+    private static Path cifarDir(String dir, String sub, String probe, String name, DataShape shape) {
         if (dir == null) {
-            throw new BadInput("dataset " + name + " needs its directory (--data DIR)");
+            throw new MissingFiles("dataset " + name + " needs its directory (--data DIR)", shape);
         }
         Path d = Path.of(dir);
         if (!Files.isDirectory(d)) {
-            throw new BadInput("data directory " + d + " does not exist");
+            throw new MissingFiles("data directory " + d + " does not exist", shape);
         }
         return !Files.exists(d.resolve(probe)) && Files.exists(d.resolve(sub).resolve(probe)) ? d.resolve(sub) : d;
     }
 
-    private static void present(Path f, long bytes, String what) {
+    private static void present(Path f, long bytes, String what, DataShape shape) {
         try {
             if (!Files.isRegularFile(f)) {
-                throw new BadInput(what + " file " + f + " not found (expected " + bytes + " bytes); download and unpack the binary version");
+                throw new MissingFiles(what + " file " + f + " not found (expected " + bytes + " bytes); download and unpack the binary version", shape);
             }
             long size = Files.size(f);
             if (size != bytes) {

@@ -153,7 +153,24 @@ public final class Grid {
             }
             runs.add(new Run(r, dir, cfg));
         }
+        refuseDuplicates(runs, where);
         return new Grid(List.copyOf(runs), where);
+    }
+
+    /**
+     * Issue 22 item 11: two runs with the same settings (a value written twice, {@code 0.001} and
+     * {@code "1e-3"}, {@code 0} and {@code 0.0}) would train the same run twice under two names and
+     * count it twice in a report: a {@link BadInput} naming both.
+     */
+    private static void refuseDuplicates(List<Run> runs, String where) {
+        Map<TrainConfig, Run> seen = new java.util.HashMap<>();
+        for (Run r : runs) {
+            Run first = seen.putIfAbsent(r.config(), r);
+            if (first != null) {
+                throw new BadInput("grid spec " + where + ": runs " + first.index() + " (" + first.name() + ") and " + r.index() + " ("
+                        + r.name() + ") have the same settings (a value given twice, e.g. 0.001 and \"1e-3\"); remove one of them");
+            }
+        }
     }
 
     /**
@@ -210,17 +227,29 @@ public final class Grid {
      * naming the run, with the number of other failing runs.
      */
     public void check() {
+        check(null);
+    }
+
+    /**
+     * Like {@link #check()}; with {@code missingData} non-null, data files that are not there are
+     * passed to it (each message once) rather than failing ({@code grid --list}).
+     */
+    public void check(java.util.function.Consumer<String> missingData) {
         BadInput first = null;
         int failing = 0;
+        Set<String> missing = new LinkedHashSet<>();
         for (Run r : runs) {
             try {
-                RunPlan.check(r.config());
+                RunPlan.check(r.config(), missingData == null ? null : missing::add);
             } catch (BadInput e) {
                 failing++;
                 if (first == null) {
                     first = new BadInput("grid spec " + where + ", run " + r.index() + " (" + r.name() + "): " + e.getMessage(), e);
                 }
             }
+        }
+        if (missingData != null) {
+            missing.forEach(missingData);
         }
         if (first != null) {
             throw failing == 1 ? first : new BadInput(first.getMessage() + " (and " + (failing - 1) + " more of the " + runs.size()

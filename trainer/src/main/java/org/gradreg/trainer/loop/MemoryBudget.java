@@ -3,6 +3,8 @@ package org.gradreg.trainer.loop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.nn.Engine;
@@ -53,18 +55,74 @@ public final class MemoryBudget {
     }
 
     /**
+     * One limit a run must fit: its size in bytes (−1: none), what it is, what to do when a run does
+     * not fit it, and whether it bounds the ND4J arrays only (JavaCPP's off-heap limit) or the whole
+     * process.
+     */
+    record Limit(long bytes, String what, String remedy, boolean arraysOnly) {
+    }
+
+    /**
+     * The limits of {@code m} a run is checked against: the cgroup's (Slurm's --mem), the host's free memory, JavaCPP's limit on ND4J's arrays outside the
+     * Java heap and on the process's resident memory (both follow -Xmx unless set).
+     */
+    static List<Limit> limits(MemoryLimits m) {
+        List<Limit> l = new ArrayList<>();
+        String heap = String.format(Locale.ROOT, "%.1f GB", m.maxHeap() / 1e9);
+        if (m.cgroupLimit() > 0) {
+            l.add(new Limit(m.cgroupLimit(), "memory limit of this process's cgroup (" + m.cgroupFile() + ", e.g. Slurm's --mem)",
+                    "ask for more memory (Slurm: --mem)", false));
+        }
+        if (m.hostAvailable() > 0) {
+            l.add(new Limit(m.hostAvailable(), "memory available on this machine (MemAvailable)", "free memory on this machine", false));
+        }
+        if (m.offHeapMax() > 0) {
+            l.add(new Limit(m.offHeapMax(), "memory ND4J may use outside the Java heap (org.bytedeco.javacpp.maxbytes, by default -Xmx = " + heap + ")",
+                    "raise -Xmx or -Dorg.bytedeco.javacpp.maxbytes in JAVA_OPTS", true));
+        }
+        if (m.physicalMax() > 0) {
+            l.add(new Limit(m.physicalMax(), "resident memory JavaCPP allows this process (org.bytedeco.javacpp.maxphysicalbytes, by default 4 × -Xmx = 4 × "
+                    + heap + ")", "raise -Xmx or -Dorg.bytedeco.javacpp.maxphysicalbytes in JAVA_OPTS", false));
+        }
+        return l;
+    }
+
+    /** Checks a run against the limits this process has (issue 22 item 8). */
+    public static void check(Engine e, int batch, int accumulate) {
+        check(e, batch, accumulate, MemoryLimits.current());
+    }
+
+    /**
+     * Throws with a one-line message if a batch of {@code batch} split into {@code accumulate}
+     * micro-batches would not fit one of the limits of {@code m}: naming the limit, where it comes
+     * from, and the --accumulate that would fit or what to raise.
+     */
+    public static void check(Engine e, int batch, int accumulate, MemoryLimits m) {
+        if (!e.backend().device().isCpu()) {
+            check(e, batch, accumulate, new Limit(e.backend().availableBytes(), "memory available on " + e.backend().describe(),
+                    "use a smaller model", false), MemoryBudget::deviceEstimate);
+        }
+        // the tightest first, so that the --accumulate it suggests fits the others too
+        List<Limit> ls = new ArrayList<>(limits(m));
+        ls.sort(java.util.Comparator.comparingLong(l -> l.arraysOnly() ? l.bytes() + BASE_BYTES : l.bytes()));
+        for (Limit l : ls) {
+            check(e, batch, accumulate, l, l.arraysOnly() ? (en, b) -> {
+                long all = estimate(en, b);
+                return all < 0 ? -1 : all - BASE_BYTES;
+            } : MemoryBudget::estimate);
+        }
+    }
+
+    /**
      * Throws with a one-line message if a batch of {@code batch} split into {@code accumulate}
      * micro-batches would need more than {@code available} bytes (no check if either is unknown).
      */
     public static void check(Engine e, int batch, int accumulate, long available) {
-        if (!e.backend().device().isCpu()) {
-            check(e, batch, accumulate, e.backend().availableBytes(), MemoryBudget::deviceEstimate, "memory on " + e.backend().describe());
-        }
-        check(e, batch, accumulate, available, MemoryBudget::estimate, "memory");
+        check(e, batch, accumulate, new MemoryLimits(available, -1, null, Runtime.getRuntime().maxMemory(), -1, -1));
     }
 
-    private static void check(Engine e, int batch, int accumulate, long available, java.util.function.ToLongBiFunction<Engine, Integer> est,
-                              String what) {
+    private static void check(Engine e, int batch, int accumulate, Limit limit, java.util.function.ToLongBiFunction<Engine, Integer> est) {
+        long available = limit.bytes();
         long need = est.applyAsLong(e, batch / accumulate);
         if (need < 0 || available <= 0 || need <= available) {
             return;
@@ -79,9 +137,11 @@ public final class MemoryBudget {
         }
         boolean fits = est.applyAsLong(e, batch / suggest) <= available;
         throw new BadInput(String.format(Locale.ROOT,
-                "batch %d%s of %s needs about %.1f GB of %s, more than the %.1f GB available; %s",
-                batch, accumulate > 1 ? " (" + accumulate + " micro-batches)" : "", e.name(), need / 1e9, what, available / 1e9,
-                fits ? "use --accumulate " + suggest + " (micro-batches of " + batch / suggest + ", same optimizer step) or a smaller --batch"
-                        : "use a smaller --batch or model"));
+                "batch %d%s of %s needs about %.1f GB%s, more than the %.1f GB %s; %s",
+                batch, accumulate > 1 ? " (" + accumulate + " micro-batches)" : "", e.name(), need / 1e9,
+                limit.arraysOnly() ? " for its arrays" : "", available / 1e9, limit.what(),
+                fits ? "use --accumulate " + suggest + " (micro-batches of " + batch / suggest + ", same optimizer step), a smaller --batch, or "
+                        + limit.remedy()
+                        : limit.remedy() + ", or use a smaller --batch or model"));
     }
 }

@@ -25,8 +25,26 @@ public record RunPlan(TrainConfig config, DataShape data, Models.Model model, in
 
     /** Plans {@code cfg}; see the class comment. */
     public static RunPlan check(TrainConfig cfg) {
+        return check(cfg, null);
+    }
+
+    /**
+     * Plans {@code cfg}; with {@code missingData} non-null, a data set known by name whose files are
+     * not there is planned with the shape it will have and the problem passed to {@code missingData}
+     * (for {@code grid --list} on a machine without the data), instead of failing.
+     */
+    public static RunPlan check(TrainConfig cfg, java.util.function.Consumer<String> missingData) {
         try {
-            DataShape d = DataShape.of(cfg.data().spec(), cfg.data().dir(), cfg.data().seed());
+            DataShape d;
+            try {
+                d = DataShape.of(cfg.data().spec(), cfg.data().dir(), cfg.data().seed());
+            } catch (DataShape.MissingFiles e) {
+                if (missingData == null) {
+                    throw e;
+                }
+                missingData.accept(e.getMessage());
+                d = e.shape();
+            }
             int train = cfg.data().trainLimit() > 0 ? Math.min(cfg.data().trainLimit(), d.train()) : d.train();
             int batch = cfg.run().batch();
             if (batch > train) {

@@ -139,7 +139,8 @@ public final class Trainer {
         RunPlan planned = plan != null ? plan : RunPlan.check(cfg);
         Setup setup = setup();
         // a batch that would not fit in memory is refused now, with the --accumulate that fits, not OOM-killed later
-        MemoryBudget.check(setup.oracle().engine(), cfg.run().batch(), cfg.run().accumulate(), MemoryBudget.available());
+        // issue 22 item 8: against the limits the process actually has (cgroup, host, -Xmx and JavaCPP's off-heap limits)
+        MemoryBudget.check(setup.oracle().engine(), cfg.run().batch(), cfg.run().accumulate());
         RunDir dir = new RunDir(out);
         dir.checkStart(cfg, resume, overwrite);
         boolean existed = Files.exists(out);
@@ -158,6 +159,8 @@ public final class Trainer {
                 dir.writeConfig(cfg);
             }
             return train(planned, dir, setup);
+        } catch (OutOfMemoryError e) { // outside the loop (the final evaluation); in the loop train() says at which step
+            throw outOfMemory(dir, -1, e);
         } catch (BadInput e) {
             if (!existed) {
                 lock.close();
@@ -284,6 +287,9 @@ public final class Trainer {
                 pos.sums.add(info.loss(), correct[0], correct[1], info.gradNorm());
                 metrics.append(stepLine(info, epoch, opt));
                 pos.step++;
+                if (afterStep != null) {
+                    afterStep.accept(pos.step);
+                }
                 if (bar != null) {
                     bar.stepTo(pos.step);
                     bar.setExtraMessage(String.format(Locale.ROOT, " ep %d loss %.3f", epoch + 1, info.loss()));
@@ -302,7 +308,8 @@ public final class Trainer {
                     }
                     long bytes = metrics.sync();
                     dir.writeCheckpoint(e.oracle().params(), e.oracle().runningStatistics(), opt.state(),
-                            new Checkpoint.Meta(pos.step, pos.sums, bytes, cfg.model().spec(), cfg.method()));
+                            new Checkpoint.Meta(pos.step, pos.sums, bytes, cfg.model().spec(), cfg.method(),
+                                    e.oracle().engine().backend().device().toString(), masks(e.oracle())));
                     if (signal != null) { // issue 22 item 6: preempted; the lock is released by run's finally
                         log.println("gradreg train: " + signal + ": checkpoint written at step " + pos.step + " of " + total + "; continue with --resume");
                         return new RunResult(Status.INTERRUPTED, pos.step, pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1],
@@ -310,6 +317,11 @@ public final class Trainer {
                     }
                 }
             }
+        } catch (OutOfMemoryError | RuntimeException ex) {
+            if (OutOfMemory.find(ex) == null) {
+                throw ex;
+            }
+            throw outOfMemory(dir, pos.step, OutOfMemory.find(ex));
         } finally {
             if (bar != null) {
                 bar.close();
@@ -344,8 +356,9 @@ public final class Trainer {
                 sums.gradNorm / sums.batches, lr, seconds));
         pos.sums = new EpochSums();
         if (print) {
-            log.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f error %.4f, test loss %.4f error %.4f%n", epoch + 1,
-                    cfg.run().epochs(), pos.lastTrain[0], pos.lastTrain[1], pos.lastTest[0], pos.lastTest[1]);
+            // errors in percent, as the reports show them (issue 22 item 16)
+            log.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f error %.2f%%, test loss %.4f error %.2f%%%n", epoch + 1,
+                    cfg.run().epochs(), pos.lastTrain[0], 100 * pos.lastTrain[1], pos.lastTest[0], 100 * pos.lastTest[1]);
         }
     }
 
@@ -378,6 +391,12 @@ public final class Trainer {
             throw new BadInput("cannot resume " + out + ": " + dir.metrics() + (have < 0 ? " is missing" : " has " + have + " bytes")
                     + " but " + c.file() + " records " + meta.metricsBytes() + "; its history would be lost (use --overwrite to start afresh)");
         }
+        try { // issue 22 item 4: the history the checkpoint continues must be sound, or the report would later drop the run
+            Metrics.checkHistory(dir.metrics(), meta.metricsBytes(), meta.step(), plan.stepsPerEpoch());
+        } catch (Metrics.Damaged ex) {
+            throw new BadInput("cannot resume " + out + ": " + ex.getMessage() + ", in the part " + c.file().getFileName()
+                    + " continues from; restore the file from a copy or use --overwrite to start afresh");
+        }
         c.restoreModel(e.oracle().params(), e.oracle().runningStatistics());
         opt.loadState(c.optimizerState(expectedOptimizerState(plan.optimizers().create(), e.oracle().params())));
         pos.step = meta.step();
@@ -387,7 +406,15 @@ public final class Trainer {
         if (last != null) {
             pos.lastTrain = new double[] {last.trainLoss(), last.trainError()};
         }
-        log.println("gradreg train: resuming " + out + " at step " + pos.step + " of " + total + " from " + c.file().getFileName());
+        log.println("gradreg train: resuming " + out + " at step " + pos.step + " of " + total + " from " + c.file().getFileName()
+                + (meta.device() == null ? "" : " (trained on " + meta.device() + ", dropout masks drawn on the " + meta.masks() + ")"));
+        String device = e.oracle().engine().backend().device().toString();
+        if (meta.device() != null && (!meta.device().equals(device) || !meta.masks().equals(masks(e.oracle())))) {
+            // issue 22 part 5: what the run ran on is recorded; moving it elsewhere is allowed but changes the numbers
+            log.println("gradreg train: note: steps 1-" + pos.step + " ran on " + meta.device() + " with dropout masks drawn on the " + meta.masks()
+                    + "; it continues on " + device + " with masks drawn on the " + masks(e.oracle()) + ", so its results will not be "
+                    + "bit-identical to a run on one device (--device, --dropout-masks choose them)");
+        }
         return pos;
     }
 
@@ -396,7 +423,7 @@ public final class Trainer {
         try {
             lines = dir.readMetrics();
         } catch (Metrics.Damaged ex) {
-            throw new BadInput("metrics file " + dir.metrics() + " has a damaged line: " + BadInput.messageOf(ex.getCause()));
+            throw new BadInput("metrics file " + ex.getMessage());
         }
         Metrics.Epoch last = null;
         for (Metrics.Line l : lines) {
@@ -427,6 +454,29 @@ public final class Trainer {
             }
         });
         return probe.state();
+    }
+
+    /** Where the oracle's dropout masks are drawn, as the checkpoint records it: host or device. */
+    private static String masks(ModelOracle o) {
+        return o.maskSource().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Called after each step with the number of steps done; tests only (e.g. to fail as if memory ran out). */
+    static volatile java.util.function.LongConsumer afterStep;
+
+    /**
+     * Issue 22 item 8: an {@link OutOfMemoryError} during the run as one line (exit 4): where it
+     * stopped, what ran out, the checkpoint that is kept and what to raise. The lock is released by
+     * {@link #run}'s finally; metrics after the checkpoint are dropped by {@code --resume} as after a kill.
+     */
+    private OutOfMemory outOfMemory(RunDir dir, long step, OutOfMemoryError e) {
+        Path ckpt = dir.checkpoint();
+        String kept = Files.exists(ckpt) ? "the last checkpoint, " + ckpt + ", is kept; continue with --resume once there is more memory"
+                : "no checkpoint was written yet";
+        String orig = e.getMessage() == null ? "" : " [" + e.getMessage().replaceAll("\\s*\\R\\s*", "; ") + "]";
+        return new OutOfMemory("out of memory" + (step >= 0 ? " at step " + step : "") + " of " + out + ": " + OutOfMemory.what(e) + orig
+                + "; " + kept + ". Give the process more memory (Slurm --mem; JAVA_OPTS=-Xmx…, which also sets ND4J's limits) or use "
+                + "--accumulate / a smaller --batch or --eval-batch", e);
     }
 
     private RunResult diverged(Metrics.Writer metrics, RunDir dir, long step, int epoch, String why) throws IOException {

@@ -2,6 +2,9 @@ package org.gradreg.trainer.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import org.gradreg.optim.io.TickLabels;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.lines.SeriesLines;
 
 /** Ten colours that stay apart (matplotlib's tab10), and line styles to tell series apart in grey print. */
@@ -16,5 +19,48 @@ final class FigureStyle {
 
     static Color color(int i) {
         return COLORS[i % COLORS.length];
+    }
+
+    /**
+     * Issue 22 item 14: readable y ticks: a logarithmic axis over less than two decades labels
+     * 2…9 × 10^k too (a gradient norm between 0.5 and 5 had the single tick "1"); a linear one
+     * over small values is drawn in a power of ten named in its title ({@link TickLabels#scale}:
+     * "lr (× 1e-4)" from 0 to 10, not ticks like .000998292246503 at every data value).
+     */
+    static void readable(XYChart chart) {
+        var st = chart.getStyler();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        double size = 0;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            for (double v : s.getYData()) {
+                if (Double.isFinite(v)) {
+                    size = Math.max(size, Math.abs(v));
+                    if (v > 0) {
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                }
+            }
+        }
+        if (st.isYAxisLogarithmic() && !TickLabels.logarithmic(lo, hi)) {
+            st.setYAxisLogarithmic(false); // under a decade a log axis has one or two ticks
+        }
+        if (st.isYAxisLogarithmic()) {
+            st.setYAxisLogarithmicDecadeOnly(TickLabels.decadesOnly(lo, hi));
+        } else {
+            double k = TickLabels.scale(size);
+            if (k != 1) { // drawn in units of k: "lr (× 1e-4)" from 0 to 10
+                for (XYSeries s : chart.getSeriesMap().values()) {
+                    double[] ys = java.util.Arrays.stream(s.getYData()).map(v -> v / k).toArray();
+                    double[] es = s.getExtraValues() == null ? null : java.util.Arrays.stream(s.getExtraValues()).map(v -> v / k).toArray();
+                    s.replaceData(s.getXData(), ys, es);
+                }
+                chart.setYAxisTitle(chart.getYAxisTitle() + " (× " + TickLabels.label(k) + ")");
+            }
+            if (st.getYAxisDecimalPattern() == null) {
+                st.setYAxisDecimalPattern("0.######"); // 0.0965, not XChart's .0965
+            }
+        }
     }
 }

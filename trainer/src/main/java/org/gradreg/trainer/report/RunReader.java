@@ -168,6 +168,9 @@ final class RunReader {
             boolean hasPsi = s.psiVars.stream().anyMatch(Double::isFinite);
             return new FinishedRun(run, cfg, Settings.of(cfg), array(s.gradNorms), array(s.stepGradNorms), array(s.stepLosses),
                     hasPsi ? array(s.psiVars) : null, m, s.seconds, arrays(s.values), experiment);
+        } catch (java.nio.file.AccessDeniedException e) { // another user's run written under a umask such as 077 (issue 22 item 9)
+            warnings.add("report: skipped " + run + ": permission denied reading " + e.getFile() + "; its owner can run chmod -R go+rX on it");
+            return null;
         } catch (IOException | RuntimeException e) {
             warnings.add("report: skipped " + run + ": " + file + " is damaged or unreadable (" + BadInput.messageOf(e) + ")");
             return null;

@@ -68,6 +68,7 @@ final class ScheduleFigure {
                 line.setMarker(SeriesMarkers.NONE);
                 i++;
             }
+            FigureStyle.readable(chart);
             charts.add(BitmapEncoder.getBufferedImage(chart));
         }
         if (charts.isEmpty()) {

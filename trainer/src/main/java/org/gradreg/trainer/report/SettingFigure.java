@@ -88,6 +88,7 @@ final class SettingFigure {
             line.setLineStyle(FigureStyle.STROKES[i % FigureStyle.STROKES.length]);
             i++;
         }
+        FigureStyle.readable(chart);
         AtomicFiles.writeVia(file, ".png", tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
         return true;
     }

@@ -84,6 +84,7 @@ final class StepFigure {
         if (!warmupEnds.isEmpty()) {
             chart.setTitle(chart.getTitle() + " (vertical line: end of LR warmup)");
         }
+        FigureStyle.readable(chart);
         AtomicFiles.writeVia(file, ".png", tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
     }
 }

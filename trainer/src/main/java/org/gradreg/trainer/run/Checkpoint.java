@@ -45,8 +45,10 @@ public final class Checkpoint {
      * @param metricsBytes the length of {@value RunDir#METRICS} when the checkpoint was written
      * @param model        the model spec (for a reader of the file)
      * @param method       the method label (for a reader of the file)
+     * @param device       where the model ran ({@code cpu}, {@code cuda:0}); null in checkpoints of earlier versions
+     * @param masks        where the dropout masks were drawn ({@code host} or {@code device}); null likewise
      */
-    public record Meta(long step, EpochSums sums, long metricsBytes, String model, String method) {
+    public record Meta(long step, EpochSums sums, long metricsBytes, String model, String method, String device, String masks) {
     }
 
     private final Path file;

@@ -187,6 +187,11 @@ public final class Metrics {
             this.lineNumber = lineNumber;
         }
 
+        Damaged(Path file, int lineNumber, String why) {
+            super(file + " line " + lineNumber + " is damaged (" + why + ")");
+            this.lineNumber = lineNumber;
+        }
+
         /** 1-based. */
         public int lineNumber() {
             return lineNumber;
@@ -210,6 +215,76 @@ public final class Metrics {
             }
         }
         return out;
+    }
+
+    /**
+     * Issue 22 item 4: checks the first {@code bytes} bytes of {@code file}, the part a checkpoint at
+     * step {@code steps} covers, line by line: each line is a step or epoch line with its fields, or
+     * another type {@link #decode} knows (a line of an unknown type, a step line without its loss, a
+     * line cut short or garbled are damage), the step lines count 0, 1, … without a gap or repeat, each epoch line follows the
+     * last step of its epoch ({@code stepsPerEpoch}), and there are exactly {@code steps} step lines.
+     * A number changed into another number cannot be seen; anything else that a disk error, a
+     * hand edit or a copy cut short leaves is a {@link Damaged} naming the line.
+     */
+    public static void checkHistory(Path file, long bytes, long steps, int stepsPerEpoch) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        String text = new String(all, 0, (int) Math.min(bytes, all.length), StandardCharsets.UTF_8);
+        String[] lines = text.split("\n", -1);
+        if (!text.isEmpty() && !text.endsWith("\n")) {
+            throw new Damaged(file, lines.length, "the checkpointed part ends inside a line");
+        }
+        long step = 0;
+        int epoch = 0;
+        for (int i = 0; i < lines.length - 1; i++) {
+            int no = i + 1;
+            JsonNode n;
+            try {
+                n = Json.mapper().readTree(lines[i]);
+            } catch (IOException e) {
+                throw new Damaged(file, no, e);
+            }
+            String type = n == null ? "" : n.path("type").asText();
+            switch (type) {
+                case "step" -> {
+                    require(file, no, n, "step", "epoch", "loss", "grad_norm", "lr");
+                    if (n.get("step").asLong(-1) != step || !n.get("step").isIntegralNumber()) {
+                        throw new Damaged(file, no, "step " + n.get("step") + " where step " + step + " was expected");
+                    }
+                    if (stepsPerEpoch > 0 && n.get("epoch").asLong(-1) != step / stepsPerEpoch) {
+                        throw new Damaged(file, no, "step " + step + " in epoch " + n.get("epoch") + ", not " + step / stepsPerEpoch);
+                    }
+                    step++;
+                }
+                case "epoch" -> {
+                    require(file, no, n, "epoch", "step", "train_loss", "test_loss", "test_error");
+                    epoch++;
+                    if (n.get("epoch").asLong(-1) != epoch || n.get("step").asLong(-1) != step
+                            || (stepsPerEpoch > 0 && step != (long) epoch * stepsPerEpoch)) {
+                        throw new Damaged(file, no, "epoch line " + n.get("epoch") + " at step " + n.get("step") + " after " + step
+                                + " steps, where epoch " + epoch + " ends at step " + (long) epoch * stepsPerEpoch);
+                    }
+                }
+                default -> {
+                    // another type this version writes (a diverged line, a measurement) passes as the decoder reads it
+                    if (n == null || lines[i].isBlank() || decode(lines[i]) == null) {
+                        throw new Damaged(file, no, n == null || lines[i].isBlank() ? "an empty line" : "a line of unknown type '" + type + "'");
+                    }
+                }
+            }
+        }
+        if (step != steps) {
+            throw new Damaged(file, lines.length - 1, "the checkpoint is at step " + steps + " but this part of the file has " + step
+                    + " step lines");
+        }
+    }
+
+    private static void require(Path file, int no, JsonNode n, String... fields) throws Damaged {
+        for (String f : fields) {
+            JsonNode v = n.get(f);
+            if (v == null || !(v.isNumber() || v.isTextual() && List.of("NaN", "Infinity", "-Infinity").contains(v.asText()))) {
+                throw new Damaged(file, no, "a " + n.path("type").asText() + " line without a number for '" + f + "'");
+            }
+        }
     }
 
     /**
@@ -246,23 +321,39 @@ public final class Metrics {
     public static final class Writer implements AutoCloseable {
 
         private final FileChannel channel;
+        private final Path file;
 
         /** Opens {@code file} for appending, creating it. */
         public Writer(Path file) throws IOException {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            this(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND), file);
         }
 
+        /** Appends through {@code channel} to {@code file} (tests: a channel that fails as a full disk does). */
+        Writer(FileChannel channel, Path file) {
+            this.channel = channel;
+            this.file = file;
+        }
+
+        /** Appends {@code line}; a failed write (a full disk) names the file (issue 22 item 10). */
         public void append(Line line) throws IOException {
             ByteBuffer buf = ByteBuffer.wrap(encode(line).getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                channel.write(buf);
+            try {
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+            } catch (IOException e) {
+                throw org.gradreg.optim.io.AtomicFiles.naming(file, e);
             }
         }
 
         /** Forces what is written to the disk and returns the file's length (for a checkpoint to record). */
         public long sync() throws IOException {
-            channel.force(false);
-            return channel.size();
+            try {
+                channel.force(false);
+                return channel.size();
+            } catch (IOException e) {
+                throw org.gradreg.optim.io.AtomicFiles.naming(file, e);
+            }
         }
 
         @Override

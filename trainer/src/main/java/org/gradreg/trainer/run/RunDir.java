@@ -104,10 +104,13 @@ public final class RunDir {
         JsonNode n;
         try {
             n = Json.mapper().readTree(config().toFile());
+        } catch (java.io.FileNotFoundException e) { // what Jackson reports for a file it may not read
+            throw new BadInput(Files.isReadable(config()) ? config() + " is damaged: " + BadInput.messageOf(e)
+                    : "permission denied reading " + config() + "; its owner can run chmod -R go+rX on the run");
         } catch (IOException e) {
             throw new BadInput(config() + " is damaged: " + BadInput.messageOf(e));
         }
-        return ConfigJson.read(n, config() + " is damaged");
+        return ConfigJson.read(n, config() + " (edited by hand or damaged)");
     }
 
     public RunResult readResult() throws IOException {

@@ -117,6 +117,10 @@ class CommandLineTest {
         badInput(out, "config file " + yaml + ": unknown key 'lerning-rate'", "--config", yaml.toString());
         Files.writeString(yaml, "lr: [0.1\n");
         badInput(out, "config file " + yaml + " is not valid YAML", "--config", yaml.toString());
+        // issue 22 item 11: a range error from the file's values names the file and what it set
+        Files.writeString(cfg, "{\"lr\": -1, \"weight-decay\": 0.05}");
+        badInput(out, "learning rate must be positive and finite, got -1.0 (config file " + cfg + " sets lr=-1, weight-decay=0.05)", "--config",
+                cfg.toString());
     }
 
     /** The GR options are the estimator's keys in config.json; --estimator takes them too. */
@@ -275,6 +279,41 @@ class CommandLineTest {
         Files.delete(out.resolve(RunDir.CHECKPOINT));
         Files.delete(out.resolve(RunDir.PREVIOUS));
         badInput(out, "no checkpoint", "--resume");
+    }
+
+    /** Issue 22 item 11: a misspelt key or a fraction for a whole number in a hand-edited config.json is refused on resume, naming it. */
+    @Test
+    void aHandEditedConfigWithAMisspeltKeyIsRefusedOnResume() throws Exception {
+        Path out = dir.resolve("run");
+        assertEquals(0, run(new TrainCommand(), train(out, "--checkpoint-every", "2").toArray(String[]::new)).code());
+        Files.delete(out.resolve(RunDir.RESULT));
+        String saved = Files.readString(out.resolve(RunDir.CONFIG));
+        Files.writeString(out.resolve(RunDir.CONFIG), saved.replace("\"seed\" : 0,\n    \"checkpointEvery\"", "\"sed\" : 0,\n    \"checkpointEvery\""));
+        badInput(out, out.resolve(RunDir.CONFIG) + " (edited by hand or damaged): unknown setting 'run.sed'", "--resume", "--checkpoint-every", "2");
+        Files.writeString(out.resolve(RunDir.CONFIG), saved.replace("\"epochs\" : 2,", "\"epochs\" : 2.5,"));
+        badInput(out, "'run.epochs' must be a whole number, not 2.5", "--resume", "--checkpoint-every", "2");
+    }
+
+    /** Issue 22 item 16: --list of a spec whose data is not on this machine lists the runs with a note; running it is refused. */
+    @Test
+    void listWorksBeforeTheDataIsInPlace() throws Exception {
+        Path spec = dir.resolve("spec.json");
+        Path runs = dir.resolve("runs");
+        Path data = dir.resolve("no-such-cifar");
+        Files.writeString(spec, "{\"base\": {\"model.spec\": \"vit-ti\", \"data\": {\"spec\": \"cifar10\", \"dir\": \"" + data + "\"}}, "
+                + "\"axes\": {\"run.seed\": [0, 1]}}");
+        Outcome o = run(new GridCommand(), spec.toString(), "--list", "--out", runs.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("grid: note: data directory " + data + " does not exist; set \"data.dir\"") && o.out().contains("run.seed-1"),
+                o.out());
+        assertEquals(1, o.out().split("grid: note").length - 1, "one note for both runs: " + o.out());
+        o = run(new GridCommand(), spec.toString(), "--out", runs.toString());
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("data directory " + data + " does not exist"), o.err());
+        // a spec error other than the data's still fails --list
+        Files.writeString(spec, "{\"base\": {\"model.spec\": \"vit-huge\", \"data\": {\"spec\": \"cifar10\", \"dir\": \"" + data + "\"}}}");
+        assertEquals(2, run(new GridCommand(), spec.toString(), "--list", "--out", runs.toString()).code());
+        assertFalse(Files.exists(runs));
     }
 
     /** Issue 22 item 7: --list says whether a holder is alive; a shard takes over a run whose holder died while it ran. */

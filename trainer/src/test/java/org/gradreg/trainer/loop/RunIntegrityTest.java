@@ -239,4 +239,87 @@ class RunIntegrityTest {
         assertEquals(RunResult.Status.FINISHED, again.status());
         assertNotEquals(before, TinyRuns.snapshot(run));
     }
+
+    /**
+     * Issue 22 item 4: a line inside the part of metrics.jsonl that the checkpoint covers that is not
+     * a sound step or epoch line (unknown type, a field missing, blank, NUL bytes, garbled, a step
+     * out of order) is refused on resume naming the line, and nothing is changed; lines after the
+     * checkpoint's part may be anything (a kill cuts them), as before.
+     */
+    @Test
+    void aDamagedLineInTheCheckpointedMetricsIsRefusedNamingIt() throws IOException {
+        TrainConfig c = linear().with("run.checkpointEvery", 3);
+        Path base = dir.resolve("base");
+        trainer(c, base).stopAfter(7).run(false); // checkpoints at 3, 4 (epoch end) and 6; lines: steps 0-3, epoch 1, steps 4-6
+        java.util.List<String> lines = Files.readAllLines(base.resolve(RunDir.METRICS));
+        assertEquals(8, lines.size(), String.join("\n", lines));
+        Map<String, String> damage = new LinkedHashMap<>();
+        damage.put("unknown type 'stpe'", lines.get(1).replace("\"type\":\"step\"", "\"type\":\"stpe\""));
+        damage.put("without a number for 'loss'", lines.get(1).replace("\"loss\":", "\"lxss\":"));
+        damage.put("an empty line", " ".repeat(lines.get(1).length()));
+        damage.put("CTRL-CHAR", "\0".repeat(lines.get(1).length()));
+        damage.put("step 2 where step 1 was expected", lines.get(1).replace("\"step\":1,", "\"step\":2,"));
+        damage.put("is damaged (", lines.get(1).substring(0, lines.get(1).length() - 3) + "x}}");
+        int k = 0;
+        for (Map.Entry<String, String> d : damage.entrySet()) {
+            assertEquals(lines.get(1).length(), d.getValue().length(), d.getKey()); // same length: the checkpoint's byte count still ends a line
+            Path run = dir.resolve("damaged" + k++);
+            copy(base, run);
+            java.util.List<String> edited = new java.util.ArrayList<>(lines);
+            edited.set(1, d.getValue());
+            Files.writeString(run.resolve(RunDir.METRICS), String.join("\n", edited) + "\n");
+            Map<String, String> before = TinyRuns.snapshot(run);
+            BadInput x = assertThrows(BadInput.class, () -> trainer(c, run).run(true), d.getKey());
+            assertTrue(x.getMessage().contains("metrics.jsonl line 2 is damaged") && x.getMessage().contains(d.getKey())
+                    && x.getMessage().contains("--overwrite"), x.getMessage());
+            assertEquals(before, TinyRuns.snapshot(run), "nothing changed: " + d.getKey());
+        }
+        // a garbled line after the checkpoint's part (step 6, written after the checkpoint at 6) is dropped as before
+        Path cut = dir.resolve("cut");
+        copy(base, cut);
+        java.util.List<String> edited = new java.util.ArrayList<>(lines);
+        edited.set(7, "{\"type\":\"st");
+        Files.writeString(cut.resolve(RunDir.METRICS), String.join("\n", edited));
+        assertEquals(RunResult.Status.FINISHED, trainer(c, cut).run(true).status());
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> s = Files.list(from)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, to.resolve(p.getFileName()));
+            }
+        }
+    }
+
+    /**
+     * Issue 22 part 5: the checkpoint records where the run ran and where its dropout masks were
+     * drawn; a resume elsewhere (here: masks drawn by the counter-based generator instead of the
+     * host's) says so in one note, since the numbers then differ from a run on one device.
+     */
+    @Test
+    void theCheckpointRecordsTheDeviceAndMaskSourceAndAResumeElsewhereSaysSo() throws IOException {
+        TrainConfig c = linear();
+        Path run = dir.resolve("moved");
+        trainer(c, run).stopAfter(5).run(false); // checkpoint at step 4
+        Checkpoint.Meta meta = Checkpoint.read(run.resolve(RunDir.CHECKPOINT)).meta();
+        assertEquals("cpu", meta.device());
+        assertEquals("host", meta.masks());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try {
+            Trainer.device(org.gradreg.trainer.compute.Device.CPU, ModelOracle.MaskSource.DEVICE);
+            trainer(c, run, log).run(true);
+        } finally {
+            Trainer.device(org.gradreg.trainer.compute.Device.CPU, null);
+        }
+        String text = log.toString();
+        assertTrue(text.contains("resuming " + run + " at step 4 of 12 from checkpoint.zip (trained on cpu, dropout masks drawn on the host)"), text);
+        assertTrue(text.contains("note: steps 1-4 ran on cpu with dropout masks drawn on the host; it continues on cpu with masks drawn on the "
+                + "device"), text);
+        ByteArrayOutputStream same = new ByteArrayOutputStream();
+        Path again = dir.resolve("same");
+        trainer(c, again).stopAfter(5).run(false);
+        trainer(c, again, same).run(true);
+        assertFalse(same.toString().contains("note:"), same.toString());
+    }
 }

@@ -68,4 +68,50 @@ class MetricsTest {
         assertEquals(2, d.lineNumber());
         assertTrue(d.getMessage().startsWith(f + " line 2 is damaged ("), d.getMessage());
     }
+
+    /** Issue 22 item 10: a metrics append that fails as a full disk does names the file. */
+    @Test
+    void aFullDiskWhileAppendingNamesTheFile() throws Exception {
+        Path f = dir.resolve("metrics.jsonl");
+        java.nio.channels.FileChannel real = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileChannel full = new FullDisk(real);
+        try (Metrics.Writer w = new Metrics.Writer(full, f)) {
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> w.append(new Metrics.Diverged(3, "x")));
+            assertTrue(e.getMessage().startsWith("could not write " + f + ": No space left on device (the file system of "), e.getMessage());
+            e = assertThrows(java.io.IOException.class, w::sync);
+            assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+        }
+    }
+
+    /** A channel whose writes and syncs fail with ENOSPC's message; the rest goes to a real channel. */
+    private static final class FullDisk extends java.nio.channels.FileChannel {
+        private final java.nio.channels.FileChannel c;
+
+        FullDisk(java.nio.channels.FileChannel c) {
+            this.c = c;
+        }
+
+        private static java.io.IOException enospc() {
+            return new java.io.IOException("No space left on device");
+        }
+
+        @Override public int read(java.nio.ByteBuffer d) throws java.io.IOException { return c.read(d); }
+        @Override public long read(java.nio.ByteBuffer[] d, int o, int l) throws java.io.IOException { return c.read(d, o, l); }
+        @Override public int write(java.nio.ByteBuffer s) throws java.io.IOException { throw enospc(); }
+        @Override public long write(java.nio.ByteBuffer[] s, int o, int l) throws java.io.IOException { throw enospc(); }
+        @Override public long position() throws java.io.IOException { return c.position(); }
+        @Override public java.nio.channels.FileChannel position(long p) throws java.io.IOException { c.position(p); return this; }
+        @Override public long size() throws java.io.IOException { return c.size(); }
+        @Override public java.nio.channels.FileChannel truncate(long s) throws java.io.IOException { c.truncate(s); return this; }
+        @Override public void force(boolean m) throws java.io.IOException { throw enospc(); }
+        @Override public long transferTo(long p, long n, java.nio.channels.WritableByteChannel t) throws java.io.IOException { return c.transferTo(p, n, t); }
+        @Override public long transferFrom(java.nio.channels.ReadableByteChannel s, long p, long n) throws java.io.IOException { throw enospc(); }
+        @Override public int read(java.nio.ByteBuffer d, long p) throws java.io.IOException { return c.read(d, p); }
+        @Override public int write(java.nio.ByteBuffer s, long p) throws java.io.IOException { throw enospc(); }
+        @Override public java.nio.MappedByteBuffer map(MapMode m, long p, long s) throws java.io.IOException { return c.map(m, p, s); }
+        @Override public java.nio.channels.FileLock lock(long p, long s, boolean sh) throws java.io.IOException { return c.lock(p, s, sh); }
+        @Override public java.nio.channels.FileLock tryLock(long p, long s, boolean sh) throws java.io.IOException { return c.tryLock(p, s, sh); }
+        @Override protected void implCloseChannel() throws java.io.IOException { c.close(); }
+    }
 }
