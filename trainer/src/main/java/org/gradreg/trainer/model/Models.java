@@ -14,7 +14,7 @@ import org.gradreg.trainer.nn.VitEngine;
 /**
  * Models by name, with optional overrides after a colon, e.g. {@code vit-ti},
  * {@code vit-nano:layers=2,hidden=32,image=16}, {@code resnet18:width=16},
- * {@code wrn-28-10:depth=10,widen=1}, {@code vgg16-bn:width=8}. {@link #REGISTRY} holds one entry
+ * {@code wrn-28-10:depth=10,widen=1}, {@code vgg16-bn:width=8}, {@code cnn-small:width=16}. {@link #REGISTRY} holds one entry
  * per model (description, override keys with defaults and ranges, a tiny example, factory): the
  * names {@code --model} accepts, its help, the "known: …" messages, docs/registries.md and the
  * model contract tests all come from it, and its factory builds the runnable engine on a backend.
@@ -66,6 +66,15 @@ public final class Models {
                             channels, image, classes, be, seed),
                     Key.integer("width", 64L, COUNT, "channels of the first stage"),
                     Key.integer("blocks", 2L, COUNT, "basic blocks per stage")).example("width=4,blocks=1"),
+            Entry.of("cnn-small", "small CNN with batch norm for Fashion-MNIST: [conv3x3(w)-BN-ReLU x2, max pool 2] then "
+                            + "[conv3x3(2w)-BN-ReLU x2, max pool 2], flatten, linear head (96,554 parameters on 1x28x28, 10 classes)",
+                    ModelFactory.checked((a, channels, image) -> {
+                        if (image % 4 != 0) {
+                            throw new IllegalArgumentException("cnn-small pools twice: the image side must be a multiple of 4, got " + image);
+                        }
+                    }, (name, a, channels, image, classes, be, seed) -> ConvEngine.cnnSmall(name, a.count("width"), channels, image, classes,
+                            be, seed)),
+                    Key.integer("width", 32L, COUNT, "channels of the first stage (2w in the second)")).example("width=2"),
             Entry.of("wrn-28-10", "WideResNet (Zagoruyko & Komodakis 2016) with pre-activation blocks", ModelFactory.checked(
                     (a, channels, image) -> {
                         if ((a.integer("depth") - 4) % 6 != 0) {
