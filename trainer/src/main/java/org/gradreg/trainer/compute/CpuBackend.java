@@ -18,8 +18,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The host backend: ND4J arrays on ND4J's CPU backend (nd4j-native), dense products as direct cblas
- * calls on the arrays' memory ({@link Blas}), convolutions as ND4J's im2col plus one cblas GEMM per
- * example, the rest as ND4J element-wise, broadcast and reduction ops. A mirror is the host array
+ * calls on the arrays' memory ({@link Blas}), convolutions as im2col (plain Java loops, {@link Im2col})
+ * plus one cblas GEMM per example, the rest as ND4J element-wise, broadcast and reduction ops. A mirror is the host array
  * itself, so uploads and downloads cost nothing. The sequences of ND4J calls are exactly those of
  * the engines before the backend seam existed, so results are bit-identical to theirs.
  */
@@ -356,8 +356,12 @@ public final class CpuBackend implements Backend {
         wt = scratch(wt, (long) s.out() * kk);
         INDArray c = Nd4j.create(cols, new long[] {s.batch(), s.in(), s.k(), s.k(), s.outHeight(), s.outWidth()});
         INDArray w2 = Nd4j.create(wt, new long[] {s.out(), s.in(), s.k(), s.k()});
-        Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(x).addOutputs(c)
-                .addIntegerArguments(s.k(), s.k(), s.stride(), s.stride(), s.pad(), s.pad(), 1, 1, 0).addFloatingPointArguments(0.0).build());
+        if (Im2col.applies(s, x)) {
+            Im2col.im2col(s, x, cols);
+        } else {
+            Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(x).addOutputs(c)
+                    .addIntegerArguments(s.k(), s.k(), s.stride(), s.stride(), s.pad(), s.pad(), 1, 1, 0).addFloatingPointArguments(0.0).build());
+        }
         w2.assign(w.permute(3, 2, 0, 1)); // [out, in, k, k]: rows of the kernel matrix in the columns' order
         return new INDArray[] {c, w2};
     }
@@ -389,8 +393,12 @@ public final class CpuBackend implements Backend {
             // dcols[i] = Wtᵀ · dY[i], then summed back onto the image
             Blas.gemmStrided(cw[1], 0, kk, true, dy, cout * pp, pp, false, c, (long) kk * pp, pp, kk, pp, (int) cout, s.batch(), 1.0, 0.0,
                     false);
-            Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(c).addOutputs(a(dxT).assign(0))
-                    .addIntegerArguments(s.stride(), s.stride(), s.pad(), s.pad(), s.height(), s.width(), 1, 1, 0).build());
+            if (Im2col.applies(s, a(dxT))) {
+                Im2col.col2im(s, cols, a(dxT));
+            } else {
+                Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(c).addOutputs(a(dxT).assign(0))
+                        .addIntegerArguments(s.stride(), s.stride(), s.pad(), s.pad(), s.height(), s.width(), 1, 1, 0).build());
+            }
         }
     }
 
