@@ -419,6 +419,22 @@ public final class CpuBackend implements Backend {
         long c = mean.length();
         INDArray runMean = a(t.runningMean());
         INDArray runVar = a(t.runningVar());
+        INDArray maskA = maskT == null ? null : a(maskT);
+        if (BatchNormKernels.applies(x, xhat, v, maskA) && (maskA == null || maskA.length() == v.length())) {
+            // plain Java loops, one pass per statistic and one for the output (BatchNormKernels)
+            double[] mu = evaluation ? BatchNormKernels.read(runMean) : new double[(int) c];
+            double[] va = evaluation ? BatchNormKernels.read(runVar) : new double[(int) c];
+            double[] rs = new double[(int) c];
+            BatchNormKernels.forward(x, xhat, v, maskA, mu, va, rs, BatchNormKernels.read(a(t.gamma())), BatchNormKernels.read(a(t.beta())),
+                    evaluation, eps, relu);
+            BatchNormKernels.write(mu, mean);
+            BatchNormKernels.write(va, var);
+            BatchNormKernels.write(rs, rstd);
+            if (!evaluation && updateStatistics) {
+                moveRunningStatistics(runMean, runVar, mean, var, momentum, (double) x.length() / c);
+            }
+            return;
+        }
         if (evaluation) {
             mean.assign(runMean.reshape(c));
             var.assign(runVar.reshape(c));
@@ -431,14 +447,7 @@ public final class CpuBackend implements Backend {
             var.assign(vb);
             vb.close();
             if (updateStatistics) {
-                double m = momentum;
-                double n = (double) x.length() / c;
-                INDArray rm = runMean.reshape(c);
-                INDArray rv = runVar.reshape(c);
-                rm.muli(1 - m);
-                Nd4j.getBlasWrapper().level1().axpy(c, m, mean, rm);
-                rv.muli(1 - m);
-                Nd4j.getBlasWrapper().level1().axpy(c, m * n / Math.max(1.0, n - 1), var, rv);
+                moveRunningStatistics(runMean, runVar, mean, var, momentum, (double) x.length() / c);
             }
         }
         Transforms.pow(rstd.assign(var).addi(eps), -0.5, false);
@@ -453,6 +462,17 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** running mean ← (1 − m)·running mean + m·mean, running var ← (1 − m)·running var + m·n/(n − 1)·var. */
+    private static void moveRunningStatistics(INDArray runMean, INDArray runVar, INDArray mean, INDArray var, double m, double n) {
+        long c = mean.length();
+        INDArray rm = runMean.reshape(c);
+        INDArray rv = runVar.reshape(c);
+        rm.muli(1 - m);
+        Nd4j.getBlasWrapper().level1().axpy(c, m, mean, rm);
+        rv.muli(1 - m);
+        Nd4j.getBlasWrapper().level1().axpy(c, m * n / Math.max(1.0, n - 1), var, rv);
+    }
+
     @Override
     public void batchNormBackward(Tensor gT, Tensor yT, Tensor xhatT, Tensor dxT, BatchNormTensors t, boolean evaluation, boolean relu,
                                   Tensor maskT) {
@@ -464,6 +484,16 @@ public final class CpuBackend implements Backend {
         INDArray dgamma = a(t.dgamma());
         INDArray dbeta = a(t.dbeta());
         long c = mean.length();
+        INDArray maskA = maskT == null ? null : a(maskT);
+        if (BatchNormKernels.applies(g, a(yT), xhat, dx, maskA) && (maskA == null || maskA.length() == g.length())) {
+            double[] dg = new double[(int) c];
+            double[] db = new double[(int) c];
+            BatchNormKernels.backward(g, a(yT), xhat, dx, maskA, BatchNormKernels.read(a(t.rstd())), BatchNormKernels.read(a(t.gamma())), dg, db,
+                    evaluation, relu);
+            BatchNormKernels.write(dg, dgamma);
+            BatchNormKernels.write(db, dbeta);
+            return;
+        }
         if (maskT != null) {
             g.muli(a(maskT));
         }

@@ -60,8 +60,8 @@ final class Im2col {
         }
     }
 
-    /** body(b) for every example, split into contiguous chunks over ND4J's thread cap. */
-    private static void each(int n, java.util.function.IntConsumer body) {
+    /** body(i) for i in [0, n), split into contiguous chunks over ND4J's thread cap (also used by {@link BatchNormKernels}). */
+    static void each(int n, java.util.function.IntConsumer body) {
         int threads = Math.min(n, Math.max(1, Nd4j.getEnvironment().maxMasterThreads()));
         if (threads <= 1) {
             for (int b = 0; b < n; b++) {
