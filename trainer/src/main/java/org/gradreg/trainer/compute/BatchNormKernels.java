@@ -7,7 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Batch norm over (N, H, W) of an NCHW tensor, forward and backward, as plain Java loops over the
- * arrays' native memory, one channel at a time (channels split over the thread cap); the CPU
+ * arrays (each (example, channel) plane copied in and out of Java arrays), one channel at a time
+ * (channels split over the thread cap); the CPU
  * backend's {@link Backend#batchNormForward} and {@link Backend#batchNormBackward} (before: about
  * ten ND4J broadcast and reduction ops, each its own pass, ~1/3 of a small CNN's step, issue 20).
  * Statistics are accumulated in double: mean μ = Σx/n, biased variance σ² = Σ(x − μ)²/n (two
@@ -22,10 +23,11 @@ final class BatchNormKernels {
     private BatchNormKernels() {
     }
 
-    /** Whether the loops apply: whole 'c'-order arrays with int indices. */
+    /** Whether the loops apply: whole 'c'-order arrays of one data type (a null is skipped) with int indices. */
     static boolean applies(INDArray... as) {
         for (INDArray a : as) {
-            if (a != null && (a.offset() != 0 || a.ordering() != 'c' || a.isView() || a.elementWiseStride() != 1 || a.length() >= Integer.MAX_VALUE)) {
+            if (a != null && (a.dataType() != as[0].dataType() || a.offset() != 0 || a.ordering() != 'c' || a.isView()
+                    || a.elementWiseStride() != 1 || a.length() >= Integer.MAX_VALUE)) {
                 return false;
             }
         }
@@ -91,24 +93,42 @@ final class BatchNormKernels {
 
     // ---- FLOAT ----
 
+    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[4][0]);
+
+    /** This thread's four scratch planes of at least hw elements. */
+    private static float[][] floats(int hw) {
+        float[][] s = FLOATS.get();
+        if (s[0].length < hw) {
+            for (int i = 0; i < s.length; i++) {
+                s[i] = new float[hw];
+            }
+        }
+        return s;
+    }
+
     private static void forward(FloatBuffer x, FloatBuffer xhat, FloatBuffer y, FloatBuffer mask, double[] mean, double[] var,
                                 double[] rstd, double[] gamma, double[] beta, boolean evaluation, double eps, boolean relu,
                                 int n, int ch, int hw, int c) {
+        float[][] s4 = floats(hw);
+        float[] xp = s4[0];
+        float[] hp = s4[1];
+        float[] yp = s4[2];
+        float[] mp = s4[3];
         double count = (double) n * hw;
         if (!evaluation) {
             double s = 0;
             for (int b = 0; b < n; b++) {
-                int o = (b * ch + c) * hw;
-                for (int i = o; i < o + hw; i++) {
-                    s += x.get(i);
+                x.get((b * ch + c) * hw, xp, 0, hw);
+                for (int i = 0; i < hw; i++) {
+                    s += xp[i];
                 }
             }
             double mu = s / count;
             double ss = 0;
             for (int b = 0; b < n; b++) {
-                int o = (b * ch + c) * hw;
-                for (int i = o; i < o + hw; i++) {
-                    double d = x.get(i) - mu;
+                x.get((b * ch + c) * hw, xp, 0, hw);
+                for (int i = 0; i < hw; i++) {
+                    double d = xp[i] - mu;
                     ss += d * d;
                 }
             }
@@ -122,40 +142,60 @@ final class BatchNormKernels {
         double be = beta[c];
         for (int b = 0; b < n; b++) {
             int o = (b * ch + c) * hw;
-            for (int i = o; i < o + hw; i++) {
-                float h = (float) ((x.get(i) - mu) * r);
+            x.get(o, xp, 0, hw);
+            if (mask != null) {
+                mask.get(o, mp, 0, hw);
+            }
+            for (int i = 0; i < hw; i++) {
+                float h = (float) ((xp[i] - mu) * r);
                 float v = (float) (h * g + be);
                 if (relu && !(v > 0)) {
                     v = 0;
                 }
                 if (mask != null) {
-                    v *= mask.get(i);
+                    v *= mp[i];
                 }
-                xhat.put(i, h);
-                y.put(i, v);
+                hp[i] = h;
+                yp[i] = v;
             }
+            xhat.put(o, hp, 0, hw);
+            y.put(o, yp, 0, hw);
         }
     }
 
     private static void backward(FloatBuffer gb, FloatBuffer y, FloatBuffer xhat, FloatBuffer dx, FloatBuffer mask, double[] rstd,
                                  double[] gamma, double[] dgamma, double[] dbeta, boolean evaluation, boolean relu, int n, int ch,
                                  int hw, int c) {
+        float[][] s4 = floats(hw);
+        float[] gp = s4[0];
+        float[] hp = s4[1];
+        float[] yp = s4[2];
+        float[] mp = s4[3];
         double sg = 0;
         double sgx = 0;
         for (int b = 0; b < n; b++) {
             int o = (b * ch + c) * hw;
-            for (int i = o; i < o + hw; i++) {
-                float g = gb.get(i);
+            gb.get(o, gp, 0, hw);
+            xhat.get(o, hp, 0, hw);
+            if (relu) {
+                y.get(o, yp, 0, hw);
+            }
+            if (mask != null) {
+                mask.get(o, mp, 0, hw);
+            }
+            for (int i = 0; i < hw; i++) {
+                float g = gp[i];
                 if (mask != null) {
-                    g *= mask.get(i);
+                    g *= mp[i];
                 }
-                if (relu && !(y.get(i) > 0)) {
+                if (relu && !(yp[i] > 0)) {
                     g = 0;
                 }
-                gb.put(i, g);
+                gp[i] = g;
                 sg += g;
-                sgx += g * (double) xhat.get(i);
+                sgx += g * (double) hp[i];
             }
+            gb.put(o, gp, 0, hw);
         }
         dbeta[c] = sg;
         dgamma[c] = sgx;
@@ -165,32 +205,53 @@ final class BatchNormKernels {
         double mgx = evaluation ? 0 : sgx / count;
         for (int b = 0; b < n; b++) {
             int o = (b * ch + c) * hw;
-            for (int i = o; i < o + hw; i++) {
-                dx.put(i, (float) (coef * (gb.get(i) - mg - xhat.get(i) * mgx)));
+            gb.get(o, gp, 0, hw);
+            xhat.get(o, hp, 0, hw);
+            for (int i = 0; i < hw; i++) {
+                gp[i] = (float) (coef * (gp[i] - mg - hp[i] * mgx));
             }
+            dx.put(o, gp, 0, hw);
         }
     }
 
     // ---- DOUBLE ----
 
+    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[4][0]);
+
+    /** This thread's four scratch planes of at least hw elements. */
+    private static double[][] doubles(int hw) {
+        double[][] s = DOUBLES.get();
+        if (s[0].length < hw) {
+            for (int i = 0; i < s.length; i++) {
+                s[i] = new double[hw];
+            }
+        }
+        return s;
+    }
+
     private static void forward(DoubleBuffer x, DoubleBuffer xhat, DoubleBuffer y, DoubleBuffer mask, double[] mean, double[] var,
                                 double[] rstd, double[] gamma, double[] beta, boolean evaluation, double eps, boolean relu,
                                 int n, int ch, int hw, int c) {
+        double[][] s4 = doubles(hw);
+        double[] xp = s4[0];
+        double[] hp = s4[1];
+        double[] yp = s4[2];
+        double[] mp = s4[3];
         double count = (double) n * hw;
         if (!evaluation) {
             double s = 0;
             for (int b = 0; b < n; b++) {
-                int o = (b * ch + c) * hw;
-                for (int i = o; i < o + hw; i++) {
-                    s += x.get(i);
+                x.get((b * ch + c) * hw, xp, 0, hw);
+                for (int i = 0; i < hw; i++) {
+                    s += xp[i];
                 }
             }
             double mu = s / count;
             double ss = 0;
             for (int b = 0; b < n; b++) {
-                int o = (b * ch + c) * hw;
-                for (int i = o; i < o + hw; i++) {
-                    double d = x.get(i) - mu;
+                x.get((b * ch + c) * hw, xp, 0, hw);
+                for (int i = 0; i < hw; i++) {
+                    double d = xp[i] - mu;
                     ss += d * d;
                 }
             }
@@ -204,40 +265,60 @@ final class BatchNormKernels {
         double be = beta[c];
         for (int b = 0; b < n; b++) {
             int o = (b * ch + c) * hw;
-            for (int i = o; i < o + hw; i++) {
-                double h = ((x.get(i) - mu) * r);
+            x.get(o, xp, 0, hw);
+            if (mask != null) {
+                mask.get(o, mp, 0, hw);
+            }
+            for (int i = 0; i < hw; i++) {
+                double h = ((xp[i] - mu) * r);
                 double v = (h * g + be);
                 if (relu && !(v > 0)) {
                     v = 0;
                 }
                 if (mask != null) {
-                    v *= mask.get(i);
+                    v *= mp[i];
                 }
-                xhat.put(i, h);
-                y.put(i, v);
+                hp[i] = h;
+                yp[i] = v;
             }
+            xhat.put(o, hp, 0, hw);
+            y.put(o, yp, 0, hw);
         }
     }
 
     private static void backward(DoubleBuffer gb, DoubleBuffer y, DoubleBuffer xhat, DoubleBuffer dx, DoubleBuffer mask, double[] rstd,
                                  double[] gamma, double[] dgamma, double[] dbeta, boolean evaluation, boolean relu, int n, int ch,
                                  int hw, int c) {
+        double[][] s4 = doubles(hw);
+        double[] gp = s4[0];
+        double[] hp = s4[1];
+        double[] yp = s4[2];
+        double[] mp = s4[3];
         double sg = 0;
         double sgx = 0;
         for (int b = 0; b < n; b++) {
             int o = (b * ch + c) * hw;
-            for (int i = o; i < o + hw; i++) {
-                double g = gb.get(i);
+            gb.get(o, gp, 0, hw);
+            xhat.get(o, hp, 0, hw);
+            if (relu) {
+                y.get(o, yp, 0, hw);
+            }
+            if (mask != null) {
+                mask.get(o, mp, 0, hw);
+            }
+            for (int i = 0; i < hw; i++) {
+                double g = gp[i];
                 if (mask != null) {
-                    g *= mask.get(i);
+                    g *= mp[i];
                 }
-                if (relu && !(y.get(i) > 0)) {
+                if (relu && !(yp[i] > 0)) {
                     g = 0;
                 }
-                gb.put(i, g);
+                gp[i] = g;
                 sg += g;
-                sgx += g * (double) xhat.get(i);
+                sgx += g * (double) hp[i];
             }
+            gb.put(o, gp, 0, hw);
         }
         dbeta[c] = sg;
         dgamma[c] = sgx;
@@ -247,9 +328,12 @@ final class BatchNormKernels {
         double mgx = evaluation ? 0 : sgx / count;
         for (int b = 0; b < n; b++) {
             int o = (b * ch + c) * hw;
-            for (int i = o; i < o + hw; i++) {
-                dx.put(i, (coef * (gb.get(i) - mg - xhat.get(i) * mgx)));
+            gb.get(o, gp, 0, hw);
+            xhat.get(o, hp, 0, hw);
+            for (int i = 0; i < hw; i++) {
+                gp[i] = (coef * (gp[i] - mg - hp[i] * mgx));
             }
+            dx.put(o, gp, 0, hw);
         }
     }
 }
