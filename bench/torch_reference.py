@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """PyTorch side of gradreg's trainer benchmark (a companion script, not part of the build).
 
-The same models as gradreg's trainer (ViT-Ti for CIFAR, CIFAR ResNet-18), the same step kinds
+The same models as gradreg's trainer (ViT-Ti for CIFAR, CIFAR ResNet-18, the Fashion-MNIST
+cnn-small on 1x28x28), the same step kinds
 (plain; SAM rho 0.05; GR paper form r 0.05, alpha 0.8; GNR Algorithm 1 with exact
 double-backward Hessian-vector products, rho = alpha = 0.1) and AdamW(1e-4, wd 0.03), timed the
 way `gradreg bench --trainer` times gradreg: interleaved rounds, one warm-up round, median.
@@ -112,7 +113,27 @@ class ResNet18(nn.Module):
         return self.fc(F.adaptive_avg_pool2d(self.layers(self.stem(x)), 1).flatten(1))
 
 
-MODELS = {"vit-ti": (ViT, 5_362_762), "resnet18": (ResNet18, 11_173_962)}
+class CnnSmall(nn.Module):
+    """gradreg's cnn-small: [conv3x3(w)-BN-ReLU x2, max pool 2] at w then 2w, flatten, linear head (1x28x28 input)."""
+
+    def __init__(self, classes=10, w=32, channels=1, image=28):
+        super().__init__()
+        layers, i = [], channels
+        for o in (w, w, None, 2 * w, 2 * w, None):
+            if o is None:
+                layers.append(nn.MaxPool2d(2))
+            else:
+                layers += [nn.Conv2d(i, o, 3, 1, 1, bias=False), nn.BatchNorm2d(o), nn.ReLU()]
+                i = o
+        self.features = nn.Sequential(*layers)
+        self.fc = nn.Linear(i * (image // 4) ** 2, classes)
+
+    def forward(self, x):
+        return self.fc(self.features(x).flatten(1))
+
+
+MODELS = {"vit-ti": (ViT, 5_362_762), "resnet18": (ResNet18, 11_173_962), "cnn-small": (CnnSmall, 96_554)}
+INPUT = {"cnn-small": (1, 28)}  # channels, side; the others 3x32x32
 
 
 def rss_bytes():
@@ -260,7 +281,8 @@ def main():
     assert n == count, f"{a.model} has {n} parameters, expected {count}"
     model.train()
     model.to(a.device)
-    x, y = torch.randn(a.batch, 3, 32, 32, device=a.device), torch.randint(0, 10, (a.batch,), device=a.device)
+    c, side = INPUT.get(a.model, (3, 32))
+    x, y = torch.randn(a.batch, c, side, side, device=a.device), torch.randint(0, 10, (a.batch,), device=a.device)
     env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
     where = (f"{torch.cuda.get_device_name()}, TF32 {'on' if a.tf32 else 'off'}, cuDNN {torch.backends.cudnn.version()}"
              if a.device == "cuda" else f"{torch.get_num_threads()} threads")

@@ -44,6 +44,10 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     org.gradreg.trainer.cli.DeviceOptions deviceOptions = new org.gradreg.trainer.cli.DeviceOptions();
 
+    @Option(names = "--threads", description = "With --trainer: gradreg's CPU threads (ND4J, OpenBLAS, im2col) and PyTorch's "
+            + "(0: every core; default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    int threads;
+
     @Option(names = "--memory-every", description = "Record every n steps with --memory-steps (default: ${DEFAULT-VALUE}).", defaultValue = "25")
     int memoryEvery;
 
@@ -54,6 +58,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         org.gradreg.trainer.compute.Device device = deviceOptions.apply();
         if (trainer) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+            }
+            org.gradreg.app.bench.TrainerBenchmark.threads(threads);
             Path file = out.getFileName().toString().equals("optim-benchmark.md") ? out.resolveSibling("trainer-benchmark.md") : out;
             for (int b : batch) {
                 if (b < 1) {

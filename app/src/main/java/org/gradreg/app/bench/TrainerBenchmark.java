@@ -37,7 +37,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The trainer benchmark: one training step (AdamW, FLOAT, a batch of 3×32×32 images) with plain,
+ * The trainer benchmark: one training step (AdamW, FLOAT, a batch of 3×32×32 images; 1×28×28 for
+ * the Fashion-MNIST CNN) with plain,
  * SAM, GR and GNR gradients, timed in interleaved rounds (median), the optimizer's own share of the
  * plain step (step time minus the time inside the model's evaluations), the process's peak resident
  * memory per model (Linux VmHWM, reset between models), and — with a PyTorch script — the same
@@ -49,6 +50,36 @@ public final class TrainerBenchmark {
     private static final List<String> KINDS = List.of("plain", "sam", "gr", "gnr");
 
     private TrainerBenchmark() {
+    }
+
+    /** Threads of both sides (0: every core), set by {@link #threads(int)}. */
+    private static int threads;
+
+    /** Caps gradreg's threads ({@code Trainer.threads}) and gives PyTorch the same number (0: every core, both sides). */
+    public static void threads(int n) {
+        threads = Math.max(0, n);
+        org.gradreg.trainer.loop.Trainer.threads(n);
+    }
+
+    /**
+     * The input a model is benchmarked on: channels and side. The small CNN of the Fashion-MNIST
+     * experiments gets Fashion-MNIST's 1×28×28; the others CIFAR's 3×32×32.
+     */
+    static int[] inputShape(String model) {
+        return model.toLowerCase(Locale.ROOT).startsWith("cnn-small") ? new int[] {1, 28} : new int[] {3, 32};
+    }
+
+    /** The batch's images cut to their first {@code channels} channels (the synthetic set has three). */
+    static Batch inputs(Batch b, int channels) {
+        if (channels == b.channels()) {
+            return b;
+        }
+        int plane = b.height() * b.width();
+        float[] x = new float[b.size() * channels * plane];
+        for (int i = 0; i < b.size(); i++) {
+            System.arraycopy(b.images(), i * b.channels() * plane, x, i * channels * plane, channels * plane);
+        }
+        return new Batch(x, b.labels(), b.size(), channels, b.height(), b.width());
     }
 
     /**
@@ -84,7 +115,7 @@ public final class TrainerBenchmark {
 
         TorchPeer(Path script, String model, int batch, Device device) throws IOException {
             List<String> cmd = List.of(python(), script.toString(), "--model", model, "--batch", String.valueOf(batch), "--threads",
-                    String.valueOf(Runtime.getRuntime().availableProcessors()), "--device", device.isCpu() ? "cpu" : "cuda", "--serve");
+                    String.valueOf(threads > 0 ? threads : Runtime.getRuntime().availableProcessors()), "--device", device.isCpu() ? "cpu" : "cuda", "--serve");
             p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             out = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
@@ -155,15 +186,16 @@ public final class TrainerBenchmark {
     static Figures measure(String model, int batchSize, int repeats, List<String> kinds, Path torchScript, Device device,
                            Consumer<String> progress) {
         resetPeak();
-        Dataset data = SyntheticCifar.generate(batchSize, 8, 10, 32, 3).train();
-        Batch batch = Batches.training(data, batchSize, false, 1).get(0, 0);
+        int[] shape = inputShape(model);
+        Batch batch = inputs(Batches.training(SyntheticCifar.generate(batchSize, 8, 10, shape[1], 3).train(), batchSize, false, 1).get(0, 0),
+                shape[0]);
         long freeBefore = -1;
         if (!device.isCpu()) {
             try (Backend probe = Backends.open(device, DataType.FLOAT)) {
                 freeBefore = probe.availableBytes();
             }
         }
-        Engine net = Engines.build(model, 3, 32, 10, DataType.FLOAT, 1, device);
+        Engine net = Engines.build(model, shape[0], shape[1], 10, DataType.FLOAT, 1, device);
         ModelOracle oracle = new ModelOracle(net);
         Timed timed = new Timed(oracle);
         Map<String, Optimizer> opts = new LinkedHashMap<>();
@@ -259,7 +291,7 @@ public final class TrainerBenchmark {
     }
 
     /** The models the PyTorch script defines. */
-    static final List<String> TORCH_MODELS = List.of("vit-ti", "resnet18");
+    static final List<String> TORCH_MODELS = List.of("vit-ti", "resnet18", "cnn-small");
 
     static double median(List<Double> v) {
         List<Double> s = v.stream().sorted().toList();
@@ -301,7 +333,7 @@ public final class TrainerBenchmark {
         StringBuilder md = new StringBuilder();
         String where = device.isCpu() ? "ND4J backend " + Nd4j.getBackend().getClass().getSimpleName()
                 : "model on " + describe(device) + ", optimizer on the host (ND4J " + Nd4j.getBackend().getClass().getSimpleName() + ")";
-        md.append(String.format(Locale.ROOT, "FLOAT, AdamW, 3×32×32 inputs; %d cores; %s; OMP_WAIT_POLICY=%s; median of %d "
+        md.append(String.format(Locale.ROOT, "FLOAT, AdamW, 3×32×32 inputs (cnn-small: 1×28×28); %d cores; %s; OMP_WAIT_POLICY=%s; median of %d "
                         + "interleaved rounds after 1 warm-up round.%s%n%n", Runtime.getRuntime().availableProcessors(), where,
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"), repeats,
                 torchScript == null ? "" : " PyTorch: the companion script in a second process, asked for the same step right after "

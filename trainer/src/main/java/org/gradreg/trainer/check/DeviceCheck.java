@@ -306,7 +306,8 @@ public final class DeviceCheck {
                 new String[] {"linear", "8"},
                 new String[] {"resnet18:width=4,blocks=1", "16"},
                 new String[] {"wrn-28-10:depth=10,widen=1,dropout=0.3", "16"},
-                new String[] {"vgg16-bn:width=2", "64"});
+                new String[] {"vgg16-bn:width=2", "64"},
+                new String[] {"cnn-small:width=4", "16"});
     }
 
     /** Every model in {@code models}: loss, logits, gradients and running statistics on the device against the CPU's, same seed. */

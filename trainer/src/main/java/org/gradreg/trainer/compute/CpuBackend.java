@@ -18,8 +18,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The host backend: ND4J arrays on ND4J's CPU backend (nd4j-native), dense products as direct cblas
- * calls on the arrays' memory ({@link Blas}), convolutions as ND4J's im2col plus one cblas GEMM per
- * example, the rest as ND4J element-wise, broadcast and reduction ops. A mirror is the host array
+ * calls on the arrays' memory ({@link Blas}), convolutions as im2col (plain Java loops, {@link Im2col})
+ * plus one cblas GEMM per example, the rest as ND4J element-wise, broadcast and reduction ops. A mirror is the host array
  * itself, so uploads and downloads cost nothing. The sequences of ND4J calls are exactly those of
  * the engines before the backend seam existed, so results are bit-identical to theirs.
  */
@@ -356,8 +356,12 @@ public final class CpuBackend implements Backend {
         wt = scratch(wt, (long) s.out() * kk);
         INDArray c = Nd4j.create(cols, new long[] {s.batch(), s.in(), s.k(), s.k(), s.outHeight(), s.outWidth()});
         INDArray w2 = Nd4j.create(wt, new long[] {s.out(), s.in(), s.k(), s.k()});
-        Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(x).addOutputs(c)
-                .addIntegerArguments(s.k(), s.k(), s.stride(), s.stride(), s.pad(), s.pad(), 1, 1, 0).addFloatingPointArguments(0.0).build());
+        if (Im2col.applies(s, x)) {
+            Im2col.im2col(s, x, cols);
+        } else {
+            Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(x).addOutputs(c)
+                    .addIntegerArguments(s.k(), s.k(), s.stride(), s.stride(), s.pad(), s.pad(), 1, 1, 0).addFloatingPointArguments(0.0).build());
+        }
         w2.assign(w.permute(3, 2, 0, 1)); // [out, in, k, k]: rows of the kernel matrix in the columns' order
         return new INDArray[] {c, w2};
     }
@@ -389,8 +393,12 @@ public final class CpuBackend implements Backend {
             // dcols[i] = Wtᵀ · dY[i], then summed back onto the image
             Blas.gemmStrided(cw[1], 0, kk, true, dy, cout * pp, pp, false, c, (long) kk * pp, pp, kk, pp, (int) cout, s.batch(), 1.0, 0.0,
                     false);
-            Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(c).addOutputs(a(dxT).assign(0))
-                    .addIntegerArguments(s.stride(), s.stride(), s.pad(), s.pad(), s.height(), s.width(), 1, 1, 0).build());
+            if (Im2col.applies(s, a(dxT))) {
+                Im2col.col2im(s, cols, a(dxT));
+            } else {
+                Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(c).addOutputs(a(dxT).assign(0))
+                        .addIntegerArguments(s.stride(), s.stride(), s.pad(), s.pad(), s.height(), s.width(), 1, 1, 0).build());
+            }
         }
     }
 
@@ -411,6 +419,22 @@ public final class CpuBackend implements Backend {
         long c = mean.length();
         INDArray runMean = a(t.runningMean());
         INDArray runVar = a(t.runningVar());
+        INDArray maskA = maskT == null ? null : a(maskT);
+        if (BatchNormKernels.applies(x, xhat, v, maskA) && (maskA == null || maskA.length() == v.length())) {
+            // plain Java loops, one pass per statistic and one for the output (BatchNormKernels)
+            double[] mu = evaluation ? BatchNormKernels.read(runMean) : new double[(int) c];
+            double[] va = evaluation ? BatchNormKernels.read(runVar) : new double[(int) c];
+            double[] rs = new double[(int) c];
+            BatchNormKernels.forward(x, xhat, v, maskA, mu, va, rs, BatchNormKernels.read(a(t.gamma())), BatchNormKernels.read(a(t.beta())),
+                    evaluation, eps, relu);
+            BatchNormKernels.write(mu, mean);
+            BatchNormKernels.write(va, var);
+            BatchNormKernels.write(rs, rstd);
+            if (!evaluation && updateStatistics) {
+                moveRunningStatistics(runMean, runVar, mean, var, momentum, (double) x.length() / c);
+            }
+            return;
+        }
         if (evaluation) {
             mean.assign(runMean.reshape(c));
             var.assign(runVar.reshape(c));
@@ -423,14 +447,7 @@ public final class CpuBackend implements Backend {
             var.assign(vb);
             vb.close();
             if (updateStatistics) {
-                double m = momentum;
-                double n = (double) x.length() / c;
-                INDArray rm = runMean.reshape(c);
-                INDArray rv = runVar.reshape(c);
-                rm.muli(1 - m);
-                Nd4j.getBlasWrapper().level1().axpy(c, m, mean, rm);
-                rv.muli(1 - m);
-                Nd4j.getBlasWrapper().level1().axpy(c, m * n / Math.max(1.0, n - 1), var, rv);
+                moveRunningStatistics(runMean, runVar, mean, var, momentum, (double) x.length() / c);
             }
         }
         Transforms.pow(rstd.assign(var).addi(eps), -0.5, false);
@@ -445,6 +462,17 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** running mean ← (1 − m)·running mean + m·mean, running var ← (1 − m)·running var + m·n/(n − 1)·var. */
+    private static void moveRunningStatistics(INDArray runMean, INDArray runVar, INDArray mean, INDArray var, double m, double n) {
+        long c = mean.length();
+        INDArray rm = runMean.reshape(c);
+        INDArray rv = runVar.reshape(c);
+        rm.muli(1 - m);
+        Nd4j.getBlasWrapper().level1().axpy(c, m, mean, rm);
+        rv.muli(1 - m);
+        Nd4j.getBlasWrapper().level1().axpy(c, m * n / Math.max(1.0, n - 1), var, rv);
+    }
+
     @Override
     public void batchNormBackward(Tensor gT, Tensor yT, Tensor xhatT, Tensor dxT, BatchNormTensors t, boolean evaluation, boolean relu,
                                   Tensor maskT) {
@@ -456,6 +484,16 @@ public final class CpuBackend implements Backend {
         INDArray dgamma = a(t.dgamma());
         INDArray dbeta = a(t.dbeta());
         long c = mean.length();
+        INDArray maskA = maskT == null ? null : a(maskT);
+        if (BatchNormKernels.applies(g, a(yT), xhat, dx, maskA) && (maskA == null || maskA.length() == g.length())) {
+            double[] dg = new double[(int) c];
+            double[] db = new double[(int) c];
+            BatchNormKernels.backward(g, a(yT), xhat, dx, maskA, BatchNormKernels.read(a(t.rstd())), BatchNormKernels.read(a(t.gamma())), dg, db,
+                    evaluation, relu);
+            BatchNormKernels.write(dg, dgamma);
+            BatchNormKernels.write(db, dbeta);
+            return;
+        }
         if (maskT != null) {
             g.muli(a(maskT));
         }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.gradreg.trainer.BadInput;
 
 /**
  * Readers for the official binary versions of CIFAR-10 and CIFAR-100
@@ -38,6 +39,53 @@ public final class Cifar {
     public enum Labels { FINE, COARSE }
 
     private Cifar() {
+    }
+
+    /**
+     * The shape of CIFAR-10 ({@code classes} 10) or CIFAR-100 (100, or 20 coarse) in {@code dir} (or
+     * its {@code cifar-10-batches-bin} / {@code cifar-100-binary} subdirectory) without reading the
+     * images: 50000/10000 images of 3×32×32; checks that every file is there with its exact size.
+     */
+    public static DatasetShape shape(Path dir, String name, int classes) {
+        boolean ten = classes == 10;
+        DatasetShape shape = new DatasetShape(50000, 10000, classes, 3, 32);
+        Path d = shapeDir(dir, ten ? "cifar-10-batches-bin" : "cifar-100-binary", ten ? "data_batch_1.bin" : "train.bin", name, shape);
+        if (ten) {
+            for (int i = 1; i <= 5; i++) {
+                present(d.resolve("data_batch_" + i + ".bin"), 10000L * CIFAR10_RECORD, "CIFAR-10", shape);
+            }
+            present(d.resolve("test_batch.bin"), 10000L * CIFAR10_RECORD, "CIFAR-10", shape);
+        } else {
+            present(d.resolve("train.bin"), 50000L * CIFAR100_RECORD, "CIFAR-100", shape);
+            present(d.resolve("test.bin"), 10000L * CIFAR100_RECORD, "CIFAR-100", shape);
+        }
+        return shape;
+    }
+
+    private static Path shapeDir(Path d, String sub, String probe, String name, DatasetShape shape) {
+        if (d == null) {
+            throw new MissingDataFiles("dataset " + name + " needs its directory (--data DIR)", shape);
+        }
+        if (!Files.isDirectory(d)) {
+            throw new MissingDataFiles("data directory " + d + " does not exist", shape);
+        }
+        return !Files.exists(d.resolve(probe)) && Files.exists(d.resolve(sub).resolve(probe)) ? d.resolve(sub) : d;
+    }
+
+    private static void present(Path f, long bytes, String what, DatasetShape shape) {
+        try {
+            if (!Files.isRegularFile(f)) {
+                throw new MissingDataFiles(what + " file " + f + " not found (expected " + bytes + " bytes); download and unpack the binary version",
+                        shape);
+            }
+            long size = Files.size(f);
+            if (size != bytes) {
+                throw new BadInput(what + " file " + f + " has " + size + " bytes but should have " + bytes
+                        + (size < bytes ? ": truncated" : "") + ", or it is not the binary version");
+            }
+        } catch (IOException e) {
+            throw new BadInput("cannot read " + what + " file " + f + ": " + e.getMessage(), e);
+        }
     }
 
     /** CIFAR-10 from {@code dir} (or {@code dir/cifar-10-batches-bin}). */

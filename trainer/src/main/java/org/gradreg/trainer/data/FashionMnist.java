@@ -104,6 +104,25 @@ public final class FashionMnist {
         return new DataSplit(tr, te);
     }
 
+    /**
+     * The shape of {@link #load}'s result without reading the images: 1×28×28, 10 classes, the
+     * subset sizes (0: all); checks that the directory and the four files are there (their contents
+     * are checked when loaded).
+     */
+    public static DatasetShape shape(Path dir, int train, int test) {
+        check(train, TRAIN_SIZE, "train");
+        check(test, TEST_SIZE, "test");
+        Path d = dir == null ? DEFAULT_DIR : dir;
+        if (!Files.isDirectory(d)) {
+            throw new DataFormatException("Fashion-MNIST directory " + d + " not found: " + INSTALL_HINT);
+        }
+        locate(d, TRAIN_IMAGES, "training images");
+        locate(d, TRAIN_LABELS, "training labels");
+        locate(d, TEST_IMAGES, "test images");
+        locate(d, TEST_LABELS, "test labels");
+        return new DatasetShape(train > 0 ? train : TRAIN_SIZE, test > 0 ? test : TEST_SIZE, CLASSES, 1, SIDE);
+    }
+
     private static void check(int n, int max, String key) {
         if (n < 0 || n > max) {
             throw new IllegalArgumentException("fashion-mnist " + key + "=" + n + " is outside 1.." + max + " (0 or absent: all)");

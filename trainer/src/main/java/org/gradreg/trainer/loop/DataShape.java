@@ -1,19 +1,16 @@
 package org.gradreg.trainer.loop;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.gradreg.optim.registry.Args;
 import org.gradreg.optim.registry.Registry;
 import org.gradreg.trainer.BadInput;
-import org.gradreg.trainer.data.Cifar;
-import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.DatasetFactory;
+import org.gradreg.trainer.data.DatasetShape;
+import org.gradreg.trainer.data.MissingDataFiles;
 import org.gradreg.trainer.data.Datasets;
 
 /**
- * The shape of a data set, known without reading its images where the set is known by name
- * (synthetic, CIFAR: whose files are checked for presence and size); other sets are loaded.
+ * The shape of a run's data set, as the set reports it ({@link DatasetFactory#shape}): from its
+ * options and its files' presence (CIFAR: and sizes), without reading the images.
  *
  * @param train    training images
  * @param test     test images
@@ -31,32 +28,14 @@ public record DataShape(int train, int test, int classes, int channels, int imag
         } catch (IllegalArgumentException e) {
             throw new BadInput(e.getMessage(), e);
         }
-        Args a = p.args();
-        return switch (p.entry().name()) {
-            case "synthetic" -> new DataShape(a.count("train"), a.count("test"), a.count("classes"), 3, a.count("size"));
-            case "synthetic-small" -> new DataShape(2000, 500, 10, 3, 32);
-            case "cifar10" -> {
-                DataShape shape = new DataShape(50000, 10000, 10, 3, 32);
-                Path d = cifarDir(dir, "cifar-10-batches-bin", "data_batch_1.bin", spec, shape);
-                for (int i = 1; i <= 5; i++) {
-                    present(d.resolve("data_batch_" + i + ".bin"), 10000L * Cifar.CIFAR10_RECORD, "CIFAR-10", shape);
-                }
-                present(d.resolve("test_batch.bin"), 10000L * Cifar.CIFAR10_RECORD, "CIFAR-10", shape);
-                yield shape;
-            }
-            case "cifar100", "cifar100-coarse" -> {
-                DataShape shape = new DataShape(50000, 10000, p.entry().name().endsWith("coarse") ? 20 : 100, 3, 32);
-                Path d = cifarDir(dir, "cifar-100-binary", "train.bin", spec, shape);
-                present(d.resolve("train.bin"), 50000L * Cifar.CIFAR100_RECORD, "CIFAR-100", shape);
-                present(d.resolve("test.bin"), 10000L * Cifar.CIFAR100_RECORD, "CIFAR-100", shape);
-                yield shape;
-            }
-            default -> {
-                // a data set this check does not know by name: load it (its reader names any problem)
-                DataSplit s = Datasets.load(spec, dir == null ? null : Path.of(dir), seed);
-                yield new DataShape(s.train().size(), s.test().size(), s.train().classes(), s.train().channels(), s.train().height());
-            }
-        };
+        DatasetShape s;
+        try {
+            s = p.factory().shape(p.args(), dir == null ? null : Path.of(dir), seed);
+        } catch (MissingDataFiles e) {
+            DatasetShape m = e.shape();
+            throw new MissingFiles(e.getMessage(), new DataShape(m.train(), m.test(), m.classes(), m.channels(), m.image()));
+        }
+        return new DataShape(s.train(), s.test(), s.classes(), s.channels(), s.image());
     }
 
     /**
@@ -73,32 +52,6 @@ public record DataShape(int train, int test, int classes, int channels, int imag
 
         public DataShape shape() {
             return shape;
-        }
-    }
-
-    private static Path cifarDir(String dir, String sub, String probe, String name, DataShape shape) {
-        if (dir == null) {
-            throw new MissingFiles("dataset " + name + " needs its directory (--data DIR)", shape);
-        }
-        Path d = Path.of(dir);
-        if (!Files.isDirectory(d)) {
-            throw new MissingFiles("data directory " + d + " does not exist", shape);
-        }
-        return !Files.exists(d.resolve(probe)) && Files.exists(d.resolve(sub).resolve(probe)) ? d.resolve(sub) : d;
-    }
-
-    private static void present(Path f, long bytes, String what, DataShape shape) {
-        try {
-            if (!Files.isRegularFile(f)) {
-                throw new MissingFiles(what + " file " + f + " not found (expected " + bytes + " bytes); download and unpack the binary version", shape);
-            }
-            long size = Files.size(f);
-            if (size != bytes) {
-                throw new BadInput(what + " file " + f + " has " + size + " bytes but should have " + bytes
-                        + (size < bytes ? ": truncated" : "") + ", or it is not the binary version");
-            }
-        } catch (IOException e) {
-            throw new BadInput("cannot read " + what + " file " + f + ": " + e.getMessage(), e);
         }
     }
 }

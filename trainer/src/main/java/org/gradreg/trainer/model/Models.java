@@ -6,7 +6,7 @@ import org.gradreg.optim.registry.Key;
 import org.gradreg.optim.registry.Range;
 import org.gradreg.optim.registry.Registry;
 import org.gradreg.trainer.compute.Backend;
-import org.gradreg.trainer.nn.ConvEngine;
+import org.gradreg.trainer.nn.ConvNets;
 import org.gradreg.trainer.nn.Engine;
 import org.gradreg.trainer.nn.VitConfig;
 import org.gradreg.trainer.nn.VitEngine;
@@ -14,7 +14,7 @@ import org.gradreg.trainer.nn.VitEngine;
 /**
  * Models by name, with optional overrides after a colon, e.g. {@code vit-ti},
  * {@code vit-nano:layers=2,hidden=32,image=16}, {@code resnet18:width=16},
- * {@code wrn-28-10:depth=10,widen=1}, {@code vgg16-bn:width=8}. {@link #REGISTRY} holds one entry
+ * {@code wrn-28-10:depth=10,widen=1}, {@code vgg16-bn:width=8}, {@code cnn-small:width=16}. {@link #REGISTRY} holds one entry
  * per model (description, override keys with defaults and ranges, a tiny example, factory): the
  * names {@code --model} accepts, its help, the "known: …" messages, docs/registries.md and the
  * model contract tests all come from it, and its factory builds the runnable engine on a backend.
@@ -48,7 +48,7 @@ public final class Models {
     /** gnp's CIFAR ViT sizes (patch 4 on 32×32, dropout 0.1, attention dropout 0.1, LayerNorm ε 1e-6) and two small CPU ViTs. */
     public static final Registry<ModelFactory> REGISTRY = new Registry<ModelFactory>("model",
             Entry.<ModelFactory>of("linear", "softmax regression on the flattened image (convex; for tests and sanity runs)",
-                    (name, a, channels, image, classes, be, seed) -> ConvEngine.linear(name, channels, image, classes, be, seed)),
+                    (name, a, channels, image, classes, be, seed) -> ConvNets.linear(name, channels, image, classes, be, seed)),
             vit("vit-nano", "ViT-Ti's shape scaled down for CPU runs, dropout 0.1",
                     new VitConfig(32, 4, 3, 64, 128, 2, 4, 0.1, 0.1, 1e-6, true))
                     .example("hidden=8,mlp=16,heads=2,layers=1"),
@@ -62,17 +62,26 @@ public final class Models {
             vit("vit-b", "ViT-Base, gnp's CIFAR ViT, dropout 0.1", new VitConfig(32, 4, 3, 768, 3072, 12, 12, 0.1, 0.1, 1e-6, true))
                     .example("hidden=24,mlp=24,layers=1"),
             Entry.<ModelFactory>of("resnet18", "ResNet-18 with the CIFAR stem: four stages of basic blocks of width w, 2w, 4w, 8w",
-                    (name, a, channels, image, classes, be, seed) -> ConvEngine.resnet18(name, a.count("width"), a.count("blocks"),
+                    (name, a, channels, image, classes, be, seed) -> ConvNets.resnet18(name, a.count("width"), a.count("blocks"),
                             channels, image, classes, be, seed),
                     Key.integer("width", 64L, COUNT, "channels of the first stage"),
                     Key.integer("blocks", 2L, COUNT, "basic blocks per stage")).example("width=4,blocks=1"),
+            Entry.of("cnn-small", "small CNN with batch norm for Fashion-MNIST: [conv3x3(w)-BN-ReLU x2, max pool 2] then "
+                            + "[conv3x3(2w)-BN-ReLU x2, max pool 2], flatten, linear head (96,554 parameters on 1x28x28, 10 classes)",
+                    ModelFactory.checked((a, channels, image) -> {
+                        if (image % 4 != 0) {
+                            throw new IllegalArgumentException("cnn-small pools twice: the image side must be a multiple of 4, got " + image);
+                        }
+                    }, (name, a, channels, image, classes, be, seed) -> ConvNets.cnnSmall(name, a.count("width"), channels, image, classes,
+                            be, seed)),
+                    Key.integer("width", 32L, COUNT, "channels of the first stage (2w in the second)")).example("width=2"),
             Entry.of("wrn-28-10", "WideResNet (Zagoruyko & Komodakis 2016) with pre-activation blocks", ModelFactory.checked(
                     (a, channels, image) -> {
                         if ((a.integer("depth") - 4) % 6 != 0) {
                             throw new IllegalArgumentException("wide resnet needs depth = 6n + 4 (n >= 1), got depth=" + a.integer("depth"));
                         }
                     },
-                    (name, a, channels, image, classes, be, seed) -> ConvEngine.wideResnet(name, a.count("depth"), a.count("widen"),
+                    (name, a, channels, image, classes, be, seed) -> ConvNets.wideResnet(name, a.count("depth"), a.count("widen"),
                             a.number("dropout"), channels, image, classes, be, seed)),
                     Key.integer("depth", 28L, Range.atLeast(10), "layers: 6n + 4"),
                     Key.integer("widen", 10L, COUNT, "widening factor k"),
@@ -83,7 +92,7 @@ public final class Models {
                         if (image % 32 != 0) {
                             throw new IllegalArgumentException("vgg16 pools five times: the image side must be a multiple of 32, got " + image);
                         }
-                    }, (name, a, channels, image, classes, be, seed) -> ConvEngine.vgg16(name, a.count("width"), channels, image, classes, be,
+                    }, (name, a, channels, image, classes, be, seed) -> ConvNets.vgg16(name, a.count("width"), channels, image, classes, be,
                             seed)),
                     Key.integer("width", 64L, COUNT, "channels of the first block (doubling to 8w)")).example("width=2"))
             .keysCalled("override");

@@ -37,4 +37,32 @@ class DatasetsTest {
         assertEquals("dataset 'synthetic-small:train=3': unknown synthetic-small option 'train'; known: none",
                 assertThrows(IllegalArgumentException.class, () -> Datasets.load("synthetic-small:train=3", null, 0)).getMessage());
     }
+
+    /** Every set reports the shape its loaded split has, without loading it. */
+    @Test
+    void setsReportTheShapeTheirLoadedSplitsHave() {
+        for (String spec : new String[] {"synthetic:train=12,test=5,classes=3,size=8", "synthetic-small"}) {
+            var p = Datasets.REGISTRY.parseNamed(spec);
+            assertEquals(DatasetShape.of(Datasets.load(spec, null, 1)), p.factory().shape(p.args(), null, 1), spec);
+        }
+        if (java.nio.file.Files.isDirectory(FashionMnist.DEFAULT_DIR)) {
+            for (String spec : new String[] {"fashion-mnist", "fashion-mnist:train=1000,test=500"}) {
+                var p = Datasets.REGISTRY.parseNamed(spec);
+                assertEquals(DatasetShape.of(Datasets.load(spec, null, 1)), p.factory().shape(p.args(), null, 1), spec);
+            }
+        }
+    }
+
+    /** Fashion-MNIST's shape needs its four files to be there, not their images: empty files give the shape, and fail to load. */
+    @Test
+    void fashionMnistsShapeReadsNoImages(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        for (String f : new String[] {FashionMnist.TRAIN_IMAGES, FashionMnist.TRAIN_LABELS, FashionMnist.TEST_IMAGES, FashionMnist.TEST_LABELS}) {
+            java.nio.file.Files.createFile(dir.resolve(f));
+        }
+        var p = Datasets.REGISTRY.parseNamed("fashion-mnist:test=20");
+        assertEquals(new DatasetShape(60000, 20, 10, 1, 28), p.factory().shape(p.args(), dir, 0));
+        assertThrows(DataFormatException.class, () -> Datasets.load("fashion-mnist", dir, 0));
+        java.nio.file.Files.delete(dir.resolve(FashionMnist.TEST_LABELS));
+        assertThrows(DataFormatException.class, () -> p.factory().shape(p.args(), dir, 0));
+    }
 }

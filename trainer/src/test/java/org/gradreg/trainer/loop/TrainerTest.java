@@ -17,6 +17,8 @@ import org.gradreg.trainer.run.Checkpoint;
 import org.gradreg.trainer.run.RunDir;
 import org.gradreg.trainer.run.RunResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -98,13 +100,14 @@ class TrainerTest {
         assertEquals(RunResult.Status.FINISHED, new Trainer(c, cut).progress(false).run(true).status());
     }
 
-    /** The same for a batch-norm model: its running statistics travel in the checkpoint. */
-    @Test
-    void aResumedBatchNormRunGivesTheSameMetricsAndStatistics() throws IOException {
-        TrainConfig c = tiny().with("model.spec", "resnet18:width=2,blocks=1", "run.checkpointEvery", 3)
+    /** The same for the batch-norm models: their running statistics travel in the checkpoint. */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet18:width=2,blocks=1", "cnn-small:width=2"})
+    void aResumedBatchNormRunGivesTheSameMetricsAndStatistics(String model) throws IOException {
+        TrainConfig c = tiny().with("model.spec", model, "run.checkpointEvery", 3)
                 .withEstimator(EstimatorConfig.parse("sam:rho=0.05"));
-        Path full = dir.resolve("bn-full");
-        Path cut = dir.resolve("bn-cut");
+        Path full = dir.resolve("bn-full-" + model.replace(':', '_'));
+        Path cut = dir.resolve("bn-cut-" + model.replace(':', '_'));
         new Trainer(c, full).progress(false).run(false);
         new Trainer(c, cut).progress(false).stopAfter(5).run(false);
         new Trainer(c, cut).progress(false).run(true);

@@ -38,6 +38,10 @@ class ModelsTest {
         long block = 2 * 2 * d + 4 * (d * d + d) + (d * mlp + mlp) + (mlp * d + d);
         long vit = (48 * d + d) + d + 65 * d + 12 * block + 2 * d + (d * 10 + 10);
         assertEquals(vit, Engines.build("vit-ti", 10, DataType.FLOAT, 0).parameterCount());
+        // the small CNN on Fashion-MNIST (1x28x28): conv 1->32, 32->32, pool, 32->64, 64->64, pool, fc 64*7*7 -> 10
+        long cnn = convBn(3, 1, 32) + convBn(3, 32, 32) + convBn(3, 32, 64) + convBn(3, 64, 64) + 64 * 7 * 7 * 10 + 10;
+        assertEquals(96_554L, cnn);
+        assertEquals(cnn, Engines.build("cnn-small", 1, 28, 10, DataType.FLOAT, 0).parameterCount());
     }
 
     @Test
@@ -62,7 +66,7 @@ class ModelsTest {
         e = assertThrows(IllegalArgumentException.class, () -> Models.parse("vit-s:layers=1.5", 3, 32));
         assertEquals("model 'vit-s:layers=1.5': vit-s: layers=1.5 is not a whole number", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Models.parse("Resnet-18", 3, 32));
-        assertEquals("unknown model 'Resnet-18'; known: [linear, resnet18, vgg16-bn, vit-b, vit-micro, vit-nano, vit-s, vit-ti, wrn-28-10]",
+        assertEquals("unknown model 'Resnet-18'; known: [cnn-small, linear, resnet18, vgg16-bn, vit-b, vit-micro, vit-nano, vit-s, vit-ti, wrn-28-10]",
                 e.getMessage());
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.gradreg.optim.registry.Args;
@@ -14,6 +15,8 @@ import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.model.ModelFactory;
 import org.gradreg.trainer.model.Engines;
 import org.gradreg.trainer.model.Models;
+import org.gradreg.trainer.reference.ReferenceGraphs;
+import org.gradreg.trainer.reference.SameDiffEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,7 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Contracts every model of {@link Models#REGISTRY} keeps, checked by iterating the registry (as
  * {@code RegistryContractTest} does for optim's): each entry is built at its example spec (a tiny
  * size), on the smallest of 8×8, 16×16 and 32×32 three-channel images it accepts, for 3 classes.
- * A new model is tested by adding its entry; a new architecture family also needs its parameter
+ * The contracts: (a) DOUBLE central differences of every parameter tensor, (b) the parameter count
+ * against the architecture's formula, (c) seeded initialisation, (d) equality with the model's
+ * SameDiff reference graph ({@link ReferenceGraphs}). A new model is tested by adding its entry (and its reference graph); a new architecture family also needs its parameter
  * formula in {@link #expectedParameters}.
  */
 class ModelContractTest {
@@ -98,6 +103,57 @@ class ModelContractTest {
         assertTrue(differs, t + ": seeds 5 and 6 give the same parameters");
     }
 
+    /**
+     * (d) The engine equals the model's SameDiff reference graph (ND4J's automatic differentiation)
+     * built from the same spec and seed: the same parameters in the same order, running statistics
+     * and dropout sites; loss, logits and gradients in training mode (a primary pass, which moves
+     * the running statistics of both alike) and in evaluation mode.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void engineEqualsTheSameDiffReferenceGraph(Tiny t) {
+        int n = 3;
+        Engine hand = Engines.build(t.spec(), CHANNELS, t.image(), CLASSES, DataType.DOUBLE, 4);
+        Engine graph = new SameDiffEngine(ReferenceGraphs.build(t.spec(), CHANNELS, t.image(), CLASSES, DataType.DOUBLE, 4));
+        assertEquals(List.copyOf(graph.parameters().keySet()), List.copyOf(hand.parameters().keySet()), t.toString());
+        for (String k : graph.parameters().keySet()) {
+            INDArray a = graph.parameters().get(k);
+            INDArray b = hand.parameters().get(k);
+            assertEquals(Arrays.toString(a.shape()), Arrays.toString(b.shape()), t + " " + k);
+            assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), 0.0, t + " " + k);
+        }
+        assertEquals(graph.runningStatistics().keySet(), hand.runningStatistics().keySet(), t.toString());
+        assertEquals(graph.dropoutSites().stream().map(DropoutSite::placeholder).toList(),
+                hand.dropoutSites().stream().map(DropoutSite::placeholder).toList(), t.toString());
+        Batch b = Fixtures.batch(n, t.image(), CLASSES, 2);
+        INDArray target = ModelOracle.targets(b.labels(), CLASSES, 0.0, DataType.DOUBLE);
+        Map<String, INDArray> masks = Fixtures.masks(hand, n, 5);
+        compare(t + " training", graph.lossAndGradients(graph.input(b), target, masks, false, true),
+                hand.lossAndGradients(hand.input(b), target, masks, false, true), graph);
+        for (String k : graph.runningStatistics().keySet()) {
+            assertEquals(0.0, graph.runningStatistics().get(k).sub(hand.runningStatistics().get(k)).amaxNumber().doubleValue(), 1e-12,
+                    t + " " + k);
+        }
+        Batch b2 = Fixtures.batch(n, t.image(), CLASSES, 3);
+        INDArray target2 = ModelOracle.targets(b2.labels(), CLASSES, 0.1, DataType.DOUBLE);
+        compare(t + " evaluation", graph.lossAndGradients(graph.input(b2), target2, masks, true, false),
+                hand.lossAndGradients(hand.input(b2), target2, masks, true, false), graph);
+        assertEquals(graph.loss(graph.input(b2), target2, masks, true).loss(), hand.loss(hand.input(b2), target2, masks, true).loss(),
+                1e-12, t.toString());
+    }
+
+    /** Loss and logits to 1e-12/1e-10, gradients to 1e-9 of the largest gradient entry (some are zero up to rounding). */
+    private static void compare(String what, Engine.Result rg, Engine.Result rh, Engine graph) {
+        assertEquals(rg.loss(), rh.loss(), 1e-12, what);
+        assertEquals(0.0, rg.logits().sub(rh.logits()).amaxNumber().doubleValue(), 1e-10, what);
+        double scale = rg.gradients().values().stream().mapToDouble(g -> g.amaxNumber().doubleValue()).max().orElseThrow();
+        for (String k : graph.parameters().keySet()) {
+            INDArray gg = rg.gradients().get(k);
+            INDArray gh = rh.gradients().get(k);
+            assertEquals(0.0, gg.sub(gh.reshape(gg.shape())).amaxNumber().doubleValue() / scale, 1e-9, what + " " + k);
+        }
+    }
+
     private static long[] bits(INDArray x) {
         return Arrays.stream(x.dup('c').data().asDouble()).mapToLong(Double::doubleToRawLongBits).toArray();
     }
@@ -151,6 +207,13 @@ class ModelContractTest {
                     }
                 }
                 return count + 2 * in + in * k + k;
+            }
+            case "cnn-small" -> {
+                // [conv3x3-BN-ReLU x2, max pool] at w then 2w channels, flatten 2w x (side/4)^2, linear head
+                long w = a.integer("width");
+                long side = t.image() / 4;
+                return convBn(3, CHANNELS, w) + convBn(3, w, w) + convBn(3, w, 2 * w) + convBn(3, 2 * w, 2 * w)
+                        + 2 * w * side * side * k + k;
             }
             case "vgg16-bn" -> {
                 long w = a.integer("width");

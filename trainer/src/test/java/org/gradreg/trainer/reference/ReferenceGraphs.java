@@ -22,6 +22,7 @@ public final class ReferenceGraphs {
             case "resnet18" -> ResNet.build(spec, a.count("width"), a.count("blocks"), channels, image, classes, type, seed);
             case "wrn-28-10" -> WideResNet.build(spec, a.count("depth"), a.count("widen"), a.number("dropout"), channels, image, classes,
                     type, seed);
+            case "cnn-small" -> CnnSmall.build(spec, a.count("width"), channels, image, classes, type, seed);
             case "vgg16-bn" -> Vgg.build(spec, a.count("width"), channels, image, classes, type, seed);
             default -> {
                 if (m.vit() != null) {

@@ -1,0 +1,75 @@
+package org.gradreg.trainer.nn;
+
+import java.util.Map;
+import org.gradreg.trainer.compute.Backend;
+import org.gradreg.trainer.compute.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Batch norm over (N, H, W) of [N, C, H, W] (Ioffe and Szegedy 2015), then optionally ReLU and
+ * dropout (the mask of {@code site}); γ = 1, β = 0 at the start, ε {@link ConvEngine#BN_EPS},
+ * momentum {@link ConvEngine#BN_MOMENTUM} as torch's. Training: the batch's mean and biased
+ * variance, the running statistics moved with the unbiased variance on primary passes;
+ * evaluation: the running statistics. x̂ is kept for backward, in the input's buffer when the input
+ * is a convolution read by nothing else (backward needs only the convolution's input and x̂).
+ */
+final class BatchNorm2d extends Layer {
+
+    final ParamSet.Param gamma;
+    final ParamSet.Param beta;
+    final INDArray runMean;
+    final INDArray runVar;
+    final Tensor runMeanT;
+    final Tensor runVarT;
+    private final boolean relu;
+    private final String site;
+    private final boolean inPlace;
+    private final long c;
+    private Tensor xhat;
+    private Backend.BatchNormTensors t;
+
+    BatchNorm2d(ConvEngine net, String name, Layer x, boolean relu, String site) {
+        super(net, x.shape, x);
+        Backend be = net.be();
+        this.c = x.shape[0];
+        this.gamma = net.params().ones(name + "/scale", 1, c, 1, 1);
+        this.beta = net.params().zeros(name + "/bias", 1, c, 1, 1);
+        this.runMean = Nd4j.zeros(be.type(), 1, c, 1, 1);
+        this.runVar = Nd4j.ones(be.type(), 1, c, 1, 1);
+        this.runMeanT = be.mirror(runMean);
+        this.runVarT = be.mirror(runVar);
+        this.relu = relu;
+        this.site = site;
+        this.inPlace = x instanceof Conv2d;
+        net.addBatchNorm(name, this);
+    }
+
+    @Override
+    long allocate(int b, boolean dryRun) {
+        long n = super.allocate(b, dryRun);
+        boolean reuse = inPlace && in[0].consumers == 1;
+        if (!dryRun) {
+            // a convolution feeding only this layer: its output buffer becomes x̂
+            xhat = reuse ? in[0].v : net.own(ConvEngine.full(shape, b));
+            t = new Backend.BatchNormTensors(gamma.value().reshape(c), beta.value().reshape(c), gamma.grad().reshape(c),
+                    beta.grad().reshape(c), runMeanT.reshape(c), runVarT.reshape(c), net.own(new long[] {c}), net.own(new long[] {c}),
+                    net.own(new long[] {c}), net.own(new long[] {c}));
+        }
+        return n + (reuse ? 0 : b * size()) + 4 * c;
+    }
+
+    @Override
+    void forward(boolean evaluation, Map<String, Tensor> masks, boolean updateStatistics) {
+        Tensor mask = site == null || evaluation ? null : masks.get(site);
+        net.be().batchNormForward(in[0].v, xhat, v, t, evaluation, updateStatistics, ConvEngine.BN_MOMENTUM, ConvEngine.BN_EPS, relu, mask);
+    }
+
+    @Override
+    void backward(boolean evaluation, Map<String, Tensor> masks) {
+        Tensor mask = site == null || evaluation ? null : masks.get(site);
+        Tensor dx = net.take(shape);
+        net.be().batchNormBackward(g, v, xhat, dx, t, evaluation, relu, mask);
+        net.deliver(in[0], dx);
+    }
+}

@@ -1,0 +1,46 @@
+package org.gradreg.trainer.nn;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.gradreg.trainer.compute.Tensor;
+
+/** The residual sum a + b of two same-shaped branches, optionally followed by ReLU (ResNet's post-activation block end). */
+final class Residual extends Layer {
+
+    private final boolean relu;
+
+    Residual(ConvEngine net, Layer a, Layer b, boolean relu) {
+        super(net, a.shape, a, b);
+        if (!Arrays.equals(a.shape, b.shape)) {
+            throw new IllegalStateException("residual shapes differ: " + Arrays.toString(a.shape) + " vs " + Arrays.toString(b.shape));
+        }
+        this.relu = relu;
+    }
+
+    @Override
+    void forward(boolean evaluation, Map<String, Tensor> masks, boolean updateStatistics) {
+        net.be().add(in[0].v, in[1].v, v);
+        if (relu) {
+            net.be().relu(v);
+        }
+    }
+
+    @Override
+    void backward(boolean evaluation, Map<String, Tensor> masks) {
+        if (relu) {
+            net.be().reluBackward(v, g);
+        }
+        Layer b = in[1];
+        if (b.needsGrad()) {
+            if (b.g == null) {
+                b.g = net.take(b.shape);
+                net.be().copy(g, b.g);
+            } else {
+                net.be().addInPlace(b.g, g);
+            }
+        }
+        Tensor mine = g;
+        g = null;
+        net.deliver(in[0], mine);
+    }
+}
