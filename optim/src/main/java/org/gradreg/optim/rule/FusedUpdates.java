@@ -1,0 +1,338 @@
+package org.gradreg.optim.rule;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The element-wise part of the Adam, SGD-momentum and Adan updates as one pass over the tensors'
+ * memory (plain Java loops over the arrays' native buffers), instead of one ND4J op, with its own
+ * pass over memory and native call, per term of the equations.
+ *
+ * <p>Each loop evaluates exactly the operations of the rule's op-by-op form, in the same order and
+ * in the tensors' own type: an in-place scale {@code x.muli(c)} is {@code x·(T) c}; BLAS
+ * {@code axpy(a, x, y)} is {@code fma((T) a, x, y)} (OpenBLAS's saxpy/daxpy kernels fuse the
+ * multiply-add, measured on every length including the tails); square roots, quotients and sums
+ * are IEEE-rounded in T as ND4J's are. The results are therefore bit-identical to the op-by-op
+ * form in FLOAT and DOUBLE ({@code FusedUpdateTest}); only the number of passes changes.
+ *
+ * <p>A kernel runs only when every tensor it touches is dense in one layout (same shape, same
+ * ordering, unit strides, possibly at an offset into its buffer) and of one type; otherwise it
+ * returns false and the rule runs its op-by-op form, which follows logical indices. The fused path
+ * can be switched off with {@code -Dgradreg.fusedUpdates=false} (read at every update, for
+ * before/after benchmarks).
+ */
+final class FusedUpdates {
+
+    private FusedUpdates() {
+    }
+
+    /** Whether the fused kernels may run (system property {@code gradreg.fusedUpdates}, default true). */
+    static boolean enabled() {
+        return !"false".equalsIgnoreCase(System.getProperty("gradreg.fusedUpdates"));
+    }
+
+    /**
+     * Adam's moments and step with the parameter update (eq. 5 of the harmful-GR paper; AdamW's
+     * decoupled decay first when {@code decay} is not 1):
+     * <pre>
+     *   m ← fma(1−β₁, g₁, m·β₁)     v ← fma(1−β₂, g₂·g₂, v·β₂)
+     *   step = m / (√v / √(1−β₂ᵗ) + ε) · (η/(1−β₁ᵗ))
+     *   θ ← θ·decay − step
+     * </pre>
+     * as {@link AdamMoments#updateAndStep} and the rules' {@code θ.muli(decay); axpy(−1, step, θ)}.
+     * Returns false (nothing written) when the layouts do not allow one linear pass.
+     */
+    static boolean adam(INDArray theta, INDArray g1, INDArray g2, INDArray m, INDArray v, double beta1, double beta2, double eps,
+                        double sqrtBc2, double stepScale, double decay, boolean decays) {
+        if (!enabled() || !sameDenseLayout(theta, g1, g2, m, v)) {
+            return false;
+        }
+        int n = Math.toIntExact(theta.length());
+        if (theta.dataType() == DataType.FLOAT) {
+            FloatBuffer th = theta.data().asNioFloat();
+            FloatBuffer a = g1.data().asNioFloat();
+            FloatBuffer b = g2.data().asNioFloat();
+            FloatBuffer mb = m.data().asNioFloat();
+            FloatBuffer vb = v.data().asNioFloat();
+            int ot = off(theta);
+            int oa = off(g1);
+            int ob = off(g2);
+            int om = off(m);
+            int ov = off(v);
+            float b1 = (float) beta1;
+            float omb1 = (float) (1 - beta1);
+            float b2 = (float) beta2;
+            float omb2 = (float) (1 - beta2);
+            float e = (float) eps;
+            float s2 = (float) sqrtBc2;
+            float sc = (float) stepScale;
+            float dc = (float) decay;
+            for (int i = 0; i < n; i++) {
+                float gb = b.get(ob + i);
+                float mi = Math.fma(omb1, a.get(oa + i), mb.get(om + i) * b1);
+                float vi = Math.fma(omb2, gb * gb, vb.get(ov + i) * b2);
+                mb.put(om + i, mi);
+                vb.put(ov + i, vi);
+                float step = mi / ((float) Math.sqrt(vi) / s2 + e) * sc;
+                float t = th.get(ot + i);
+                th.put(ot + i, (decays ? t * dc : t) - step);
+            }
+        } else {
+            DoubleBuffer th = theta.data().asNioDouble();
+            DoubleBuffer a = g1.data().asNioDouble();
+            DoubleBuffer b = g2.data().asNioDouble();
+            DoubleBuffer mb = m.data().asNioDouble();
+            DoubleBuffer vb = v.data().asNioDouble();
+            int ot = off(theta);
+            int oa = off(g1);
+            int ob = off(g2);
+            int om = off(m);
+            int ov = off(v);
+            double omb1 = 1 - beta1;
+            double omb2 = 1 - beta2;
+            for (int i = 0; i < n; i++) {
+                double gb = b.get(ob + i);
+                double mi = Math.fma(omb1, a.get(oa + i), mb.get(om + i) * beta1);
+                double vi = Math.fma(omb2, gb * gb, vb.get(ov + i) * beta2);
+                mb.put(om + i, mi);
+                vb.put(ov + i, vi);
+                double step = mi / (Math.sqrt(vi) / sqrtBc2 + eps) * stepScale;
+                double t = th.get(ot + i);
+                th.put(ot + i, (decays ? t * decay : t) - step);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * SGD with momentum (torch.optim.SGD), as {@link Sgd}'s op-by-op form:
+     * <pre>
+     *   b ← g (first step)  or  b ← fma(1−τ, g, b·μ)
+     *   u ← fma(μ, b, g) (Nesterov)  or  u ← b
+     *   θ ← fma(−η, u, θ)
+     * </pre>
+     * The gradient is read only (the op-by-op form overwrote it with u under Nesterov; a rule's
+     * gradient is consumed either way).
+     */
+    static boolean sgdMomentum(INDArray theta, INDArray g, INDArray buf, boolean first, double mu, double dampening, boolean nesterov,
+                               double eta) {
+        if (!enabled() || !sameDenseLayout(theta, g, buf)) {
+            return false;
+        }
+        int n = Math.toIntExact(theta.length());
+        int ot = off(theta);
+        int og = off(g);
+        int ob = off(buf);
+        if (theta.dataType() == DataType.FLOAT) {
+            FloatBuffer th = theta.data().asNioFloat();
+            FloatBuffer gb = g.data().asNioFloat();
+            FloatBuffer bb = buf.data().asNioFloat();
+            float m = (float) mu;
+            float omd = (float) (1 - dampening);
+            float lr = (float) -eta;
+            for (int i = 0; i < n; i++) {
+                float gi = gb.get(og + i);
+                float bi = first ? gi : Math.fma(omd, gi, bb.get(ob + i) * m);
+                bb.put(ob + i, bi);
+                float u = nesterov ? Math.fma(m, bi, gi) : bi;
+                th.put(ot + i, Math.fma(lr, u, th.get(ot + i)));
+            }
+        } else {
+            DoubleBuffer th = theta.data().asNioDouble();
+            DoubleBuffer gb = g.data().asNioDouble();
+            DoubleBuffer bb = buf.data().asNioDouble();
+            double omd = 1 - dampening;
+            double lr = -eta;
+            for (int i = 0; i < n; i++) {
+                double gi = gb.get(og + i);
+                double bi = first ? gi : Math.fma(omd, gi, bb.get(ob + i) * mu);
+                bb.put(ob + i, bi);
+                double u = nesterov ? Math.fma(mu, bi, gi) : bi;
+                th.put(ot + i, Math.fma(lr, u, th.get(ot + i)));
+            }
+        }
+        return true;
+    }
+
+    /** Adan's hyper-parameters and per-step scalars for {@link #adan}. */
+    record AdanStep(double beta1, double beta2, double beta3, double eps, double bc3Sqrt, double stepSize, double stepSizeDiff,
+                    double gradScale, double decay, boolean decays, boolean proximal) {
+    }
+
+    /**
+     * Adan (official code's order, as {@link Adan}'s op-by-op form), with the gradient scaled by
+     * {@code gradScale} on the fly when it is not 1 (in-optimizer clipping), d = 0 at the first step:
+     * <pre>
+     *   g ← g·c;  d ← g − prev (first: 0);  prev ← g
+     *   m ← fma(1−β₁, g₁, m·β₁)   v ← fma(1−β₂, d, v·β₂)   u = fma(β₂, d, g);  n ← fma(1−β₃, u·u, n·β₃)
+     *   update = fma(step_d, v, m·step) / (√n / √(1−β₃ᵗ) + ε)
+     *   θ ← θ·(1−ηλ) − update  (noProx)   or   θ ← (θ − update) / (1+ηλ)  (proximal)
+     * </pre>
+     * g₁ is the gradient for m ({@code forM}, Ψ(g) under AGR's paper placement, else g itself).
+     * The caller checks {@link #enabled()} (Adan decides for all tensors at once).
+     */
+    static boolean adan(INDArray theta, INDArray g, INDArray forM, INDArray prev, boolean first, INDArray m, INDArray v, INDArray nn,
+                        AdanStep s) {
+        if (!sameDenseLayout(theta, g, forM, prev, m, v, nn) || (forM != g && s.gradScale() != 1)) {
+            return false;
+        }
+        int len = Math.toIntExact(theta.length());
+        int ot = off(theta);
+        int og = off(g);
+        int of = off(forM);
+        int op = off(prev);
+        int om = off(m);
+        int ov = off(v);
+        int on = off(nn);
+        boolean sameM = forM == g;
+        boolean scale = s.gradScale() != 1;
+        if (theta.dataType() == DataType.FLOAT) {
+            FloatBuffer th = theta.data().asNioFloat();
+            FloatBuffer gb = g.data().asNioFloat();
+            FloatBuffer fb = forM.data().asNioFloat();
+            FloatBuffer pb = prev.data().asNioFloat();
+            FloatBuffer mb = m.data().asNioFloat();
+            FloatBuffer vb = v.data().asNioFloat();
+            FloatBuffer nb = nn.data().asNioFloat();
+            float c = (float) s.gradScale();
+            float b1 = (float) s.beta1();
+            float omb1 = (float) (1 - s.beta1());
+            float b2 = (float) s.beta2();
+            float omb2 = (float) (1 - s.beta2());
+            float b3 = (float) s.beta3();
+            float omb3 = (float) (1 - s.beta3());
+            float e = (float) s.eps();
+            float bc3 = (float) s.bc3Sqrt();
+            float st = (float) s.stepSize();
+            float sd = (float) s.stepSizeDiff();
+            float dc = (float) s.decay();
+            boolean decays = s.decays();
+            boolean prox = s.proximal();
+            for (int i = 0; i < len; i++) {
+                float gi = scale ? gb.get(og + i) * c : gb.get(og + i);
+                float d = first ? 0f : gi - pb.get(op + i);
+                pb.put(op + i, gi);
+                float mi = Math.fma(omb1, sameM ? gi : fb.get(of + i), mb.get(om + i) * b1);
+                float vi = Math.fma(omb2, d, vb.get(ov + i) * b2);
+                float u = Math.fma(b2, d, gi);
+                float ni = Math.fma(omb3, u * u, nb.get(on + i) * b3);
+                mb.put(om + i, mi);
+                vb.put(ov + i, vi);
+                nb.put(on + i, ni);
+                float update = Math.fma(sd, vi, mi * st) / ((float) Math.sqrt(ni) / bc3 + e);
+                float t = th.get(ot + i);
+                if (prox) {
+                    t = t - update;
+                    th.put(ot + i, decays ? t / dc : t);
+                } else {
+                    th.put(ot + i, (decays ? t * dc : t) - update);
+                }
+            }
+        } else {
+            DoubleBuffer th = theta.data().asNioDouble();
+            DoubleBuffer gb = g.data().asNioDouble();
+            DoubleBuffer fb = forM.data().asNioDouble();
+            DoubleBuffer pb = prev.data().asNioDouble();
+            DoubleBuffer mb = m.data().asNioDouble();
+            DoubleBuffer vb = v.data().asNioDouble();
+            DoubleBuffer nb = nn.data().asNioDouble();
+            double c = s.gradScale();
+            double b1 = s.beta1();
+            double omb1 = 1 - b1;
+            double b2 = s.beta2();
+            double omb2 = 1 - b2;
+            double b3 = s.beta3();
+            double omb3 = 1 - b3;
+            double e = s.eps();
+            double bc3 = s.bc3Sqrt();
+            double st = s.stepSize();
+            double sd = s.stepSizeDiff();
+            double dc = s.decay();
+            boolean decays = s.decays();
+            boolean prox = s.proximal();
+            for (int i = 0; i < len; i++) {
+                double gi = scale ? gb.get(og + i) * c : gb.get(og + i);
+                double d = first ? 0 : gi - pb.get(op + i);
+                pb.put(op + i, gi);
+                double mi = Math.fma(omb1, sameM ? gi : fb.get(of + i), mb.get(om + i) * b1);
+                double vi = Math.fma(omb2, d, vb.get(ov + i) * b2);
+                double u = Math.fma(b2, d, gi);
+                double ni = Math.fma(omb3, u * u, nb.get(on + i) * b3);
+                mb.put(om + i, mi);
+                vb.put(ov + i, vi);
+                nb.put(on + i, ni);
+                double update = Math.fma(sd, vi, mi * st) / (Math.sqrt(ni) / bc3 + e);
+                double t = th.get(ot + i);
+                if (prox) {
+                    t = t - update;
+                    th.put(ot + i, decays ? t / dc : t);
+                } else {
+                    th.put(ot + i, (decays ? t * dc : t) - update);
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether all arrays have the first's shape, type and dense layout: unit element stride, the
+     * strides of a packed array in the same ordering (any ordering for a vector), so that element
+     * i of each is at its buffer's offset + i.
+     */
+    static boolean sameDenseLayout(INDArray first, INDArray... others) {
+        if (!dense(first) || first.length() > Integer.MAX_VALUE) {
+            return false;
+        }
+        boolean vector = isVector(first);
+        for (INDArray o : others) {
+            if (o.dataType() != first.dataType() || !java.util.Arrays.equals(o.shape(), first.shape()) || !dense(o)
+                    || (!vector && o.ordering() != first.ordering())) {
+                return false;
+            }
+        }
+        return first.dataType() == DataType.FLOAT || first.dataType() == DataType.DOUBLE;
+    }
+
+    private static boolean isVector(INDArray a) {
+        int big = 0;
+        for (long d : a.shape()) {
+            if (d > 1) {
+                big++;
+            }
+        }
+        return big <= 1;
+    }
+
+    /** Packed: each non-unit dimension's stride is the product of the sizes inside it (in the array's ordering). */
+    private static boolean dense(INDArray a) {
+        if (a.length() == 0 || a.offset() > Integer.MAX_VALUE - a.length()) {
+            return false;
+        }
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expect = 1;
+        if (a.ordering() == 'c') {
+            for (int k = shape.length - 1; k >= 0; k--) {
+                if (shape[k] != 1 && stride[k] != expect) {
+                    return false;
+                }
+                expect *= shape[k];
+            }
+        } else {
+            for (int k = 0; k < shape.length; k++) {
+                if (shape[k] != 1 && stride[k] != expect) {
+                    return false;
+                }
+                expect *= shape[k];
+            }
+        }
+        // asNio* views the whole underlying buffer from its start: element i is at offset + i
+        return a.data().asNio().capacity() / a.dataType().width() >= a.offset() + a.length();
+    }
+
+    private static int off(INDArray a) {
+        return (int) a.offset();
+    }
+}
