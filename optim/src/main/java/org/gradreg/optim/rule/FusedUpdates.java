@@ -11,11 +11,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * pass over memory and native call, per term of the equations.
  *
  * <p>Each loop evaluates exactly the operations of the rule's op-by-op form, in the same order and
- * in the tensors' own type: an in-place scale {@code x.muli(c)} is {@code x·(T) c}; BLAS
- * {@code axpy(a, x, y)} is {@code fma((T) a, x, y)} (OpenBLAS's saxpy/daxpy kernels fuse the
- * multiply-add, measured on every length including the tails); square roots, quotients and sums
- * are IEEE-rounded in T as ND4J's are. The results are therefore bit-identical to the op-by-op
- * form in FLOAT and DOUBLE ({@code FusedUpdateTest}); only the number of passes changes.
+ * in the tensors' own type, so the results are bit-identical to it in FLOAT and DOUBLE
+ * ({@code FusedUpdateTest}): an in-place scale {@code x.muli(c)} is {@code x·(T) c}; square roots,
+ * quotients and sums are IEEE-rounded in T as ND4J's are; and an axpy {@code y += a·x} is rounded
+ * as the op-by-op form rounds it ({@link AxpyRounding}): OpenBLAS's saxpy/daxpy kernels use a
+ * fused multiply-add on whole vector blocks of each thread's chunk and a separate multiply and add
+ * on the chunk's tail (the AVX2 "Haswell"/"Zen" kernels; the AVX-512 one fuses every element), and
+ * {@code Params.axpy}'s fallback for views and mixed layouts multiplies and adds separately. Which
+ * pattern this process's OpenBLAS follows is measured once ({@link AxpyRounding#probe}); if it is
+ * none of the known ones the fused path stays off for that type.
  *
  * <p>A kernel runs only when every tensor it touches is dense in one layout (same shape, same
  * ordering, unit strides, possibly at an offset into its buffer) and of one type; otherwise it
@@ -50,17 +54,25 @@ final class FusedUpdates {
             return false;
         }
         int n = Math.toIntExact(theta.length());
+        int[] ranges = AxpyRounding.ranges(theta.dataType(), n);
+        if (ranges == null) {
+            return false;
+        }
+        // the op-by-op form's axpys: m += (1−β₁)·g₁ (BLAS unless g₁ is a view), v += (1−β₂)·g₂² (a work buffer into v: BLAS);
+        // θ += −1·step is exact either way
+        boolean blasM = AxpyRounding.blas(g1, m);
+        boolean blasV = AxpyRounding.blasFromScratch(v);
+        int ot = off(theta);
+        int oa = off(g1);
+        int ob = off(g2);
+        int om = off(m);
+        int ov = off(v);
         if (theta.dataType() == DataType.FLOAT) {
             FloatBuffer th = theta.data().asNioFloat();
             FloatBuffer a = g1.data().asNioFloat();
             FloatBuffer b = g2.data().asNioFloat();
             FloatBuffer mb = m.data().asNioFloat();
             FloatBuffer vb = v.data().asNioFloat();
-            int ot = off(theta);
-            int oa = off(g1);
-            int ob = off(g2);
-            int om = off(m);
-            int ov = off(v);
             float b1 = (float) beta1;
             float omb1 = (float) (1 - beta1);
             float b2 = (float) beta2;
@@ -69,15 +81,19 @@ final class FusedUpdates {
             float s2 = (float) sqrtBc2;
             float sc = (float) stepScale;
             float dc = (float) decay;
-            for (int i = 0; i < n; i++) {
-                float gb = b.get(ob + i);
-                float mi = Math.fma(omb1, a.get(oa + i), mb.get(om + i) * b1);
-                float vi = Math.fma(omb2, gb * gb, vb.get(ov + i) * b2);
-                mb.put(om + i, mi);
-                vb.put(ov + i, vi);
-                float step = mi / ((float) Math.sqrt(vi) / s2 + e) * sc;
-                float t = th.get(ot + i);
-                th.put(ot + i, (decays ? t * dc : t) - step);
+            for (int r = 0; r < ranges.length; r += 3) {
+                boolean fm = ranges[r + 2] == 1 && blasM;
+                boolean fv = ranges[r + 2] == 1 && blasV;
+                for (int i = ranges[r]; i < ranges[r + 1]; i++) {
+                    float gb = b.get(ob + i);
+                    float mi = axpy(fm, omb1, a.get(oa + i), mb.get(om + i) * b1);
+                    float vi = axpy(fv, omb2, gb * gb, vb.get(ov + i) * b2);
+                    mb.put(om + i, mi);
+                    vb.put(ov + i, vi);
+                    float step = mi / ((float) Math.sqrt(vi) / s2 + e) * sc;
+                    float t = th.get(ot + i);
+                    th.put(ot + i, (decays ? t * dc : t) - step);
+                }
             }
         } else {
             DoubleBuffer th = theta.data().asNioDouble();
@@ -85,25 +101,33 @@ final class FusedUpdates {
             DoubleBuffer b = g2.data().asNioDouble();
             DoubleBuffer mb = m.data().asNioDouble();
             DoubleBuffer vb = v.data().asNioDouble();
-            int ot = off(theta);
-            int oa = off(g1);
-            int ob = off(g2);
-            int om = off(m);
-            int ov = off(v);
             double omb1 = 1 - beta1;
             double omb2 = 1 - beta2;
-            for (int i = 0; i < n; i++) {
-                double gb = b.get(ob + i);
-                double mi = Math.fma(omb1, a.get(oa + i), mb.get(om + i) * beta1);
-                double vi = Math.fma(omb2, gb * gb, vb.get(ov + i) * beta2);
-                mb.put(om + i, mi);
-                vb.put(ov + i, vi);
-                double step = mi / (Math.sqrt(vi) / sqrtBc2 + eps) * stepScale;
-                double t = th.get(ot + i);
-                th.put(ot + i, (decays ? t * decay : t) - step);
+            for (int r = 0; r < ranges.length; r += 3) {
+                boolean fm = ranges[r + 2] == 1 && blasM;
+                boolean fv = ranges[r + 2] == 1 && blasV;
+                for (int i = ranges[r]; i < ranges[r + 1]; i++) {
+                    double gb = b.get(ob + i);
+                    double mi = axpy(fm, omb1, a.get(oa + i), mb.get(om + i) * beta1);
+                    double vi = axpy(fv, omb2, gb * gb, vb.get(ov + i) * beta2);
+                    mb.put(om + i, mi);
+                    vb.put(ov + i, vi);
+                    double step = mi / (Math.sqrt(vi) / sqrtBc2 + eps) * stepScale;
+                    double t = th.get(ot + i);
+                    th.put(ot + i, (decays ? t * decay : t) - step);
+                }
             }
         }
         return true;
+    }
+
+    /** y + a·x rounded as one fused multiply-add or as a product and a sum. */
+    private static float axpy(boolean fused, float a, float x, float y) {
+        return fused ? Math.fma(a, x, y) : y + x * a;
+    }
+
+    private static double axpy(boolean fused, double a, double x, double y) {
+        return fused ? Math.fma(a, x, y) : y + x * a;
     }
 
     /**
@@ -122,6 +146,13 @@ final class FusedUpdates {
             return false;
         }
         int n = Math.toIntExact(theta.length());
+        int[] ranges = AxpyRounding.ranges(theta.dataType(), n);
+        if (ranges == null) {
+            return false;
+        }
+        boolean blasB = AxpyRounding.blas(g, buf);
+        boolean blasN = AxpyRounding.blas(buf, g);
+        boolean blasT = AxpyRounding.blas(nesterov ? g : buf, theta);
         int ot = off(theta);
         int og = off(g);
         int ob = off(buf);
@@ -132,12 +163,18 @@ final class FusedUpdates {
             float m = (float) mu;
             float omd = (float) (1 - dampening);
             float lr = (float) -eta;
-            for (int i = 0; i < n; i++) {
-                float gi = gb.get(og + i);
-                float bi = first ? gi : Math.fma(omd, gi, bb.get(ob + i) * m);
-                bb.put(ob + i, bi);
-                float u = nesterov ? Math.fma(m, bi, gi) : bi;
-                th.put(ot + i, Math.fma(lr, u, th.get(ot + i)));
+            for (int r = 0; r < ranges.length; r += 3) {
+                boolean in = ranges[r + 2] == 1;
+                boolean fb = in && blasB;
+                boolean fn = in && blasN;
+                boolean ft = in && blasT;
+                for (int i = ranges[r]; i < ranges[r + 1]; i++) {
+                    float gi = gb.get(og + i);
+                    float bi = first ? gi : axpy(fb, omd, gi, bb.get(ob + i) * m);
+                    bb.put(ob + i, bi);
+                    float u = nesterov ? axpy(fn, m, bi, gi) : bi;
+                    th.put(ot + i, axpy(ft, lr, u, th.get(ot + i)));
+                }
             }
         } else {
             DoubleBuffer th = theta.data().asNioDouble();
@@ -145,12 +182,18 @@ final class FusedUpdates {
             DoubleBuffer bb = buf.data().asNioDouble();
             double omd = 1 - dampening;
             double lr = -eta;
-            for (int i = 0; i < n; i++) {
-                double gi = gb.get(og + i);
-                double bi = first ? gi : Math.fma(omd, gi, bb.get(ob + i) * mu);
-                bb.put(ob + i, bi);
-                double u = nesterov ? Math.fma(mu, bi, gi) : bi;
-                th.put(ot + i, Math.fma(lr, u, th.get(ot + i)));
+            for (int r = 0; r < ranges.length; r += 3) {
+                boolean in = ranges[r + 2] == 1;
+                boolean fb = in && blasB;
+                boolean fn = in && blasN;
+                boolean ft = in && blasT;
+                for (int i = ranges[r]; i < ranges[r + 1]; i++) {
+                    double gi = gb.get(og + i);
+                    double bi = first ? gi : axpy(fb, omd, gi, bb.get(ob + i) * mu);
+                    bb.put(ob + i, bi);
+                    double u = nesterov ? axpy(fn, mu, bi, gi) : bi;
+                    th.put(ot + i, axpy(ft, lr, u, th.get(ot + i)));
+                }
             }
         }
         return true;
@@ -179,6 +222,14 @@ final class FusedUpdates {
             return false;
         }
         int len = Math.toIntExact(theta.length());
+        int[] ranges = AxpyRounding.ranges(theta.dataType(), len);
+        if (ranges == null) {
+            return false;
+        }
+        // the op-by-op form's axpys: m += (1−β₁)·g₁ (BLAS unless g₁ is a view); v += (1−β₂)·d, u = g + β₂·d,
+        // n += (1−β₃)·u², update += step_d·v all between work buffers and state (BLAS)
+        boolean blasM = AxpyRounding.blas(forM, m);
+        boolean blasS = AxpyRounding.blasFromScratch(v) && AxpyRounding.blasFromScratch(nn);
         int ot = off(theta);
         int og = off(g);
         int of = off(forM);
@@ -210,24 +261,28 @@ final class FusedUpdates {
             float dc = (float) s.decay();
             boolean decays = s.decays();
             boolean prox = s.proximal();
-            for (int i = 0; i < len; i++) {
-                float gi = scale ? gb.get(og + i) * c : gb.get(og + i);
-                float d = first ? 0f : gi - pb.get(op + i);
-                pb.put(op + i, gi);
-                float mi = Math.fma(omb1, sameM ? gi : fb.get(of + i), mb.get(om + i) * b1);
-                float vi = Math.fma(omb2, d, vb.get(ov + i) * b2);
-                float u = Math.fma(b2, d, gi);
-                float ni = Math.fma(omb3, u * u, nb.get(on + i) * b3);
-                mb.put(om + i, mi);
-                vb.put(ov + i, vi);
-                nb.put(on + i, ni);
-                float update = Math.fma(sd, vi, mi * st) / ((float) Math.sqrt(ni) / bc3 + e);
-                float t = th.get(ot + i);
-                if (prox) {
-                    t = t - update;
-                    th.put(ot + i, decays ? t / dc : t);
-                } else {
-                    th.put(ot + i, (decays ? t * dc : t) - update);
+            for (int r = 0; r < ranges.length; r += 3) {
+                boolean fm = ranges[r + 2] == 1 && blasM;
+                boolean fs = ranges[r + 2] == 1 && blasS;
+                for (int i = ranges[r]; i < ranges[r + 1]; i++) {
+                    float gi = scale ? gb.get(og + i) * c : gb.get(og + i);
+                    float d = first ? 0f : gi - pb.get(op + i);
+                    pb.put(op + i, gi);
+                    float mi = axpy(fm, omb1, sameM ? gi : fb.get(of + i), mb.get(om + i) * b1);
+                    float vi = axpy(fs, omb2, d, vb.get(ov + i) * b2);
+                    float u = axpy(fs, b2, d, gi);
+                    float ni = axpy(fs, omb3, u * u, nb.get(on + i) * b3);
+                    mb.put(om + i, mi);
+                    vb.put(ov + i, vi);
+                    nb.put(on + i, ni);
+                    float update = axpy(fs, sd, vi, mi * st) / ((float) Math.sqrt(ni) / bc3 + e);
+                    float t = th.get(ot + i);
+                    if (prox) {
+                        t = t - update;
+                        th.put(ot + i, decays ? t / dc : t);
+                    } else {
+                        th.put(ot + i, (decays ? t * dc : t) - update);
+                    }
                 }
             }
         } else {
@@ -252,28 +307,72 @@ final class FusedUpdates {
             double dc = s.decay();
             boolean decays = s.decays();
             boolean prox = s.proximal();
-            for (int i = 0; i < len; i++) {
-                double gi = scale ? gb.get(og + i) * c : gb.get(og + i);
-                double d = first ? 0 : gi - pb.get(op + i);
-                pb.put(op + i, gi);
-                double mi = Math.fma(omb1, sameM ? gi : fb.get(of + i), mb.get(om + i) * b1);
-                double vi = Math.fma(omb2, d, vb.get(ov + i) * b2);
-                double u = Math.fma(b2, d, gi);
-                double ni = Math.fma(omb3, u * u, nb.get(on + i) * b3);
-                mb.put(om + i, mi);
-                vb.put(ov + i, vi);
-                nb.put(on + i, ni);
-                double update = Math.fma(sd, vi, mi * st) / (Math.sqrt(ni) / bc3 + e);
-                double t = th.get(ot + i);
-                if (prox) {
-                    t = t - update;
-                    th.put(ot + i, decays ? t / dc : t);
-                } else {
-                    th.put(ot + i, (decays ? t * dc : t) - update);
+            for (int r = 0; r < ranges.length; r += 3) {
+                boolean fm = ranges[r + 2] == 1 && blasM;
+                boolean fs = ranges[r + 2] == 1 && blasS;
+                for (int i = ranges[r]; i < ranges[r + 1]; i++) {
+                    double gi = scale ? gb.get(og + i) * c : gb.get(og + i);
+                    double d = first ? 0 : gi - pb.get(op + i);
+                    pb.put(op + i, gi);
+                    double mi = axpy(fm, omb1, sameM ? gi : fb.get(of + i), mb.get(om + i) * b1);
+                    double vi = axpy(fs, omb2, d, vb.get(ov + i) * b2);
+                    double u = axpy(fs, b2, d, gi);
+                    double ni = axpy(fs, omb3, u * u, nb.get(on + i) * b3);
+                    mb.put(om + i, mi);
+                    vb.put(ov + i, vi);
+                    nb.put(on + i, ni);
+                    double update = axpy(fs, sd, vi, mi * st) / (Math.sqrt(ni) / bc3 + e);
+                    double t = th.get(ot + i);
+                    if (prox) {
+                        t = t - update;
+                        th.put(ot + i, decays ? t / dc : t);
+                    } else {
+                        th.put(ot + i, (decays ? t * dc : t) - update);
+                    }
                 }
             }
         }
         return true;
+    }
+
+    /**
+     * {count, Σψ, Σ(ψ − mean)²} of ψ = 1/(√v / √(1−β₂ᵗ) + ε) over one tensor's v, ψ evaluated per
+     * element with the same operations and type as the op-by-op form ({@code sqrt(v)/c + ε}, then
+     * 1/·), the sums in double over two read-only passes (the mean first, then the squared
+     * deviations from it). Null when v is not dense.
+     */
+    static double[] psiSums(INDArray v, double sqrtBc2, double eps) {
+        if (!enabled() || !sameDenseLayout(v)) {
+            return null;
+        }
+        int n = Math.toIntExact(v.length());
+        int ov = off(v);
+        double sum = 0;
+        double m2 = 0;
+        if (v.dataType() == DataType.FLOAT) {
+            FloatBuffer vb = v.data().asNioFloat();
+            float c = (float) sqrtBc2;
+            float e = (float) eps;
+            for (int i = 0; i < n; i++) {
+                sum += 1f / ((float) Math.sqrt(vb.get(ov + i)) / c + e);
+            }
+            double mean = sum / n;
+            for (int i = 0; i < n; i++) {
+                double dev = 1f / ((float) Math.sqrt(vb.get(ov + i)) / c + e) - mean;
+                m2 += dev * dev;
+            }
+        } else {
+            DoubleBuffer vb = v.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                sum += 1 / (Math.sqrt(vb.get(ov + i)) / sqrtBc2 + eps);
+            }
+            double mean = sum / n;
+            for (int i = 0; i < n; i++) {
+                double dev = 1 / (Math.sqrt(vb.get(ov + i)) / sqrtBc2 + eps) - mean;
+                m2 += dev * dev;
+            }
+        }
+        return new double[] {n, sum, m2};
     }
 
     /**
