@@ -90,7 +90,8 @@ public final class UpdateBenchmark {
         md.append(String.format(Locale.ROOT, "%,d FLOAT parameters in %d tensors (ViT-Ti's shapes); ND4J threads %d; %d repetitions, "
                 + "fused and op-by-op alternating; median ms per update.%n%n", total, shapes.size(),
                 Nd4j.getEnvironment().maxMasterThreads(), repeats));
-        md.append("| rule | fused, ms | op-by-op, ms | op-by-op ÷ fused |\n|---|---|---|---|\n");
+        md.append("| rule | fused, ms | op-by-op, ms | op-by-op ÷ fused | fused, CPU ms | op-by-op, CPU ms | ÷ (CPU) |\n"
+                + "|---|---|---|---|---|---|---|\n");
         String before = System.getProperty("gradreg.fusedUpdates");
         try {
             for (Map.Entry<String, Supplier<UpdateRule>> e : rules().entrySet()) {
@@ -98,17 +99,22 @@ public final class UpdateBenchmark {
                 UpdateRule plain = e.getValue().get();
                 List<Double> tf = new ArrayList<>();
                 List<Double> tp = new ArrayList<>();
+                List<Double> cf = new ArrayList<>();
+                List<Double> cp = new ArrayList<>();
                 for (int r = 0; r < repeats + 3; r++) {
-                    double a = time(fused, params, gradient, stored, r, true);
-                    double b = time(plain, params, gradient, stored, r, false);
+                    double[] a = time(fused, params, gradient, stored, r, true);
+                    double[] b = time(plain, params, gradient, stored, r, false);
                     if (r >= 3) { // warm-up: JIT, first-step state allocation
-                        tf.add(a);
-                        tp.add(b);
+                        tf.add(a[0]);
+                        tp.add(b[0]);
+                        cf.add(a[1]);
+                        cp.add(b[1]);
                     }
                 }
                 double mf = median(tf);
                 double mp = median(tp);
-                md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2f |%n", e.getKey(), mf, mp, mp / mf));
+                md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n", e.getKey(), mf, mp, mp / mf,
+                        median(cf), median(cp), median(cp) / median(cf)));
             }
         } finally {
             if (before == null) {
@@ -120,14 +126,19 @@ public final class UpdateBenchmark {
         return md.toString();
     }
 
-    private static double time(UpdateRule rule, Params params, Params gradient, Params stored, long step, boolean fused) {
+    /** {wall ms, this thread's CPU ms} of one update (the CPU time leaves out what a shared machine's other processes take). */
+    private static double[] time(UpdateRule rule, Params params, Params gradient, Params stored, long step, boolean fused) {
         for (Map.Entry<String, INDArray> e : gradient) {
             e.getValue().assign(stored.get(e.getKey()));
         }
         System.setProperty("gradreg.fusedUpdates", Boolean.toString(fused));
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         rule.apply(params, gradient, step);
-        return (System.nanoTime() - t0) / 1e6;
+        long t1 = System.nanoTime();
+        long c1 = mx.getCurrentThreadCpuTime();
+        return new double[] {(t1 - t0) / 1e6, (c1 - c0) / 1e6};
     }
 
     private static double median(List<Double> v) {
