@@ -80,20 +80,10 @@ final class FusedUpdates {
             float e = (float) eps;
             float s2 = (float) sqrtBc2;
             float sc = (float) stepScale;
-            float dc = (float) decay;
+            float dc = decays ? (float) decay : 1f; // θ·1 = θ exactly: no branch on the rule in the loop
             for (int r = 0; r < ranges.length; r += 3) {
-                boolean fm = ranges[r + 2] == 1 && blasM;
-                boolean fv = ranges[r + 2] == 1 && blasV;
-                for (int i = ranges[r]; i < ranges[r + 1]; i++) {
-                    float gb = b.get(ob + i);
-                    float mi = axpy(fm, omb1, a.get(oa + i), mb.get(om + i) * b1);
-                    float vi = axpy(fv, omb2, gb * gb, vb.get(ov + i) * b2);
-                    mb.put(om + i, mi);
-                    vb.put(ov + i, vi);
-                    float step = mi / ((float) Math.sqrt(vi) / s2 + e) * sc;
-                    float t = th.get(ot + i);
-                    th.put(ot + i, (decays ? t * dc : t) - step);
-                }
+                adamRange(th, a, b, mb, vb, ot, oa, ob, om, ov, ranges[r], ranges[r + 1], ranges[r + 2] == 1 && blasM,
+                        ranges[r + 2] == 1 && blasV, b1, omb1, b2, omb2, e, s2, sc, dc);
             }
         } else {
             DoubleBuffer th = theta.data().asNioDouble();
@@ -101,24 +91,43 @@ final class FusedUpdates {
             DoubleBuffer b = g2.data().asNioDouble();
             DoubleBuffer mb = m.data().asNioDouble();
             DoubleBuffer vb = v.data().asNioDouble();
-            double omb1 = 1 - beta1;
-            double omb2 = 1 - beta2;
+            double dc = decays ? decay : 1;
             for (int r = 0; r < ranges.length; r += 3) {
-                boolean fm = ranges[r + 2] == 1 && blasM;
-                boolean fv = ranges[r + 2] == 1 && blasV;
-                for (int i = ranges[r]; i < ranges[r + 1]; i++) {
-                    double gb = b.get(ob + i);
-                    double mi = axpy(fm, omb1, a.get(oa + i), mb.get(om + i) * beta1);
-                    double vi = axpy(fv, omb2, gb * gb, vb.get(ov + i) * beta2);
-                    mb.put(om + i, mi);
-                    vb.put(ov + i, vi);
-                    double step = mi / (Math.sqrt(vi) / sqrtBc2 + eps) * stepScale;
-                    double t = th.get(ot + i);
-                    th.put(ot + i, (decays ? t * decay : t) - step);
-                }
+                adamRange(th, a, b, mb, vb, ot, oa, ob, om, ov, ranges[r], ranges[r + 1], ranges[r + 2] == 1 && blasM,
+                        ranges[r + 2] == 1 && blasV, beta1, 1 - beta1, beta2, 1 - beta2, eps, sqrtBc2, stepScale, dc);
             }
         }
         return true;
+    }
+
+    /** One range of {@link #adam} in FLOAT (its own small method, so that the JIT compiles it apart from the dispatch). */
+    private static void adamRange(FloatBuffer th, FloatBuffer a, FloatBuffer b, FloatBuffer mb, FloatBuffer vb, int ot, int oa, int ob,
+                                  int om, int ov, int from, int to, boolean fm, boolean fv, float b1, float omb1, float b2, float omb2,
+                                  float e, float s2, float sc, float dc) {
+        for (int i = from; i < to; i++) {
+            float gb = b.get(ob + i);
+            float mi = axpy(fm, omb1, a.get(oa + i), mb.get(om + i) * b1);
+            float vi = axpy(fv, omb2, gb * gb, vb.get(ov + i) * b2);
+            mb.put(om + i, mi);
+            vb.put(ov + i, vi);
+            float step = mi / ((float) Math.sqrt(vi) / s2 + e) * sc;
+            th.put(ot + i, th.get(ot + i) * dc - step);
+        }
+    }
+
+    /** One range of {@link #adam} in DOUBLE. */
+    private static void adamRange(DoubleBuffer th, DoubleBuffer a, DoubleBuffer b, DoubleBuffer mb, DoubleBuffer vb, int ot, int oa, int ob,
+                                  int om, int ov, int from, int to, boolean fm, boolean fv, double b1, double omb1, double b2, double omb2,
+                                  double e, double s2, double sc, double dc) {
+        for (int i = from; i < to; i++) {
+            double gb = b.get(ob + i);
+            double mi = axpy(fm, omb1, a.get(oa + i), mb.get(om + i) * b1);
+            double vi = axpy(fv, omb2, gb * gb, vb.get(ov + i) * b2);
+            mb.put(om + i, mi);
+            vb.put(ov + i, vi);
+            double step = mi / (Math.sqrt(vi) / s2 + e) * sc;
+            th.put(ot + i, th.get(ot + i) * dc - step);
+        }
     }
 
     /** y + a·x rounded as one fused multiply-add or as a product and a sum. */
