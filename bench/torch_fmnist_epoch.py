@@ -80,7 +80,7 @@ def main():
         err = sum((model(tx[j:j + 500]).argmax(1) != ty[j:j + 500]).sum().item() for j in range(0, len(tx), 500)) / len(tx)
     ev = time.perf_counter() - t
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "parameters": n, "steps": steps,
-                      "startup_to_first_step_s": setup, "first_step_s": times[0], "median_step_s": statistics.median(times[1:]),
+                      "startup_to_first_step_s": setup, "first_step_s": times[0], "median_step_s": statistics.median(times[1:]) if len(times) > 1 else None,
                       "epoch_s": epoch, "eval_s": ev, "test_error": err, "loss": loss.item()}), flush=True)
 
 

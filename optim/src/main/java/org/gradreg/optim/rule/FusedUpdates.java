@@ -165,47 +165,74 @@ final class FusedUpdates {
         int ot = off(theta);
         int og = off(g);
         int ob = off(buf);
-        if (theta.dataType() == DataType.FLOAT) {
-            FloatBuffer th = theta.data().asNioFloat();
-            FloatBuffer gb = g.data().asNioFloat();
-            FloatBuffer bb = buf.data().asNioFloat();
-            float m = (float) mu;
-            float omd = (float) (1 - dampening);
-            float lr = (float) -eta;
-            for (int r = 0; r < ranges.length; r += 3) {
-                boolean in = ranges[r + 2] == 1;
-                boolean fb = in && blasB;
-                boolean fn = in && blasN;
-                boolean ft = in && blasT;
-                for (int i = ranges[r]; i < ranges[r + 1]; i++) {
-                    float gi = gb.get(og + i);
-                    float bi = first ? gi : axpy(fb, omd, gi, bb.get(ob + i) * m);
-                    bb.put(ob + i, bi);
-                    float u = nesterov ? axpy(fn, m, bi, gi) : bi;
-                    th.put(ot + i, axpy(ft, lr, u, th.get(ot + i)));
+        for (int r = 0; r < ranges.length; r += 3) {
+            boolean in = ranges[r + 2] == 1;
+            if (theta.dataType() == DataType.FLOAT) {
+                FloatBuffer th = theta.data().asNioFloat();
+                FloatBuffer gb = g.data().asNioFloat();
+                FloatBuffer bb = buf.data().asNioFloat();
+                if (nesterov) {
+                    sgdNesterovRange(th, gb, bb, ot, og, ob, ranges[r], ranges[r + 1], first, in && blasB, in && blasN, in && blasT,
+                            (float) mu, (float) (1 - dampening), (float) -eta);
+                } else {
+                    sgdRange(th, gb, bb, ot, og, ob, ranges[r], ranges[r + 1], first, in && blasB, in && blasT, (float) mu,
+                            (float) (1 - dampening), (float) -eta);
                 }
-            }
-        } else {
-            DoubleBuffer th = theta.data().asNioDouble();
-            DoubleBuffer gb = g.data().asNioDouble();
-            DoubleBuffer bb = buf.data().asNioDouble();
-            double omd = 1 - dampening;
-            double lr = -eta;
-            for (int r = 0; r < ranges.length; r += 3) {
-                boolean in = ranges[r + 2] == 1;
-                boolean fb = in && blasB;
-                boolean fn = in && blasN;
-                boolean ft = in && blasT;
-                for (int i = ranges[r]; i < ranges[r + 1]; i++) {
-                    double gi = gb.get(og + i);
-                    double bi = first ? gi : axpy(fb, omd, gi, bb.get(ob + i) * mu);
-                    bb.put(ob + i, bi);
-                    double u = nesterov ? axpy(fn, mu, bi, gi) : bi;
-                    th.put(ot + i, axpy(ft, lr, u, th.get(ot + i)));
+            } else {
+                DoubleBuffer th = theta.data().asNioDouble();
+                DoubleBuffer gb = g.data().asNioDouble();
+                DoubleBuffer bb = buf.data().asNioDouble();
+                if (nesterov) {
+                    sgdNesterovRange(th, gb, bb, ot, og, ob, ranges[r], ranges[r + 1], first, in && blasB, in && blasN, in && blasT, mu,
+                            1 - dampening, -eta);
+                } else {
+                    sgdRange(th, gb, bb, ot, og, ob, ranges[r], ranges[r + 1], first, in && blasB, in && blasT, mu, 1 - dampening, -eta);
                 }
             }
         }
         return true;
+    }
+
+    // one method per type and form (plain momentum, Nesterov), so that no rule's choice is a branch in another rule's loop
+
+    private static void sgdRange(FloatBuffer th, FloatBuffer gb, FloatBuffer bb, int ot, int og, int ob, int from, int to, boolean first,
+                                 boolean fb, boolean ft, float m, float omd, float lr) {
+        for (int i = from; i < to; i++) {
+            float gi = gb.get(og + i);
+            float bi = first ? gi : axpy(fb, omd, gi, bb.get(ob + i) * m);
+            bb.put(ob + i, bi);
+            th.put(ot + i, axpy(ft, lr, bi, th.get(ot + i)));
+        }
+    }
+
+    private static void sgdNesterovRange(FloatBuffer th, FloatBuffer gb, FloatBuffer bb, int ot, int og, int ob, int from, int to,
+                                         boolean first, boolean fb, boolean fn, boolean ft, float m, float omd, float lr) {
+        for (int i = from; i < to; i++) {
+            float gi = gb.get(og + i);
+            float bi = first ? gi : axpy(fb, omd, gi, bb.get(ob + i) * m);
+            bb.put(ob + i, bi);
+            th.put(ot + i, axpy(ft, lr, axpy(fn, m, bi, gi), th.get(ot + i)));
+        }
+    }
+
+    private static void sgdRange(DoubleBuffer th, DoubleBuffer gb, DoubleBuffer bb, int ot, int og, int ob, int from, int to, boolean first,
+                                 boolean fb, boolean ft, double m, double omd, double lr) {
+        for (int i = from; i < to; i++) {
+            double gi = gb.get(og + i);
+            double bi = first ? gi : axpy(fb, omd, gi, bb.get(ob + i) * m);
+            bb.put(ob + i, bi);
+            th.put(ot + i, axpy(ft, lr, bi, th.get(ot + i)));
+        }
+    }
+
+    private static void sgdNesterovRange(DoubleBuffer th, DoubleBuffer gb, DoubleBuffer bb, int ot, int og, int ob, int from, int to,
+                                         boolean first, boolean fb, boolean fn, boolean ft, double m, double omd, double lr) {
+        for (int i = from; i < to; i++) {
+            double gi = gb.get(og + i);
+            double bi = first ? gi : axpy(fb, omd, gi, bb.get(ob + i) * m);
+            bb.put(ob + i, bi);
+            th.put(ot + i, axpy(ft, lr, axpy(fn, m, bi, gi), th.get(ot + i)));
+        }
     }
 
     /** Adan's hyper-parameters and per-step scalars for {@link #adan}. */
@@ -246,102 +273,67 @@ final class FusedUpdates {
         int om = off(m);
         int ov = off(v);
         int on = off(nn);
-        boolean sameM = forM == g;
-        boolean scale = s.gradScale() != 1;
-        if (theta.dataType() == DataType.FLOAT) {
-            FloatBuffer th = theta.data().asNioFloat();
-            FloatBuffer gb = g.data().asNioFloat();
-            FloatBuffer fb = forM.data().asNioFloat();
-            FloatBuffer pb = prev.data().asNioFloat();
-            FloatBuffer mb = m.data().asNioFloat();
-            FloatBuffer vb = v.data().asNioFloat();
-            FloatBuffer nb = nn.data().asNioFloat();
-            float c = (float) s.gradScale();
-            float b1 = (float) s.beta1();
-            float omb1 = (float) (1 - s.beta1());
-            float b2 = (float) s.beta2();
-            float omb2 = (float) (1 - s.beta2());
-            float b3 = (float) s.beta3();
-            float omb3 = (float) (1 - s.beta3());
-            float e = (float) s.eps();
-            float bc3 = (float) s.bc3Sqrt();
-            float st = (float) s.stepSize();
-            float sd = (float) s.stepSizeDiff();
-            float dc = (float) s.decay();
-            boolean decays = s.decays();
-            boolean prox = s.proximal();
-            for (int r = 0; r < ranges.length; r += 3) {
-                boolean fm = ranges[r + 2] == 1 && blasM;
-                boolean fs = ranges[r + 2] == 1 && blasS;
-                for (int i = ranges[r]; i < ranges[r + 1]; i++) {
-                    float gi = scale ? gb.get(og + i) * c : gb.get(og + i);
-                    float d = first ? 0f : gi - pb.get(op + i);
-                    pb.put(op + i, gi);
-                    float mi = axpy(fm, omb1, sameM ? gi : fb.get(of + i), mb.get(om + i) * b1);
-                    float vi = axpy(fs, omb2, d, vb.get(ov + i) * b2);
-                    float u = axpy(fs, b2, d, gi);
-                    float ni = axpy(fs, omb3, u * u, nb.get(on + i) * b3);
-                    mb.put(om + i, mi);
-                    vb.put(ov + i, vi);
-                    nb.put(on + i, ni);
-                    float update = axpy(fs, sd, vi, mi * st) / ((float) Math.sqrt(ni) / bc3 + e);
-                    float t = th.get(ot + i);
-                    if (prox) {
-                        t = t - update;
-                        th.put(ot + i, decays ? t / dc : t);
-                    } else {
-                        th.put(ot + i, (decays ? t * dc : t) - update);
-                    }
-                }
-            }
-        } else {
-            DoubleBuffer th = theta.data().asNioDouble();
-            DoubleBuffer gb = g.data().asNioDouble();
-            DoubleBuffer fb = forM.data().asNioDouble();
-            DoubleBuffer pb = prev.data().asNioDouble();
-            DoubleBuffer mb = m.data().asNioDouble();
-            DoubleBuffer vb = v.data().asNioDouble();
-            DoubleBuffer nb = nn.data().asNioDouble();
-            double c = s.gradScale();
-            double b1 = s.beta1();
-            double omb1 = 1 - b1;
-            double b2 = s.beta2();
-            double omb2 = 1 - b2;
-            double b3 = s.beta3();
-            double omb3 = 1 - b3;
-            double e = s.eps();
-            double bc3 = s.bc3Sqrt();
-            double st = s.stepSize();
-            double sd = s.stepSizeDiff();
-            double dc = s.decay();
-            boolean decays = s.decays();
-            boolean prox = s.proximal();
-            for (int r = 0; r < ranges.length; r += 3) {
-                boolean fm = ranges[r + 2] == 1 && blasM;
-                boolean fs = ranges[r + 2] == 1 && blasS;
-                for (int i = ranges[r]; i < ranges[r + 1]; i++) {
-                    double gi = scale ? gb.get(og + i) * c : gb.get(og + i);
-                    double d = first ? 0 : gi - pb.get(op + i);
-                    pb.put(op + i, gi);
-                    double mi = axpy(fm, omb1, sameM ? gi : fb.get(of + i), mb.get(om + i) * b1);
-                    double vi = axpy(fs, omb2, d, vb.get(ov + i) * b2);
-                    double u = axpy(fs, b2, d, gi);
-                    double ni = axpy(fs, omb3, u * u, nb.get(on + i) * b3);
-                    mb.put(om + i, mi);
-                    vb.put(ov + i, vi);
-                    nb.put(on + i, ni);
-                    double update = axpy(fs, sd, vi, mi * st) / (Math.sqrt(ni) / bc3 + e);
-                    double t = th.get(ot + i);
-                    if (prox) {
-                        t = t - update;
-                        th.put(ot + i, decays ? t / dc : t);
-                    } else {
-                        th.put(ot + i, (decays ? t * dc : t) - update);
-                    }
-                }
+        // branch-free forms of the per-rule choices, each exact: g·1 = g (no clipping); Ψ(g) is read from its
+        // own buffer, g itself from g's (times the clipping factor, which is 1 whenever Ψ(g) is separate);
+        // noProx: (θ·(1−ηλ) − u)/1, proximal: (θ·1 − u)/(1+ηλ), and 1 in place of a factor that does not decay
+        double mul = !s.proximal() && s.decays() ? s.decay() : 1;
+        double div = s.proximal() && s.decays() ? s.decay() : 1;
+        for (int r = 0; r < ranges.length; r += 3) {
+            boolean in = ranges[r + 2] == 1;
+            if (theta.dataType() == DataType.FLOAT) {
+                adanRange(theta.data().asNioFloat(), g.data().asNioFloat(), forM.data().asNioFloat(), prev.data().asNioFloat(),
+                        m.data().asNioFloat(), v.data().asNioFloat(), nn.data().asNioFloat(), ot, og, of, op, om, ov, on, ranges[r],
+                        ranges[r + 1], first, in && blasM, in && blasS, (float) s.gradScale(), (float) s.beta1(), (float) (1 - s.beta1()),
+                        (float) s.beta2(), (float) (1 - s.beta2()), (float) s.beta3(), (float) (1 - s.beta3()), (float) s.eps(),
+                        (float) s.bc3Sqrt(), (float) s.stepSize(), (float) s.stepSizeDiff(), (float) mul, (float) div);
+            } else {
+                adanRange(theta.data().asNioDouble(), g.data().asNioDouble(), forM.data().asNioDouble(), prev.data().asNioDouble(),
+                        m.data().asNioDouble(), v.data().asNioDouble(), nn.data().asNioDouble(), ot, og, of, op, om, ov, on, ranges[r],
+                        ranges[r + 1], first, in && blasM, in && blasS, s.gradScale(), s.beta1(), 1 - s.beta1(), s.beta2(), 1 - s.beta2(),
+                        s.beta3(), 1 - s.beta3(), s.eps(), s.bc3Sqrt(), s.stepSize(), s.stepSizeDiff(), mul, div);
             }
         }
         return true;
+    }
+
+    private static void adanRange(FloatBuffer th, FloatBuffer gb, FloatBuffer fb, FloatBuffer pb, FloatBuffer mb, FloatBuffer vb,
+                                  FloatBuffer nb, int ot, int og, int of, int op, int om, int ov, int on, int from, int to, boolean first,
+                                  boolean fm, boolean fs, float c, float b1, float omb1, float b2, float omb2, float b3, float omb3, float e,
+                                  float bc3, float st, float sd, float mul, float div) {
+        for (int i = from; i < to; i++) {
+            float gi = gb.get(og + i) * c;
+            float d = first ? 0f : gi - pb.get(op + i);
+            pb.put(op + i, gi);
+            float mi = axpy(fm, omb1, fb.get(of + i) * c, mb.get(om + i) * b1);
+            float vi = axpy(fs, omb2, d, vb.get(ov + i) * b2);
+            float u = axpy(fs, b2, d, gi);
+            float ni = axpy(fs, omb3, u * u, nb.get(on + i) * b3);
+            mb.put(om + i, mi);
+            vb.put(ov + i, vi);
+            nb.put(on + i, ni);
+            float update = axpy(fs, sd, vi, mi * st) / ((float) Math.sqrt(ni) / bc3 + e);
+            th.put(ot + i, (th.get(ot + i) * mul - update) / div);
+        }
+    }
+
+    private static void adanRange(DoubleBuffer th, DoubleBuffer gb, DoubleBuffer fb, DoubleBuffer pb, DoubleBuffer mb, DoubleBuffer vb,
+                                  DoubleBuffer nb, int ot, int og, int of, int op, int om, int ov, int on, int from, int to, boolean first,
+                                  boolean fm, boolean fs, double c, double b1, double omb1, double b2, double omb2, double b3, double omb3,
+                                  double e, double bc3, double st, double sd, double mul, double div) {
+        for (int i = from; i < to; i++) {
+            double gi = gb.get(og + i) * c;
+            double d = first ? 0 : gi - pb.get(op + i);
+            pb.put(op + i, gi);
+            double mi = axpy(fm, omb1, fb.get(of + i) * c, mb.get(om + i) * b1);
+            double vi = axpy(fs, omb2, d, vb.get(ov + i) * b2);
+            double u = axpy(fs, b2, d, gi);
+            double ni = axpy(fs, omb3, u * u, nb.get(on + i) * b3);
+            mb.put(om + i, mi);
+            vb.put(ov + i, vi);
+            nb.put(on + i, ni);
+            double update = axpy(fs, sd, vi, mi * st) / (Math.sqrt(ni) / bc3 + e);
+            th.put(ot + i, (th.get(ot + i) * mul - update) / div);
+        }
     }
 
     /**
