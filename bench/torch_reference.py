@@ -53,10 +53,10 @@ class Block(nn.Module):
 class ViT(nn.Module):
     """gnp's CIFAR ViT: patch 4, pre-LN, CLS token, learned positions, zero head."""
 
-    def __init__(self, d=192, mlp=768, heads=3, layers=12, patch=4, image=32, classes=10, p=0.1):
+    def __init__(self, d=192, mlp=768, heads=3, layers=12, patch=4, image=32, classes=10, p=0.1, channels=3):
         super().__init__()
         self.patch, n = patch, (image // patch) ** 2
-        self.embed = nn.Linear(3 * patch * patch, d)
+        self.embed = nn.Linear(channels * patch * patch, d)
         self.cls = nn.Parameter(torch.zeros(1, 1, d))
         self.pos = nn.Parameter(torch.randn(1, n + 1, d) * 0.02)
         self.blocks = nn.ModuleList(Block(d, mlp, heads, p) for _ in range(layers))

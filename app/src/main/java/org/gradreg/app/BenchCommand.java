@@ -41,6 +41,14 @@ final class BenchCommand implements Callable<Integer> {
             + "and record the resident memory curve (CSV + PNG beside --out) instead of timing.")
     int memorySteps;
 
+    @Option(names = "--updates", description = "Time the update rules alone instead (AdamW, Adam, SGD momentum, Adan over ViT-Ti's "
+            + "5.36M FLOAT parameters), fused and op-by-op alternating; prints a Markdown table.")
+    boolean updates;
+
+    @Option(names = "--threads", description = "Cap ND4J's and OpenBLAS's threads (0: their default, one per core; "
+            + "default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    int threads;
+
     @Mixin
     org.gradreg.trainer.cli.DeviceOptions deviceOptions = new org.gradreg.trainer.cli.DeviceOptions();
 
@@ -55,6 +63,14 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (repeats < 1) {
             throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+        }
+        org.gradreg.trainer.loop.Trainer.threads(threads);
+        if (updates) {
+            System.out.println(org.gradreg.app.bench.UpdateBenchmark.run(repeats));
+            return 0;
         }
         org.gradreg.trainer.compute.Device device = deviceOptions.apply();
         if (trainer) {

@@ -252,6 +252,15 @@ class UpdateRuleTest {
     }
 
     @Test
+    void adanWithClippingInTheFusedPass() {
+        // without AGR the clipping factor is applied inside Adan's one-pass update
+        assertArrayEquals(adanReference(0.02, true, 1.0, null),
+                run(Adan.of(LR_SHIFTED).weightDecay(0.02).noProx().maxGradNorm(1.0), DataType.DOUBLE), TOL);
+        assertArrayEquals(adanReference(0.02, false, 1.0, null),
+                run(Adan.of(LR_SHIFTED).weightDecay(0.02).maxGradNorm(1.0), DataType.DOUBLE), TOL);
+    }
+
+    @Test
     void adanNoProxWithClippingAndAgr() {
         assertArrayEquals(adanReference(0.02, true, 1.0, Agr.Placement.PAPER),
                 run(Adan.of(LR_SHIFTED).weightDecay(0.02).noProx().maxGradNorm(1.0).agr(Agr.Placement.PAPER), DataType.DOUBLE), TOL);

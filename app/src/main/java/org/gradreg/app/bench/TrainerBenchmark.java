@@ -92,6 +92,12 @@ public final class TrainerBenchmark {
                    long transferBytes, long deviceBytes, long torchDeviceBytes) {
     }
 
+    /** PyTorch's threads: gradreg's (ND4J's master threads, capped by {@code --threads}), one per core by default. */
+    static int torchThreads() {
+        int n = org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads();
+        return n > 0 ? Math.min(n, Runtime.getRuntime().availableProcessors()) : Runtime.getRuntime().availableProcessors();
+    }
+
     /** The Python that runs the PyTorch script: $GRADREG_PYTHON, else Debian's /usr/bin/python3, else python3 on the PATH. */
     static String python() {
         String p = System.getenv("GRADREG_PYTHON");
@@ -115,7 +121,7 @@ public final class TrainerBenchmark {
 
         TorchPeer(Path script, String model, int batch, Device device) throws IOException {
             List<String> cmd = List.of(python(), script.toString(), "--model", model, "--batch", String.valueOf(batch), "--threads",
-                    String.valueOf(threads > 0 ? threads : Runtime.getRuntime().availableProcessors()), "--device", device.isCpu() ? "cpu" : "cuda", "--serve");
+                    String.valueOf(threads > 0 ? threads : torchThreads()), "--device", device.isCpu() ? "cpu" : "cuda", "--serve");
             p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             out = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);

@@ -51,6 +51,9 @@ public final class Adam extends AdamFamily<Adam> {
             String name = e.getKey();
             INDArray theta = e.getValue();
             INDArray g = gradient.get(name);
+            if (AdamMoments.fusedUpdate(this, c, name, theta, g, eta, t, 1, false)) {
+                continue;
+            }
             axpy(-1, AdamMoments.updateAndStep(this, c, name, g, eta, t), theta);
         }
     }

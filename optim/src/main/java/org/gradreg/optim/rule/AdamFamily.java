@@ -46,6 +46,10 @@ public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule i
             return new double[] {0, Double.NaN, Double.NaN};
         }
         double bc2 = 1 - Math.pow(c.beta2(), count);
+        double[] fused = fusedPsiMoments(Math.sqrt(bc2));
+        if (fused != null) {
+            return fused;
+        }
         return AdaptiveRate.moments(slots("v"), (name, v) -> org.nd4j.linalg.ops.transforms.Transforms.sqrt(scratch("psi", name, v).assign(v),
                 false).divi(Math.sqrt(bc2)).addi(c.eps()).rdivi(1.0));
     }
@@ -71,6 +75,31 @@ public abstract class AdamFamily<R extends AdamFamily<R>> extends AbstractRule i
     @Override
     public double psiEps() {
         return c.eps();
+    }
+
+    /**
+     * The same moments from {@link FusedUpdates#psiSums} (two read-only passes over each v instead
+     * of ψ written out and reduced by ND4J), tensors combined by Chan et al.'s formula as in
+     * {@link AdaptiveRate#moments}; null if some v is not dense.
+     */
+    private double[] fusedPsiMoments(double sqrtBc2) {
+        double n = 0;
+        double mean = 0;
+        double m2 = 0;
+        for (org.nd4j.linalg.api.ndarray.INDArray v : slots("v").values()) {
+            double[] s = FusedUpdates.psiSums(v, sqrtBc2, c.eps());
+            if (s == null) {
+                return null;
+            }
+            double nb = s[0];
+            double meanB = s[1] / nb;
+            double delta = meanB - mean;
+            double total = n + nb;
+            mean += delta * nb / total;
+            m2 += s[2] + delta * delta * n * nb / total;
+            n = total;
+        }
+        return n == 0 ? new double[] {0, Double.NaN, Double.NaN} : new double[] {n, mean, m2 / n};
     }
 
     /** m, the first moment (not bias-corrected). */

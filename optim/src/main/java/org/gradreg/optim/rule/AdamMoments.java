@@ -43,6 +43,29 @@ final class AdamMoments {
         return m.div(denom, denom).muli(eta / bc1);
     }
 
+    /**
+     * The whole update of tensor {@code name} in one pass ({@link FusedUpdates#adam}): the moments
+     * as {@link #updateAndStep}, then θ ← θ·decay (when {@code decays}) − step. AGR's Ψ(g), when
+     * placed, is computed first by its own ops. Returns false, having changed nothing, when the
+     * tensors' layouts need the op-by-op form.
+     */
+    static boolean fusedUpdate(AbstractRule rule, AdamConfig c, String name, INDArray theta, INDArray g, double eta, long t,
+                               double decay, boolean decays) {
+        if (!FusedUpdates.enabled()) {
+            return false;
+        }
+        INDArray m = rule.slot("m", name, g);
+        INDArray v = rule.slot("v", name, g);
+        if (!FusedUpdates.sameDenseLayout(theta, g, m, v)) {
+            return false;
+        }
+        INDArray first = c.agr() == null ? g : PSI.applyInto(g, rule.scratch("agr", name, g));
+        INDArray second = c.agr() == Agr.Placement.CODE ? first : g;
+        double bc1 = 1 - Math.pow(c.beta1(), t);
+        double bc2 = 1 - Math.pow(c.beta2(), t);
+        return FusedUpdates.adam(theta, first, second, m, v, c.beta1(), c.beta2(), c.eps(), Math.sqrt(bc2), eta / bc1, decay, decays);
+    }
+
     /** Σ v̂ over tensor {@code name}, for AdamS's global mean. */
     static double sumVHat(AbstractRule rule, AdamConfig c, String name, INDArray like, long t) {
         double bc2 = 1 - Math.pow(c.beta2(), t);

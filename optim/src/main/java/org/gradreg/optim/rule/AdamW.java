@@ -51,8 +51,12 @@ public final class AdamW extends AdamWithDecay<AdamW> {
         for (Map.Entry<String, INDArray> e : params) {
             String name = e.getKey();
             INDArray theta = e.getValue();
+            boolean decays = decay.decays(wd, name, theta);
+            if (AdamMoments.fusedUpdate(this, c, name, theta, gradient.get(name), eta, t, 1 - eta * wd, decays)) {
+                continue;
+            }
             INDArray adamStep = AdamMoments.updateAndStep(this, c, name, gradient.get(name), eta, t);
-            if (decay.decays(wd, name, theta)) {
+            if (decays) {
                 theta.muli(1 - eta * wd);
             }
             axpy(-1, adamStep, theta);

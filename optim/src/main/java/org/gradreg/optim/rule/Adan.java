@@ -148,12 +148,18 @@ public final class Adan extends AbstractRule implements FirstMoment {
         params.requireSameNames(gradient);
         double eta = lrAt(step);
         double wd = weightDecay.at(step);
+        // the clipping factor is applied inside the fused pass where that runs (same rounding: g·(T) c)
+        double clip = 1;
         if (maxGradNorm > 0) {
             double norm = gradient.norm2();
             double coef = Math.min(1.0, maxGradNorm / (norm + eps));
             if (coef < 1) {
-                gradient.scale(coef);
+                clip = coef;
             }
+        }
+        boolean fused = FusedUpdates.enabled() && agr == null && fusable(params, gradient);
+        if (clip != 1 && !fused) {
+            gradient.scale(clip);
         }
         long t = ++count;
         double bc1 = 1 - Math.pow(beta1, t);
@@ -170,6 +176,16 @@ public final class Adan extends AbstractRule implements FirstMoment {
             }
             boolean first = !hasSlot("prevGrad", name);
             INDArray prev = slot("prevGrad", name, theta);
+            if (fused) {
+                boolean decays = weightDecay.decays(wd, name, theta);
+                double factor = noProx ? 1 - eta * wd : 1 + eta * wd;
+                FusedUpdates.AdanStep s = new FusedUpdates.AdanStep(beta1, beta2, beta3, eps, bc3Sqrt, stepSize, stepSizeDiff, clip,
+                        factor, decays, !noProx);
+                if (!FusedUpdates.adan(theta, g, g, prev, first, slot("m", name, theta), slot("v", name, theta), slot("n", name, theta), s)) {
+                    throw new IllegalStateException("Adan: the fused update refused tensor '" + name + "' after its layout was checked");
+                }
+                continue;
+            }
             INDArray d = scratch("d", name, theta);
             if (first) {
                 d.assign(0);
@@ -208,6 +224,32 @@ public final class Adan extends AbstractRule implements FirstMoment {
                 }
             }
         }
+    }
+
+    /**
+     * Whether every tensor, its gradient and its state (existing, or created 'c'-ordered at the
+     * first step) allow the one-pass update; decided for all tensors before any is changed, since
+     * the clipping factor is applied either in the pass or by scaling the gradient first.
+     */
+    private boolean fusable(Params params, Params gradient) {
+        for (Map.Entry<String, INDArray> e : params) {
+            INDArray theta = e.getValue();
+            INDArray g = gradient.get(e.getKey());
+            if (!FusedUpdates.sameDenseLayout(theta, g)) {
+                return false;
+            }
+            for (String kind : new String[] {"prevGrad", "m", "v", "n"}) {
+                INDArray s = hasSlot(kind, e.getKey()) ? slot(kind, e.getKey(), theta) : null;
+                if (s != null ? !FusedUpdates.sameDenseLayout(theta, s) : !isVectorOrC(theta)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean isVectorOrC(INDArray a) {
+        return a.ordering() == 'c' || a.length() == Math.max(1, java.util.Arrays.stream(a.shape()).max().orElse(1));
     }
 
     @Override

@@ -112,6 +112,9 @@ public final class Sgd extends AbstractRule implements FirstMoment {
             if (momentum != 0) {
                 boolean first = !hasSlot("momentum", name);
                 INDArray b = slot("momentum", name, theta);
+                if (FusedUpdates.sgdMomentum(theta, g, b, first, momentum, dampening, nesterov, eta)) {
+                    continue;
+                }
                 if (first) {
                     b.assign(g);
                 } else {

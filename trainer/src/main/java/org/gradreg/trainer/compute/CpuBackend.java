@@ -21,7 +21,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * calls on the arrays' memory ({@link Blas}), convolutions as im2col (plain Java loops, {@link Im2col})
  * plus one cblas GEMM per example, the rest as ND4J element-wise, broadcast and reduction ops. A mirror is the host array
  * itself, so uploads and downloads cost nothing. The sequences of ND4J calls are exactly those of
- * the engines before the backend seam existed, so results are bit-identical to theirs.
+ * the engines before the backend seam existed, so results are bit-identical to theirs, except
+ * where {@link HostKernels} runs a step as a Java loop over the arrays' memory (GELU and the
+ * dropout mask bit-identically; layer norm and the softmax backward with row sums in double).
  */
 public final class CpuBackend implements Backend {
 
@@ -195,6 +197,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void dropoutMask(Tensor mask, double rate, long seed) {
         INDArray m = a(mask);
+        if (HostKernels.dense(m)) {
+            HostKernels.dropoutMask(m, rate, seed);
+            return;
+        }
         long n = m.length();
         double keep = 1 / (1 - rate);
         if (type == DataType.DOUBLE) {
@@ -218,6 +224,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNormForward(Tensor xt, Tensor gammaT, Tensor betaT, double eps, Tensor xhatT, Tensor rstdT, Tensor yt) {
         INDArray x = a(xt);
+        if (HostKernels.dense(x, a(gammaT), a(betaT), a(xhatT), a(rstdT), a(yt))) {
+            HostKernels.layerNormForward(x, a(gammaT), a(betaT), eps, a(xhatT), a(rstdT), a(yt));
+            return;
+        }
         INDArray xhat = a(xhatT);
         INDArray mu = x.mean(true, 1);
         xhat.assign(x).subiColumnVector(mu);
@@ -237,6 +247,10 @@ public final class CpuBackend implements Backend {
         INDArray xhat = a(xhatT);
         INDArray gamma = a(gammaT);
         INDArray scratch = a(scratchT);
+        if (HostKernels.dense(dy, xhat, a(rstdT), gamma, a(dgamma), a(dbeta), a(dxT))) {
+            HostKernels.layerNormBackward(dy, xhat, a(rstdT), gamma, a(dgamma), a(dbeta), a(dxT));
+            return;
+        }
         double d = dy.size(1);
         INDArray t = scratch.assign(dy).muli(xhat);
         Blas.addColumnSums(t, a(dgamma));
@@ -255,6 +269,13 @@ public final class CpuBackend implements Backend {
     public void geluForward(Tensor xt, Tensor cdfT, Tensor yt) {
         INDArray x = a(xt);
         INDArray cdf = a(cdfT);
+        if (HostKernels.dense(x, cdf, a(yt))) {
+            // the same operations per element in one pass each side of ND4J's erf
+            HostKernels.geluScaleInput(x, cdf);
+            Nd4j.exec(new Erf(cdf, cdf));
+            HostKernels.geluFinish(x, cdf, a(yt));
+            return;
+        }
         cdf.assign(x).muli(INV_SQRT2);
         Nd4j.exec(new Erf(cdf, cdf));
         cdf.addi(1.0).muli(0.5);
@@ -265,6 +286,12 @@ public final class CpuBackend implements Backend {
     public void geluBackward(Tensor xt, Tensor cdfT, Tensor dyT, Tensor scratchT) {
         INDArray x = a(xt);
         INDArray tmp = a(scratchT);
+        if (HostKernels.dense(x, a(cdfT), a(dyT), tmp)) {
+            HostKernels.geluBackwardExponent(x, tmp);
+            Transforms.exp(tmp, false);
+            HostKernels.geluBackwardFinish(x, a(cdfT), tmp, a(dyT));
+            return;
+        }
         tmp.assign(x).muli(x).muli(-0.5);
         Transforms.exp(tmp, false);
         tmp.muli(INV_SQRT_2PI).muli(x).addi(a(cdfT));
@@ -279,6 +306,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmaxBackward(Tensor dpT, Tensor pT, Tensor scratchT, int cols) {
+        if (HostKernels.dense(a(dpT), a(pT))) {
+            HostKernels.softmaxBackward(a(dpT), a(pT), cols);
+            return;
+        }
         long rows = a(dpT).length() / cols;
         INDArray dp2 = a(dpT).reshape(rows, cols);
         INDArray p2 = a(pT).reshape(rows, cols);
