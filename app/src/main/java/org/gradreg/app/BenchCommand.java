@@ -45,16 +45,12 @@ final class BenchCommand implements Callable<Integer> {
             + "5.36M FLOAT parameters), fused and op-by-op alternating; prints a Markdown table.")
     boolean updates;
 
-    @Option(names = "--threads", description = "Cap ND4J's and OpenBLAS's threads (0: their default, one per core; "
-            + "default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(names = "--threads", description = "Cap gradreg's CPU threads (ND4J, OpenBLAS, im2col) and, with --trainer, PyTorch's "
+            + "(0: their default, one per core; default: ${DEFAULT-VALUE}).", defaultValue = "0")
     int threads;
 
     @Mixin
     org.gradreg.trainer.cli.DeviceOptions deviceOptions = new org.gradreg.trainer.cli.DeviceOptions();
-
-    @Option(names = "--threads", description = "With --trainer: gradreg's CPU threads (ND4J, OpenBLAS, im2col) and PyTorch's "
-            + "(0: every core; default: ${DEFAULT-VALUE}).", defaultValue = "0")
-    int threads;
 
     @Option(names = "--memory-every", description = "Record every n steps with --memory-steps (default: ${DEFAULT-VALUE}).", defaultValue = "25")
     int memoryEvery;
@@ -74,9 +70,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         org.gradreg.trainer.compute.Device device = deviceOptions.apply();
         if (trainer) {
-            if (threads < 0) {
-                throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
-            }
             org.gradreg.app.bench.TrainerBenchmark.threads(threads);
             Path file = out.getFileName().toString().equals("optim-benchmark.md") ? out.resolveSibling("trainer-benchmark.md") : out;
             for (int b : batch) {
