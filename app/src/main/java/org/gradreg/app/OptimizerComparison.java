@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.common.io.AtomicFiles;
 import org.gradreg.app.bench.MlpOracle;
 import org.gradreg.app.bench.SyntheticClassification;
 import org.gradreg.optim.Optimizer;

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.gradreg.optim.Registries;
-import org.gradreg.optim.registry.Registry;
+import org.gradreg.common.registry.Registry;
 import org.gradreg.toy.Toys;
 import org.gradreg.trainer.data.Datasets;
 import org.gradreg.trainer.model.Models;

@@ -13,7 +13,7 @@ import org.gradreg.optim.estimator.Gnr;
 import org.gradreg.optim.estimator.GradientRegularization;
 import org.gradreg.optim.estimator.Plain;
 import org.gradreg.optim.estimator.Sam;
-import org.gradreg.optim.registry.Registry;
+import org.gradreg.common.registry.Registry;
 import org.gradreg.optim.rule.Adam;
 import org.gradreg.optim.rule.AdamS;
 import org.gradreg.optim.rule.AdamW;

@@ -236,6 +236,6 @@ public final class ClaimsLedger {
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {
-        org.gradreg.optim.io.AtomicFiles.writeString(file, text);
+        org.gradreg.common.io.AtomicFiles.writeString(file, text);
     }
 }

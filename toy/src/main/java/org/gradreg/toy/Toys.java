@@ -2,8 +2,8 @@ package org.gradreg.toy;
 
 import java.util.List;
 import java.util.function.Supplier;
-import org.gradreg.optim.registry.Entry;
-import org.gradreg.optim.registry.Registry;
+import org.gradreg.common.registry.Entry;
+import org.gradreg.common.registry.Registry;
 
 /**
  * Every toy reproduction, in the order {@code gradreg toy --all} runs them. {@link #REGISTRY} is the

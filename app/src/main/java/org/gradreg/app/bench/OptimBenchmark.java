@@ -149,7 +149,7 @@ public final class OptimBenchmark {
     /** Writes the report to {@code out} (Markdown) and returns it. */
     public static String runTo(Path out, int repeats) throws IOException {
         String md = "# optim benchmark\n\n" + run(repeats);
-        org.gradreg.optim.io.AtomicFiles.writeString(out, md);
+        org.gradreg.common.io.AtomicFiles.writeString(out, md);
         return md;
     }
 

@@ -508,7 +508,7 @@ public final class TrainerBenchmark {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Consumer<String> write = md -> {
             try {
-                org.gradreg.optim.io.AtomicFiles.writeString(out, "# trainer benchmark\n\n" + md);
+                org.gradreg.common.io.AtomicFiles.writeString(out, "# trainer benchmark\n\n" + md);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

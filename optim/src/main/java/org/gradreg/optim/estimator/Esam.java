@@ -9,9 +9,9 @@ import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.Pass;
-import org.gradreg.optim.registry.Entry;
-import org.gradreg.optim.registry.Key;
-import org.gradreg.optim.registry.Range;
+import org.gradreg.common.registry.Entry;
+import org.gradreg.common.registry.Key;
+import org.gradreg.common.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

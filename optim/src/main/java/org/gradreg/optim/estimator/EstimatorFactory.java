@@ -1,6 +1,6 @@
 package org.gradreg.optim.estimator;
 
-import org.gradreg.optim.registry.Args;
+import org.gradreg.common.registry.Args;
 
 /**
  * Builds a gradient estimator from its checked spec and the training loop's {@link StepContext}

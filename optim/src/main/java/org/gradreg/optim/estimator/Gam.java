@@ -5,9 +5,9 @@ import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
-import org.gradreg.optim.registry.Entry;
-import org.gradreg.optim.registry.Key;
-import org.gradreg.optim.registry.Range;
+import org.gradreg.common.registry.Entry;
+import org.gradreg.common.registry.Key;
+import org.gradreg.common.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
 
 /**

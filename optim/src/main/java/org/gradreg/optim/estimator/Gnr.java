@@ -6,9 +6,9 @@ import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.landscape.FiniteDifferenceHvp;
-import org.gradreg.optim.registry.Entry;
-import org.gradreg.optim.registry.Key;
-import org.gradreg.optim.registry.Range;
+import org.gradreg.common.registry.Entry;
+import org.gradreg.common.registry.Key;
+import org.gradreg.common.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -52,7 +52,7 @@ public final class Gnr implements GradientEstimator {
         return k;
     }
 
-    private static GradientEstimator fromArgs(org.gradreg.optim.registry.Args a, boolean overSam) {
+    private static GradientEstimator fromArgs(org.gradreg.common.registry.Args a, boolean overSam) {
         Gnr g = of(a.number("rho"), a.number("alpha"));
         if (a.given("xi")) {
             g = g.xi(a.number("xi"));

@@ -5,9 +5,9 @@ import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
-import org.gradreg.optim.registry.Entry;
-import org.gradreg.optim.registry.Key;
-import org.gradreg.optim.registry.Range;
+import org.gradreg.common.registry.Entry;
+import org.gradreg.common.registry.Key;
+import org.gradreg.common.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
 
 /**
@@ -50,7 +50,7 @@ public final class GradientRegularization implements GradientEstimator {
                     Key.optionalNumber("warmup_epochs", Range.NON_NEGATIVE, "GR warmup length in epochs (default: the LR warmup's)")),
             "r=0.1,alpha=0.8", (a, steps) -> Scope.of(a).over(fromArgs(a, steps)));
 
-    private static GradientRegularization fromArgs(org.gradreg.optim.registry.Args a, StepContext steps) {
+    private static GradientRegularization fromArgs(org.gradreg.common.registry.Args a, StepContext steps) {
         if (a.given("alpha") == a.given("lambda")) {
             throw new IllegalArgumentException("gr needs exactly one of alpha or lambda (alpha = lambda/r), got " + a.values());
         }
@@ -63,7 +63,7 @@ public final class GradientRegularization implements GradientEstimator {
     }
 
     /** The warmup policy of the keys, over warmup_epochs of the loop's epochs or the LR warmup's length. */
-    private static GrWarmup warmup(org.gradreg.optim.registry.Args a, StepContext steps) {
+    private static GrWarmup warmup(org.gradreg.common.registry.Args a, StepContext steps) {
         GrWarmup none = GrWarmup.none();
         if (a.choice("warmup").equals("none")) {
             if (a.given("warmup_epochs")) {

@@ -2,7 +2,7 @@ package org.gradreg.optim.estimator;
 
 import java.util.Map;
 import org.gradreg.optim.Oracle;
-import org.gradreg.optim.registry.Entry;
+import org.gradreg.common.registry.Entry;
 
 /** The mini-batch gradient itself: one evaluation. */
 public final class Plain implements GradientEstimator {

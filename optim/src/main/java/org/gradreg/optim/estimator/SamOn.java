@@ -1,9 +1,9 @@
 package org.gradreg.optim.estimator;
 
 import org.gradreg.optim.Params;
-import org.gradreg.optim.registry.Entry;
-import org.gradreg.optim.registry.Key;
-import org.gradreg.optim.registry.Range;
+import org.gradreg.common.registry.Entry;
+import org.gradreg.common.registry.Key;
+import org.gradreg.common.registry.Range;
 
 /**
  * SAM-ON, "SAM only on normalization layers" (Mueller et al., NeurIPS 2023; mueller-mp/SAM-ON

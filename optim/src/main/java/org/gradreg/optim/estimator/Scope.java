@@ -1,9 +1,9 @@
 package org.gradreg.optim.estimator;
 
 import java.util.List;
-import org.gradreg.optim.registry.Args;
-import org.gradreg.optim.registry.Key;
-import org.gradreg.optim.registry.Range;
+import org.gradreg.common.registry.Args;
+import org.gradreg.common.registry.Key;
+import org.gradreg.common.registry.Range;
 
 /**
  * Over which examples a two-pass estimator takes its ascent (Foret et al. 2021, §4.1

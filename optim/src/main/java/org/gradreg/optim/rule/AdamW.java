@@ -3,7 +3,7 @@ package org.gradreg.optim.rule;
 import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
-import org.gradreg.optim.registry.Entry;
+import org.gradreg.common.registry.Entry;
 import org.gradreg.optim.schedule.Schedule;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

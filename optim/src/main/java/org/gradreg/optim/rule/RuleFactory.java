@@ -1,6 +1,6 @@
 package org.gradreg.optim.rule;
 
-import org.gradreg.optim.registry.Args;
+import org.gradreg.common.registry.Args;
 import org.gradreg.optim.schedule.Schedule;
 
 /**

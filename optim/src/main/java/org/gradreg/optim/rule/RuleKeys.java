@@ -1,9 +1,9 @@
 package org.gradreg.optim.rule;
 
 import java.util.List;
-import org.gradreg.optim.registry.Args;
-import org.gradreg.optim.registry.Key;
-import org.gradreg.optim.registry.Range;
+import org.gradreg.common.registry.Args;
+import org.gradreg.common.registry.Key;
+import org.gradreg.common.registry.Range;
 import org.gradreg.optim.transform.AddDecayedWeights;
 import org.gradreg.optim.transform.Agr;
 

@@ -3,9 +3,9 @@ package org.gradreg.optim.rule;
 import java.util.Map;
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
-import org.gradreg.optim.registry.Entry;
-import org.gradreg.optim.registry.Key;
-import org.gradreg.optim.registry.Range;
+import org.gradreg.common.registry.Entry;
+import org.gradreg.common.registry.Key;
+import org.gradreg.common.registry.Range;
 import org.gradreg.optim.schedule.Schedule;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -38,7 +38,7 @@ public final class Sgd extends AbstractRule implements FirstMoment {
             java.util.List.of(Key.number("momentum", 0.9, new Range(0, false, 1, false), "momentum mu"), RuleKeys.MASK),
             "momentum=0.9", (lr, wd, a) -> RuleKeys.coupled(wd, a, Sgd.of(lr).momentum(a.number("momentum")).nesterov()));
 
-    private static Sgd configured(Sgd s, org.gradreg.optim.registry.Args a) {
+    private static Sgd configured(Sgd s, org.gradreg.common.registry.Args a) {
         Sgd r = s;
         if (a.given("momentum")) {
             r = r.momentum(a.number("momentum"));

@@ -4,7 +4,7 @@ package org.gradreg.optim.schedule;
 public record Constant(double value) implements Schedule {
 
     /** Registry entry {@code constant}: linear warmup to the peak over the warmup steps (if any), then constant. */
-    public static final org.gradreg.optim.registry.Entry<ScheduleFactory> ENTRY = new org.gradreg.optim.registry.Entry<ScheduleFactory>(
+    public static final org.gradreg.common.registry.Entry<ScheduleFactory> ENTRY = new org.gradreg.common.registry.Entry<ScheduleFactory>(
             "constant", "linear warmup (if any), then the peak value (harmful-GR eq. 6)", java.util.List.of(), "",
             (peak, warmup, total, a) -> warmup > 0 ? Schedule.linearWarmup(peak, warmup) : Schedule.constant(peak));
 

@@ -1,6 +1,6 @@
 package org.gradreg.optim.schedule;
 
-import org.gradreg.optim.registry.Args;
+import org.gradreg.common.registry.Args;
 
 /**
  * Builds a schedule from the peak value, the warmup length and the run length in optimizer steps

@@ -8,7 +8,7 @@ package org.gradreg.optim.schedule;
 public record WarmupCosine(double peak, long warmupSteps, long totalSteps) implements Schedule {
 
     /** Registry entry {@code cosine}: linear warmup, then cosine to 0 at the last step (the papers' schedule). */
-    public static final org.gradreg.optim.registry.Entry<ScheduleFactory> ENTRY = new org.gradreg.optim.registry.Entry<ScheduleFactory>(
+    public static final org.gradreg.common.registry.Entry<ScheduleFactory> ENTRY = new org.gradreg.common.registry.Entry<ScheduleFactory>(
             "cosine", "linear warmup, then cosine to 0 at the last step (the papers')", java.util.List.of(), "",
             (peak, warmup, total, a) -> Schedule.warmupCosine(peak, warmup, total));
 

@@ -2,9 +2,9 @@ package org.gradreg.optim.transform;
 
 import org.gradreg.optim.Hyper;
 import org.gradreg.optim.Params;
-import org.gradreg.optim.registry.Entry;
-import org.gradreg.optim.registry.Key;
-import org.gradreg.optim.registry.Range;
+import org.gradreg.common.registry.Entry;
+import org.gradreg.common.registry.Key;
+import org.gradreg.common.registry.Range;
 
 /**
  * Clipping by global norm (Pascanu et al., 2013; optax.clip_by_global_norm):

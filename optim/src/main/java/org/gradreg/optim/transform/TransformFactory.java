@@ -1,6 +1,6 @@
 package org.gradreg.optim.transform;
 
-import org.gradreg.optim.registry.Args;
+import org.gradreg.common.registry.Args;
 
 /** Builds a gradient transform from its checked spec. */
 @FunctionalInterface

@@ -2,7 +2,7 @@ package org.gradreg.trainer.cli;
 
 import java.util.ListResourceBundle;
 import org.gradreg.optim.Registries;
-import org.gradreg.optim.registry.Registry;
+import org.gradreg.common.registry.Registry;
 import org.gradreg.trainer.data.Datasets;
 import org.gradreg.trainer.model.Models;
 

@@ -17,9 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.gradreg.optim.Registries;
 import org.gradreg.optim.estimator.EstimatorFactory;
-import org.gradreg.optim.registry.Args;
-import org.gradreg.optim.registry.Entry;
-import org.gradreg.optim.registry.Registry;
+import org.gradreg.common.registry.Args;
+import org.gradreg.common.registry.Entry;
+import org.gradreg.common.registry.Registry;
 
 /**
  * The gradient estimator: its name in optim's estimator registry and the keys given, typed by the

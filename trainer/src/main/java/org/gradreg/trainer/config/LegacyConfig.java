@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.gradreg.optim.estimator.GrWarmup;
-import org.gradreg.optim.registry.Spec;
+import org.gradreg.common.registry.Spec;
 import org.gradreg.trainer.BadInput;
 
 /**

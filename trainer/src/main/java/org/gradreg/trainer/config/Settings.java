@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.gradreg.optim.Registries;
 import org.gradreg.optim.estimator.EstimatorFactory;
-import org.gradreg.optim.registry.Args;
-import org.gradreg.optim.registry.Entry;
-import org.gradreg.optim.registry.Key;
+import org.gradreg.common.registry.Args;
+import org.gradreg.common.registry.Entry;
+import org.gradreg.common.registry.Key;
 
 /**
  * The settings of a {@link TrainConfig} as paths: {@code model.spec}, {@code optimizer.lr},

@@ -1,7 +1,7 @@
 package org.gradreg.trainer.data;
 
 import java.nio.file.Path;
-import org.gradreg.optim.registry.Args;
+import org.gradreg.common.registry.Args;
 
 /**
  * Loads one registered data set from its checked options (an entry of {@link Datasets#REGISTRY})

@@ -1,10 +1,10 @@
 package org.gradreg.trainer.data;
 
 import java.nio.file.Path;
-import org.gradreg.optim.registry.Entry;
-import org.gradreg.optim.registry.Key;
-import org.gradreg.optim.registry.Range;
-import org.gradreg.optim.registry.Registry;
+import org.gradreg.common.registry.Entry;
+import org.gradreg.common.registry.Key;
+import org.gradreg.common.registry.Range;
+import org.gradreg.common.registry.Registry;
 
 /**
  * Data sets by name, with options after a colon: {@code synthetic} (5000/1000 images of 32×32, 10

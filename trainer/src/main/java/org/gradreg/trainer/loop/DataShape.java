@@ -1,7 +1,7 @@
 package org.gradreg.trainer.loop;
 
 import java.nio.file.Path;
-import org.gradreg.optim.registry.Registry;
+import org.gradreg.common.registry.Registry;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.data.DatasetFactory;
 import org.gradreg.trainer.data.DatasetShape;

@@ -1,6 +1,6 @@
 package org.gradreg.trainer.model;
 
-import org.gradreg.optim.registry.Args;
+import org.gradreg.common.registry.Args;
 import org.gradreg.trainer.compute.Backend;
 import org.gradreg.trainer.nn.Engine;
 import org.gradreg.trainer.nn.VitConfig;

@@ -1,10 +1,10 @@
 package org.gradreg.trainer.model;
 
-import org.gradreg.optim.registry.Args;
-import org.gradreg.optim.registry.Entry;
-import org.gradreg.optim.registry.Key;
-import org.gradreg.optim.registry.Range;
-import org.gradreg.optim.registry.Registry;
+import org.gradreg.common.registry.Args;
+import org.gradreg.common.registry.Entry;
+import org.gradreg.common.registry.Key;
+import org.gradreg.common.registry.Range;
+import org.gradreg.common.registry.Registry;
 import org.gradreg.trainer.compute.Backend;
 import org.gradreg.trainer.nn.ConvNets;
 import org.gradreg.trainer.nn.Engine;

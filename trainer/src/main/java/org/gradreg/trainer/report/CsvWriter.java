@@ -9,7 +9,7 @@ import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
-import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.common.io.AtomicFiles;
 
 /**
  * report.csv: one record per group with each metric's mean, std and 95% t-interval half-width,

@@ -2,7 +2,7 @@ package org.gradreg.trainer.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import org.gradreg.optim.io.TickLabels;
+import org.gradreg.common.io.TickLabels;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.lines.SeriesLines;

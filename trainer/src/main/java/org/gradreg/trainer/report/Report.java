@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.common.io.AtomicFiles;
 import org.gradreg.trainer.Json;
 import org.gradreg.trainer.config.Settings;
 import org.gradreg.trainer.run.SpecRecord;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.common.io.AtomicFiles;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.Json;
 

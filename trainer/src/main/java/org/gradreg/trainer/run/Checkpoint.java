@@ -16,7 +16,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.gradreg.optim.Params;
-import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.common.io.AtomicFiles;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.Json;
 import org.nd4j.linalg.api.ndarray.INDArray;

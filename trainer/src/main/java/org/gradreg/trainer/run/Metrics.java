@@ -342,7 +342,7 @@ public final class Metrics {
                     channel.write(buf);
                 }
             } catch (IOException e) {
-                throw org.gradreg.optim.io.AtomicFiles.naming(file, e);
+                throw org.gradreg.common.io.AtomicFiles.naming(file, e);
             }
         }
 
@@ -352,7 +352,7 @@ public final class Metrics {
                 channel.force(false);
                 return channel.size();
             } catch (IOException e) {
-                throw org.gradreg.optim.io.AtomicFiles.naming(file, e);
+                throw org.gradreg.common.io.AtomicFiles.naming(file, e);
             }
         }
 

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.gradreg.optim.Params;
-import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.common.io.AtomicFiles;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.Json;
 import org.gradreg.trainer.config.ConfigJson;

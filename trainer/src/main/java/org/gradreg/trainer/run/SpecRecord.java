@@ -11,7 +11,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.common.io.AtomicFiles;
 import org.gradreg.trainer.Json;
 
 /**

@@ -336,11 +336,11 @@ class CommandLineTest {
             assertTrue(lines[2].contains("process gone"), o.out());
             assertTrue(lines[3].contains("another host"), o.out());
             // the live holder dies while the shard trains another run
-            org.gradreg.optim.io.AtomicFiles.hook((tmp, target) -> holder.destroyForcibly());
+            org.gradreg.common.io.AtomicFiles.hook((tmp, target) -> holder.destroyForcibly());
             try {
                 o = run(new GridCommand(), spec.toString(), "--out", runs.toString(), "--quiet");
             } finally {
-                org.gradreg.optim.io.AtomicFiles.hook(null);
+                org.gradreg.common.io.AtomicFiles.hook(null);
             }
             assertTrue(new RunDir(runs.resolve("run.seed-0")).finished(), o.out());
             assertTrue(new RunDir(runs.resolve("run.seed-1")).finished(), o.out());

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.gradreg.optim.io.AtomicFiles;
+import org.gradreg.common.io.AtomicFiles;
 import org.gradreg.trainer.loop.TinyRuns;
 import org.gradreg.trainer.run.RunDir;
 import org.junit.jupiter.api.Test;

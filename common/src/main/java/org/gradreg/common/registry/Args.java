@@ -1,4 +1,4 @@
-package org.gradreg.optim.registry;
+package org.gradreg.common.registry;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package org.gradreg.optim.io;
+package org.gradreg.common.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

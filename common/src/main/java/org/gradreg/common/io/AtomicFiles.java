@@ -1,4 +1,4 @@
-package org.gradreg.optim.io;
+package org.gradreg.common.io;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
