@@ -93,6 +93,70 @@ public final class MemoryBudget {
     }
 
     /**
+     * {@link #check(Engine, int, int)} and, when the evaluation batch {@code evalBatch} (0: the
+     * training batch) is larger than a training micro-batch, the evaluation too: the engines keep one
+     * buffer set, sized for the batch they run, so an evaluation of {@code evalBatch} examples needs
+     * {@link #estimate} at that size. A run whose evaluation would not fit is refused before it
+     * starts, not killed at its first epoch end.
+     */
+    public static void checkRun(Engine e, int batch, int accumulate, int evalBatch) {
+        MemoryLimits m = MemoryLimits.current();
+        check(e, batch, accumulate, m);
+        checkEvaluation(e, batch / accumulate, evalBatch, m);
+    }
+
+    /** The evaluation half of {@link #checkRun(Engine, int, int, int)} against the limits of {@code m}. */
+    static void checkEvaluation(Engine e, int microBatch, int evalBatch, MemoryLimits m) {
+        if (evalBatch <= microBatch) {
+            return;
+        }
+        boolean gpu = !e.backend().device().isCpu();
+        List<Limit> ls = new ArrayList<>(limits(m));
+        // the tightest first, as for the training batch; the --eval-batch suggested fits every limit
+        ls.sort(java.util.Comparator.comparingLong(l -> l.arraysOnly() ? l.bytes() + BASE_BYTES : l.bytes()));
+        if (gpu) {
+            ls.add(0, new Limit(e.backend().availableBytes(), "memory available on " + e.backend().describe(), "use a smaller model", false));
+        }
+        List<java.util.function.ToLongBiFunction<Engine, Integer>> ests = new ArrayList<>();
+        for (int i = 0; i < ls.size(); i++) {
+            ests.add(gpu && i == 0 ? MemoryBudget::deviceEstimate
+                    : ls.get(i).arraysOnly() ? (en, b) -> {
+                        long all = estimate(en, b);
+                        return all < 0 ? -1 : all - BASE_BYTES;
+                    } : MemoryBudget::estimate);
+        }
+        for (int i = 0; i < ls.size(); i++) {
+            Limit l = ls.get(i);
+            long need = ests.get(i).applyAsLong(e, evalBatch);
+            if (need < 0 || l.bytes() <= 0 || need <= l.bytes()) {
+                continue;
+            }
+            int fits = evalBatch;
+            while (fits > microBatch && !fitsAll(e, fits, ls, ests)) {
+                fits = Math.max(microBatch, fits / 2);
+            }
+            throw new BadInput(String.format(Locale.ROOT,
+                    "evaluation batch %d of %s needs about %.1f GB%s, more than the %.1f GB %s; use --eval-batch %d (or 0: the training batch) or %s",
+                    evalBatch, e.name(), need / 1e9, l.arraysOnly() ? " for its arrays" : "", l.bytes() / 1e9, l.what(), fits, l.remedy()));
+        }
+    }
+
+    private static boolean fitsAll(Engine e, int batch, List<Limit> ls, List<java.util.function.ToLongBiFunction<Engine, Integer>> ests) {
+        for (int i = 0; i < ls.size(); i++) {
+            long need = ests.get(i).applyAsLong(e, batch);
+            if (need >= 0 && ls.get(i).bytes() > 0 && need > ls.get(i).bytes()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #checkEvaluation(Engine, int, int, MemoryLimits)} against {@code available} bytes of host memory. */
+    public static void checkEvaluation(Engine e, int microBatch, int evalBatch, long available) {
+        checkEvaluation(e, microBatch, evalBatch, new MemoryLimits(available, -1, null, Runtime.getRuntime().maxMemory(), -1, -1));
+    }
+
+    /**
      * Throws with a one-line message if a batch of {@code batch} split into {@code accumulate}
      * micro-batches would not fit one of the limits of {@code m}: naming the limit, where it comes
      * from, and the --accumulate that would fit or what to raise.

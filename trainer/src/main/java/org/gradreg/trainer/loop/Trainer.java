@@ -140,7 +140,7 @@ public final class Trainer {
         Setup setup = setup();
         // a batch that would not fit in memory is refused now, with the --accumulate that fits, not OOM-killed later
         // issue 22 item 8: against the limits the process actually has (cgroup, host, -Xmx and JavaCPP's off-heap limits)
-        MemoryBudget.check(setup.oracle().engine(), cfg.run().batch(), cfg.run().accumulate());
+        MemoryBudget.checkRun(setup.oracle().engine(), cfg.run().batch(), cfg.run().accumulate(), cfg.run().evalBatch());
         RunDir dir = new RunDir(out);
         dir.checkStart(cfg, resume, overwrite);
         boolean existed = Files.exists(out);

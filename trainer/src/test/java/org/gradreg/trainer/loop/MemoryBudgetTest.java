@@ -45,4 +45,16 @@ class MemoryBudgetTest {
         assertDoesNotThrow(() -> MemoryBudget.check(e, 256, 4, available));
         assertDoesNotThrow(() -> MemoryBudget.check(e, 256, 1, -1)); // unknown: no check
     }
+
+    @Test
+    void anEvaluationBatchThatDoesNotFitIsRefusedWithTheEvalBatchThatDoes() {
+        Engine e = Engines.build("vit-ti", 10, DataType.FLOAT, 1);
+        long available = (MemoryBudget.estimate(e, 500) + MemoryBudget.estimate(e, 1000)) / 2; // 500 fits, 1000 does not
+        BadInput x = assertThrows(BadInput.class, () -> MemoryBudget.checkEvaluation(e, 32, 2000, available));
+        assertTrue(x.getMessage().startsWith("evaluation batch 2000 of vit-ti needs about"), x.getMessage());
+        assertTrue(x.getMessage().contains("use --eval-batch 500 "), x.getMessage());
+        assertDoesNotThrow(() -> MemoryBudget.checkEvaluation(e, 32, 500, available));
+        assertDoesNotThrow(() -> MemoryBudget.checkEvaluation(e, 32, 0, available)); // the training batch: checked by check()
+        assertDoesNotThrow(() -> MemoryBudget.checkEvaluation(e, 32, 2000, -1)); // unknown: no check
+    }
 }
