@@ -14,6 +14,7 @@ import java.util.Map;
  * @param panel         the spec's panel settings (splits the figures)
  * @param settings      the settings, seed aside
  * @param stepValues    the schedule and estimator values per step of the first seed (the same for every seed)
+ * @param epochErrors   per seed the test error in % after each epoch
  * @param bySeed        per seed (the pairing key across settings) the per-run metrics
  * @param conflicts     one line per seed run twice with different results (the first run is counted)
  * @param leftOut       how many runs of these settings were not counted, by reason ("diverged", "unfinished")
@@ -21,7 +22,7 @@ import java.util.Map;
  */
 public record Group(String column, String row, String panel, Map<String, Object> settings, List<Double> testErrors,
                     List<double[]> gradNorms, List<double[]> stepGradNorms, List<double[]> stepLosses, List<double[]> stepPsiVars,
-                    Map<String, List<Double>> metrics, Map<String, double[]> stepValues, Map<Long, Map<String, Double>> bySeed,
+                    Map<String, List<Double>> metrics, Map<String, double[]> stepValues, List<double[]> epochErrors, Map<Long, Map<String, Double>> bySeed,
                     List<String> conflicts, Map<String, Integer> leftOut, String experiment) {
 
     public double mean() {

@@ -77,6 +77,7 @@ record Grouping(Map<String, Group> groups, int counted, double seconds) {
             }
             grp.testErrors().add(f.metrics().get("test_error"));
             grp.gradNorms().add(f.gradNorms());
+            grp.epochErrors().add(f.epochErrors());
             grp.stepGradNorms().add(f.stepGradNorms());
             grp.stepLosses().add(f.stepLosses());
             if (f.stepPsiVars() != null) {
@@ -136,7 +137,7 @@ record Grouping(Map<String, Group> groups, int counted, double seconds) {
         key.remove(SEED);
         Group g = groups.computeIfAbsent(key(cfg, settings, experiment, differing), k -> new Group(column(cfg), row, panel.toString(), key,
                 new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new TreeMap<>(),
-                new TreeMap<>(stepValues), new TreeMap<>(), new ArrayList<>(), new TreeMap<>(), experiment));
+                new TreeMap<>(stepValues), new ArrayList<>(), new TreeMap<>(), new ArrayList<>(), new TreeMap<>(), experiment));
         if (g.stepValues().isEmpty() && !stepValues.isEmpty()) {
             g.stepValues().putAll(stepValues); // the first finished run's, when a left-out run created the group
         }

@@ -217,6 +217,10 @@ public final class Report {
                 StepFigure.write(groups.values(), column, panel, Group::stepGradNorms, "‖g₁‖ per step", "Gradient norm per step" + shortTitle,
                         out.resolve(file), true, "0.##");
                 md.append("![‖g₁‖ per step, ").append(title).append("](").append(file).append(")\n\n");
+                file = "test-error-" + fig + ".png";
+                StepFigure.write(groups.values(), column, panel, Group::epochErrors, "epoch", "test error % after the epoch",
+                        "Test error per epoch" + shortTitle, out.resolve(file), false, "0.#", false);
+                md.append("![test error per epoch, ").append(title).append("](").append(file).append(")\n\n");
                 file = "loss-" + fig + ".png";
                 StepFigure.write(groups.values(), column, panel, Group::stepLosses, "training loss per step (mini-batch)",
                         "Training loss per step" + shortTitle, out.resolve(file), false, "0.##");

@@ -166,7 +166,7 @@ final class RunReader {
                 }
             }
             boolean hasPsi = s.psiVars.stream().anyMatch(Double::isFinite);
-            return new FinishedRun(run, cfg, Settings.of(cfg), array(s.gradNorms), array(s.stepGradNorms), array(s.stepLosses),
+            return new FinishedRun(run, cfg, Settings.of(cfg), array(s.gradNorms), array(s.epochErrors), array(s.stepGradNorms), array(s.stepLosses),
                     hasPsi ? array(s.psiVars) : null, m, s.seconds, arrays(s.values), experiment);
         } catch (java.nio.file.AccessDeniedException e) { // another user's run written under a umask such as 077 (issue 22 item 9)
             warnings.add("report: skipped " + run + ": permission denied reading " + e.getFile() + "; its owner can run chmod -R go+rX on it");
@@ -180,6 +180,7 @@ final class RunReader {
     /** The per-step and per-epoch series of a metrics file. */
     private static final class Series {
         final List<Double> gradNorms = new ArrayList<>();
+        final List<Double> epochErrors = new ArrayList<>();
         final List<Double> stepGradNorms = new ArrayList<>();
         final List<Double> stepLosses = new ArrayList<>();
         final List<Double> psiVars = new ArrayList<>();
@@ -196,6 +197,7 @@ final class RunReader {
                 s.probes.add(p);
             } else if (line instanceof Metrics.Epoch ep) {
                 s.gradNorms.add(ep.meanGradNorm());
+                s.epochErrors.add(100 * ep.testError());
                 s.seconds += Double.isFinite(ep.seconds()) ? ep.seconds() : 0;
             } else if (line instanceof Metrics.Step st) {
                 s.stepGradNorms.add(st.gradNorm());

@@ -30,7 +30,17 @@ final class StepFigure {
     /** Writes the figure of {@code series} (one array per seed) for the groups of {@code panel} in {@code column}. */
     static void write(Collection<Group> groups, String column, String panel, Function<Group, List<double[]>> series, String yTitle,
                       String title, Path file, boolean logY, String yPattern) throws IOException {
-        XYChart chart = new XYChartBuilder().width(1100).height(620).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
+        write(groups, column, panel, series, "step", yTitle, title, file, logY, yPattern, true);
+    }
+
+    /**
+     * {@link #write(Collection, String, String, Function, String, String, Path, boolean, String)} over
+     * {@code xTitle} units (points 1, 2, …: steps or epochs), with a marker at each point when
+     * {@code lines} is false (few points, as one per epoch) and the LR-warmup line only for steps.
+     */
+    static void write(Collection<Group> groups, String column, String panel, Function<Group, List<double[]>> series, String xTitle,
+                      String yTitle, String title, Path file, boolean logY, String yPattern, boolean lines) throws IOException {
+        XYChart chart = new XYChartBuilder().width(1100).height(620).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -58,7 +68,7 @@ final class StepFigure {
                 by[2 * n - 1 - k] = Math.max(ms[0][k] - ms[1][k], floor);
             }
             for (double w : g.metric("warmup_steps")) {
-                if (w > 0) {
+                if (w > 0 && lines) {
                     warmupEnds.add(w + 0.5);
                 }
             }
@@ -71,11 +81,15 @@ final class StepFigure {
                 band.setMarker(SeriesMarkers.NONE);
                 band.setShowInLegend(false);
             }
-            String label = g.row() + " (" + series.apply(g).size() + " seeds)";
+            int seeds = series.apply(g).size();
+            String label = g.row() + " (" + seeds + (seeds == 1 ? " seed)" : " seeds)");
             XYSeries line = chart.addSeries(label, x, y);
             line.setLineColor(c);
             line.setLineStyle(FigureStyle.STROKES[(i / FigureStyle.COLORS.length + i) % FigureStyle.STROKES.length]);
-            line.setMarker(SeriesMarkers.NONE);
+            line.setMarker(lines ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            if (!lines) {
+                line.setMarkerColor(c);
+            }
             i++;
         }
         for (double w : warmupEnds) { // the end of the LR warmup (steps before it are in warmup)

@@ -128,9 +128,10 @@ class ReportClaimsTest {
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("preamble line") && md.contains("T1: GR lowers") && md.contains("paired-t 95% interval")
                 && md.contains("Holm's correction over the 2 tests"), md);
+        assertTrue(md.contains("![test error per epoch, "), "the per-epoch test error curve is in the report");
         JsonNode written = Json.mapper().readTree(out.resolve("claims.json").toFile());
         assertEquals(3, written.size());
-        for (String f : List.of("grad-norm-1.png", "grad-norm-2.png", "loss-1.png", "psi-var-1.png", "schedules-1.png", "report.csv")) {
+        for (String f : List.of("grad-norm-1.png", "grad-norm-2.png", "test-error-1.png", "test-error-2.png", "loss-1.png", "psi-var-1.png", "schedules-1.png", "report.csv")) {
             assertTrue(Files.size(out.resolve(f)) > 500, f);
         }
         // the index of every report's claims
