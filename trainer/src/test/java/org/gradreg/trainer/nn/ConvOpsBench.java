@@ -69,16 +69,32 @@ public final class ConvOpsBench {
         INDArray in = e.input(b);
         INDArray y = target(b, 10, DataType.FLOAT);
         List<Double> ts = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        List<Double> proc = new ArrayList<>();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         for (int s = 0; s < steps + 2; s++) {
+            long p0 = os.getProcessCpuTime();
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             e.lossAndGradients(in, y, Map.of(), false, true);
             double dt = (System.nanoTime() - t0) / 1e9;
+            double dc = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+            double dp = (os.getProcessCpuTime() - p0) / 1e9;
             if (s >= 2) {
                 ts.add(dt);
+                cpu.add(dc);
+                proc.add(dp);
             }
         }
         double[] v = ts.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        System.out.printf(Locale.ROOT, "%s b%d: median %.4f s, all %s%n", model, batch, v[v.length / 2], ts);
+        double[] u = cpu.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        // at one thread (the cap, OPENBLAS_NUM_THREADS=1) the calling thread's CPU time is the step's work,
+        // less sensitive than the wall time to a shared machine's scheduling
+        double[] q = proc.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf(Locale.ROOT, "%s b%d: median %.4f s wall, %.4f s thread CPU, %.4f s process CPU; wall %s, process CPU %s%n", model,
+                batch, v[v.length / 2], u[u.length / 2], q[q.length / 2], ts, proc);
     }
 
     /** Four SGD steps (learning rate 0.05) from seed 1; a hash of every bit the steps produce. */
