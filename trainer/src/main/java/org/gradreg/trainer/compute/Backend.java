@@ -171,7 +171,7 @@ public interface Backend extends AutoCloseable {
                           double momentum, double eps, boolean relu, Tensor mask);
 
     /**
-     * Its backward, consuming g (the gradient of y; modified): the mask, the ReLU (where y &gt; 0),
+     * Its backward, consuming g (the gradient of y; its contents afterwards are unspecified): the mask, the ReLU (where y &gt; 0),
      * dβ ← Σ g, dγ ← Σ g·xhat (overwritten), dx ← γ·rstd·(g − mean(g) − xhat·mean(g·xhat)) in training,
      * γ·rstd·g in evaluation.
      */

@@ -7,8 +7,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Batch norm over (N, H, W) of an NCHW tensor, forward and backward, as plain Java loops over the
- * arrays (each (example, channel) plane copied in and out of Java arrays), one channel at a time
- * (channels split over the thread cap); the CPU
+ * arrays, one channel at a time (channels split over the thread cap): each operand's channel (its N
+ * planes) is copied once into a Java array, every pass runs on those copies (in cache), and the
+ * results are copied out once; the ReLU is a select in its own branch-free loop (issue 20: the
+ * same arithmetic in the same order as the per-plane version before, so bit-identical to it, with
+ * the native arrays read once instead of up to three times; backward no longer writes the masked g
+ * back, which nothing reads). The CPU
  * backend's {@link Backend#batchNormForward} and {@link Backend#batchNormBackward} (before: about
  * ten ND4J broadcast and reduction ops, each its own pass, ~1/3 of a small CNN's step, issue 20).
  * Statistics are accumulated in double: mean μ = Σx/n, biased variance σ² = Σ(x − μ)²/n (two
@@ -68,7 +72,7 @@ final class BatchNormKernels {
         }
     }
 
-    /** g (modified: masked, through the ReLU) → dx, dgamma, dbeta (overwritten). */
+    /** g (read; not written) → dx, dgamma, dbeta (overwritten). */
     static void backward(INDArray g, INDArray y, INDArray xhat, INDArray dx, INDArray mask, double[] rstd, double[] gamma, double[] dgamma,
                          double[] dbeta, boolean evaluation, boolean relu) {
         int n = (int) g.size(0);
@@ -95,42 +99,51 @@ final class BatchNormKernels {
 
     private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[4][0]);
 
-    /** This thread's four scratch planes of at least hw elements. */
-    private static float[][] floats(int hw) {
+    /** This thread's four scratch arrays of at least len elements (one channel: n planes of hw). */
+    private static float[][] floats(int len) {
         float[][] s = FLOATS.get();
-        if (s[0].length < hw) {
+        if (s[0].length < len) {
             for (int i = 0; i < s.length; i++) {
-                s[i] = new float[hw];
+                s[i] = new float[len];
             }
         }
         return s;
     }
 
+    /** dst[b·hw + i] ← channel c of example b, position i, for every example (one bulk copy per plane). */
+    private static void gather(FloatBuffer src, float[] dst, int n, int ch, int hw, int c) {
+        for (int b = 0; b < n; b++) {
+            src.get((b * ch + c) * hw, dst, b * hw, hw);
+        }
+    }
+
+    private static void scatter(float[] src, FloatBuffer dst, int n, int ch, int hw, int c) {
+        for (int b = 0; b < n; b++) {
+            dst.put((b * ch + c) * hw, src, b * hw, hw);
+        }
+    }
+
     private static void forward(FloatBuffer x, FloatBuffer xhat, FloatBuffer y, FloatBuffer mask, double[] mean, double[] var,
                                 double[] rstd, double[] gamma, double[] beta, boolean evaluation, double eps, boolean relu,
                                 int n, int ch, int hw, int c) {
-        float[][] s4 = floats(hw);
-        float[] xp = s4[0];
-        float[] hp = s4[1];
-        float[] yp = s4[2];
-        float[] mp = s4[3];
+        int len = n * hw;
+        float[][] s4 = floats(len);
+        float[] xs = s4[0];
+        float[] hs = s4[1];
+        float[] ys = s4[2];
+        float[] ms = s4[3];
+        gather(x, xs, n, ch, hw, c); // the channel's values read once; the passes below run on this copy
         double count = (double) n * hw;
         if (!evaluation) {
             double s = 0;
-            for (int b = 0; b < n; b++) {
-                x.get((b * ch + c) * hw, xp, 0, hw);
-                for (int i = 0; i < hw; i++) {
-                    s += xp[i];
-                }
+            for (int j = 0; j < len; j++) {
+                s += xs[j];
             }
             double mu = s / count;
             double ss = 0;
-            for (int b = 0; b < n; b++) {
-                x.get((b * ch + c) * hw, xp, 0, hw);
-                for (int i = 0; i < hw; i++) {
-                    double d = xp[i] - mu;
-                    ss += d * d;
-                }
+            for (int j = 0; j < len; j++) {
+                double d = xs[j] - mu;
+                ss += d * d;
             }
             mean[c] = mu;
             var[c] = ss / count;
@@ -140,62 +153,60 @@ final class BatchNormKernels {
         double mu = mean[c];
         double g = gamma[c];
         double be = beta[c];
-        for (int b = 0; b < n; b++) {
-            int o = (b * ch + c) * hw;
-            x.get(o, xp, 0, hw);
-            if (mask != null) {
-                mask.get(o, mp, 0, hw);
-            }
-            for (int i = 0; i < hw; i++) {
-                float h = (float) ((xp[i] - mu) * r);
+        // the ReLU as a select (v > 0 ? v : 0, also 0 for NaN and −0 as before), each variant its own branch-free loop
+        if (relu) {
+            for (int j = 0; j < len; j++) {
+                float h = (float) ((xs[j] - mu) * r);
                 float v = (float) (h * g + be);
-                if (relu && !(v > 0)) {
-                    v = 0;
-                }
-                if (mask != null) {
-                    v *= mp[i];
-                }
-                hp[i] = h;
-                yp[i] = v;
+                hs[j] = h;
+                ys[j] = v > 0 ? v : 0f;
             }
-            xhat.put(o, hp, 0, hw);
-            y.put(o, yp, 0, hw);
+        } else {
+            for (int j = 0; j < len; j++) {
+                float h = (float) ((xs[j] - mu) * r);
+                hs[j] = h;
+                ys[j] = (float) (h * g + be);
+            }
         }
+        if (mask != null) {
+            gather(mask, ms, n, ch, hw, c);
+            for (int j = 0; j < len; j++) {
+                ys[j] *= ms[j];
+            }
+        }
+        scatter(hs, xhat, n, ch, hw, c);
+        scatter(ys, y, n, ch, hw, c);
     }
 
     private static void backward(FloatBuffer gb, FloatBuffer y, FloatBuffer xhat, FloatBuffer dx, FloatBuffer mask, double[] rstd,
                                  double[] gamma, double[] dgamma, double[] dbeta, boolean evaluation, boolean relu, int n, int ch,
                                  int hw, int c) {
-        float[][] s4 = floats(hw);
-        float[] gp = s4[0];
-        float[] hp = s4[1];
-        float[] yp = s4[2];
-        float[] mp = s4[3];
+        int len = n * hw;
+        float[][] s4 = floats(len);
+        float[] gs = s4[0];
+        float[] hs = s4[1];
+        float[] ys = s4[2];
+        float[] ms = s4[3];
+        gather(gb, gs, n, ch, hw, c);
+        gather(xhat, hs, n, ch, hw, c);
+        if (mask != null) {
+            gather(mask, ms, n, ch, hw, c);
+            for (int j = 0; j < len; j++) {
+                gs[j] *= ms[j];
+            }
+        }
+        if (relu) {
+            gather(y, ys, n, ch, hw, c);
+            for (int j = 0; j < len; j++) {
+                gs[j] = ys[j] > 0 ? gs[j] : 0f;
+            }
+        }
         double sg = 0;
         double sgx = 0;
-        for (int b = 0; b < n; b++) {
-            int o = (b * ch + c) * hw;
-            gb.get(o, gp, 0, hw);
-            xhat.get(o, hp, 0, hw);
-            if (relu) {
-                y.get(o, yp, 0, hw);
-            }
-            if (mask != null) {
-                mask.get(o, mp, 0, hw);
-            }
-            for (int i = 0; i < hw; i++) {
-                float g = gp[i];
-                if (mask != null) {
-                    g *= mp[i];
-                }
-                if (relu && !(yp[i] > 0)) {
-                    g = 0;
-                }
-                gp[i] = g;
-                sg += g;
-                sgx += g * (double) hp[i];
-            }
-            gb.put(o, gp, 0, hw);
+        for (int j = 0; j < len; j++) {
+            float g = gs[j];
+            sg += g;
+            sgx += g * (double) hs[j];
         }
         dbeta[c] = sg;
         dgamma[c] = sgx;
@@ -203,57 +214,61 @@ final class BatchNormKernels {
         double count = (double) n * hw;
         double mg = evaluation ? 0 : sg / count;
         double mgx = evaluation ? 0 : sgx / count;
-        for (int b = 0; b < n; b++) {
-            int o = (b * ch + c) * hw;
-            gb.get(o, gp, 0, hw);
-            xhat.get(o, hp, 0, hw);
-            for (int i = 0; i < hw; i++) {
-                gp[i] = (float) (coef * (gp[i] - mg - hp[i] * mgx));
-            }
-            dx.put(o, gp, 0, hw);
+        for (int j = 0; j < len; j++) {
+            gs[j] = (float) (coef * (gs[j] - mg - hs[j] * mgx));
         }
+        scatter(gs, dx, n, ch, hw, c);
     }
 
     // ---- DOUBLE ----
 
     private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[4][0]);
 
-    /** This thread's four scratch planes of at least hw elements. */
-    private static double[][] doubles(int hw) {
+    /** This thread's four scratch arrays of at least len elements (one channel: n planes of hw). */
+    private static double[][] doubles(int len) {
         double[][] s = DOUBLES.get();
-        if (s[0].length < hw) {
+        if (s[0].length < len) {
             for (int i = 0; i < s.length; i++) {
-                s[i] = new double[hw];
+                s[i] = new double[len];
             }
         }
         return s;
     }
 
+    /** dst[b·hw + i] ← channel c of example b, position i, for every example (one bulk copy per plane). */
+    private static void gather(DoubleBuffer src, double[] dst, int n, int ch, int hw, int c) {
+        for (int b = 0; b < n; b++) {
+            src.get((b * ch + c) * hw, dst, b * hw, hw);
+        }
+    }
+
+    private static void scatter(double[] src, DoubleBuffer dst, int n, int ch, int hw, int c) {
+        for (int b = 0; b < n; b++) {
+            dst.put((b * ch + c) * hw, src, b * hw, hw);
+        }
+    }
+
     private static void forward(DoubleBuffer x, DoubleBuffer xhat, DoubleBuffer y, DoubleBuffer mask, double[] mean, double[] var,
                                 double[] rstd, double[] gamma, double[] beta, boolean evaluation, double eps, boolean relu,
                                 int n, int ch, int hw, int c) {
-        double[][] s4 = doubles(hw);
-        double[] xp = s4[0];
-        double[] hp = s4[1];
-        double[] yp = s4[2];
-        double[] mp = s4[3];
+        int len = n * hw;
+        double[][] s4 = doubles(len);
+        double[] xs = s4[0];
+        double[] hs = s4[1];
+        double[] ys = s4[2];
+        double[] ms = s4[3];
+        gather(x, xs, n, ch, hw, c); // the channel's values read once; the passes below run on this copy
         double count = (double) n * hw;
         if (!evaluation) {
             double s = 0;
-            for (int b = 0; b < n; b++) {
-                x.get((b * ch + c) * hw, xp, 0, hw);
-                for (int i = 0; i < hw; i++) {
-                    s += xp[i];
-                }
+            for (int j = 0; j < len; j++) {
+                s += xs[j];
             }
             double mu = s / count;
             double ss = 0;
-            for (int b = 0; b < n; b++) {
-                x.get((b * ch + c) * hw, xp, 0, hw);
-                for (int i = 0; i < hw; i++) {
-                    double d = xp[i] - mu;
-                    ss += d * d;
-                }
+            for (int j = 0; j < len; j++) {
+                double d = xs[j] - mu;
+                ss += d * d;
             }
             mean[c] = mu;
             var[c] = ss / count;
@@ -263,62 +278,60 @@ final class BatchNormKernels {
         double mu = mean[c];
         double g = gamma[c];
         double be = beta[c];
-        for (int b = 0; b < n; b++) {
-            int o = (b * ch + c) * hw;
-            x.get(o, xp, 0, hw);
-            if (mask != null) {
-                mask.get(o, mp, 0, hw);
-            }
-            for (int i = 0; i < hw; i++) {
-                double h = ((xp[i] - mu) * r);
+        // the ReLU as a select (v > 0 ? v : 0, also 0 for NaN and −0 as before), each variant its own branch-free loop
+        if (relu) {
+            for (int j = 0; j < len; j++) {
+                double h = ((xs[j] - mu) * r);
                 double v = (h * g + be);
-                if (relu && !(v > 0)) {
-                    v = 0;
-                }
-                if (mask != null) {
-                    v *= mp[i];
-                }
-                hp[i] = h;
-                yp[i] = v;
+                hs[j] = h;
+                ys[j] = v > 0 ? v : 0.0;
             }
-            xhat.put(o, hp, 0, hw);
-            y.put(o, yp, 0, hw);
+        } else {
+            for (int j = 0; j < len; j++) {
+                double h = ((xs[j] - mu) * r);
+                hs[j] = h;
+                ys[j] = (h * g + be);
+            }
         }
+        if (mask != null) {
+            gather(mask, ms, n, ch, hw, c);
+            for (int j = 0; j < len; j++) {
+                ys[j] *= ms[j];
+            }
+        }
+        scatter(hs, xhat, n, ch, hw, c);
+        scatter(ys, y, n, ch, hw, c);
     }
 
     private static void backward(DoubleBuffer gb, DoubleBuffer y, DoubleBuffer xhat, DoubleBuffer dx, DoubleBuffer mask, double[] rstd,
                                  double[] gamma, double[] dgamma, double[] dbeta, boolean evaluation, boolean relu, int n, int ch,
                                  int hw, int c) {
-        double[][] s4 = doubles(hw);
-        double[] gp = s4[0];
-        double[] hp = s4[1];
-        double[] yp = s4[2];
-        double[] mp = s4[3];
+        int len = n * hw;
+        double[][] s4 = doubles(len);
+        double[] gs = s4[0];
+        double[] hs = s4[1];
+        double[] ys = s4[2];
+        double[] ms = s4[3];
+        gather(gb, gs, n, ch, hw, c);
+        gather(xhat, hs, n, ch, hw, c);
+        if (mask != null) {
+            gather(mask, ms, n, ch, hw, c);
+            for (int j = 0; j < len; j++) {
+                gs[j] *= ms[j];
+            }
+        }
+        if (relu) {
+            gather(y, ys, n, ch, hw, c);
+            for (int j = 0; j < len; j++) {
+                gs[j] = ys[j] > 0 ? gs[j] : 0.0;
+            }
+        }
         double sg = 0;
         double sgx = 0;
-        for (int b = 0; b < n; b++) {
-            int o = (b * ch + c) * hw;
-            gb.get(o, gp, 0, hw);
-            xhat.get(o, hp, 0, hw);
-            if (relu) {
-                y.get(o, yp, 0, hw);
-            }
-            if (mask != null) {
-                mask.get(o, mp, 0, hw);
-            }
-            for (int i = 0; i < hw; i++) {
-                double g = gp[i];
-                if (mask != null) {
-                    g *= mp[i];
-                }
-                if (relu && !(yp[i] > 0)) {
-                    g = 0;
-                }
-                gp[i] = g;
-                sg += g;
-                sgx += g * (double) hp[i];
-            }
-            gb.put(o, gp, 0, hw);
+        for (int j = 0; j < len; j++) {
+            double g = gs[j];
+            sg += g;
+            sgx += g * (double) hs[j];
         }
         dbeta[c] = sg;
         dgamma[c] = sgx;
@@ -326,14 +339,9 @@ final class BatchNormKernels {
         double count = (double) n * hw;
         double mg = evaluation ? 0 : sg / count;
         double mgx = evaluation ? 0 : sgx / count;
-        for (int b = 0; b < n; b++) {
-            int o = (b * ch + c) * hw;
-            gb.get(o, gp, 0, hw);
-            xhat.get(o, hp, 0, hw);
-            for (int i = 0; i < hw; i++) {
-                gp[i] = (coef * (gp[i] - mg - hp[i] * mgx));
-            }
-            dx.put(o, gp, 0, hw);
+        for (int j = 0; j < len; j++) {
+            gs[j] = (coef * (gs[j] - mg - hs[j] * mgx));
         }
+        scatter(gs, dx, n, ch, hw, c);
     }
 }

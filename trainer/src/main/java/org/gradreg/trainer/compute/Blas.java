@@ -95,7 +95,8 @@ final class Blas {
         }
     }
 
-    private static void call(boolean dbl, int ta, int tb, int m, int n, int k, double alpha, Pointer a, long ao, int lda,
+    /** One row-major GEMM on raw pointers with element offsets (the building block of the others). */
+    static void call(boolean dbl, int ta, int tb, int m, int n, int k, double alpha, Pointer a, long ao, int lda,
                              Pointer b, long bo, int ldb, double beta, Pointer c, long co, int ldc) {
         if (dbl) {
             openblas_nolapack.cblas_dgemm(ROW, ta, tb, m, n, k, alpha, new DoublePointer(a).position(ao), lda,

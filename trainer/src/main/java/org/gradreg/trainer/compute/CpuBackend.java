@@ -19,7 +19,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * The host backend: ND4J arrays on ND4J's CPU backend (nd4j-native), dense products as direct cblas
  * calls on the arrays' memory ({@link Blas}), convolutions as im2col (plain Java loops, {@link Im2col})
- * plus one cblas GEMM per example, the rest as ND4J element-wise, broadcast and reduction ops. A mirror is the host array
+ * plus one cblas GEMM per example, interleaved block by block ({@link #interleaved()}), the rest as ND4J element-wise, broadcast and reduction ops. A mirror is the host array
  * itself, so uploads and downloads cost nothing. The sequences of ND4J calls are exactly those of
  * the engines before the backend seam existed, so results are bit-identical to theirs, except
  * where {@link HostKernels} runs a step as a Java loop over the arrays' memory (GELU and the
@@ -397,8 +397,61 @@ public final class CpuBackend implements Backend {
         return new INDArray[] {c, w2};
     }
 
+    /**
+     * Whether convolutions run interleaved (default; {@code -Dgradreg.convInterleaved=false} selects
+     * the whole-batch path): a block of examples at a time, im2col of the block then its GEMMs (and
+     * backward: the block's weight-gradient GEMMs, its column-gradient GEMMs into the same buffer and
+     * its col2im), so the column buffer stays in cache instead of one B·C·k·k·OH·OW buffer written and
+     * read back from memory. The GEMM calls and their order (the weight gradient's sum over examples
+     * included) are the whole-batch path's, so results are bit-identical (issue 20).
+     */
+    static boolean interleaved() {
+        return !"false".equals(System.getProperty("gradreg.convInterleaved"));
+    }
+
+    /** Examples per block of the interleaved path: one per thread of the cap. */
+    private static int block(ConvShape s) {
+        return Math.max(1, Math.min(s.batch(), Nd4j.getEnvironment().maxMasterThreads()));
+    }
+
+    private static boolean whole(INDArray a) {
+        return a.offset() == 0 && a.ordering() == 'c' && !a.isView() && a.elementWiseStride() == 1;
+    }
+
+    /** The kernel as an [out, in·k·k] matrix in the shared scratch. */
+    private INDArray kernelMatrix(ConvShape s, INDArray w) {
+        wt = scratch(wt, (long) s.out() * s.columnRows());
+        INDArray w2 = Nd4j.create(wt, new long[] {s.out(), s.in(), s.k(), s.k()});
+        w2.assign(w.permute(3, 2, 0, 1)); // [out, in, k, k]: rows of the kernel matrix in the columns' order
+        return w2;
+    }
+
     @Override
     public void conv2d(ConvShape s, Tensor x, Tensor w, Tensor y) {
+        INDArray xa = a(x);
+        INDArray ya = a(y);
+        if (interleaved() && Im2col.applies(s, xa) && whole(ya)) {
+            int kk = (int) s.columnRows();
+            int pp = (int) s.positions();
+            int blk = block(s);
+            cols = scratch(cols, (long) blk * kk * pp);
+            INDArray w2 = kernelMatrix(s, a(w));
+            boolean dbl = type == DataType.DOUBLE;
+            org.bytedeco.javacpp.Pointer pw = w2.data().addressPointer();
+            org.bytedeco.javacpp.Pointer pc = cols.addressPointer();
+            org.bytedeco.javacpp.Pointer py = ya.data().addressPointer();
+            int nt = openblas_N;
+            for (int from = 0; from < s.batch(); from += blk) {
+                int to = Math.min(s.batch(), from + blk);
+                Im2col.im2col(s, xa, cols, from, to);
+                for (int i = from; i < to; i++) {
+                    // y[i] = Wt [out, K] · cols[i] [K, P]
+                    Blas.call(dbl, nt, nt, s.out(), pp, kk, 1.0, pw, 0, kk, pc, (long) (i - from) * kk * pp, pp, 0.0, py,
+                            (long) i * s.out() * pp, pp);
+                }
+            }
+            return;
+        }
         INDArray[] cw = columns(s, a(x), a(w));
         int kk = (int) s.columnRows();
         int pp = (int) s.positions();
@@ -409,6 +462,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void conv2dBackward(ConvShape s, Tensor x, Tensor w, Tensor dyT, Tensor dw, Tensor dxT) {
+        if (interleaved() && Im2col.applies(s, a(x)) && whole(a(dyT)) && (dxT == null || Im2col.applies(s, a(dxT)))) {
+            conv2dBackwardInterleaved(s, a(x), a(w), a(dyT), a(dw), dxT == null ? null : a(dxT));
+            return;
+        }
         INDArray[] cw = columns(s, a(x), a(w));
         INDArray c = cw[0];
         INDArray dy = a(dyT);
@@ -432,6 +489,50 @@ public final class CpuBackend implements Backend {
             }
         }
     }
+
+    /**
+     * The interleaved backward: per block, im2col, then per example the weight-gradient GEMM (summed
+     * over examples in example order: β = 0 for the first, 1 after, as the whole-batch path) and the
+     * column-gradient GEMM over the block's columns (no longer needed), then col2im of the block.
+     */
+    private void conv2dBackwardInterleaved(ConvShape s, INDArray xa, INDArray w, INDArray dy, INDArray dw, INDArray dx) {
+        int kk = (int) s.columnRows();
+        int pp = (int) s.positions();
+        int cout = s.out();
+        int blk = block(s);
+        cols = scratch(cols, (long) blk * kk * pp);
+        INDArray w2 = kernelMatrix(s, w);
+        dwt = scratch(dwt, (long) cout * kk);
+        INDArray dw2 = Nd4j.create(dwt, new long[] {cout, s.in(), s.k(), s.k()});
+        boolean dbl = type == DataType.DOUBLE;
+        org.bytedeco.javacpp.Pointer pw = w2.data().addressPointer();
+        org.bytedeco.javacpp.Pointer pdw = dw2.data().addressPointer();
+        org.bytedeco.javacpp.Pointer pc = cols.addressPointer();
+        org.bytedeco.javacpp.Pointer pdy = dy.data().addressPointer();
+        int nt = openblas_N;
+        int tr = openblas_T;
+        for (int from = 0; from < s.batch(); from += blk) {
+            int to = Math.min(s.batch(), from + blk);
+            Im2col.im2col(s, xa, cols, from, to);
+            for (int i = from; i < to; i++) {
+                // dWt += dY[i] [out, P] · cols[i]ᵀ
+                Blas.call(dbl, nt, tr, cout, kk, pp, 1.0, pdy, (long) i * cout * pp, pp, pc, (long) (i - from) * kk * pp, pp,
+                        i > 0 ? 1.0 : 0.0, pdw, 0, kk);
+            }
+            if (dx != null) {
+                for (int i = from; i < to; i++) {
+                    // dcols[i] = Wtᵀ · dY[i], over the block's columns
+                    Blas.call(dbl, tr, nt, kk, pp, cout, 1.0, pw, 0, kk, pdy, (long) i * cout * pp, pp, 0.0, pc,
+                            (long) (i - from) * kk * pp, pp);
+                }
+                Im2col.col2im(s, cols, dx, from, to);
+            }
+        }
+        dw.assign(dw2.permute(2, 3, 1, 0));
+    }
+
+    private static final int openblas_N = org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+    private static final int openblas_T = org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
     @Override
     public long convWorkspaceBytes(ConvShape s) {

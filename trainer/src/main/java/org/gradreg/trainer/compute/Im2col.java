@@ -39,11 +39,40 @@ final class Im2col {
         if (x.dataType() == DataType.FLOAT) {
             FloatBuffer xb = x.data().asNioFloat();
             FloatBuffer cb = cols.asNioFloat();
-            each(s.batch(), b -> im2col(s, xb, cb, b));
+            each(s.batch(), b -> im2col(s, xb, cb, b, b));
         } else {
             DoubleBuffer xb = x.data().asNioDouble();
             DoubleBuffer cb = cols.asNioDouble();
-            each(s.batch(), b -> im2col(s, xb, cb, b));
+            each(s.batch(), b -> im2col(s, xb, cb, b, b));
+        }
+    }
+
+    /**
+     * Examples [from, to) of x as column matrices into slots 0, 1, … of cols (the first
+     * (to − from)·C·k·k·OH·OW elements): the interleaved convolution's block (issue 20).
+     */
+    static void im2col(ConvShape s, INDArray x, DataBuffer cols, int from, int to) {
+        if (x.dataType() == DataType.FLOAT) {
+            FloatBuffer xb = x.data().asNioFloat();
+            FloatBuffer cb = cols.asNioFloat();
+            each(to - from, i -> im2col(s, xb, cb, from + i, i));
+        } else {
+            DoubleBuffer xb = x.data().asNioDouble();
+            DoubleBuffer cb = cols.asNioDouble();
+            each(to - from, i -> im2col(s, xb, cb, from + i, i));
+        }
+    }
+
+    /** Examples [from, to) of dx (overwritten) ← the column matrices in slots 0, 1, … of cols summed back onto the image. */
+    static void col2im(ConvShape s, DataBuffer cols, INDArray dx, int from, int to) {
+        if (dx.dataType() == DataType.FLOAT) {
+            FloatBuffer db = dx.data().asNioFloat();
+            FloatBuffer cb = cols.asNioFloat();
+            each(to - from, i -> col2im(s, cb, db, from + i, i));
+        } else {
+            DoubleBuffer db = dx.data().asNioDouble();
+            DoubleBuffer cb = cols.asNioDouble();
+            each(to - from, i -> col2im(s, cb, db, from + i, i));
         }
     }
 
@@ -52,11 +81,11 @@ final class Im2col {
         if (dx.dataType() == DataType.FLOAT) {
             FloatBuffer db = dx.data().asNioFloat();
             FloatBuffer cb = cols.asNioFloat();
-            each(s.batch(), b -> col2im(s, cb, db, b));
+            each(s.batch(), b -> col2im(s, cb, db, b, b));
         } else {
             DoubleBuffer db = dx.data().asNioDouble();
             DoubleBuffer cb = cols.asNioDouble();
-            each(s.batch(), b -> col2im(s, cb, db, b));
+            each(s.batch(), b -> col2im(s, cb, db, b, b));
         }
     }
 
@@ -92,7 +121,7 @@ final class Im2col {
         return s;
     }
 
-    private static void im2col(ConvShape s, FloatBuffer x, FloatBuffer c, int b) {
+    private static void im2col(ConvShape s, FloatBuffer x, FloatBuffer c, int b, int slot) {
         int ch = s.in();
         int h = s.height();
         int w = s.width();
@@ -135,10 +164,10 @@ final class Im2col {
                 }
             }
         }
-        c.put(b * rows, col, 0, rows);
+        c.put(slot * rows, col, 0, rows);
     }
 
-    private static void col2im(ConvShape s, FloatBuffer c, FloatBuffer dx, int b) {
+    private static void col2im(ConvShape s, FloatBuffer c, FloatBuffer dx, int b, int slot) {
         int ch = s.in();
         int h = s.height();
         int w = s.width();
@@ -153,7 +182,7 @@ final class Im2col {
         float[] img = scratch[0];
         float[] col = scratch[1];
         java.util.Arrays.fill(img, 0, image, 0f);
-        c.get(b * rows, col, 0, rows);
+        c.get(slot * rows, col, 0, rows);
         for (int c0 = 0; c0 < ch; c0++) {
             int plane = c0 * h * w;
             // kernel offsets descending: every input position then sums its entries in (oh, ow) order, as ND4J's col2im
@@ -200,7 +229,7 @@ final class Im2col {
         return s;
     }
 
-    private static void im2col(ConvShape s, DoubleBuffer x, DoubleBuffer c, int b) {
+    private static void im2col(ConvShape s, DoubleBuffer x, DoubleBuffer c, int b, int slot) {
         int ch = s.in();
         int h = s.height();
         int w = s.width();
@@ -243,10 +272,10 @@ final class Im2col {
                 }
             }
         }
-        c.put(b * rows, col, 0, rows);
+        c.put(slot * rows, col, 0, rows);
     }
 
-    private static void col2im(ConvShape s, DoubleBuffer c, DoubleBuffer dx, int b) {
+    private static void col2im(ConvShape s, DoubleBuffer c, DoubleBuffer dx, int b, int slot) {
         int ch = s.in();
         int h = s.height();
         int w = s.width();
@@ -261,7 +290,7 @@ final class Im2col {
         double[] img = scratch[0];
         double[] col = scratch[1];
         java.util.Arrays.fill(img, 0, image, 0.0);
-        c.get(b * rows, col, 0, rows);
+        c.get(slot * rows, col, 0, rows);
         for (int c0 = 0; c0 < ch; c0++) {
             int plane = c0 * h * w;
             // kernel offsets descending: every input position then sums its entries in (oh, ow) order, as ND4J's col2im

@@ -18,11 +18,32 @@ class BatchNormKernelsTest {
 
     @Test
     void forwardAndBackwardFollowTheEquations() {
-        int n = 3;
-        int ch = 4;
-        int hw = 10;
+        equations(3, 4, 2, 5, 1);
+    }
+
+    /**
+     * Edge cases (issue 20): one example, 1×1 planes (n·H·W = 1: σ² = 0, x̂ = 0), one channel, and
+     * more channels than the thread cap (2 and 3 threads over 5 or 7 channels, uneven shares).
+     */
+    @Test
+    void edgeCasesFollowTheEquations() {
+        int before = Nd4j.getEnvironment().maxMasterThreads();
+        try {
+            equations(1, 3, 2, 5, 1);
+            equations(4, 5, 1, 1, 2);
+            equations(1, 1, 1, 1, 1);
+            equations(1, 7, 3, 1, 3);
+            equations(2, 5, 3, 3, 2);
+        } finally {
+            Nd4j.getEnvironment().setMaxMasterThreads(before);
+        }
+    }
+
+    private static void equations(int n, int ch, int height, int width, int threads) {
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        int hw = height * width;
         double eps = 1e-5;
-        SplittableRandom r = new SplittableRandom(5);
+        SplittableRandom r = new SplittableRandom(5 + n * 31L + ch);
         double[] x = new double[n * ch * hw];
         double[] g = new double[x.length];
         double[] mask = new double[x.length];
@@ -31,30 +52,36 @@ class BatchNormKernelsTest {
             g[i] = r.nextDouble(-1, 1);
             mask[i] = r.nextDouble() < 0.3 ? 0 : 1 / 0.7;
         }
-        double[] gamma = {1.5, -0.5, 0.8, 2.0};
-        double[] beta = {0.1, 0.2, -0.3, 0.0};
+        double[] gamma = new double[ch];
+        double[] beta = new double[ch];
+        double[] evalMean = new double[ch];
+        double[] evalVar = new double[ch];
+        for (int c = 0; c < ch; c++) {
+            gamma[c] = new double[] {1.5, -0.5, 0.8, 2.0}[c % 4] + 0.1 * (c / 4);
+            beta[c] = new double[] {0.1, 0.2, -0.3, 0.0}[c % 4];
+            evalMean[c] = new double[] {0.3, -0.2, 0.5, 0.0}[c % 4];
+            evalVar[c] = new double[] {1.2, 0.7, 2.5, 0.9}[c % 4];
+        }
         for (DataType t : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
             double tol = t == DataType.DOUBLE ? 1e-12 : 2e-5;
             for (boolean evaluation : new boolean[] {false, true}) {
                 for (boolean relu : new boolean[] {false, true}) {
                     for (boolean masked : new boolean[] {false, true}) {
-                        String what = t + (evaluation ? " evaluation" : " training") + (relu ? " relu" : "") + (masked ? " mask" : "");
-                        INDArray xa = Nd4j.createFromArray(x).castTo(t).reshape(n, ch, 2, 5);
-                        INDArray xhat = Nd4j.create(t, n, ch, 2, 5);
-                        INDArray y = Nd4j.create(t, n, ch, 2, 5);
-                        INDArray ma = masked ? Nd4j.createFromArray(mask).castTo(t).reshape(n, ch, 2, 5) : null;
+                        String what = n + "x" + ch + "x" + height + "x" + width + " " + t + (evaluation ? " evaluation" : " training") + (relu ? " relu" : "") + (masked ? " mask" : "");
+                        INDArray xa = Nd4j.createFromArray(x).castTo(t).reshape(n, ch, height, width);
+                        INDArray xhat = Nd4j.create(t, n, ch, height, width);
+                        INDArray y = Nd4j.create(t, n, ch, height, width);
+                        INDArray ma = masked ? Nd4j.createFromArray(mask).castTo(t).reshape(n, ch, height, width) : null;
                         double[] mean = new double[ch];
                         double[] var = new double[ch];
-                        double[] evalMean = {0.3, -0.2, 0.5, 0.0};
-                        double[] evalVar = {1.2, 0.7, 2.5, 0.9};
                         if (evaluation) {
                             mean = evalMean.clone();
                             var = evalVar.clone();
                         }
                         double[] rstd = new double[ch];
                         BatchNormKernels.forward(xa, xhat, y, ma, mean, var, rstd, gamma, beta, evaluation, eps, relu);
-                        INDArray ga = Nd4j.createFromArray(g).castTo(t).reshape(n, ch, 2, 5);
-                        INDArray dx = Nd4j.create(t, n, ch, 2, 5);
+                        INDArray ga = Nd4j.createFromArray(g).castTo(t).reshape(n, ch, height, width);
+                        INDArray dx = Nd4j.create(t, n, ch, height, width);
                         double[] dgamma = new double[ch];
                         double[] dbeta = new double[ch];
                         BatchNormKernels.backward(ga, y, xhat, dx, ma, rstd, gamma, dgamma, dbeta, evaluation, relu);
