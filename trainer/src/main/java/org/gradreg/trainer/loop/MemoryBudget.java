@@ -119,11 +119,7 @@ public final class MemoryBudget {
         }
         List<java.util.function.ToLongBiFunction<Engine, Integer>> ests = new ArrayList<>();
         for (int i = 0; i < ls.size(); i++) {
-            ests.add(gpu && i == 0 ? MemoryBudget::deviceEstimate
-                    : ls.get(i).arraysOnly() ? (en, b) -> {
-                        long all = estimate(en, b);
-                        return all < 0 ? -1 : all - BASE_BYTES;
-                    } : MemoryBudget::estimate);
+            ests.add(gpu && i == 0 ? MemoryBudget::deviceEstimate : estimator(ls.get(i)));
         }
         for (int i = 0; i < ls.size(); i++) {
             Limit l = ls.get(i);
@@ -139,6 +135,14 @@ public final class MemoryBudget {
                     "evaluation batch %d of %s needs about %.1f GB%s, more than the %.1f GB %s; use --eval-batch %d (or 0: the training batch) or %s",
                     evalBatch, e.name(), need / 1e9, l.arraysOnly() ? " for its arrays" : "", l.bytes() / 1e9, l.what(), fits, l.remedy()));
         }
+    }
+
+    /** What a host limit bounds: the whole process ({@link #estimate}) or, for JavaCPP's off-heap limit, the ND4J arrays only. */
+    private static java.util.function.ToLongBiFunction<Engine, Integer> estimator(Limit l) {
+        return l.arraysOnly() ? (en, b) -> {
+            long all = estimate(en, b);
+            return all < 0 ? -1 : all - BASE_BYTES;
+        } : MemoryBudget::estimate;
     }
 
     private static boolean fitsAll(Engine e, int batch, List<Limit> ls, List<java.util.function.ToLongBiFunction<Engine, Integer>> ests) {
@@ -170,10 +174,7 @@ public final class MemoryBudget {
         List<Limit> ls = new ArrayList<>(limits(m));
         ls.sort(java.util.Comparator.comparingLong(l -> l.arraysOnly() ? l.bytes() + BASE_BYTES : l.bytes()));
         for (Limit l : ls) {
-            check(e, batch, accumulate, l, l.arraysOnly() ? (en, b) -> {
-                long all = estimate(en, b);
-                return all < 0 ? -1 : all - BASE_BYTES;
-            } : MemoryBudget::estimate);
+            check(e, batch, accumulate, l, estimator(l));
         }
     }
 
