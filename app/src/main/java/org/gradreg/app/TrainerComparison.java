@@ -215,7 +215,7 @@ final class TrainerComparison {
         }
         md.append("| claim | paired seeds | Δ [paired-t 95% interval] | verdict |\n|---|---|---|---|\n");
         for (ClaimOutcome o : ran) {
-            md.append("| ").append(o.claim().id()).append(": ").append(o.claim().claim()).append(" (").append(o.claim().metric()).append(") | ")
+            md.append("| ").append(o.claim().id()).append(": ").append(o.claim().claim()).append(" (").append(Report.label(o.claim().metric())).append(") | ")
                     .append(o.test().n()).append(" | ")
                     .append(String.format(Locale.ROOT, "%+.3g [%+.3g, %+.3g]", o.test().difference(), o.test().low(), o.test().high()))
                     .append(" | ").append(o.verdict()).append(" |\n");

@@ -103,6 +103,6 @@ class ReproduceTest {
         assertFalse(tooShort.contains("| claim |") || tooShort.contains("effect seen") || tooShort.contains("not seen"), tooShort);
         String judged = TrainerComparison.verdicts(Report.of(runs, ReportSpec.parse(Json.mapper().readTree("{" + claims
                 + ", \"gate\": {\"max_test_error\": 99.999}}"), "t")), "2 epochs");
-        assertTrue(judged.startsWith("| claim | paired seeds |") && judged.contains("| T1: c (test_error) | 3 |"), judged);
+        assertTrue(judged.startsWith("| claim | paired seeds |") && judged.contains("| T1: c (test error %) | 3 |"), judged);
     }
 }

@@ -59,6 +59,11 @@ public final class Report {
         return of(dir, ReportSpec.NONE);
     }
 
+    /** A metric's name as the report's tables print it ("test_error": "test error %"); an unknown key as itself. */
+    public static String label(String metric) {
+        return Text.LABELS.getOrDefault(metric, metric);
+    }
+
     /**
      * Reads every run directory under {@code dir} ({@link RunReader}) and pools the finished runs
      * over seeds ({@link Grouping}); the spec says what is compared.

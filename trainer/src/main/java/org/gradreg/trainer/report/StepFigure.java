@@ -40,6 +40,13 @@ final class StepFigure {
      */
     static void write(Collection<Group> groups, String column, String panel, Function<Group, List<double[]>> series, String xTitle,
                       String yTitle, String title, Path file, boolean logY, String yPattern, boolean lines) throws IOException {
+        XYChart chart = chart(groups, column, panel, series, xTitle, yTitle, title, logY, yPattern, lines);
+        AtomicFiles.writeVia(file, ".png", tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /** The chart {@link #write(Collection, String, String, Function, String, String, String, Path, boolean, String, boolean)} saves. */
+    static XYChart chart(Collection<Group> groups, String column, String panel, Function<Group, List<double[]>> series, String xTitle,
+                         String yTitle, String title, boolean logY, String yPattern, boolean lines) {
         XYChart chart = new XYChartBuilder().width(1100).height(620).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
@@ -99,6 +106,6 @@ final class StepFigure {
             chart.setTitle(chart.getTitle() + " (vertical line: end of LR warmup)");
         }
         FigureStyle.readable(chart);
-        AtomicFiles.writeVia(file, ".png", tmp -> BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG));
+        return chart;
     }
 }

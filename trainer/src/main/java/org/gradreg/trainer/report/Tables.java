@@ -110,7 +110,7 @@ final class Tables {
             md.append("| ").append(c.id()).append(": ").append(Text.esc(c.claim())).append(" | ").append(Text.esc(c.paper()))
                     .append(Double.isNaN(c.effect()) ? "" : " (effect " + Text.number(c.effect()) + ")").append(" | ");
             if (o.test() == null) {
-                md.append(c.compare()).append(" vs ").append(c.against()).append(" | ").append(c.metric()).append(" | – | – | – | – | – | ")
+                md.append(c.compare()).append(" vs ").append(c.against()).append(" | ").append(Report.label(c.metric())).append(" | – | – | – | – | – | ")
                         .append(o.verdict()).append(" |\n");
                 continue;
             }
@@ -118,7 +118,7 @@ final class Tables {
             String f = digits >= 0 ? "%+.2f" : "%+.3g";
             Paired p = o.test();
             md.append(Text.esc(o.compared().row())).append(" **vs** ").append(Text.esc(o.against().row())).append(" | ")
-                    .append(Text.LABELS.get(c.metric())).append(" | ").append(Text.cell(o.compared().metric(c.metric()), digits))
+                    .append(Report.label(c.metric())).append(" | ").append(Text.cell(o.compared().metric(c.metric()), digits))
                     .append(notes(o.compared())).append(" vs ").append(Text.cell(o.against().metric(c.metric()), digits)).append(notes(o.against()))
                     .append(" | ").append(p.n()).append(" | ").append(String.format(Locale.ROOT, f, p.difference())).append(' ')
                     .append(Text.interval(p, digits)).append(" | ").append(Text.p(p.pT())).append(" / ").append(Text.p(p.pPermutation()))
