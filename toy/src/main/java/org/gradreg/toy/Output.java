@@ -78,6 +78,19 @@ public final class Output {
             }
         }
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
+        roundXTicks(chart);
+    }
+
+    /** Round x ticks for many equally spaced x values: one invisible point off their grid ({@link TickLabels#offGridPoint}). */
+    static void roundXTicks(XYChart chart) {
+        var all = chart.getSeriesMap().values();
+        double[] p = TickLabels.offGridPoint(all.stream().map(XYSeries::getXData).toList(), all.stream().map(XYSeries::getYData).toList());
+        if (p != null && !chart.getStyler().isXAxisLogarithmic()) {
+            XYSeries off = chart.addSeries("(round x ticks)", new double[] {p[0]}, new double[] {p[1]});
+            off.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            off.setLineColor(new java.awt.Color(0, 0, 0, 0));
+            off.setShowInLegend(false);
+        }
     }
 
     /** The smallest and largest positive finite value and the largest finite size of the x (or y) data of {@code chart}. */

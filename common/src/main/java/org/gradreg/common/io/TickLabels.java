@@ -2,6 +2,9 @@ package org.gradreg.common.io;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Axis ticks a reader can take in at a glance (issue 22 item 14), for the figures of every module:
@@ -58,5 +61,49 @@ public final class TickLabels {
      */
     public static boolean decadesOnly(double min, double max) {
         return min > 0 && max / min >= 100;
+    }
+
+    /** Up to this many equally spaced x values, a tick at every one (epochs 1 … 6); more get round ticks. */
+    public static final int EVERY_POINT = 30;
+
+    /**
+     * Where to put one invisible point so that an x axis over many equally spaced values gets round
+     * ticks; NaN when none is needed. XChart 3.8 ticks equally spaced x values (steps 1, 2, …, taken
+     * over all series in the order they were added, repeats dropped) at data points only, every k-th
+     * with k the first whose labels fit: 1, 102, 203, … on 2,808 steps, labels running together.
+     * A point half a spacing after the first value makes the values unequally spaced, and XChart
+     * then chooses round ticks (0, 200, 400, …).
+     *
+     * @param xSeries the x values of each series, in the order the chart holds the series
+     * @param ySeries their y values
+     * @return the point (x, y) to add, y the first finite y drawn; null when none is needed
+     */
+    public static double[] offGridPoint(List<double[]> xSeries, List<double[]> ySeries) {
+        Set<Double> seen = new LinkedHashSet<>();
+        double y = Double.NaN;
+        for (int i = 0; i < xSeries.size(); i++) {
+            for (int k = 0; k < xSeries.get(i).length; k++) {
+                seen.add(xSeries.get(i)[k]);
+                if (Double.isNaN(y) && Double.isFinite(ySeries.get(i)[k])) {
+                    y = ySeries.get(i)[k];
+                }
+            }
+        }
+        double x = offGridX(seen.stream().mapToDouble(Double::doubleValue).toArray());
+        return Double.isNaN(x) || Double.isNaN(y) ? null : new double[] {x, y};
+    }
+
+    /** {@link #offGridPoint}'s x for the x values {@code xs} in chart order, repeats dropped; NaN when none is needed. */
+    static double offGridX(double[] xs) {
+        if (xs.length <= EVERY_POINT) {
+            return Double.NaN;
+        }
+        double space = xs[1] - xs[0];
+        for (int k = 1; k < xs.length; k++) {
+            if (Math.abs(xs[k] - xs[k - 1] - space) >= 1e-4) { // XChart's own test for equal spacing
+                return Double.NaN;
+            }
+        }
+        return xs[0] + space / 2;
     }
 }

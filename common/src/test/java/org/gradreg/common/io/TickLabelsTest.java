@@ -39,4 +39,25 @@ class TickLabelsTest {
         assertFalse(TickLabels.logarithmic(0.0897, 0.0963)); // under a decade: a linear axis
         assertTrue(TickLabels.logarithmic(0.4, 4));
     }
+
+    @Test
+    void manyEquallySpacedStepsGetOnePointOffTheirGrid() {
+        double[] steps = java.util.stream.IntStream.rangeClosed(1, 2808).asDoubleStream().toArray();
+        double[] loss = java.util.stream.IntStream.rangeClosed(1, 2808).mapToDouble(k -> 1.0 / k).toArray();
+        double[] band = new double[2 * 2808]; // a ±std band: the steps forward, then back (repeats)
+        for (int k = 0; k < 2808; k++) {
+            band[k] = k + 1;
+            band[2 * 2808 - 1 - k] = k + 1;
+        }
+        double[] p = TickLabels.offGridPoint(java.util.List.of(band, steps), java.util.List.of(new double[2 * 2808], loss));
+        assertEquals(1.5, p[0]);
+        assertEquals(0, p[1]); // the first finite y drawn: the band's
+        double[] six = {1, 2, 3, 4, 5, 6}; // epochs: a tick at each
+        assertEquals(null, TickLabels.offGridPoint(java.util.List.of(six), java.util.List.of(six)));
+        double[] uneven = java.util.stream.IntStream.rangeClosed(1, 100).mapToDouble(k -> k * k).toArray(); // round ticks already
+        assertEquals(null, TickLabels.offGridPoint(java.util.List.of(uneven), java.util.List.of(uneven)));
+        double[] nan = new double[2808];
+        java.util.Arrays.fill(nan, Double.NaN);
+        assertEquals(null, TickLabels.offGridPoint(java.util.List.of(steps), java.util.List.of(nan))); // no y to place it at
+    }
 }

@@ -65,40 +65,15 @@ final class FigureStyle {
         roundXTicks(chart);
     }
 
-    /** Up to this many equally spaced x values, a tick at every one (epochs 1 … 6); more get round ticks. */
-    static final int EVERY_POINT = 30;
-
-    /**
-     * Round x ticks for many equally spaced x values. XChart 3.8 ticks equally spaced x values
-     * (steps 1, 2, …, taken over all series in the order added) at data points only, every k-th
-     * with k the first whose labels fit: 1, 102, 203, … on 2,808 steps, labels running together.
-     * One invisible point off that grid (half a spacing after the first value, at a y already drawn)
-     * makes the values unequally spaced, so the axis gets its usual round ticks (0, 200, 400, …).
-     */
+    /** Round x ticks for many equally spaced x values: one invisible point off their grid ({@link TickLabels#offGridPoint}). */
     static void roundXTicks(XYChart chart) {
-        java.util.Set<Double> xs = new java.util.LinkedHashSet<>();
-        double y = Double.NaN;
-        for (XYSeries s : chart.getSeriesMap().values()) {
-            for (int k = 0; k < s.getXData().length; k++) {
-                xs.add(s.getXData()[k]);
-                if (Double.isNaN(y) && Double.isFinite(s.getYData()[k])) {
-                    y = s.getYData()[k];
-                }
-            }
+        var all = chart.getSeriesMap().values();
+        double[] p = TickLabels.offGridPoint(all.stream().map(XYSeries::getXData).toList(), all.stream().map(XYSeries::getYData).toList());
+        if (p != null && !chart.getStyler().isXAxisLogarithmic()) {
+            XYSeries off = chart.addSeries("(round x ticks)", new double[] {p[0]}, new double[] {p[1]});
+            off.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            off.setLineColor(new Color(0, 0, 0, 0));
+            off.setShowInLegend(false);
         }
-        if (xs.size() <= EVERY_POINT || Double.isNaN(y)) {
-            return;
-        }
-        double[] v = xs.stream().mapToDouble(Double::doubleValue).toArray();
-        double space = v[1] - v[0];
-        for (int k = 1; k < v.length; k++) {
-            if (Math.abs(v[k] - v[k - 1] - space) >= 1e-4) {
-                return; // not equally spaced: XChart's round ticks already
-            }
-        }
-        XYSeries off = chart.addSeries("(round x ticks)", new double[] {v[0] + space / 2}, new double[] {y});
-        off.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-        off.setLineColor(new Color(0, 0, 0, 0));
-        off.setShowInLegend(false);
     }
 }
