@@ -152,7 +152,7 @@ final class TrainerComparison {
     /** Runs (or resumes) the runs under {@code out} and writes their report there; returns the Markdown section. */
     static String run(Path out, long seed, int epochs, boolean real, boolean quick, Consumer<String> progress) throws IOException {
         List<TrainConfig> cs = configs(seed, epochs, real, quick);
-        cs.forEach(RunPlan::check);
+        List<RunPlan> plans = cs.stream().map(RunPlan::check).toList(); // the trainer takes each plan
         removeOthers(out, cs.stream().map(TrainerComparison::name).collect(java.util.stream.Collectors.toSet()), progress);
         for (int i = 0; i < cs.size(); i++) {
             TrainConfig c = cs.get(i);
@@ -161,7 +161,7 @@ final class TrainerComparison {
             // continue an interrupted run of the same settings; start afresh if the settings changed (e.g. after --quick)
             TrainConfig saved = new RunDir(dir).readConfig();
             boolean same = c.equals(saved);
-            RunResult r = new Trainer(c, dir).progress(false).overwrite(!same).log(new PrintStream(java.io.OutputStream.nullOutputStream()))
+            RunResult r = new Trainer(plans.get(i), dir).progress(false).overwrite(!same).log(new PrintStream(java.io.OutputStream.nullOutputStream()))
                     .run(same);
             progress.accept(String.format(Locale.ROOT, "  %s: test error %.4f", r.status(), r.testError()));
         }

@@ -14,6 +14,7 @@ import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.Json;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.loop.Grid;
+import org.gradreg.trainer.loop.RunPlan;
 import org.gradreg.trainer.loop.Trainer;
 import org.gradreg.trainer.report.ReportSpec;
 import org.gradreg.trainer.run.RunDir;
@@ -63,6 +64,8 @@ public final class GridCommand implements Callable<Integer> {
     boolean overwrite;
 
     private SpecRecord specRecord;
+    /** Each run's plan, made when the grid is checked before anything runs; the trainer takes it. */
+    private Map<Grid.Run, RunPlan> plans;
 
     /** The file that records a failed run in its directory (removed when the run finishes). */
     public static final String FAILED = "failed.json";
@@ -93,7 +96,7 @@ public final class GridCommand implements Callable<Integer> {
             throw new BadInput(e.getMessage());
         }
         List<String> missingData = new ArrayList<>();
-        grid.check(list ? missingData::add : null); // every run, before anything runs; --list also where the data is not here yet
+        plans = grid.check(list ? missingData::add : null); // every run, before anything runs; --list also where the data is not here yet
         System.out.printf(Locale.ROOT, "grid %s: %d runs in all, %d in shard %d/%d%n", spec, grid.runs().size(), mine.size(), i, n);
         for (String m : missingData) { // issue 22 item 16: --list works before the data is in place, and says what is missing
             System.out.println("grid: note: " + m + "; set \"data.dir\" in the spec to where the data is before running");
@@ -168,7 +171,7 @@ public final class GridCommand implements Callable<Integer> {
                 if ((h == null || Boolean.FALSE.equals(h.alive())) && (redo || !Files.exists(dir.resolve(SpecRecord.FILE)))) {
                     specRecord.write(dir);
                 }
-                RunResult res = new Trainer(r.config(), dir).progress(!quiet).overwrite(redo).run(true);
+                RunResult res = new Trainer(plans.get(r), dir).progress(!quiet).overwrite(redo).run(true);
                 if (res.status() == RunResult.Status.INTERRUPTED && org.gradreg.trainer.loop.Preemption.requested() != null) {
                     System.out.println("grid: run " + r.index() + " " + r.name() + ": " + res.message() + "; checkpoint kept");
                     return true;

@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The compute-backend seam under the model engines: the arithmetic a forward and backward pass
- * needs, in one data type, on one device. The engines ({@code org.gradreg.trainer.nn}) are written
+ * needs, in one data type, on one device. The engines (the trainer's {@code nn} package) are written
  * once against this interface; {@link CpuBackend} runs it on ND4J's arrays (the host; direct cblas
  * GEMMs), the {@code gradreg-cuda} module on an NVIDIA GPU (cuBLAS and NVRTC-compiled kernels).
  * A backend is chosen once, when an engine is built ({@link Backends#open}).

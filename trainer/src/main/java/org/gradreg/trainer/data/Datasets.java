@@ -59,4 +59,14 @@ public final class Datasets {
         Registry.Parsed<DatasetFactory> p = REGISTRY.parseNamed(name);
         return p.factory().load(p.args(), dir, seed);
     }
+
+    /**
+     * The shape of data set {@code name} ({@link DatasetFactory#shape}: from its options and at most
+     * its files' presence and sizes, without reading the images); a set known by name whose files
+     * are not there is a {@link MissingDataFiles} carrying the shape it will have.
+     */
+    public static DatasetShape shape(String name, Path dir, long seed) {
+        Registry.Parsed<DatasetFactory> p = REGISTRY.parseNamed(name);
+        return p.factory().shape(p.args(), dir, seed);
+    }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -223,24 +224,27 @@ public final class Grid {
     }
 
     /**
-     * Checks every run completely ({@link RunPlan#check}); the first failure is a {@link BadInput}
+     * Checks every run completely ({@link RunPlan#check}) and returns each run's plan, in the order
+     * of {@link #runs()}, for the {@link Trainer} to take; the first failure is a {@link BadInput}
      * naming the run, with the number of other failing runs.
      */
-    public void check() {
-        check(null);
+    public Map<Run, RunPlan> check() {
+        return check(null);
     }
 
     /**
      * Like {@link #check()}; with {@code missingData} non-null, data files that are not there are
-     * passed to it (each message once) rather than failing ({@code grid --list}).
+     * passed to it (each message once) rather than failing ({@code grid --list}; such plans carry
+     * the shape the data will have and are not for running).
      */
-    public void check(java.util.function.Consumer<String> missingData) {
+    public Map<Run, RunPlan> check(java.util.function.Consumer<String> missingData) {
         BadInput first = null;
         int failing = 0;
         Set<String> missing = new LinkedHashSet<>();
+        Map<Run, RunPlan> plans = new LinkedHashMap<>();
         for (Run r : runs) {
             try {
-                RunPlan.check(r.config(), missingData == null ? null : missing::add);
+                plans.put(r, RunPlan.check(r.config(), missingData == null ? null : missing::add));
             } catch (BadInput e) {
                 failing++;
                 if (first == null) {
@@ -255,6 +259,7 @@ public final class Grid {
             throw failing == 1 ? first : new BadInput(first.getMessage() + " (and " + (failing - 1) + " more of the " + runs.size()
                     + " runs fail their check)", first);
         }
+        return plans;
     }
 
     public List<Run> runs() {

@@ -1,7 +1,11 @@
 package org.gradreg.trainer.loop;
 
+import java.nio.file.Path;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.config.TrainConfig;
+import org.gradreg.trainer.data.DatasetShape;
+import org.gradreg.trainer.data.Datasets;
+import org.gradreg.trainer.data.MissingDataFiles;
 import org.gradreg.trainer.model.Models;
 
 /**
@@ -11,16 +15,17 @@ import org.gradreg.trainer.model.Models;
  * and the parsed optimizer (update rule, LR schedule, estimator with its keys and the loop's step
  * context, clipping). The configuration's ranges are its records' own. {@code train}, {@code grid}
  * (every run, at {@code --list} and before the first run) and {@code reproduce} all plan before
- * they run; a failure is a {@link BadInput} naming the setting. The {@link Trainer} takes the plan.
+ * they run; a failure is a {@link BadInput} naming the setting. The {@link Trainer} takes the plan:
+ * it builds the plan's model and checks the data it loads against the plan's shape.
  *
  * @param config        the configuration
- * @param data          the data set's shape
+ * @param data          the data set's shape, as the set reports it ({@link Datasets#shape})
  * @param model         the parsed model spec
  * @param trainSize     training images used (after the limit)
  * @param stepsPerEpoch optimizer steps per epoch (the last partial batch is dropped)
  * @param optimizers    the parsed optimizer, which builds the run's
  */
-public record RunPlan(TrainConfig config, DataShape data, Models.Model model, int trainSize, int stepsPerEpoch,
+public record RunPlan(TrainConfig config, DatasetShape data, Models.Model model, int trainSize, int stepsPerEpoch,
                       OptimizerFactory optimizers) {
 
     /** Plans {@code cfg}; see the class comment. */
@@ -35,10 +40,10 @@ public record RunPlan(TrainConfig config, DataShape data, Models.Model model, in
      */
     public static RunPlan check(TrainConfig cfg, java.util.function.Consumer<String> missingData) {
         try {
-            DataShape d;
+            DatasetShape d;
             try {
-                d = DataShape.of(cfg.data().spec(), cfg.data().dir(), cfg.data().seed());
-            } catch (DataShape.MissingFiles e) {
+                d = Datasets.shape(cfg.data().spec(), cfg.data().dir() == null ? null : Path.of(cfg.data().dir()), cfg.data().seed());
+            } catch (MissingDataFiles e) {
                 if (missingData == null) {
                     throw e;
                 }

@@ -20,6 +20,7 @@ import org.gradreg.optim.Pass;
 import org.gradreg.optim.StepInfo;
 import org.gradreg.optim.rule.AdaptiveRate;
 import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.compute.Backends;
 import org.gradreg.trainer.compute.Device;
 import org.gradreg.trainer.config.DataConfig;
 import org.gradreg.trainer.config.RunOptions;
@@ -29,7 +30,7 @@ import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.data.DataSplit;
 import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.Datasets;
-import org.gradreg.trainer.model.Engines;
+import org.gradreg.trainer.model.Models;
 import org.gradreg.trainer.nn.Engine;
 import org.gradreg.trainer.run.Checkpoint;
 import org.gradreg.trainer.run.EpochSums;
@@ -137,7 +138,7 @@ public final class Trainer {
      */
     public RunResult run(boolean resume) throws IOException {
         RunPlan planned = plan != null ? plan : RunPlan.check(cfg);
-        Setup setup = setup();
+        Setup setup = setup(planned);
         // a batch that would not fit in memory is refused now, with the --accumulate that fits, not OOM-killed later
         // issue 22 item 8: against the limits the process actually has (cgroup, host, -Xmx and JavaCPP's off-heap limits)
         MemoryBudget.checkRun(setup.oracle().engine(), cfg.run().batch(), cfg.run().accumulate(), cfg.run().evalBatch());
@@ -194,22 +195,44 @@ public final class Trainer {
         return device;
     }
 
-    /** The data, model and oracle of {@code cfg}: the one place a model is built (in {@code type}, on the device set by {@link #device(Device, ModelOracle.MaskSource)}). */
+    /** The model of {@code cfg} for {@code data}'s images as an oracle; see {@link #buildOracle(Models.Model, TrainConfig, Dataset, DataType)}. */
     static ModelOracle buildOracle(TrainConfig cfg, Dataset data, DataType type) {
-        Engine e = Engines.build(cfg.model().spec(), data.channels(), data.height(), data.classes(), type, cfg.run().seed(), device);
+        return buildOracle(Models.parse(cfg.model().spec(), data.channels(), data.height()), cfg, data, type);
+    }
+
+    /**
+     * The oracle of {@code model} (parsed for {@code data}'s images) with {@code cfg}'s seed and
+     * accumulation: the one place a model is built (in {@code type}, on the device set by
+     * {@link #device(Device, ModelOracle.MaskSource)}).
+     */
+    static ModelOracle buildOracle(Models.Model model, TrainConfig cfg, Dataset data, DataType type) {
+        Engine e = model.engine(data.classes(), Backends.open(device, type), cfg.run().seed());
         return new ModelOracle(e, cfg.run().accumulate(), maskSource != null ? maskSource : ModelOracle.MaskSource.defaultFor(e));
     }
 
-    private Setup setup() {
+    /** Loads the plan's data, checks it against the plan's shape and builds the plan's model on it. */
+    private Setup setup(RunPlan p) {
         RunOptions run = cfg.run();
         DataConfig d = cfg.data();
         Nd4j.getRandom().setSeed(run.seed());
         DataSplit data = Datasets.load(d.spec(), d.dir() == null ? null : Path.of(d.dir()), d.seed());
         Dataset trainSet = d.trainLimit() > 0 ? data.train().head(d.trainLimit()) : data.train();
         Dataset testSet = d.testLimit() > 0 ? data.test().head(d.testLimit()) : data.test();
-        ModelOracle oracle = buildOracle(cfg, trainSet, dataType(cfg.model().dtype()));
+        checkPlanned(p, trainSet);
+        ModelOracle oracle = buildOracle(p.model(), cfg, trainSet, dataType(cfg.model().dtype()));
         return new Setup(oracle, Batches.training(trainSet, run.batch(), d.augment(), run.seed()),
                 Batches.evaluation(testSet, run.evalBatch() > 0 ? run.evalBatch() : run.batch()), trainSet);
+    }
+
+    /** The loaded training set is what the run was planned for: size, classes and image shape (the model was parsed for them). */
+    static void checkPlanned(RunPlan p, Dataset train) {
+        String loaded = train.size() + " training images of " + train.channels() + "x" + train.height() + "x" + train.width() + ", "
+                + train.classes() + " classes";
+        String planned = p.trainSize() + " training images of " + p.model().channels() + "x" + p.model().image() + "x" + p.model().image()
+                + ", " + p.data().classes() + " classes";
+        if (!loaded.equals(planned)) {
+            throw new IllegalStateException("the data loaded (" + loaded + ") is not the data the run was planned for (" + planned + ")");
+        }
     }
 
     static DataType dataType(String dtype) {

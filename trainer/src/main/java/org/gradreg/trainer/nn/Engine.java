@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A classifier that computes its loss and the gradients of all its parameters: the compute behind
- * {@link org.gradreg.trainer.loop.ModelOracle}. Implementations ({@link VitEngine}, {@link ConvEngine})
+ * the training loop's {@code ModelOracle}. Implementations ({@link VitEngine}, {@link ConvEngine})
  * write forward and backward out over a {@link Backend} (the CPU or a GPU), in buffers allocated
  * once per batch size.
  *

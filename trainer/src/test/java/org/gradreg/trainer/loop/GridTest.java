@@ -49,6 +49,23 @@ class GridTest {
         assertEquals("model-vit-b_warmupEpochs-80_method-gr-r=0.1,alpha=0.8-zero_seed-4", last.name());
     }
 
+    /** The check plans every run and hands the plans over (the trainer takes them instead of planning again). */
+    @Test
+    void theCheckReturnsEachRunsPlan() throws Exception {
+        Grid g = grid("""
+                { "base": { "model": "linear", "dataset": "synthetic:train=64,test=32,classes=3,size=4", "epochs": 2, "batch": 16 },
+                  "axes": { "batch": [16, 32], "seed": [0, 1] } }
+                """);
+        java.util.Map<Grid.Run, RunPlan> plans = g.check();
+        assertEquals(g.runs(), List.copyOf(plans.keySet()));
+        for (Grid.Run r : g.runs()) {
+            RunPlan p = plans.get(r);
+            assertEquals(r.config(), p.config());
+            assertEquals(64 / r.config().run().batch(), p.stepsPerEpoch());
+            assertEquals(4, p.model().image());
+        }
+    }
+
     @Test
     void shardsCoverEveryRunExactlyOnce() throws Exception {
         Grid g = grid(SPEC);

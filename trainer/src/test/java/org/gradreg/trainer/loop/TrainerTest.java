@@ -52,6 +52,26 @@ class TrainerTest {
         return out;
     }
 
+    /**
+     * The trainer builds the model the plan parsed and checks the data it loads against the plan:
+     * a plan whose model was parsed for other images (8x8; the data's are 4x4) is refused before
+     * anything is written, instead of the model being parsed again from the configuration.
+     */
+    @Test
+    void theTrainerRunsThePlannedModelOnThePlannedData() throws IOException {
+        TrainConfig c = TinyRuns.linear("plain", 0);
+        RunPlan p = RunPlan.check(c);
+        assertEquals(4, p.model().image());
+        RunPlan other = new RunPlan(c, p.data(), org.gradreg.trainer.model.Models.parse("linear", 3, 8), p.trainSize(), p.stepsPerEpoch(),
+                p.optimizers());
+        Path run = dir.resolve("planned");
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new Trainer(other, run).progress(false).run(false));
+        assertTrue(e.getMessage().contains("3x4x4") && e.getMessage().contains("3x8x8"), e.getMessage());
+        assertFalse(Files.exists(run), "nothing written");
+        assertEquals(RunResult.Status.FINISHED, new Trainer(p, run).progress(false).run(false).status());
+    }
+
     @Test
     void lossFallsOnTheSyntheticSet() throws IOException {
         TrainConfig c = tiny().with("data.spec", "synthetic:train=256,test=64,classes=4,size=8", "run.epochs", 4,
