@@ -2,6 +2,7 @@ package org.gradreg.cuda;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.gradreg.optim.MemoryProbe;
 import org.gradreg.trainer.compute.Backend;
 import org.gradreg.trainer.compute.ConvShape;
 import org.gradreg.trainer.compute.Device;
@@ -246,9 +247,25 @@ final class CudaBackend implements Backend, TransferProfile {
         transferNanos = 0;
     }
 
+    /** The GPU's memory: free and in use (total − free) as the driver reports them. */
     @Override
-    public long availableBytes() {
-        return gpu.freeMemory();
+    public MemoryProbe memory() {
+        return new MemoryProbe() {
+            @Override
+            public String where() {
+                return describe();
+            }
+
+            @Override
+            public long usedBytes() {
+                return gpu.totalMemory() - gpu.freeMemory();
+            }
+
+            @Override
+            public long availableBytes() {
+                return gpu.freeMemory();
+            }
+        };
     }
 
     @Override

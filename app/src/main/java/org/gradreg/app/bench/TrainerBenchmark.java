@@ -198,7 +198,7 @@ public final class TrainerBenchmark {
         long freeBefore = -1;
         if (!device.isCpu()) {
             try (Backend probe = Backends.open(device, DataType.FLOAT)) {
-                freeBefore = probe.availableBytes();
+                freeBefore = probe.memory().availableBytes();
             }
         }
         Engine net = Engines.build(model, shape[0], shape[1], 10, DataType.FLOAT, 1, device);
@@ -280,7 +280,7 @@ public final class TrainerBenchmark {
             tp.profile(false);
             transferShare = tp.transferNanos() / (double) dt;
             transferBytes = tp.bytesToDevice() + tp.bytesToHost();
-            deviceBytes = freeBefore - net.backend().availableBytes();
+            deviceBytes = freeBefore - net.backend().memory().availableBytes();
         }
         net.close();
         long peak = peakBytes();
@@ -378,7 +378,7 @@ public final class TrainerBenchmark {
         long freeBefore = -1;
         if (!device.isCpu()) {
             try (Backend probe = Backends.open(device, DataType.FLOAT)) {
-                freeBefore = probe.availableBytes();
+                freeBefore = probe.memory().availableBytes();
             }
         }
         Engine engine = Engines.build(model, 3, 32, 10, DataType.FLOAT, 1, device);
@@ -398,7 +398,7 @@ public final class TrainerBenchmark {
                 ys.add(rss / 1e9);
                 csv.append(s).append(',').append(rss);
                 if (!device.isCpu()) {
-                    long used = freeBefore - engine.backend().availableBytes();
+                    long used = freeBefore - engine.backend().memory().availableBytes();
                     gpu.add(used / 1e9);
                     csv.append(',').append(used);
                 }

@@ -465,11 +465,11 @@ public final class DeviceCheck {
                 opt.step(o);
                 if (s == 9) {
                     e.backend().synchronize();
-                    after10 = e.backend().availableBytes();
+                    after10 = e.backend().memory().availableBytes();
                 }
             }
             e.backend().synchronize();
-            long last = e.backend().availableBytes();
+            long last = e.backend().memory().availableBytes();
             double fell = (after10 - last) / (double) (1L << 20);
             double allowed = 64;
             return Row.of(String.format(Locale.ROOT, "%s batch %d: free device memory over %d steps (MiB fallen after step 10)", spec, batch,

@@ -161,9 +161,9 @@ public final class TrainCommand implements Callable<Integer> {
                 new MeasureConfig(psiEvery, psiBatches));
     }
 
-    /** --estimator SPEC, or --gr SPEC (gr:SPEC), with --gr-warmup and --gr-warmup-epochs as gr's keys warmup and warmup_epochs. */
+    /** --estimator SPEC, or --gr KEYS (GR with those keys), with --gr-warmup and --gr-warmup-epochs as gr's keys warmup and warmup_epochs. */
     private EstimatorConfig estimator() {
-        EstimatorConfig e = EstimatorConfig.parse(gr != null ? "gr:" + gr : estimator);
+        EstimatorConfig e = gr != null ? EstimatorConfig.of("gr", grKeys(gr)) : EstimatorConfig.parse(estimator);
         String warmup = GrWarmup.parse(grWarmup, 0).kind().name().toLowerCase(java.util.Locale.ROOT); // none, r, lambda, zero (and their aliases)
         boolean policy = !warmup.equals("none");
         if (!policy && grWarmupEpochs < 0) {
@@ -182,6 +182,19 @@ public final class TrainCommand implements Callable<Integer> {
             e = e.with("warmup_epochs", grWarmupEpochs);
         }
         return e;
+    }
+
+    /** --gr's value: GR's keys {@code key=value,…}, not an estimator spec (that is --estimator's). */
+    private static java.util.Map<String, String> grKeys(String keys) {
+        if (keys.contains(":")) {
+            throw new BadInput("--gr takes GR's keys (e.g. --gr r=0.1,alpha=0.8), not an estimator spec; got '" + keys
+                    + "' (for a spec use --estimator)");
+        }
+        try {
+            return org.gradreg.common.registry.Spec.keyValues(keys);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--gr " + keys + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -45,8 +45,13 @@ public interface Backend extends AutoCloseable {
     /** host ← src (same number of elements). No-op when src is the host array's own mirror on the CPU. */
     void download(Tensor src, INDArray host);
 
-    /** Bytes of memory this device can still give (host: MemAvailable; GPU: free device memory), or −1 if unknown. */
-    long availableBytes();
+    /**
+     * This device's memory (optim's {@link org.gradreg.optim.MemoryProbe}): what can still be given
+     * (host: MemAvailable; GPU: free device memory) and what is in use. The memory budget checks a
+     * run against it; the CPU's is {@link org.gradreg.optim.MemoryProbe#host()}, the probe the
+     * garbage-collection policies read.
+     */
+    org.gradreg.optim.MemoryProbe memory();
 
     /** Waits until all queued work is done (for timing; transfers to the host wait by themselves). */
     default void synchronize() {

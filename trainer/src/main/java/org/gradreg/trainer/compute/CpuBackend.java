@@ -1,8 +1,5 @@
 package org.gradreg.trainer.compute;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -118,23 +115,10 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** The host's memory. */
     @Override
-    public long availableBytes() {
-        return hostAvailableBytes();
-    }
-
-    /** MemAvailable of /proc/meminfo (Linux), or −1 if unknown. */
-    public static long hostAvailableBytes() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (l.startsWith("MemAvailable:")) {
-                    return Long.parseLong(l.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+    public org.gradreg.optim.MemoryProbe memory() {
+        return org.gradreg.optim.MemoryProbe.host();
     }
 
     // ---- dense algebra ----

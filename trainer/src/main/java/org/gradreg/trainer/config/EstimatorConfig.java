@@ -70,6 +70,11 @@ public record EstimatorConfig(String name, Map<String, Object> keys) {
         return new EstimatorConfig(p.entry().name(), keys);
     }
 
+    /** The estimator {@code name} with {@code keys} as text (key → value), typed by the registry. */
+    public static EstimatorConfig of(String name, Map<String, String> keys) {
+        return new EstimatorConfig(name, new LinkedHashMap<>(keys));
+    }
+
     /** The same estimator with {@code key} set to {@code value}. */
     public EstimatorConfig with(String key, Object value) {
         Map<String, Object> k = new LinkedHashMap<>(keys);

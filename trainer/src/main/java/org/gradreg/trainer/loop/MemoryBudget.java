@@ -51,7 +51,7 @@ public final class MemoryBudget {
 
     /** Memory the machine can give this process: MemAvailable of /proc/meminfo (Linux), or −1 if unknown. */
     public static long available() {
-        return org.gradreg.trainer.compute.CpuBackend.hostAvailableBytes();
+        return org.gradreg.optim.MemoryProbe.host().availableBytes();
     }
 
     /**
@@ -115,7 +115,7 @@ public final class MemoryBudget {
         // the tightest first, as for the training batch; the --eval-batch suggested fits every limit
         ls.sort(java.util.Comparator.comparingLong(l -> l.arraysOnly() ? l.bytes() + BASE_BYTES : l.bytes()));
         if (gpu) {
-            ls.add(0, new Limit(e.backend().availableBytes(), "memory available on " + e.backend().describe(), "use a smaller model", false));
+            ls.add(0, new Limit(e.backend().memory().availableBytes(), "memory available on " + e.backend().describe(), "use a smaller model", false));
         }
         List<java.util.function.ToLongBiFunction<Engine, Integer>> ests = new ArrayList<>();
         for (int i = 0; i < ls.size(); i++) {
@@ -167,7 +167,7 @@ public final class MemoryBudget {
      */
     public static void check(Engine e, int batch, int accumulate, MemoryLimits m) {
         if (!e.backend().device().isCpu()) {
-            check(e, batch, accumulate, new Limit(e.backend().availableBytes(), "memory available on " + e.backend().describe(),
+            check(e, batch, accumulate, new Limit(e.backend().memory().availableBytes(), "memory available on " + e.backend().describe(),
                     "use a smaller model", false), MemoryBudget::deviceEstimate);
         }
         // the tightest first, so that the --accumulate it suggests fits the others too

@@ -47,16 +47,7 @@ public record MemoryLimits(long hostAvailable, long cgroupLimit, String cgroupFi
 
     /** MemAvailable of {@code root/proc/meminfo}, or −1. */
     public static long hostAvailable(Path root) {
-        try {
-            for (String l : Files.readAllLines(root.resolve("proc/meminfo"))) {
-                if (l.startsWith("MemAvailable:")) {
-                    return Long.parseLong(l.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+        return org.gradreg.optim.MemoryProbe.memAvailable(root.resolve("proc/meminfo"));
     }
 
     /**

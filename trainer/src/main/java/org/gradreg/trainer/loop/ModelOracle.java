@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.gradreg.optim.MemoryProbe;
+import org.gradreg.optim.NativeMemory;
 import org.gradreg.optim.Evaluation;
 import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
@@ -54,9 +56,12 @@ public final class ModelOracle implements SplitOracle {
     private final List<Map<String, INDArray>> maskBuffers = new ArrayList<>();
     private final org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandomFactory().getNewRandomInstance(0);
     private long evaluations;
-    private long baseline = -1;
-    /** Growth of resident memory that triggers a collection: 256 MB plus the activations of 8 examples. */
-    private final long slack;
+    /**
+     * The collection policy before each batch (optim's {@link NativeMemory.Growth} over the host's
+     * {@link MemoryProbe}): a growth of resident memory by 256 MB plus the activations of 8 examples
+     * since the last collection triggers one.
+     */
+    private final NativeMemory.Growth collector;
     private boolean evaluation;
     private int lastCorrect;
     private int lastSize;
@@ -112,7 +117,7 @@ public final class ModelOracle implements SplitOracle {
         this.engine = engine;
         this.accumulate = accumulate;
         this.params = Params.of(engine.parameters());
-        this.slack = (256L << 20) + Math.max(0, engine.activationBytes(1)) * 8;
+        this.collector = new NativeMemory.Growth(MemoryProbe.host(), (256L << 20) + Math.max(0, engine.activationBytes(1)) * 8);
     }
 
     public Engine engine() {
@@ -139,7 +144,7 @@ public final class ModelOracle implements SplitOracle {
      * masks from {@code maskSeed} (a pure function of the seed: a resumed run draws the same masks).
      */
     public void setBatch(Batch b, double labelSmoothing, long maskSeed) {
-        collectIfGrown();
+        collector.collectIfGrown();
         if (b.size() % accumulate != 0) {
             throw new IllegalArgumentException("batch of " + b.size() + " cannot be split into " + accumulate + " equal micro-batches");
         }
@@ -151,25 +156,6 @@ public final class ModelOracle implements SplitOracle {
             Dropout d = maskSource == MaskSource.HOST ? new Dropout.Host(masks(k, part.size(), seed)) : new Dropout.Drawn(seed);
             micro.add(new Micro(engine.input(part), targets(part.labels(), engine.classes(), labelSmoothing, engine.type()),
                     part.labels(), d));
-        }
-    }
-
-    /**
-     * ND4J frees an array's native memory only when its Java wrapper is collected, and a training
-     * loop makes little Java garbage, so the gradients, inputs and optimizer temporaries of past
-     * steps pile up off-heap. Collect once resident memory has grown by {@link #slack} since the
-     * level seen after the last collection (read one step later: ND4J's deallocator thread frees
-     * the memory asynchronously). This keeps resident memory flat at a small cost per step.
-     */
-    private void collectIfGrown() {
-        long rss = org.bytedeco.javacpp.Pointer.physicalBytes();
-        if (baseline < 0) {
-            baseline = rss;
-        } else if (rss > baseline + slack) {
-            System.gc();
-            baseline = Long.MAX_VALUE / 2; // re-read at the next step, once the deallocator has run
-        } else if (baseline == Long.MAX_VALUE / 2) {
-            baseline = rss;
         }
     }
 

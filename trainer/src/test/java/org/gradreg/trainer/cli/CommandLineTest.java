@@ -85,6 +85,8 @@ class CommandLineTest {
         badInput(out, "adamx", "--optimizer", "adamx");
         badInput(out, "rho=abc", "--estimator", "sam:rho=abc");
         badInput(out, "alpha", "--gr", "r=0.1,alpha");
+        badInput(out, "--gr takes GR's keys (e.g. --gr r=0.1,alpha=0.8), not an estimator spec", "--gr", "gr:r=0.1,alpha=0.8");
+        badInput(out, "--gr takes GR's keys", "--gr", "sam:rho=0.05");
         badInput(out, "NaN", "--lr", "NaN");
         badInput(out, "vit-huge", "--model", "vit-huge");
         badInput(out, "rho", "--estimator", "sam:rho=-1");

@@ -33,6 +33,17 @@ class ConfigTest {
                 .withEstimator(EstimatorConfig.parse("gr:r=0.05,alpha=0.8,warmup=lambda,warmup_epochs=1.5"));
     }
 
+    /** The estimator built from a name and its keys as text (--gr's form) is the parsed spec's, typed by the registry. */
+    @Test
+    void anEstimatorFromItsNameAndKeysIsTheParsedSpecs() {
+        EstimatorConfig gr = EstimatorConfig.of("gr", Map.of("r", "0.05", "alpha", "0.8", "warmup", "zero"));
+        assertEquals(EstimatorConfig.parse("gr:r=0.05,alpha=0.8,warmup=zero"), gr);
+        assertEquals(Map.of("r", 0.05, "alpha", 0.8, "warmup", "zero"), gr.keys());
+        assertEquals(EstimatorConfig.plain(), EstimatorConfig.of("plain", Map.of()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EstimatorConfig.of("gr", Map.of("r", "0.1", "alpa", "0.8")));
+        assertTrue(e.getMessage().contains("unknown gr hyper-parameter 'alpa'"), e.getMessage());
+    }
+
     @Test
     void configFilesOfThePreviousVersionConvertSettingBySetting() throws Exception {
         TrainConfig lambda = ConfigJson.read(resource("config-gr-lambda-warmup.json"), "old");

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.gradreg.common.registry.Args;
-import org.gradreg.common.registry.Entry;
 import org.gradreg.trainer.loop.ModelOracle;
 import org.gradreg.trainer.data.Batch;
-import org.gradreg.trainer.model.ModelFactory;
 import org.gradreg.trainer.model.Engines;
 import org.gradreg.trainer.model.Models;
+import org.gradreg.trainer.model.TinyModels;
+import org.gradreg.trainer.model.TinyModels.Tiny;
 import org.gradreg.trainer.reference.ReferenceGraphs;
 import org.gradreg.trainer.reference.SameDiffEngine;
 import org.junit.jupiter.api.Test;
@@ -38,29 +38,8 @@ class ModelContractTest {
     private static final int CHANNELS = 3;
     private static final int CLASSES = 3;
 
-    /** A registry entry at its tiny size: the spec and the image side. */
-    private record Tiny(String spec, int image) {
-        @Override
-        public String toString() {
-            return spec + " on " + image + "x" + image;
-        }
-    }
-
     static Stream<Arguments> models() {
-        return Models.REGISTRY.entries().stream().map(e -> Arguments.of(tiny(e)));
-    }
-
-    private static Tiny tiny(Entry<ModelFactory> e) {
-        String spec = e.example().isEmpty() ? e.name() : e.name() + ":" + e.example();
-        for (int image : new int[] {8, 16, 32}) {
-            try {
-                Models.parse(spec, CHANNELS, image);
-                return new Tiny(spec, image);
-            } catch (IllegalArgumentException tooSmall) {
-                // the next size
-            }
-        }
-        throw new AssertionError(spec + " accepts none of 8x8, 16x16, 32x32");
+        return TinyModels.all(CHANNELS).stream().map(Arguments::of);
     }
 
     /** (a) Central differences in DOUBLE at two random entries of every parameter tensor (dropout masks fixed). */
@@ -241,7 +220,7 @@ class ModelContractTest {
     @Test
     void formulasReproduceThePublishedFullSizeCounts() {
         // as the reference implementations print (conv without bias, BN γ/β, fc with bias)
-        assertEquals(11_173_962L, expectedParameters(new Tiny("resnet18", 32), 10));
-        assertEquals(36_479_194L, expectedParameters(new Tiny("wrn-28-10", 32), 10));
+        assertEquals(11_173_962L, expectedParameters(new Tiny("resnet18", 32, false), 10));
+        assertEquals(36_479_194L, expectedParameters(new Tiny("wrn-28-10", 32, false), 10));
     }
 }
