@@ -1,16 +1,27 @@
 package org.gradreg.trainer.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.loop.Flatness;
+import org.gradreg.trainer.loop.Grid;
+import org.gradreg.trainer.report.AnalysisSpec;
 import org.gradreg.trainer.run.HessianResult;
+import org.gradreg.trainer.run.HessianSettings;
 import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.SpecRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code gradreg hessian RUN_DIR}: top Hessian eigenvalues and trace of a trained model (GNR §3.4). */
+/** {@code gradreg hessian RUN_DIR…} (or {@code --spec ANALYSIS RUN_DIR…}): top Hessian eigenvalues and trace of a trained model (GNR §3.4). */
 @Command(name = "hessian", mixinStandardHelpOptions = true,
         description = "Top-k Hessian eigenvalues (power iteration, deflation, with residuals) and Hutchinson trace of a run's last checkpoint, and the full training-set gradient norm; writes hessian.json.")
 public final class HessianCommand implements Callable<Integer> {
@@ -18,8 +29,15 @@ public final class HessianCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions deviceOptions = new DeviceOptions();
 
-    @Parameters(index = "0", description = "Run directory (with config.json and checkpoint.zip).")
-    Path run;
+    @Parameters(arity = "1..*", description = "Run directories (each with config.json and checkpoint.zip), measured one after the other.")
+    List<Path> runs;
+
+    @Option(names = "--spec", description = "Analysis spec (examples/*.json with \"runsOf\" and \"measure.hessian\"): measure with its registered "
+            + "settings (no other measurement option may be given) the runs made from the grid spec it names, skipping runs already measured so.")
+    Path spec;
+
+    @Spec
+    CommandSpec command;
 
     @Option(names = "--top", description = "Number of top eigenvalues (default: ${DEFAULT-VALUE}).", defaultValue = "3")
     int top;
@@ -46,10 +64,54 @@ public final class HessianCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        HessianSettings settings = new HessianSettings(batch, top, samples, maxIterations, tolerance, seed, fullGradient);
+        AnalysisSpec analysis = null;
+        if (spec != null) {
+            for (String o : List.of("--top", "--trace-samples", "--batch", "--seed", "--tolerance", "--max-iterations", "--full-gradient",
+                    "--no-full-gradient")) {
+                if (command.commandLine().getParseResult().hasMatchedOption(o)) {
+                    throw new BadInput("hessian: " + o + " with --spec " + spec + ": the analysis spec registers every setting; drop " + o);
+                }
+            }
+            JsonNode root = Grid.readTree(spec);
+            if (!AnalysisSpec.is(root)) {
+                throw new BadInput("hessian: --spec " + spec + " is not an analysis spec (it has no \"runsOf\")");
+            }
+            analysis = AnalysisSpec.parse(root, spec.toString());
+            settings = analysis.hessian();
+        }
+        List<Path> todo = new ArrayList<>();
+        for (Path run : runs) { // every directory checked before the first (long) measurement
+            RunDir dir = new RunDir(run);
+            if (!Files.isRegularFile(dir.config()) || !Files.isRegularFile(dir.checkpoint())) {
+                throw new BadInput("hessian: " + run + " is not a run directory with a checkpoint (needs " + RunDir.CONFIG + " and "
+                        + RunDir.CHECKPOINT + ")");
+            }
+            if (analysis != null) {
+                SpecRecord r = SpecRecord.read(run);
+                if (r == null || !r.sha256().equals(analysis.runsOf().sha256())) {
+                    System.out.println("hessian: skipped " + run + ": not a run of " + analysis.runsOf().file() + " (sha256 "
+                            + analysis.runsOf().shortHash() + ")");
+                    continue;
+                }
+                HessianResult done = dir.readHessian();
+                if (done != null && settings.equals(done.settings())) {
+                    System.out.println("hessian: skipped " + run + ": already measured with the registered settings (" + RunDir.HESSIAN + ")");
+                    continue;
+                }
+                if (!dir.finished()) {
+                    System.out.println("hessian: skipped " + run + ": the run has not finished");
+                    continue;
+                }
+            }
+            todo.add(run);
+        }
         deviceOptions.apply();
-        HessianResult r = Flatness.measure(run, top, samples, batch, seed, tolerance, maxIterations, fullGradient);
-        new RunDir(run).writeHessian(r);
-        System.out.println("hessian " + run + ": " + r);
+        for (Path run : todo) {
+            HessianResult r = Flatness.measure(run, settings);
+            new RunDir(run).writeHessian(r);
+            System.out.println("hessian " + run + ": " + r);
+        }
         return 0;
     }
 }

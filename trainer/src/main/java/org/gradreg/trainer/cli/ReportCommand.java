@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.loop.Grid;
+import org.gradreg.trainer.report.AnalysisSpec;
 import org.gradreg.trainer.report.Report;
 import org.gradreg.trainer.report.ReportSpec;
 import org.gradreg.trainer.report.ResultsIndex;
@@ -28,7 +29,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output directory (default: RUNS_DIR).")
     Path out;
 
-    @Option(names = "--spec", description = "Grid spec whose \"report\" section (panels, x, compare, claims) and description to use.")
+    @Option(names = "--spec", description = "Grid spec (or analysis spec: one with \"runsOf\") whose \"report\" section (panels, x, compare, claims) and description to use.")
     Path spec;
 
     @Option(names = "--index", description = "Instead: write DIR/README.md, one table of the claims of every report in DIR's subfolders.")
@@ -46,15 +47,24 @@ public final class ReportCommand implements Callable<Integer> {
         ReportSpec rs = ReportSpec.NONE;
         String preamble = null;
         SpecRecord record = null;
+        AnalysisSpec analysis = null;
         if (spec != null) {
             JsonNode root = Grid.readTree(spec);
             record = SpecRecord.of(spec);
-            rs = ReportSpec.parse(root.get("report"), "grid spec " + spec);
-            preamble = (root.hasNonNull("description") ? root.get("description").asText() + "\n\n" : "")
-                    + "Regenerate: `./gradreg grid " + spec + " --out " + runs + "` (add `--shard 0/2` and `--shard 1/2` in two shells to use "
-                    + "both cores), then `./gradreg report " + runs + " --spec " + spec + (out == null ? "" : " --out " + out) + "`.";
+            String report = "`./gradreg report " + runs + " --spec " + spec + (out == null ? "" : " --out " + out) + "`";
+            String description = root.hasNonNull("description") ? root.get("description").asText() + "\n\n" : "";
+            if (AnalysisSpec.is(root)) {
+                analysis = AnalysisSpec.parse(root, spec.toString());
+                rs = ReportSpec.parse(root.get("report"), "analysis spec " + spec);
+                preamble = description + "Regenerate: `./gradreg grid " + analysis.runsOf().file() + " --out " + runs + "` (the runs), then "
+                        + "`./gradreg hessian --spec " + spec + " " + runs + "/run.*` (the registered measurement), then " + report + ".";
+            } else {
+                rs = ReportSpec.parse(root.get("report"), "grid spec " + spec);
+                preamble = description + "Regenerate: `./gradreg grid " + spec + " --out " + runs + "` (add `--shard 0/2` and `--shard 1/2` in "
+                        + "two shells to use both cores), then " + report + ".";
+            }
         }
-        Report r = Report.of(runs, rs, record);
+        Report r = Report.of(runs, rs, record, analysis);
         if (r.runCount() == 0) { // issue 22 item 13: no table of nothing; one line, exit 2, nothing written
             throw new BadInput("no finished runs under " + runs + (r.unfinishedCount() > 0 ? " (" + r.unfinishedCount()
                     + " runs diverged or unfinished)" : "") + "; nothing to report");

@@ -14,6 +14,7 @@ import org.gradreg.trainer.data.Dataset;
 import org.gradreg.trainer.data.Datasets;
 import org.gradreg.trainer.run.Checkpoint;
 import org.gradreg.trainer.run.HessianResult;
+import org.gradreg.trainer.run.HessianSettings;
 import org.gradreg.trainer.run.RunDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -36,6 +37,11 @@ public final class Flatness {
     /** Measures with PyHessian's stopping rule (relative change 1e-3, at most 100 iterations). */
     public static HessianResult measure(Path run, int top, int traceSamples, int batch, long seed) throws IOException {
         return measure(run, top, traceSamples, batch, seed, 1e-3, 100, false);
+    }
+
+    /** Measures with the given settings ({@link HessianSettings}, e.g. an analysis spec's). */
+    public static HessianResult measure(Path run, HessianSettings s) throws IOException {
+        return measure(run, s.top(), s.traceSamples(), s.batch(), s.seed(), s.tolerance(), s.maxIterations(), s.fullGradient());
     }
 
     /**
@@ -67,7 +73,8 @@ public final class Flatness {
         HessianSpectrum.TraceEstimate tr = h.trace(traceSamples);
         Double gradNorm = fullGradient ? fullGradientNorm(oracle, train, batch, cfg.run().labelSmoothing()) : null;
         return new HessianResult(run.toString(), Math.min(batch, train.size()), eig.values(), eig.residuals(), tr.mean(), tr.standardError(),
-                tr.samples(), h.products(), (System.nanoTime() - t0) / 1e9, gradNorm, fullGradient ? train.size() : null);
+                tr.samples(), h.products(), (System.nanoTime() - t0) / 1e9, gradNorm, fullGradient ? train.size() : null,
+                new HessianSettings(batch, top, traceSamples, maxIterations, tolerance, seed, fullGradient));
     }
 
     /**

@@ -84,6 +84,11 @@ public final class Grid {
         if (root == null || !root.isObject()) {
             throw new BadInput("grid spec " + where + " must be a JSON object with \"base\" and \"axes\"");
         }
+        if (root.has("runsOf")) { // an analysis spec (report's AnalysisSpec): it names the grid spec whose runs it measures
+            String of = root.path("runsOf").path("file").asText("its runsOf.file");
+            throw new BadInput(where + " is an analysis of the runs of " + of + " and trains nothing: run `gradreg grid " + of + " --out RUNS`, "
+                    + "then `gradreg hessian --spec " + where + " RUNS/run.*`, then `gradreg report RUNS --spec " + where + "`");
+        }
         for (var it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KEYS.contains(k)) {

@@ -43,10 +43,12 @@ public final class Report {
     private final ReportSpec spec;
     private final double trainingSeconds;
     private final SpecRecord specRecord;
+    private final AnalysisSpec analysis;
 
     private Report(Map<String, Group> groups, int runs, int unfinished, List<String> warnings, ReportSpec spec, double trainingSeconds,
-                   SpecRecord specRecord) {
+                   SpecRecord specRecord, AnalysisSpec analysis) {
         this.specRecord = specRecord;
+        this.analysis = analysis;
         this.groups = groups;
         this.runs = runs;
         this.unfinished = unfinished;
@@ -77,10 +79,19 @@ public final class Report {
      * ({@code null}: none): runs whose own record names another hash are another experiment.
      */
     public static Report of(Path dir, ReportSpec spec, SpecRecord current) throws IOException {
-        RunReader.Runs read = RunReader.read(dir, current);
+        return of(dir, spec, current, null);
+    }
+
+    /**
+     * As {@link #of(Path, ReportSpec, SpecRecord)} for an analysis spec ({@code current} is its own
+     * record; null {@code analysis}: a grid spec): the runs are those of the grid spec it names, and
+     * Hessian values count only when measured with its registered settings.
+     */
+    public static Report of(Path dir, ReportSpec spec, SpecRecord current, AnalysisSpec analysis) throws IOException {
+        RunReader.Runs read = analysis == null ? RunReader.read(dir, current) : RunReader.read(dir, analysis.runsOf(), analysis.hessian());
         List<String> warnings = new ArrayList<>(read.warnings());
         Grouping g = Grouping.of(read.finished(), read.leftOut(), spec, warnings);
-        return new Report(g.groups(), g.counted(), read.unfinished(), List.copyOf(warnings), spec, g.seconds(), current);
+        return new Report(g.groups(), g.counted(), read.unfinished(), List.copyOf(warnings), spec, g.seconds(), current, analysis);
     }
 
     /** How many runs have not finished (diverged ones included). */
@@ -151,6 +162,11 @@ public final class Report {
             md.append("Spec: `").append(specRecord.file()).append("`, sha256 `").append(specRecord.sha256()).append("`, ")
                     .append(specRecord.commit().equals(SpecRecord.UNCOMMITTED) ? "uncommitted (not in a git tree at a clean state: not "
                             + "pre-registered)" : "commit `" + specRecord.commit() + "`").append(".\n\n");
+            if (analysis != null) {
+                md.append("An analysis of the runs made from `").append(analysis.runsOf().file()).append("` (sha256 `")
+                        .append(analysis.runsOf().sha256()).append("`), with Hessian values measured by `gradreg hessian ")
+                        .append(analysis.hessian().options()).append("` only.\n\n");
+            }
         }
         md.append(String.format(Locale.ROOT, "%d finished runs in %d settings%s; training time %.1f min summed over the runs. "
                 + "Final top-1 test error in %%, mean ± sample std over seeds (number of seeds); a cell names the runs of its setting that "

@@ -15,6 +15,7 @@ import org.gradreg.trainer.BadInput;
 import org.gradreg.trainer.config.Settings;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.run.HessianResult;
+import org.gradreg.trainer.run.HessianSettings;
 import org.gradreg.trainer.run.Metrics;
 import org.gradreg.trainer.run.RunDir;
 import org.gradreg.trainer.run.RunResult;
@@ -48,6 +49,14 @@ final class RunReader {
      * (null: no spec to compare with) is labelled as another experiment, with a warning.
      */
     static Runs read(Path dir, SpecRecord current) throws IOException {
+        return read(dir, current, null);
+    }
+
+    /**
+     * As {@link #read(Path, SpecRecord)}; with {@code hessian} (an analysis spec's registered
+     * settings; null: any), Hessian values measured with other settings are left out, with a warning.
+     */
+    static Runs read(Path dir, SpecRecord current, HessianSettings hessian) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new BadInput("no runs directory " + dir);
         }
@@ -71,7 +80,7 @@ final class RunReader {
                 }
                 continue;
             }
-            FinishedRun f = read(run, experiment, warnings);
+            FinishedRun f = read(run, experiment, hessian, warnings);
             if (f != null) {
                 done.add(f);
             }
@@ -125,7 +134,7 @@ final class RunReader {
         return new LeftOut(run, cfg, diverged ? "diverged" : "unfinished", experiment);
     }
 
-    private static FinishedRun read(Path run, String experiment, List<String> warnings) {
+    private static FinishedRun read(Path run, String experiment, HessianSettings registered, List<String> warnings) {
         RunDir dir = new RunDir(run);
         Path file = dir.config();
         try {
@@ -158,7 +167,11 @@ final class RunReader {
             }
             file = dir.hessian();
             HessianResult h = dir.readHessian();
-            if (h != null) {
+            if (h != null && registered != null && !registered.equals(h.settings())) {
+                warnings.add("report: left out the Hessian values of " + run + ": measured " + (h.settings() == null ? "with unrecorded settings"
+                        : "with " + h.settings().options()) + ", not the registered " + registered.options() + " (measure again: gradreg hessian "
+                        + registered.options() + " " + run + ")");
+            } else if (h != null) {
                 m.put("hessian_top", h.topEigenvalues().length > 0 ? h.topEigenvalues()[0] : Double.NaN);
                 m.put("hessian_trace", h.trace());
                 if (h.fullGradNorm() != null) {

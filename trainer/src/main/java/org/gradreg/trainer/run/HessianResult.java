@@ -5,8 +5,8 @@ import java.util.Locale;
 /**
  * What {@code gradreg hessian} measured on a run's last checkpoint, as {@value RunDir#HESSIAN}
  * holds it: the top Hessian eigenvalues and the Hutchinson trace on one fixed training batch, and
- * the norm of the full training-set gradient. Files written before the residuals and the gradient
- * norm were measured read with those fields null.
+ * the norm of the full training-set gradient, and the settings it was measured with. Files written
+ * before the residuals, the gradient norm or the settings were recorded read with those fields null.
  *
  * @param run                   the run directory
  * @param batch                 images in the fixed batch
@@ -20,9 +20,11 @@ import java.util.Locale;
  * @param fullGradNorm          ‖∇L(θ)‖ of the mean training loss over every training image (evaluation mode, the run's label
  *                              smoothing, no weight decay); null when not measured
  * @param fullGradImages        training images in that gradient
+ * @param settings              how it was measured (null in files written before the settings were recorded)
  */
 public record HessianResult(String run, int batch, double[] topEigenvalues, double[] topResiduals, double trace, double traceStandardError,
-                            int traceSamples, long hessianVectorProducts, double seconds, Double fullGradNorm, Integer fullGradImages) {
+                            int traceSamples, long hessianVectorProducts, double seconds, Double fullGradNorm, Integer fullGradImages,
+                            HessianSettings settings) {
 
     @Override
     public String toString() {
