@@ -36,6 +36,7 @@ import org.gradreg.trainer.run.Checkpoint;
 import org.gradreg.trainer.run.EpochSums;
 import org.gradreg.trainer.run.Metrics;
 import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunEnvironment;
 import org.gradreg.trainer.run.RunResult.Status;
 import org.gradreg.trainer.run.RunResult;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -125,6 +126,18 @@ public final class Trainer {
         }
     }
 
+    /** The numerical facts of this process that a run's {@link RunEnvironment} records. */
+    static java.util.Map<String, String> compute() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("nd4jBackend", Nd4j.getBackend().getClass().getSimpleName());
+        m.put("blasVendor", String.valueOf(Nd4j.factory().blas().getBlasVendor()));
+        m.put("blasMaxThreads", String.valueOf(Nd4j.factory().blas().getMaxThreads()));
+        m.put("nd4jMaxThreads", String.valueOf(Nd4j.getEnvironment().maxThreads()));
+        m.put("nd4jMaxMasterThreads", String.valueOf(Nd4j.getEnvironment().maxMasterThreads()));
+        m.put("nativeExtension", System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
+        return m;
+    }
+
     public Trainer log(PrintStream s) {
         this.log = s;
         return this;
@@ -159,6 +172,7 @@ public final class Trainer {
             if (!cfg.equals(dir.readConfig())) {
                 dir.writeConfig(cfg);
             }
+            dir.recordEnvironment(RunEnvironment.current(resume && Files.exists(dir.checkpoint()), device.toString(), compute()), log);
             return train(planned, dir, setup);
         } catch (OutOfMemoryError e) { // outside the loop (the final evaluation); in the loop train() says at which step
             throw outOfMemory(dir, -1, e);

@@ -43,6 +43,8 @@ public final class RunDir {
     public static final String RESULT = "result.json";
     public static final String HESSIAN = "hessian.json";
     public static final String LOCK = "lock";
+    /** One {@link RunEnvironment} per start or resume, oldest first. */
+    public static final String ENVIRONMENT = "environment.json";
 
     private final Path dir;
 
@@ -76,6 +78,34 @@ public final class RunDir {
 
     public Path hessian() {
         return dir.resolve(HESSIAN);
+    }
+
+    public Path environment() {
+        return dir.resolve(ENVIRONMENT);
+    }
+
+    /** Every start's environment so far (empty for runs made before it was recorded). */
+    public List<RunEnvironment> readEnvironments() throws IOException {
+        if (!Files.exists(environment())) {
+            return List.of();
+        }
+        try {
+            return List.of(Json.mapper().readValue(environment().toFile(), RunEnvironment[].class));
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(environment() + " is damaged: " + BadInput.messageOf(e), e);
+        }
+    }
+
+    /** Adds this start's environment to {@value #ENVIRONMENT} (atomically; a damaged file is replaced, saying so in the entry's list). */
+    public void recordEnvironment(RunEnvironment e, PrintStream log) throws IOException {
+        List<RunEnvironment> all = new ArrayList<>();
+        try {
+            all.addAll(readEnvironments());
+        } catch (IOException damaged) {
+            log.println("gradreg train: " + damaged.getMessage() + "; starting it again with this start");
+        }
+        all.add(e);
+        AtomicFiles.writeString(environment(), Json.pretty(all));
     }
 
     public Path lockFile() {
@@ -176,7 +206,7 @@ public final class RunDir {
 
     /** Deletes the run's files (for an explicit overwrite). */
     public void clear() throws IOException {
-        for (Path p : List.of(result(), checkpoint(), previousCheckpoint(), dir.resolve(DAMAGED), metrics(), config())) {
+        for (Path p : List.of(result(), checkpoint(), previousCheckpoint(), dir.resolve(DAMAGED), metrics(), config(), environment())) {
             Files.deleteIfExists(p);
         }
     }
@@ -184,7 +214,7 @@ public final class RunDir {
     /** Removes temporary files of killed writes; returns them. */
     public List<Path> removeLeftovers() throws IOException {
         List<Path> removed = new ArrayList<>();
-        for (Path p : List.of(checkpoint(), config(), result(), hessian())) {
+        for (Path p : List.of(checkpoint(), config(), result(), hessian(), environment())) {
             removed.addAll(AtomicFiles.removeLeftovers(p));
         }
         return removed;
