@@ -172,6 +172,14 @@ final class RunReader {
                         : "with " + h.settings().options()) + ", not the registered " + registered.options() + " (measure again: gradreg hessian "
                         + registered.options() + " " + run + ")");
             } else if (h != null) {
+                double[] residuals = h.topResiduals();
+                if (residuals != null && residuals.length > 0 && h.topEigenvalues().length > 0
+                        && !(residuals[0] < 0.1 * Math.abs(h.topEigenvalues()[0]))) {
+                    warnings.add(String.format(java.util.Locale.ROOT, "report: the Hessian λ_max of %s did not converge (power-iteration "
+                            + "residual %.3g against λ %.4g): the vector is not an eigenvector, and on a ReLU or max-pool network the "
+                            + "finite-difference products may not measure the Hessian at all (docs/experiments.md, Flatness)", run, residuals[0],
+                            h.topEigenvalues()[0]));
+                }
                 m.put("hessian_top", h.topEigenvalues().length > 0 ? h.topEigenvalues()[0] : Double.NaN);
                 m.put("hessian_trace", h.trace());
                 if (h.fullGradNorm() != null) {

@@ -171,4 +171,21 @@ class AnalysisSpecTest {
             assertTrue(e.getMessage().contains(b[1]) && e.getMessage().contains("a.json"), e.getMessage());
         }
     }
+
+    @Test
+    void aPowerIterationThatDidNotConvergeIsNamedInTheReport() throws Exception {
+        Path runs = dir.resolve("runs");
+        Path a = runs.resolve("a");
+        Path b = runs.resolve("b");
+        new Trainer(TinyRuns.linear("plain", 0), a).progress(false).run(false);
+        new Trainer(TinyRuns.linear("plain", 1), b).progress(false).run(false);
+        HessianSettings s = new HessianSettings(16, 1, 2, 20, 1e-3, 0, false);
+        // residual 12 against λ 9 (what cnn-small gave, finite differences across ReLU kinks), and a converged one
+        new RunDir(a).writeHessian(new HessianResult(a.toString(), 16, new double[] {9}, new double[] {12}, -400, 300, 2, 45, 1, null, null, s));
+        new RunDir(b).writeHessian(new HessianResult(b.toString(), 16, new double[] {9}, new double[] {0.05}, 40, 3, 2, 45, 1, null, null, s));
+        var r = org.gradreg.trainer.report.Report.of(runs, org.gradreg.trainer.report.ReportSpec.NONE);
+        List<String> w = r.warnings().stream().filter(x -> x.contains("did not converge")).toList();
+        assertEquals(1, w.size(), r.warnings().toString());
+        assertTrue(w.get(0).contains(a.toString()) && w.get(0).contains("residual 12"), w.get(0));
+    }
 }
