@@ -9,7 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 2×2 max pooling at stride 2 (no padding; a trailing odd row or column is left out) of an NCHW
  * tensor, forward and backward, as plain Java loops (issue 20: ND4J's maxpool2d and maxpool2d_bp
  * ops were ~5% of the small CNN's step). Bit-identical to ND4J's ops, whose rule this follows:
- * each window is scanned row by row from −MAX (the type's largest finite value, negated), a value
+ * each window is scanned row by row from −MAX (ND4J's largest value of the type, negated: −Double.MAX_VALUE
+ * in DOUBLE, 0xff7ffffd in FLOAT, two ulps above −Float.MAX_VALUE), a value
  * is taken when it is strictly greater than the best so far (so the first of equal maxima wins, NaN
  * is never taken, and a window without a value above −MAX yields −MAX); backward recomputes that
  * position from x and writes 0 + dy there (ND4J adds onto a zeroed gradient, so −0 becomes +0) and
@@ -170,7 +171,8 @@ final class MaxPoolKernels {
     // The window's rule written with integer selects on the values' bits (compiled to cmov): a float
     // select compiles to a branch, which mispredicts on ReLU outputs about half of the time.
 
-    private static final int NEG_MAX_F = Float.floatToRawIntBits(-Float.MAX_VALUE);
+    /** ND4J's start value in FLOAT: −(its largest float), 0xff7ffffd, two ulps above −Float.MAX_VALUE (measured: MaxPoolKernelsTest). */
+    private static final int NEG_MAX_F = 0xff7ffffd;
     private static final long NEG_MAX_D = Double.doubleToRawLongBits(-Double.MAX_VALUE);
 
     /** The value kept by the scan of a, b, c, d from −MAX taking strictly greater values. */
@@ -185,7 +187,7 @@ final class MaxPoolKernels {
 
     /** The offset (0, 1, w or w + 1) of the position kept by that scan of the window a b / c d; 0 when none beats −MAX. */
     static int argmax4(float a, float b, float c, float d, int w) {
-        float m = -Float.MAX_VALUE;
+        float m = Float.intBitsToFloat(NEG_MAX_F);
         int at = 0;
         m = Float.intBitsToFloat(a > m ? Float.floatToRawIntBits(a) : Float.floatToRawIntBits(m));
         at = b > m ? 1 : at;

@@ -30,7 +30,7 @@ class MaxPoolKernelsTest {
     private static INDArray input(DataType t, int[] d, int mode, SplittableRandom r) {
         INDArray x = Nd4j.create(t, d[0], d[1], d[2], d[3]);
         double[] special = {0.0, -0.0, 1.0, 1.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-            t == DataType.FLOAT ? -Float.MAX_VALUE : -Double.MAX_VALUE};
+            t == DataType.FLOAT ? -Float.MAX_VALUE : -Double.MAX_VALUE, t == DataType.FLOAT ? -3.4028230607370965e38 : -1.7976931348623155e308};
         for (long i = 0; i < x.length(); i++) {
             double v = r.nextDouble(-1, 1);
             if (mode == 1) {
