@@ -95,6 +95,33 @@ final class BatchNormKernels {
         }
     }
 
+    /**
+     * −1 (all bits) where the float with these bits is &gt; 0, else 0 (also for ±0, negatives and
+     * NaN): 0 &lt; bits ≤ 0x7f800000 (+∞) as a signed int, i.e. −bits and bits − 0x7f800001 both
+     * negative, without a branch.
+     */
+    static int positive(int bits) {
+        return (-bits & (bits - 0x7f800001)) >> 31;
+    }
+
+    /** The same for the bits of a double: 0 &lt; bits ≤ 0x7ff0000000000000L. */
+    static long positive(long bits) {
+        return (-bits & (bits - 0x7ff0000000000001L)) >> 63;
+    }
+
+    /**
+     * A scratch length of at least len elements of this width whose array, header included, spans
+     * 1 KiB more than a multiple of 4 KiB: the four arrays, allocated one after the other, then sit
+     * 1, 2 and 3 KiB apart modulo 4 KiB instead of a few bytes (a channel of cnn-small's first stage
+     * is 128·784 floats, exactly 98 pages), so the loops' loads and stores at the same index do not
+     * 4K-alias (issue 20: the backward ran at 12 or 23 ms a call depending on where the arrays fell).
+     */
+    static int staggered(int len, int width) {
+        long bytes = (long) len * width + 16;
+        long pad = Math.floorMod(1024 - bytes, 4096);
+        return Math.toIntExact(len + (pad + width - 1) / width);
+    }
+
     // ---- FLOAT ----
 
     private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[4][0]);
@@ -104,7 +131,7 @@ final class BatchNormKernels {
         float[][] s = FLOATS.get();
         if (s[0].length < len) {
             for (int i = 0; i < s.length; i++) {
-                s[i] = new float[len];
+                s[i] = new float[staggered(len, 4)];
             }
         }
         return s;
@@ -153,14 +180,12 @@ final class BatchNormKernels {
         double mu = mean[c];
         double g = gamma[c];
         double be = beta[c];
-        // the ReLU as a select (v > 0 ? v : 0, also 0 for NaN and −0 as before), each variant its own branch-free loop
+        // the ReLU as a select (v > 0 ? v : +0, also +0 for NaN and −0 as before), each variant its own loop; the select is
+        // an AND with the mask positive(bits of v), integer arithmetic without a condition: C2 compiles a float select to a
+        // branch, which mispredicts on about half of the elements (issue 20: 8× slower here), and whether it emits a
+        // cmov for an integer select depends on the branch profile it saw
         if (relu) {
-            for (int j = 0; j < len; j++) {
-                float h = (float) ((xs[j] - mu) * r);
-                float v = (float) (h * g + be);
-                hs[j] = h;
-                ys[j] = v > 0 ? v : 0f;
-            }
+            normReLU(xs, hs, ys, len, mu, r, g, be);
         } else {
             for (int j = 0; j < len; j++) {
                 float h = (float) ((xs[j] - mu) * r);
@@ -195,18 +220,23 @@ final class BatchNormKernels {
                 gs[j] *= ms[j];
             }
         }
-        if (relu) {
-            gather(y, ys, n, ch, hw, c);
-            for (int j = 0; j < len; j++) {
-                gs[j] = ys[j] > 0 ? gs[j] : 0f;
-            }
-        }
         double sg = 0;
         double sgx = 0;
-        for (int j = 0; j < len; j++) {
-            float g = gs[j];
-            sg += g;
-            sgx += g * (double) hs[j];
+        if (relu) {
+            // g passed where y > 0 (as the forward's select: an AND with an integer mask), summed in the same loop
+            gather(y, ys, n, ch, hw, c);
+            for (int j = 0; j < len; j++) {
+                float g = Float.intBitsToFloat(Float.floatToRawIntBits(gs[j]) & positive(Float.floatToRawIntBits(ys[j])));
+                gs[j] = g;
+                sg += g;
+                sgx += g * (double) hs[j];
+            }
+        } else {
+            for (int j = 0; j < len; j++) {
+                float g = gs[j];
+                sg += g;
+                sgx += g * (double) hs[j];
+            }
         }
         dbeta[c] = sg;
         dgamma[c] = sgx;
@@ -214,10 +244,27 @@ final class BatchNormKernels {
         double count = (double) n * hw;
         double mg = evaluation ? 0 : sg / count;
         double mgx = evaluation ? 0 : sgx / count;
+        float[] ds = s4[2]; // y's copy, no longer needed
+        dx(ds, gs, hs, len, coef, mg, mgx);
+        scatter(ds, dx, n, ch, hw, c);
+    }
+
+    /** x̂ = (x − μ)·rstd and y = ReLU(γ·x̂ + β), in a method of its own as {@link #dx(float[], float[], float[], int, double, double, double)}. */
+    private static void normReLU(float[] xs, float[] hs, float[] ys, int len, double mu, double r, double g, double be) {
         for (int j = 0; j < len; j++) {
-            gs[j] = (float) (coef * (gs[j] - mg - hs[j] * mgx));
+            float h = (float) ((xs[j] - mu) * r);
+            float v = (float) (h * g + be);
+            hs[j] = h;
+            int b = Float.floatToRawIntBits(v);
+            ys[j] = Float.intBitsToFloat(b & positive(b));
         }
-        scatter(gs, dx, n, ch, hw, c);
+    }
+
+    /** ds ← coef·(g − mg − x̂·mgx): a method of its own, so that C2 compiles this loop on its own (its code ran 2-4× slower in some compilations of the whole backward). */
+    private static void dx(float[] ds, float[] gs, float[] hs, int len, double coef, double mg, double mgx) {
+        for (int j = 0; j < len; j++) {
+            ds[j] = (float) (coef * (gs[j] - mg - hs[j] * mgx));
+        }
     }
 
     // ---- DOUBLE ----
@@ -229,7 +276,7 @@ final class BatchNormKernels {
         double[][] s = DOUBLES.get();
         if (s[0].length < len) {
             for (int i = 0; i < s.length; i++) {
-                s[i] = new double[len];
+                s[i] = new double[staggered(len, 8)];
             }
         }
         return s;
@@ -278,13 +325,17 @@ final class BatchNormKernels {
         double mu = mean[c];
         double g = gamma[c];
         double be = beta[c];
-        // the ReLU as a select (v > 0 ? v : 0, also 0 for NaN and −0 as before), each variant its own branch-free loop
+        // the ReLU as a select (v > 0 ? v : +0, also +0 for NaN and −0 as before), each variant its own loop; the select is
+        // an AND with the mask positive(bits of v), integer arithmetic without a condition: C2 compiles a float select to a
+        // branch, which mispredicts on about half of the elements (issue 20: 8× slower here), and whether it emits a
+        // cmov for an integer select depends on the branch profile it saw
         if (relu) {
             for (int j = 0; j < len; j++) {
                 double h = ((xs[j] - mu) * r);
                 double v = (h * g + be);
                 hs[j] = h;
-                ys[j] = v > 0 ? v : 0.0;
+                long b = Double.doubleToRawLongBits(v);
+                ys[j] = Double.longBitsToDouble(b & positive(b));
             }
         } else {
             for (int j = 0; j < len; j++) {
@@ -320,18 +371,23 @@ final class BatchNormKernels {
                 gs[j] *= ms[j];
             }
         }
-        if (relu) {
-            gather(y, ys, n, ch, hw, c);
-            for (int j = 0; j < len; j++) {
-                gs[j] = ys[j] > 0 ? gs[j] : 0.0;
-            }
-        }
         double sg = 0;
         double sgx = 0;
-        for (int j = 0; j < len; j++) {
-            double g = gs[j];
-            sg += g;
-            sgx += g * (double) hs[j];
+        if (relu) {
+            // g passed where y > 0 (as the forward's select: an AND with an integer mask), summed in the same loop
+            gather(y, ys, n, ch, hw, c);
+            for (int j = 0; j < len; j++) {
+                double g = Double.longBitsToDouble(Double.doubleToRawLongBits(gs[j]) & positive(Double.doubleToRawLongBits(ys[j])));
+                gs[j] = g;
+                sg += g;
+                sgx += g * hs[j];
+            }
+        } else {
+            for (int j = 0; j < len; j++) {
+                double g = gs[j];
+                sg += g;
+                sgx += g * hs[j];
+            }
         }
         dbeta[c] = sg;
         dgamma[c] = sgx;

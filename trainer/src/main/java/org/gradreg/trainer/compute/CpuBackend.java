@@ -645,16 +645,32 @@ public final class CpuBackend implements Backend {
         Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(a(y), a(g)).addOutputs(a(g)).build());
     }
 
+    /**
+     * Whether 2×2 max pooling runs as Java loops ({@link MaxPoolKernels}, bit-identical to ND4J's
+     * ops; default) or as ND4J's maxpool2d ops ({@code -Dgradreg.javaPool=false}).
+     */
+    static boolean javaPool() {
+        return !"false".equals(System.getProperty("gradreg.javaPool"));
+    }
+
     // kH, kW, sH, sW, pH, pW, dH, dW, same mode, extra (unused for max), layout (0: NCHW)
     private static final int[] POOL = {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0};
 
     @Override
     public void maxPool2(Tensor x, Tensor y) {
+        if (javaPool() && MaxPoolKernels.applies(a(x), a(y))) {
+            MaxPoolKernels.forward(a(x), a(y));
+            return;
+        }
         Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(a(x)).addOutputs(a(y)).addIntegerArguments(POOL).build());
     }
 
     @Override
     public void maxPool2Backward(Tensor x, Tensor dy, Tensor dx) {
+        if (javaPool() && MaxPoolKernels.applies(a(x), a(dy), a(dx))) {
+            MaxPoolKernels.backward(a(x), a(dy), a(dx));
+            return;
+        }
         Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(a(x), a(dy)).addOutputs(a(dx)).addIntegerArguments(POOL).build());
     }
 

@@ -22,7 +22,9 @@ class Im2colTest {
 
     private static final int[][] SHAPES = { // batch, in, height, width, k, stride
         {2, 3, 5, 5, 3, 1}, {3, 2, 8, 8, 3, 2}, {2, 4, 7, 7, 3, 2}, {2, 3, 6, 6, 1, 2}, {1, 2, 4, 4, 1, 1},
-        {2, 1, 1, 1, 3, 1}, {2, 2, 2, 3, 3, 2}, {1, 3, 28, 28, 3, 1}};
+        {2, 1, 1, 1, 3, 1}, {2, 2, 2, 3, 3, 2}, {1, 3, 28, 28, 3, 1},
+        // more stride-1 "same" shapes (the fast path): non-square, 5×5 kernels, a kernel wider than the image
+        {2, 3, 3, 7, 3, 1}, {1, 2, 6, 5, 5, 1}, {1, 2, 2, 2, 5, 1}, {2, 2, 1, 6, 3, 1}};
 
     @Test
     void columnsAndTheirAdjointFollowTheDefinitionAndEqualNd4jsOps() {

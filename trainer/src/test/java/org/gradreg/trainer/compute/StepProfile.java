@@ -1,0 +1,109 @@
+package org.gradreg.trainer.compute;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.gradreg.trainer.nn.ConvNets;
+import org.gradreg.trainer.nn.Engine;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A hand-run profile of the cnn-small training step (issue 20), not a test: the CPU backend behind
+ * a proxy that adds up the calling thread's CPU time per backend call (convolutions per layer
+ * shape), then im2col and col2im alone at each convolution's shape, so the convolutions split into
+ * GEMM and column work. {@code main WIDTH BATCH STEPS}; run at one thread (the cap, OpenBLAS, OpenMP).
+ */
+public final class StepProfile {
+
+    private StepProfile() {
+    }
+
+    public static void main(String[] a) throws Exception {
+        int width = Integer.parseInt(a[0]);
+        int batch = Integer.parseInt(a[1]);
+        int steps = Integer.parseInt(a[2]);
+        Nd4j.getEnvironment().setMaxMasterThreads(1);
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        CpuBackend cpu = new CpuBackend(DataType.FLOAT);
+        Map<String, long[]> acc = new TreeMap<>();
+        boolean[] on = {false};
+        Backend be = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, (p, m, args) -> {
+            long c0 = mx.getCurrentThreadCpuTime();
+            try {
+                return m.invoke(cpu, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            } finally {
+                if (on[0]) {
+                    String key = m.getName();
+                    if (args != null && args.length > 0 && args[0] instanceof ConvShape s) {
+                        key += " " + s.in() + "->" + s.out() + " " + s.height() + "x" + s.width();
+                    } else if (key.startsWith("maxPool") || key.startsWith("batchNorm")) {
+                        key += " " + java.util.Arrays.toString(((Tensor) args[0]).shape());
+                    }
+                    long[] v = acc.computeIfAbsent(key, k -> new long[2]);
+                    v[0] += mx.getCurrentThreadCpuTime() - c0;
+                    v[1]++;
+                }
+            }
+        });
+        Engine e = ConvNets.cnnSmall("cnn-small", width, 1, 28, 10, be, 1);
+        INDArray x = Nd4j.rand(DataType.FLOAT, batch, 1, 28, 28);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
+        for (int i = 0; i < batch; i++) {
+            y.putScalar(i, i % 10, 1.0);
+        }
+        long total = 0;
+        for (int s = 0; s < steps + 2; s++) {
+            on[0] = s >= 2;
+            long c0 = mx.getCurrentThreadCpuTime();
+            e.lossAndGradients(x, y, Map.of(), false, true);
+            if (s >= 2) {
+                total += mx.getCurrentThreadCpuTime() - c0;
+            }
+        }
+        long inOps = 0;
+        System.out.printf(Locale.ROOT, "cnn-small width %d batch %d: %.4f s thread CPU a step (mean of %d)%n", width, batch, total / 1e9 / steps, steps);
+        for (Map.Entry<String, long[]> en : acc.entrySet()) {
+            inOps += en.getValue()[0];
+            System.out.printf(Locale.ROOT, "  %-40s %8.2f ms  %5.1f%%  (%d calls a step)%n", en.getKey(), en.getValue()[0] / 1e6 / steps,
+                    100.0 * en.getValue()[0] / total, en.getValue()[1] / steps);
+        }
+        System.out.printf(Locale.ROOT, "  %-40s %8.2f ms  %5.1f%%%n", "outside backend calls", (total - inOps) / 1e6 / steps,
+                100.0 * (total - inOps) / total);
+        // the column work alone, at each convolution's shape, one example at a time as the interleaved path
+        int w = width;
+        ConvShape[] shapes = {new ConvShape(batch, 1, 28, 28, w, 3, 1, 1), new ConvShape(batch, w, 28, 28, w, 3, 1, 1),
+            new ConvShape(batch, w, 14, 14, 2 * w, 3, 1, 1), new ConvShape(batch, 2 * w, 14, 14, 2 * w, 3, 1, 1)};
+        for (ConvShape s : shapes) {
+            INDArray in = Nd4j.rand(DataType.FLOAT, s.batch(), s.in(), s.height(), s.width());
+            DataBuffer cols = Nd4j.createBuffer(DataType.FLOAT, s.columnRows() * s.positions(), false);
+            long ti = 0;
+            long tc = 0;
+            for (int r = 0; r < steps + 2; r++) {
+                long c0 = mx.getCurrentThreadCpuTime();
+                for (int i = 0; i < s.batch(); i++) {
+                    Im2col.im2col(s, in, cols, i, i + 1);
+                }
+                long c1 = mx.getCurrentThreadCpuTime();
+                for (int i = 0; i < s.batch(); i++) {
+                    Im2col.col2im(s, cols, in, i, i + 1);
+                }
+                long c2 = mx.getCurrentThreadCpuTime();
+                if (r >= 2) {
+                    ti += c1 - c0;
+                    tc += c2 - c1;
+                }
+            }
+            System.out.printf(Locale.ROOT, "  im2col %d->%d %dx%d: %.2f ms, col2im %.2f ms%n", s.in(), s.out(), s.height(), s.width(),
+                    ti / 1e6 / steps, tc / 1e6 / steps);
+        }
+    }
+}
