@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * The memory of the host or of one device, as gradreg measures it: what this process uses there
  * and what can still be given. It is the one probe that the trainer's memory budget (a run's
  * estimate against what is available, on the host or on the GPU the model runs on) and the
- * garbage-collection policies ({@link NativeMemory}, after each optimizer step and before each
+ * garbage-collection policy ({@link NativeMemory}: after each optimizer step and before each
  * batch of a network's oracle) read. {@link #host()} is the host's; a compute backend gives its
  * device's (the trainer's {@code Backend.memory()}: the host's on the CPU).
  */

@@ -177,7 +177,7 @@ public final class Optimizer {
         }
         StepInfo info = new StepInfo(step, est.loss(), est.firstGradientNorm(), lr, est.evaluations(), est.values());
         step++;
-        NativeMemory.collectIfAbove();
+        NativeMemory.collectAfterStep();
         return info;
     }
 

@@ -1,7 +1,6 @@
 package org.gradreg.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -58,20 +57,24 @@ class NativeMemoryTest {
         assertTrue(p.used.isEmpty());
     }
 
+    /**
+     * Memory that stays high after a collection (live arrays) becomes the new level: the same level
+     * does not collect again, only a further growth by the slack does.
+     */
     @Test
-    void aboveCollectsPastHeapPlusAllowanceAndRaisesTheThresholdForLiveMemory() {
+    void growthDoesNotRepeatCollectionsForLiveMemory() {
         int[] gcs = {0};
-        long huge = 1L << 50;
-        // above the threshold, still above after the collection (live arrays): the threshold moves up,
-        // so the same level does not collect again
-        Scripted p = new Scripted(huge, huge, huge);
-        NativeMemory.Above a = new NativeMemory.Above(p, 1L << 30, () -> gcs[0]++);
-        assertTrue(a.collectIfAbove());
-        assertFalse(a.collectIfAbove());
-        assertEquals(1, gcs[0]);
-        assertEquals(1, a.collections());
-        assertFalse(new NativeMemory.Above(new Scripted(0), 0, () -> gcs[0]++).collectIfAbove());
-        assertEquals(1, gcs[0]);
+        long huge = 1L << 40;
+        Scripted p = new Scripted(0, huge, huge, huge, huge, 2 * huge);
+        NativeMemory.Growth g = new NativeMemory.Growth(p, 1L << 30, () -> gcs[0]++);
+        List<Boolean> collected = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            collected.add(g.collectIfGrown());
+        }
+        // 0: the first level; huge: grown, collect; huge (after): the new level; huge, huge: no growth; 2·huge: grown
+        assertEquals(List.of(false, true, false, false, false, true), collected);
+        assertEquals(2, gcs[0]);
+        assertEquals(2, g.collections());
     }
 
     @Test

@@ -6,10 +6,9 @@ import org.gradreg.common.registry.Key;
 import org.gradreg.common.registry.Range;
 import org.gradreg.common.registry.Registry;
 import org.gradreg.trainer.compute.Backend;
-import org.gradreg.trainer.nn.ConvNets;
+import org.gradreg.trainer.nn.Architectures;
 import org.gradreg.trainer.nn.Engine;
 import org.gradreg.trainer.nn.VitConfig;
-import org.gradreg.trainer.nn.VitEngine;
 
 /**
  * Models by name, with optional overrides after a colon, e.g. {@code vit-ti},
@@ -48,7 +47,7 @@ public final class Models {
     /** gnp's CIFAR ViT sizes (patch 4 on 32×32, dropout 0.1, attention dropout 0.1, LayerNorm ε 1e-6) and two small CPU ViTs. */
     public static final Registry<ModelFactory> REGISTRY = new Registry<ModelFactory>("model",
             Entry.<ModelFactory>of("linear", "softmax regression on the flattened image (convex; for tests and sanity runs)",
-                    (name, a, channels, image, classes, be, seed) -> ConvNets.linear(name, channels, image, classes, be, seed)),
+                    (name, a, channels, image, classes, be, seed) -> Architectures.linear(name, channels, image, classes, be, seed)),
             vit("vit-nano", "ViT-Ti's shape scaled down for CPU runs, dropout 0.1",
                     new VitConfig(32, 4, 3, 64, 128, 2, 4, 0.1, 0.1, 1e-6, true))
                     .example("hidden=8,mlp=16,heads=2,layers=1"),
@@ -62,7 +61,7 @@ public final class Models {
             vit("vit-b", "ViT-Base, gnp's CIFAR ViT, dropout 0.1", new VitConfig(32, 4, 3, 768, 3072, 12, 12, 0.1, 0.1, 1e-6, true))
                     .example("hidden=24,mlp=24,layers=1"),
             Entry.<ModelFactory>of("resnet18", "ResNet-18 with the CIFAR stem: four stages of basic blocks of width w, 2w, 4w, 8w",
-                    (name, a, channels, image, classes, be, seed) -> ConvNets.resnet18(name, a.count("width"), a.count("blocks"),
+                    (name, a, channels, image, classes, be, seed) -> Architectures.resnet18(name, a.count("width"), a.count("blocks"),
                             channels, image, classes, be, seed),
                     Key.integer("width", 64L, COUNT, "channels of the first stage"),
                     Key.integer("blocks", 2L, COUNT, "basic blocks per stage")).example("width=4,blocks=1"),
@@ -72,7 +71,7 @@ public final class Models {
                         if (image % 4 != 0) {
                             throw new IllegalArgumentException("cnn-small pools twice: the image side must be a multiple of 4, got " + image);
                         }
-                    }, (name, a, channels, image, classes, be, seed) -> ConvNets.cnnSmall(name, a.count("width"), channels, image, classes,
+                    }, (name, a, channels, image, classes, be, seed) -> Architectures.cnnSmall(name, a.count("width"), channels, image, classes,
                             be, seed)),
                     Key.integer("width", 32L, COUNT, "channels of the first stage (2w in the second)")).example("width=2"),
             Entry.of("wrn-28-10", "WideResNet (Zagoruyko & Komodakis 2016) with pre-activation blocks", ModelFactory.checked(
@@ -81,7 +80,7 @@ public final class Models {
                             throw new IllegalArgumentException("wide resnet needs depth = 6n + 4 (n >= 1), got depth=" + a.integer("depth"));
                         }
                     },
-                    (name, a, channels, image, classes, be, seed) -> ConvNets.wideResnet(name, a.count("depth"), a.count("widen"),
+                    (name, a, channels, image, classes, be, seed) -> Architectures.wideResnet(name, a.count("depth"), a.count("widen"),
                             a.number("dropout"), channels, image, classes, be, seed)),
                     Key.integer("depth", 28L, Range.atLeast(10), "layers: 6n + 4"),
                     Key.integer("widen", 10L, COUNT, "widening factor k"),
@@ -92,7 +91,7 @@ public final class Models {
                         if (image % 32 != 0) {
                             throw new IllegalArgumentException("vgg16 pools five times: the image side must be a multiple of 32, got " + image);
                         }
-                    }, (name, a, channels, image, classes, be, seed) -> ConvNets.vgg16(name, a.count("width"), channels, image, classes, be,
+                    }, (name, a, channels, image, classes, be, seed) -> Architectures.vgg16(name, a.count("width"), channels, image, classes, be,
                             seed)),
                     Key.integer("width", 64L, COUNT, "channels of the first block (doubling to 8w)")).example("width=2"))
             .keysCalled("override");
@@ -107,7 +106,7 @@ public final class Models {
 
             @Override
             public Engine engine(String spec, Args args, int channels, int image, int classes, Backend be, long seed) {
-                return new VitEngine(spec, vit(args, channels, image), classes, be, seed);
+                return Architectures.vit(spec, vit(args, channels, image), classes, be, seed);
             }
 
             @Override

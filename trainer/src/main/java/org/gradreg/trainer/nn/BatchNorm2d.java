@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batch norm over (N, H, W) of [N, C, H, W] (Ioffe and Szegedy 2015), then optionally ReLU and
- * dropout (the mask of {@code site}); γ = 1, β = 0 at the start, ε {@link ConvEngine#BN_EPS},
- * momentum {@link ConvEngine#BN_MOMENTUM} as torch's. Training: the batch's mean and biased
+ * dropout (the mask of {@code site}); γ = 1, β = 0 at the start, ε {@link GraphEngine#BN_EPS},
+ * momentum {@link GraphEngine#BN_MOMENTUM} as torch's. Training: the batch's mean and biased
  * variance, the running statistics moved with the unbiased variance on primary passes;
  * evaluation: the running statistics. x̂ is kept for backward, in the input's buffer when the input
  * is a convolution read by nothing else (backward needs only the convolution's input and x̂).
@@ -29,7 +29,7 @@ final class BatchNorm2d extends Layer {
     private Tensor xhat;
     private Backend.BatchNormTensors t;
 
-    BatchNorm2d(ConvEngine net, String name, Layer x, boolean relu, String site) {
+    BatchNorm2d(GraphEngine net, String name, Layer x, boolean relu, String site) {
         super(net, x.shape, x);
         Backend be = net.be();
         this.c = x.shape[0];
@@ -51,7 +51,7 @@ final class BatchNorm2d extends Layer {
         boolean reuse = inPlace && in[0].consumers == 1;
         if (!dryRun) {
             // a convolution feeding only this layer: its output buffer becomes x̂
-            xhat = reuse ? in[0].v : net.own(ConvEngine.full(shape, b));
+            xhat = reuse ? in[0].v : net.own(buffer(b));
             t = new Backend.BatchNormTensors(gamma.value().reshape(c), beta.value().reshape(c), gamma.grad().reshape(c),
                     beta.grad().reshape(c), runMeanT.reshape(c), runVarT.reshape(c), net.own(new long[] {c}), net.own(new long[] {c}),
                     net.own(new long[] {c}), net.own(new long[] {c}));
@@ -62,13 +62,13 @@ final class BatchNorm2d extends Layer {
     @Override
     void forward(boolean evaluation, Map<String, Tensor> masks, boolean updateStatistics) {
         Tensor mask = site == null || evaluation ? null : masks.get(site);
-        net.be().batchNormForward(in[0].v, xhat, v, t, evaluation, updateStatistics, ConvEngine.BN_MOMENTUM, ConvEngine.BN_EPS, relu, mask);
+        net.be().batchNormForward(in[0].v, xhat, v, t, evaluation, updateStatistics, GraphEngine.BN_MOMENTUM, GraphEngine.BN_EPS, relu, mask);
     }
 
     @Override
     void backward(boolean evaluation, Map<String, Tensor> masks) {
         Tensor mask = site == null || evaluation ? null : masks.get(site);
-        Tensor dx = net.take(shape);
+        Tensor dx = net.take(this);
         net.be().batchNormBackward(g, v, xhat, dx, t, evaluation, relu, mask);
         net.deliver(in[0], dx);
     }

@@ -14,7 +14,7 @@ final class Conv2d extends Layer {
     final ParamSet.Param w;
     final ConvShape geometry;
 
-    Conv2d(ConvEngine net, String name, Layer x, int out, int k, int stride) {
+    Conv2d(GraphEngine net, String name, Layer x, int out, int k, int stride) {
         super(net, outShape(x.shape, out, k, stride), x);
         long cin = x.shape[0];
         this.w = net.params().he(name + "/kernel", (long) k * k * cin, k, k, cin, out);
@@ -33,7 +33,7 @@ final class Conv2d extends Layer {
 
     @Override
     void backward(boolean evaluation, Map<String, Tensor> masks) {
-        Tensor dx = in[0].needsGrad() ? net.take(in[0].shape) : null;
+        Tensor dx = in[0].needsGrad() ? net.take(in[0]) : null;
         net.be().conv2dBackward(geometry.withBatch(net.batch()), in[0].v, w.value(), g, w.grad(), dx);
         if (dx != null) {
             net.deliver(in[0], dx);

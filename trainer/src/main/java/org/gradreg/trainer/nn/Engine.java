@@ -10,9 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A classifier that computes its loss and the gradients of all its parameters: the compute behind
- * the training loop's {@code ModelOracle}. Implementations ({@link VitEngine}, {@link ConvEngine})
- * write forward and backward out over a {@link Backend} (the CPU or a GPU), in buffers allocated
- * once per batch size.
+ * the training loop's {@code ModelOracle}. Every model is a {@link GraphEngine} (the layers an
+ * architecture of {@link Architectures} declares), which writes forward and backward out over a
+ * {@link Backend} (the CPU or a GPU), in buffers allocated once per batch size.
  *
  * <p>The host side is the same on every backend: {@link #parameters()} are host ND4J arrays (the
  * live values the optimizer edits in place; a GPU engine copies them to the device before every

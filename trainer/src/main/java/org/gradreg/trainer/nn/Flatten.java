@@ -6,7 +6,7 @@ import org.gradreg.trainer.compute.Tensor;
 /** [N, C, H, W] → [N, C·H·W] rows (channel-major, as torch's flatten), a copy into its own buffer (the GEMMs read whole arrays). */
 final class Flatten extends Layer {
 
-    Flatten(ConvEngine net, Layer x) {
+    Flatten(GraphEngine net, Layer x) {
         super(net, new long[] {x.size()}, x);
     }
 
@@ -17,7 +17,7 @@ final class Flatten extends Layer {
 
     @Override
     void backward(boolean evaluation, Map<String, Tensor> masks) {
-        Tensor dx = net.take(in[0].shape);
+        Tensor dx = net.take(in[0]);
         net.be().copy(g, dx.reshape(g.shape()));
         net.deliver(in[0], dx);
     }

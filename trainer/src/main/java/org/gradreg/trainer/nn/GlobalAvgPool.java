@@ -6,7 +6,7 @@ import org.gradreg.trainer.compute.Tensor;
 /** Global average pooling [N, C, H, W] → [N, C]; backward spreads dy/(H·W) over each channel. */
 final class GlobalAvgPool extends Layer {
 
-    GlobalAvgPool(ConvEngine net, Layer x) {
+    GlobalAvgPool(GraphEngine net, Layer x) {
         super(net, new long[] {x.shape[0]}, x);
     }
 
@@ -17,7 +17,7 @@ final class GlobalAvgPool extends Layer {
 
     @Override
     void backward(boolean evaluation, Map<String, Tensor> masks) {
-        Tensor dx = net.take(in[0].shape);
+        Tensor dx = net.take(in[0]);
         net.be().globalAvgPoolBackward(g, dx);
         net.deliver(in[0], dx);
     }

@@ -6,7 +6,7 @@ import org.gradreg.trainer.compute.Tensor;
 /** 2×2 max pooling, stride 2, NCHW; backward routes each gradient to its window's maximum. */
 final class MaxPool2d extends Layer {
 
-    MaxPool2d(ConvEngine net, Layer x) {
+    MaxPool2d(GraphEngine net, Layer x) {
         super(net, new long[] {x.shape[0], x.shape[1] / 2, x.shape[2] / 2}, x);
     }
 
@@ -17,7 +17,7 @@ final class MaxPool2d extends Layer {
 
     @Override
     void backward(boolean evaluation, Map<String, Tensor> masks) {
-        Tensor dx = net.take(in[0].shape);
+        Tensor dx = net.take(in[0]);
         net.be().maxPool2Backward(in[0].v, g, dx);
         net.deliver(in[0], dx);
     }

@@ -9,12 +9,17 @@ final class Residual extends Layer {
 
     private final boolean relu;
 
-    Residual(ConvEngine net, Layer a, Layer b, boolean relu) {
+    Residual(GraphEngine net, Layer a, Layer b, boolean relu) {
         super(net, a.shape, a, b);
         if (!Arrays.equals(a.shape, b.shape)) {
             throw new IllegalStateException("residual shapes differ: " + Arrays.toString(a.shape) + " vs " + Arrays.toString(b.shape));
         }
         this.relu = relu;
+    }
+
+    /** Whether ReLU follows the sum (then backward reads the output). */
+    boolean relu() {
+        return relu;
     }
 
     @Override
@@ -33,7 +38,7 @@ final class Residual extends Layer {
         Layer b = in[1];
         if (b.needsGrad()) {
             if (b.g == null) {
-                b.g = net.take(b.shape);
+                b.g = net.take(b);
                 net.be().copy(g, b.g);
             } else {
                 net.be().addInPlace(b.g, g);

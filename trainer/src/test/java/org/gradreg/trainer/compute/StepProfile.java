@@ -7,7 +7,7 @@ import java.lang.reflect.Proxy;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.gradreg.trainer.nn.ConvNets;
+import org.gradreg.trainer.nn.Architectures;
 import org.gradreg.trainer.nn.Engine;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -54,7 +54,7 @@ public final class StepProfile {
                 }
             }
         });
-        Engine e = ConvNets.cnnSmall("cnn-small", width, 1, 28, 10, be, 1);
+        Engine e = Architectures.cnnSmall("cnn-small", width, 1, 28, 10, be, 1);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, 1, 28, 28);
         INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
         for (int i = 0; i < batch; i++) {

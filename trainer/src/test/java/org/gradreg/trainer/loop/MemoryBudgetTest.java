@@ -23,13 +23,17 @@ class MemoryBudgetTest {
         long d = 192;
         long m = 768;
         long tt = b * 3 * t * t;
-        // per block: x, ln1 (x̂, y), q, k, v, o, u, ln2 (x̂, y) = 10·N·D; h, Φ, g = 3·N·M; P and dropped P
-        long blocks = 12 * (10 * n * d + 3 * n * m + 2 * tt);
-        // the last block's output; attention scratch (dq, dk, dv, dout: 4·N·D; 2 [B·H, T, T]); 4 more N·D and one N·M backward
-        // buffers; the patches
-        long scratch = n * d + 4 * n * d + 2 * tt + 4 * n * d + n * m + n * 48;
+        // per block: ln1 (y, x̂), q, k, v, o, u, ln2 (y, x̂), the block's output = 10·N·D; mlp1's output, GELU's Φ and
+        // output = 3·N·M; P and dropped P; the two layer norms' 1/σ (N each)
+        long blocks = 12 * (10 * n * d + 3 * n * m + 2 * tt + 2 * n);
+        // the patches; the embedding's output and [T, D] term; the branch output that attention and MLP share; attention's
+        // backward scratch, shared by the blocks (dq, dk, dv, dout: 4·N·D; dP and a [B·H, T, T] scratch); the CLS token,
+        // the final layer norm (y, x̂, 1/σ), the logits and the target
+        long once = n * 48 + n * d + t * d + n * d + 4 * n * d + 2 * tt + b * d + 2 * b * d + b + 2 * b * 10;
+        // the gradient pool: six buffers of the largest layer output, an MLP hidden [N, M]
+        long pool = 6 * n * m;
         long masks = n * d + 12 * (tt + 2 * n * d + n * m);
-        assertEquals(4 * (blocks + scratch + masks), e.activationBytes(32));
+        assertEquals(4 * (blocks + once + pool + masks), e.activationBytes(32));
     }
 
     @Test

@@ -30,7 +30,7 @@ class ConvEngineBench {
     void resnet18Step() {
         Batch b = Batches.training(SyntheticCifar.generate(32, 8, 10, 32, 3).train(), 32, true, 1).get(0, 0);
         int steps = Integer.getInteger("gradreg.bench.steps", 4);
-        run("ConvEngine (im2col)", Engines.build("resnet18", 10, DataType.FLOAT, 1), b, steps);
+        run("GraphEngine (im2col)", Engines.build("resnet18", 10, DataType.FLOAT, 1), b, steps);
         if (!Boolean.getBoolean("gradreg.bench.skipSameDiff")) {
             run("SameDiffEngine", new SameDiffEngine(ReferenceGraphs.build("resnet18", 10, DataType.FLOAT, 1)), b, Math.max(2, steps - 1));
         }

@@ -18,8 +18,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ul>
  * <li>{@code step MODEL CHANNELS IMAGE BATCH STEPS THREADS}: the median (and every) time of a bare
  * training forward + backward ({@link Engine#lossAndGradients}, FLOAT) after two warm-ups;</li>
- * <li>{@code hash MODEL CHANNELS IMAGE BATCH TYPE}: a fingerprint of four SGD steps (losses, logits,
- * gradients, running statistics, bit patterns) to compare two builds bit for bit.</li>
+ * <li>{@code hash MODEL CHANNELS IMAGE BATCH TYPE [MASKS]}: a fingerprint of four SGD steps (losses, logits,
+ * gradients, running statistics, bit patterns) to compare two builds bit for bit; {@code MASKS}
+ * {@code none} (default), {@code host} (a fresh set of host masks per step, from a Java stream) or
+ * {@code drawn} ({@link Dropout.Drawn}, seed = the step) puts dropout on at every site;</li>
+ * <li>{@code hashes}: {@code hash} for each line of standard input ("MODEL CHANNELS IMAGE BATCH TYPE
+ * [MASKS]"), in one JVM.</li>
  * </ul>
  * Compiled against the class path and run twice, alternating, with the classes of the build
  * before and after a change first on the class path (docs/trainer-benchmark.md).
@@ -29,7 +33,18 @@ public final class ConvOpsBench {
     private ConvOpsBench() {
     }
 
-    public static void main(String[] a) {
+    public static void main(String[] a) throws java.io.IOException {
+        if (a[0].equals("hashes")) {
+            // one "MODEL CHANNELS IMAGE BATCH TYPE [MASKS]" per line of standard input, in one JVM
+            for (String line : new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).lines().toList()) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    String[] w = line.trim().split("\\s+");
+                    System.out.println(hash(w[0], Integer.parseInt(w[1]), Integer.parseInt(w[2]), Integer.parseInt(w[3]),
+                            DataType.valueOf(w[4]), w.length > 5 ? w[5] : "none"));
+                }
+            }
+            return;
+        }
         String model = a[1];
         int channels = Integer.parseInt(a[2]);
         int image = Integer.parseInt(a[3]);
@@ -38,7 +53,7 @@ public final class ConvOpsBench {
             Nd4j.getEnvironment().setMaxMasterThreads(Integer.parseInt(a[6]));
             step(model, channels, image, batch, Integer.parseInt(a[5]));
         } else {
-            System.out.println(hash(model, channels, image, batch, DataType.valueOf(a[5])));
+            System.out.println(hash(model, channels, image, batch, DataType.valueOf(a[5]), a.length > 6 ? a[6] : "none"));
         }
     }
 
@@ -98,7 +113,7 @@ public final class ConvOpsBench {
     }
 
     /** Four SGD steps (learning rate 0.05) from seed 1; a hash of every bit the steps produce. */
-    static String hash(String model, int channels, int image, int batch, DataType t) {
+    static String hash(String model, int channels, int image, int batch, DataType t, String masks) {
         Engine e = Engines.build(model, channels, image, 10, t, 1);
         Batch b = batch(batch, channels, image);
         INDArray in = e.input(b);
@@ -106,7 +121,13 @@ public final class ConvOpsBench {
         long h = 1125899906842597L;
         double last = 0;
         for (int s = 0; s < 4; s++) {
-            Engine.Result r = e.lossAndGradients(in, y, Map.of(), false, true);
+            Dropout d = switch (masks) {
+                case "none" -> Dropout.NONE;
+                case "host" -> new Dropout.Host(hostMasks(e, batch, t, 100 + s));
+                case "drawn" -> new Dropout.Drawn(s);
+                default -> throw new IllegalArgumentException("masks: none, host or drawn, not " + masks);
+            };
+            Engine.Result r = e.lossAndGradients(in, y, d, false, true);
             last = r.loss();
             h = mix(h, Double.doubleToRawLongBits(r.loss()));
             h = mix(h, r.logits());
@@ -119,11 +140,19 @@ public final class ConvOpsBench {
             }
         }
         h = mix(h, Double.doubleToRawLongBits(e.loss(in, y, Map.of(), true).loss()));
-        return String.format(Locale.ROOT, "%s %s b%d: loss %.6f hash %016x", model, t, batch, last, h);
+        return String.format(Locale.ROOT, "%s %s b%d masks %s: loss %.6f hash %016x", model, t, batch, masks, last, h);
+    }
+
+    /** {@link Fixtures#masks} in the engine's type. */
+    private static Map<String, INDArray> hostMasks(Engine e, int batch, DataType t, long seed) {
+        Map<String, INDArray> m = new java.util.HashMap<>();
+        Fixtures.masks(e, batch, seed).forEach((k, v) -> m.put(k, v.castTo(t)));
+        return m;
     }
 
     private static long mix(long h, long v) {
-        return (h ^ v) * 0x100000001b3L + 31;
+        long x = (h ^ v) * 0x9E3779B97F4A7C15L; // the shift folds high bits down, so a FLOAT's zero low bits do not stay in the low bits
+        return x ^ (x >>> 31);
     }
 
     private static long mix(long h, INDArray a) {

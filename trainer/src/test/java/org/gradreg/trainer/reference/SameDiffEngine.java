@@ -82,7 +82,7 @@ public final class SameDiffEngine implements Engine {
             }
         }
         // a large model's pass leaves gigabytes of freed-but-uncollected native arrays: collect per pass
-        NativeMemory.collectIfAbove();
+        NativeMemory.collectAfterStep();
         Map<String, INDArray> f = feed(input, target, masks, evaluation);
         OutAndGrad r = quietly(() -> net.sd().calculateGradientsAndOutputs(f, outs, net.trainable()));
         Map<String, INDArray> g = new LinkedHashMap<>();
@@ -102,7 +102,7 @@ public final class SameDiffEngine implements Engine {
     @Override
     public Result loss(INDArray input, INDArray target, Dropout dropout, boolean evaluation) {
         Map<String, INDArray> masks = hostMasks(dropout);
-        NativeMemory.collectIfAbove();
+        NativeMemory.collectAfterStep();
         Map<String, INDArray> out = net.sd().output(feed(input, target, masks, evaluation), Network.LOSS, Network.LOGITS);
         return new Result(out.get(Network.LOSS).getDouble(0), out.get(Network.LOGITS), Map.of());
     }

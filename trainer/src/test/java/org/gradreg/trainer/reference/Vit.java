@@ -66,7 +66,7 @@ public final class Vit {
         SDVariable logits = l.dense("head", clsOut, d, classes, c.zeroHead()).rename(Network.LOGITS);
         crossEntropy(l, logits, target);
         return new Network(name, sd, type, classes, List.copyOf(l.trainable()), List.copyOf(l.dropoutSites()), List.of(),
-                (batch, dt) -> org.gradreg.trainer.nn.VitEngine.patchify(batch, c, dt), c.toString());
+                (batch, dt) -> org.gradreg.trainer.nn.Architectures.patchify(batch, c, dt), c.toString());
     }
 
     /** Multi-head self-attention on [B·T, D]; q, k, v and output projections are 2-D GEMMs. */

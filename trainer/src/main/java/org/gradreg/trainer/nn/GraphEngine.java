@@ -16,35 +16,45 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The graph engine of the convolutional models and the {@code linear} softmax regression: a
- * forward and backward pass written out over a {@link Backend}, through a graph of {@link Layer}s
- * (a DAG in creation order: {@link Conv2d}, {@link BatchNorm2d} with optional ReLU and dropout,
- * {@link Residual}, {@link MaxPool2d}, {@link GlobalAvgPool}, {@link Flatten}, the linear
- * {@link Head}). The architectures are short declarations in {@link ConvNets}.
+ * The one graph engine of every model: a forward and backward pass written out over a
+ * {@link Backend}, through a graph of {@link Layer}s (a DAG in creation order). The convolutional
+ * layers ({@link Conv2d}, {@link BatchNorm2d} with optional ReLU and dropout, {@link MaxPool2d},
+ * {@link GlobalAvgPool}, {@link Flatten}), the transformer's ({@link PatchEmbedding},
+ * {@link LayerNorm}, {@link SelfAttention}, {@link Gelu}, {@link FirstToken}), the shared
+ * {@link Dense} and {@link Residual}, and the linear head that {@link #finish} adds. The
+ * architectures are short declarations in {@link Architectures}.
  *
- * <p>Memory: every layer's output lives in a buffer allocated once per batch size; a batch norm
- * that follows a convolution normalises that convolution's output in place (backward only needs
- * the convolution's input and the normalised values); gradients flow through a small pool of
- * buffers per shape, taken and returned during backward, also kept across passes.
+ * <p>Memory: every layer's output lives in a buffer allocated once per batch size (a branch that
+ * only feeds a residual sum may share one buffer with the other such branches,
+ * {@link Layer#sharedOutput}); a batch norm that follows a convolution normalises that
+ * convolution's output in place (backward only needs the convolution's input and the normalised
+ * values); scratch that layers of one kind share (the attention's backward buffers) is allocated
+ * once ({@link #shared}); gradients flow through a small pool of buffers per shape, taken and
+ * returned during backward, also kept across passes. Nothing is allocated per step once the
+ * buffers of a batch size exist.
  *
  * <p>Convolutions are the backend's ({@link Backend#conv2d}): on the CPU im2col into one shared
  * column buffer and one cblas GEMM per example (backward recomputes the columns, dW = Σ dY·colsᵀ,
  * dcols = Wᵀ·dY and col2im); see {@link org.gradreg.trainer.compute.CpuBackend} and
  * docs/trainer-benchmark.md for the measured costs.
  */
-public final class ConvEngine implements Engine {
+public final class GraphEngine implements Engine {
 
     /** Batch-norm ε and momentum, as torch's. */
     public static final double BN_EPS = 1e-5;
     public static final double BN_MOMENTUM = 0.1;
 
+    /** How a batch becomes the input array (FLOAT; the engine casts it to its type). */
+    @FunctionalInterface
+    interface InputFormat {
+        INDArray read(Batch batch);
+    }
+
     private final String name;
     private String description;
     private final DataType type;
     private final int classes;
-    private final int channels;
-    private final int image;
-    private final boolean flat;
+    private final InputFormat format;
     private final Backend be;
     private final ParamSet p;
     private final List<Layer> nodes = new ArrayList<>();
@@ -52,28 +62,49 @@ public final class ConvEngine implements Engine {
     private final Map<String, INDArray> running = new LinkedHashMap<>();
     private final List<BatchNorm2d> batchNorms = new ArrayList<>();
     private final Layer.Input input;
-    private Head head;
+    private Dense head;
     private final MaskSet maskSet;
     private final Map<String, ArrayDeque<Tensor>> free = new HashMap<>();
+    private final Map<String, Tensor> sharedBuffers = new HashMap<>();
+    private final java.util.Set<String> counted = new java.util.HashSet<>();
     private final List<Tensor> owned = new ArrayList<>();
     private int batch = -1;
     private Tensor target;
-    private Tensor dlogits;
     private INDArray hostLogits;
 
-    /** An empty graph over channels×image² input ({@code flat}: the input as [N, channels·image²] rows). */
-    ConvEngine(String spec, int channels, int image, int classes, Backend be, long seed, boolean flat) {
+    /**
+     * An empty graph whose input has the per-example shape {@code inputShape} ([C, H, W] images,
+     * [D] rows, or [T, D] token rows), read from a batch by {@code format}.
+     */
+    GraphEngine(String spec, long[] inputShape, InputFormat format, int classes, Backend be, long seed) {
         this.name = spec;
         this.be = be;
         this.type = be.type();
         this.classes = classes;
-        this.channels = channels;
-        this.image = image;
-        this.flat = flat;
+        this.format = format;
         this.p = new ParamSet(be, seed);
-        this.input = flat ? new Layer.Input(this, new long[] {(long) channels * image * image})
-                : new Layer.Input(this, new long[] {channels, image, image});
+        this.input = new Layer.Input(this, inputShape);
         this.maskSet = new MaskSet(be, sites);
+    }
+
+    /** An empty graph over channels×image² NCHW images ({@code flat}: as [N, channels·image²] rows). */
+    static GraphEngine images(String spec, int channels, int image, int classes, Backend be, long seed, boolean flat) {
+        long[] shape = flat ? new long[] {(long) channels * image * image} : new long[] {channels, image, image};
+        InputFormat f = b -> {
+            if (flat) {
+                long d = (long) channels * image * image;
+                if ((long) b.channels() * b.height() * b.width() != d) {
+                    throw new IllegalArgumentException("the model expects " + channels + "x" + image + "x" + image + " images");
+                }
+                return Nd4j.createFromArray(b.images()).reshape(b.size(), d);
+            }
+            if (b.channels() != channels || b.height() != image || b.width() != image) {
+                throw new IllegalArgumentException("the model expects " + channels + "x" + image + "x" + image + " images but the data has "
+                        + b.channels() + "x" + b.height() + "x" + b.width());
+            }
+            return Nd4j.createFromArray(b.images()).reshape(b.size(), channels, image, image);
+        };
+        return new GraphEngine(spec, shape, f, classes, be, seed);
     }
 
     // ---- what the declarations and the layers use ----
@@ -83,23 +114,44 @@ public final class ConvEngine implements Engine {
         return input;
     }
 
-    /** Ends the declaration: the linear head on {@code features}. */
-    ConvEngine finish(Layer features, String what) {
-        head = new Head(this, flat ? "linear" : "fc", features, classes);
+    /**
+     * Ends the declaration: the linear head {@code headName} on {@code features} (xavier-uniform
+     * kernel, or zeros if {@code zeroHead}; zero bias); its output is the logits.
+     */
+    GraphEngine finish(Layer features, String headName, boolean zeroHead, String what) {
+        if (features.shape.length != 1) {
+            throw new IllegalStateException("the head needs [N, D] features, not " + Arrays.toString(features.shape));
+        }
+        head = new Dense(this, headName, features, classes, zeroHead, null);
         description = what;
+        checkSharedOutputs();
         return this;
     }
 
-    /** A dropout site of this rate (null when the rate is 0). */
+    /** A dropout site of this rate (null when the rate is 0), registered in declaration order (drawn masks are seeded by it). */
     String site(String placeholder, double rate, IntFunction<long[]> shape) {
-        if (rate <= 0) {
-            return null;
-        }
-        if (rate >= 1) {
+        if (rate < 0 || rate >= 1) {
             throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
+        }
+        if (rate == 0) {
+            return null;
         }
         sites.add(new DropoutSite(placeholder, rate, shape));
         return placeholder;
+    }
+
+    /** A layer with a shared output must feed only the next layer, a residual sum without ReLU (which does not read it in backward). */
+    private void checkSharedOutputs() {
+        for (int i = 0; i < nodes.size(); i++) {
+            Layer n = nodes.get(i);
+            if (!n.hasSharedOutput()) {
+                continue;
+            }
+            Layer next = i + 1 < nodes.size() ? nodes.get(i + 1) : null;
+            if (n.consumers != 1 || !(next instanceof Residual r) || r.relu() || !Arrays.asList(next.in).contains(n)) {
+                throw new IllegalStateException("layer " + i + " shares its output buffer but does not feed only the next layer, a residual sum");
+            }
+        }
     }
 
     void add(Layer layer) {
@@ -140,16 +192,38 @@ public final class ConvEngine implements Engine {
         return a;
     }
 
-    /** A gradient buffer of a node shape (contents undefined), from the pool or new (then kept). */
-    Tensor take(long[] shape) {
-        ArrayDeque<Tensor> q = free.get(Arrays.toString(shape));
-        Tensor a = q == null ? null : q.poll();
-        return a != null ? a : own(full(shape, batch));
+    /**
+     * The buffer of {@code role} and this shape shared by every layer that asks (kept until the
+     * batch size changes), handed to {@code to}; in a dry run nothing is allocated. Returns its
+     * element count the first time it is asked for in an allocation or estimate, 0 after.
+     */
+    long shared(String role, long[] shape, boolean dryRun, java.util.function.Consumer<Tensor> to) {
+        String key = role + Arrays.toString(shape);
+        if (dryRun) {
+            return counted.add(key) ? Tensor.lengthOf(shape) : 0;
+        }
+        Tensor t = sharedBuffers.get(key);
+        long n = 0;
+        if (t == null) {
+            t = own(shape);
+            sharedBuffers.put(key, t);
+            n = Tensor.lengthOf(shape);
+        }
+        to.accept(t);
+        return n;
     }
 
-    private void release(Tensor a) {
-        long[] s = a.shape();
-        free.computeIfAbsent(Arrays.toString(Arrays.copyOfRange(s, 1, s.length)), k -> new ArrayDeque<>()).push(a);
+    /** A gradient buffer shaped like x's output buffer (contents undefined), from the pool or new (then kept). */
+    Tensor take(Layer x) {
+        long[] shape = x.buffer(batch);
+        ArrayDeque<Tensor> q = free.get(Arrays.toString(shape));
+        Tensor a = q == null ? null : q.poll();
+        return a != null ? a : own(shape);
+    }
+
+    /** Returns a buffer from {@link #take} to the pool. */
+    void release(Tensor a) {
+        free.computeIfAbsent(Arrays.toString(a.shape()), k -> new ArrayDeque<>()).push(a);
     }
 
     /** Hands {@code dx} to x as (part of) its gradient: the first contribution becomes x's buffer, later ones are added. */
@@ -174,7 +248,6 @@ public final class ConvEngine implements Engine {
             n.allocate(b, false);
         }
         target = own(new long[] {b, classes});
-        dlogits = own(new long[] {b, classes});
         hostLogits = Nd4j.create(type, b, classes);
     }
 
@@ -184,6 +257,7 @@ public final class ConvEngine implements Engine {
         }
         owned.clear();
         free.clear();
+        sharedBuffers.clear();
         batch = -1;
     }
 
@@ -196,7 +270,7 @@ public final class ConvEngine implements Engine {
         return n * type.width();
     }
 
-    /** The largest backend scratch (convolution columns) of one node at batch size b. */
+    /** The largest backend scratch (convolution columns) of one node at batch size b (not engine buffers). */
     long workspaceBytes(int b) {
         long work = 0;
         for (Layer node : nodes) {
@@ -210,17 +284,19 @@ public final class ConvEngine implements Engine {
         long n = 0;
         long largest = 0;
         long work = 0;
+        counted.clear();
         for (Layer node : nodes) {
             n += node.allocate(b, true);
             work = Math.max(work, node.workspace(b));
-            if (node.needsGrad() || !flat) { // the first convolution's backward also writes an input-shaped buffer
+            if (node.needsGrad() || node.shape.length == 3) { // an image input: the first convolution's backward also writes an input-shaped buffer
                 largest = Math.max(largest, b * node.size());
             }
         }
+        counted.clear();
         // gradient pool: the gradient being consumed, one being accumulated (a residual stream),
-        // a layer's fresh input gradient and a batch-norm scratch are alive at once, in up to two
-        // shapes where a stage changes resolution
-        n += 6 * largest;
+        // a layer's fresh input gradient and a normalisation's scratch are alive at once, in up to
+        // two shapes where a stage changes resolution; plus the target
+        n += 6 * largest + (long) b * classes;
         for (DropoutSite s : sites) {
             n += ParamSet.size(s.shape().apply(b));
         }
@@ -230,7 +306,7 @@ public final class ConvEngine implements Engine {
     // ---- passes ----
 
     private Map<String, Tensor> forward(INDArray x, Dropout dropout, boolean evaluation, boolean updateStatistics) {
-        int b = Math.toIntExact(x.size(0));
+        int b = Math.toIntExact(x.size(0) / (input.shape.length == 2 ? input.shape[0] : 1));
         buffers(b);
         Map<String, Tensor> m = maskSet.prepare(dropout, b, evaluation);
         p.upload();
@@ -256,7 +332,7 @@ public final class ConvEngine implements Engine {
     public Result lossAndGradients(INDArray x, INDArray targetHost, Dropout dropout, boolean evaluation, boolean updateStatistics) {
         Map<String, Tensor> m = forward(x, dropout, evaluation, updateStatistics);
         be.upload(targetHost, target);
-        head.g = take(head.shape);
+        head.g = take(head);
         double loss = be.crossEntropy(head.v, target, head.g);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Layer n = nodes.get(i);
@@ -287,19 +363,7 @@ public final class ConvEngine implements Engine {
 
     @Override
     public INDArray input(Batch b) {
-        if (flat) {
-            long d = (long) channels * image * image;
-            if ((long) b.channels() * b.height() * b.width() != d) {
-                throw new IllegalArgumentException("the model expects " + channels + "x" + image + "x" + image + " images");
-            }
-            INDArray a = Nd4j.createFromArray(b.images()).reshape(b.size(), d);
-            return type == DataType.FLOAT ? a : a.castTo(type);
-        }
-        if (b.channels() != channels || b.height() != image || b.width() != image) {
-            throw new IllegalArgumentException("the model expects " + channels + "x" + image + "x" + image + " images but the data has "
-                    + b.channels() + "x" + b.height() + "x" + b.width());
-        }
-        INDArray a = Nd4j.createFromArray(b.images()).reshape(b.size(), channels, image, image);
+        INDArray a = format.read(b);
         return type == DataType.FLOAT ? a : a.castTo(type);
     }
 

@@ -1,6 +1,7 @@
 package org.gradreg.trainer.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
@@ -19,13 +20,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The hand-written convolutional engine against independent computations: central differences of
- * its own loss in DOUBLE (every parameter tensor of tiny ResNet, WideResNet with dropout masks,
- * VGG, the small CNN and the linear model) and batch-norm running statistics from a plain-Java
- * convolution. The equality with the SameDiff reference graphs is checked for every registered
- * model by {@link ModelContractTest}.
+ * The graph engine on the convolutional models against independent computations: central
+ * differences of its own loss in DOUBLE (every parameter tensor of tiny ResNet, WideResNet with
+ * dropout masks, VGG, the small CNN and the linear model) and batch-norm running statistics from a
+ * plain-Java convolution; and the engine's buffers (estimate, no growth over steps, the
+ * shared-output rule) on those and the ViT. The ViT's gradients are {@link VitEngineTest}'s; the
+ * equality with the SameDiff reference graphs is checked for every registered model by
+ * {@link ModelContractTest}.
  */
-class ConvEngineTest {
+class GraphEngineTest {
 
     private static final int C = Fixtures.CLASSES;
 
@@ -52,7 +55,7 @@ class ConvEngineTest {
     void gradientsMatchCentralDifferencesInDouble() {
         for (Tiny t : TINY) {
             Engine e = Engines.build(t.spec(), 3, t.image(), C, DataType.DOUBLE, 7);
-            assertTrue(e instanceof ConvEngine, t.spec());
+            assertTrue(e instanceof GraphEngine, t.spec());
             Batch b = batch(t.batch(), t.image(), 1);
             INDArray in = e.input(b);
             INDArray target = ModelOracle.targets(b.labels(), C, 0.1, DataType.DOUBLE);
@@ -74,7 +77,7 @@ class ConvEngineTest {
     void runningStatisticsFollowTorchsRuleOnPrimaryPassesOnly() {
         int n = 4;
         int side = 8;
-        ConvEngine e = (ConvEngine) Engines.build("resnet18:width=2,blocks=1", 3, side, C, DataType.DOUBLE, 2);
+        GraphEngine e = (GraphEngine) Engines.build("resnet18:width=2,blocks=1", 3, side, C, DataType.DOUBLE, 2);
         Batch b = batch(n, side, 1);
         INDArray in = e.input(b);
         INDArray target = ModelOracle.targets(b.labels(), C, 0, DataType.DOUBLE);
@@ -135,11 +138,14 @@ class ConvEngineTest {
         }
     }
 
+    /** A ViT with dropout on every site, for the buffer tests. */
+    private static final Tiny VIT = new Tiny("vit-micro:patch=4,hidden=12,mlp=20,heads=3,layers=2,dropout=0.2,attn_dropout=0.25,zero_head=0", 8, 3);
+
     /** activationBytes is an estimate of what the engine really allocates (values, x̂, gradient pool). */
     @Test
     void activationEstimateCoversTheAllocatedBuffers() {
-        for (Tiny t : TINY) {
-            ConvEngine e = (ConvEngine) Engines.build(t.spec(), 3, t.image(), C, DataType.FLOAT, 1);
+        for (Tiny t : withVit()) {
+            GraphEngine e = (GraphEngine) Engines.build(t.spec(), 3, t.image(), C, DataType.FLOAT, 1);
             Batch b = batch(t.batch(), t.image(), 1);
             INDArray target = ModelOracle.targets(b.labels(), C, 0, DataType.FLOAT);
             Map<String, INDArray> masks = new HashMap<>();
@@ -149,5 +155,55 @@ class ConvEngineTest {
             long est = e.activationBytes(t.batch()) - e.workspaceBytes(t.batch());
             assertTrue(est >= real && est <= 2 * real + 4096, t.spec() + ": estimate " + est + " vs allocated " + real);
         }
+    }
+
+    /**
+     * Once a batch size's buffers exist, further passes (training with masks, evaluation, gradients
+     * at other parameters) allocate nothing: the gradient pool and the shared buffers are reused.
+     */
+    @Test
+    void passesAfterTheFirstAllocateNoBuffers() {
+        for (Tiny t : withVit()) {
+            GraphEngine e = (GraphEngine) Engines.build(t.spec(), 3, t.image(), C, DataType.FLOAT, 1);
+            Batch b = batch(t.batch(), t.image(), 1);
+            INDArray in = e.input(b);
+            INDArray target = ModelOracle.targets(b.labels(), C, 0, DataType.FLOAT);
+            e.lossAndGradients(in, target, new Dropout.Drawn(1), false, true);
+            long first = e.allocatedBytes();
+            for (int s = 2; s < 5; s++) {
+                Engine.Result r = e.lossAndGradients(in, target, new Dropout.Drawn(s), false, true);
+                r.gradients().forEach((k, g) -> e.parameters().get(k).subi(g.mul(0.1)));
+                e.loss(in, target, Dropout.NONE, true);
+                assertEquals(first, e.allocatedBytes(), t.spec() + " step " + s);
+            }
+        }
+    }
+
+    /** A layer may share its output buffer only when its one reader is the next layer, a residual sum without ReLU. */
+    @Test
+    void aSharedOutputMustFeedOnlyTheNextResidualSum() {
+        org.gradreg.trainer.compute.Backend be = org.gradreg.trainer.compute.Backends.open(org.gradreg.trainer.compute.Device.CPU,
+                DataType.DOUBLE);
+        GraphEngine ok = GraphEngine.images("ok", 1, 2, C, be, 1, true);
+        Layer d = new Dense(ok, "d", ok.input(), 4, false, null);
+        Layer branch = new Dense(ok, "branch", d, 4, false, null).sharedOutput();
+        ok.finish(new Residual(ok, d, branch, false), "fc", false, "residual MLP");
+        GraphEngine relu = GraphEngine.images("relu", 1, 2, C, be, 1, true);
+        Layer d2 = new Dense(relu, "d", relu.input(), 4, false, null);
+        Layer branch2 = new Dense(relu, "branch", d2, 4, false, null).sharedOutput();
+        Layer sum = new Residual(relu, d2, branch2, true);
+        assertThrows(IllegalStateException.class, () -> relu.finish(sum, "fc", false, "ReLU after the sum reads it"));
+        GraphEngine twice = GraphEngine.images("twice", 1, 2, C, be, 1, true);
+        Layer d3 = new Dense(twice, "d", twice.input(), 4, false, null);
+        Layer branch3 = new Dense(twice, "branch", d3, 4, false, null).sharedOutput();
+        Layer sum3 = new Residual(twice, d3, branch3, false);
+        Layer after = new Residual(twice, sum3, branch3, false); // a second reader, after the buffer was reused
+        assertThrows(IllegalStateException.class, () -> twice.finish(after, "fc", false, "two readers"));
+    }
+
+    private static List<Tiny> withVit() {
+        List<Tiny> all = new java.util.ArrayList<>(TINY);
+        all.add(VIT);
+        return all;
     }
 }
