@@ -172,7 +172,6 @@ public final class Trainer {
             if (!cfg.equals(dir.readConfig())) {
                 dir.writeConfig(cfg);
             }
-            dir.recordEnvironment(RunEnvironment.current(resume && Files.exists(dir.checkpoint()), device.toString(), compute()), log);
             return train(planned, dir, setup);
         } catch (OutOfMemoryError e) { // outside the loop (the final evaluation); in the loop train() says at which step
             throw outOfMemory(dir, -1, e);
@@ -282,6 +281,8 @@ public final class Trainer {
         Batches probeStream = psiEvery > 0 ? Batches.training(e.trainSet(), cfg.run().batch(), cfg.data().augment(),
                 Batches.mix(cfg.run().seed(), 0x951L, 1)) : null;
         Position pos = resume(dir, e, opt, plan, total);
+        // after the resume checks: a refused resume leaves every file as it was
+        dir.recordEnvironment(RunEnvironment.current(pos.step > 0, device.toString(), compute()), log);
         if (pos.step == 0) {
             var be = e.oracle().engine().backend();
             log.println("gradreg train: " + cfg.model().spec() + " (" + e.oracle().params().numel() + " parameters), " + e.trainSet() + ", "
