@@ -24,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * differences of its own loss in DOUBLE (every parameter tensor of tiny ResNet, WideResNet with
  * dropout masks, VGG, the small CNN and the linear model) and batch-norm running statistics from a
  * plain-Java convolution; and the engine's buffers (estimate, no growth over steps, the
- * shared-output rule) on those and the ViT. The ViT's gradients are {@link VitEngineTest}'s; the
+ * shared-output rule) on those and the ViT. The ViT's gradients are {@link GraphEngineVitTest}'s; the
  * equality with the SameDiff reference graphs is checked for every registered model by
  * {@link ModelContractTest}.
  */

@@ -19,11 +19,11 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Timings, run by hand only: {@code -Dtest=ConvEngineBench -Dgradreg.bench=resnet} (one ResNet-18
+ * Timings, run by hand only: {@code -Dtest=GraphEngineBench -Dgradreg.bench=resnet} (one ResNet-18
  * AdamW step, batch 32, on the hand-written and on the SameDiff engine) or {@code =conv} (one 3×3
  * convolution at ResNet-18 CIFAR shapes: native conv2d/conv2d_bp vs im2col + GEMM).
  */
-class ConvEngineBench {
+class GraphEngineBench {
 
     @Test
     @EnabledIfSystemProperty(named = "gradreg.bench", matches = "resnet")

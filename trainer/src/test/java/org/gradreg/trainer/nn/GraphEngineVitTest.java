@@ -28,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * in DOUBLE (every parameter tensor, with dropout masks on), and the SameDiff ViT graph built from
  * the same configuration and seed (same loss and gradients, so the two engines define one model).
  */
-class VitEngineTest {
+class GraphEngineVitTest {
 
     private static final String SPEC = "vit-micro:patch=4,hidden=12,mlp=20,heads=3,layers=2,dropout=0.2,attn_dropout=0.25,zero_head=0";
     private static final int C = Fixtures.CLASSES;
