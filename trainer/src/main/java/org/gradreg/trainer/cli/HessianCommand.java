@@ -83,11 +83,10 @@ public final class HessianCommand implements Callable<Integer> {
         List<Path> todo = new ArrayList<>();
         for (Path run : runs) { // every directory checked before the first (long) measurement
             RunDir dir = new RunDir(run);
-            if (!Files.isRegularFile(dir.config()) || !Files.isRegularFile(dir.checkpoint())) {
-                throw new BadInput("hessian: " + run + " is not a run directory with a checkpoint (needs " + RunDir.CONFIG + " and "
-                        + RunDir.CHECKPOINT + ")");
+            if (!Files.isRegularFile(dir.config())) {
+                throw new BadInput("hessian: " + run + " is not a run directory (no " + RunDir.CONFIG + ")");
             }
-            if (analysis != null) {
+            if (analysis != null) { // runs of other specs and unfinished runs (e.g. one still training) are skipped, not refused
                 SpecRecord r = SpecRecord.read(run);
                 if (r == null || !r.sha256().equals(analysis.runsOf().sha256())) {
                     System.out.println("hessian: skipped " + run + ": not a run of " + analysis.runsOf().file() + " (sha256 "
@@ -103,6 +102,9 @@ public final class HessianCommand implements Callable<Integer> {
                     System.out.println("hessian: skipped " + run + ": the run has not finished");
                     continue;
                 }
+            }
+            if (!Files.isRegularFile(dir.checkpoint())) {
+                throw new BadInput("hessian: " + run + " has no checkpoint to measure (" + RunDir.CHECKPOINT + ")");
             }
             todo.add(run);
         }

@@ -58,6 +58,18 @@ class AnalysisSpecTest {
         return spec;
     }
 
+    private static List<Path> all(Path runs) throws Exception {
+        return runDirs(runs);
+    }
+
+    private static void deleteTree(Path p) throws Exception {
+        try (var w = Files.walk(p)) {
+            for (Path f : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
     private static List<Path> runDirs(Path runs) throws Exception {
         try (var s = Files.walk(runs)) {
             return s.filter(p -> Files.isRegularFile(p.resolve(RunDir.CONFIG))).sorted().toList();
@@ -82,6 +94,15 @@ class AnalysisSpecTest {
         o = CommandLineTest.run(new GridCommand(), other.toString(), "--out", runs.resolve("other").toString(), "--quiet");
         assertEquals(0, o.code(), o.out() + o.err());
         Path analysis = analysisSpec(grid, HESSIAN);
+        // a run of the named spec still training (here: stopped before its first checkpoint) is skipped, not refused
+        Path cut = runs.resolve("cut");
+        new Trainer(TinyRuns.linear("plain", 5), cut).progress(false).stopAfter(1).run(false);
+        Path made = all(runs).stream().filter(r -> !r.equals(cut)).findFirst().orElseThrow();
+        Files.copy(made.resolve(SpecRecord.FILE), cut.resolve(SpecRecord.FILE));
+        o = CommandLineTest.run(new HessianCommand(), "--spec", analysis.toString(), cut.toString());
+        assertEquals(0, o.code(), o.out() + o.err());
+        assertTrue(o.out().contains("skipped " + cut + ": the run has not finished"), o.out());
+        deleteTree(cut);
         List<Path> all = runDirs(runs);
         assertEquals(8, all.size());
 
