@@ -3,9 +3,11 @@
 
 Loads a run's checkpoint.zip (ND4J's big-endian arrays) into PyTorch's twin of cnn-small
 (bench/torch_reference.py's CnnSmall), in evaluation mode (batch norm on its running statistics),
-and measures on the same fixed batch (the first BATCH training images, as Batches.evaluation)
-- the full training-set gradient norm (mean cross-entropy over all 60,000 images): checks the
-  loading against gradreg's hessian.json full_grad_norm;
+checks the loading by the test error over the 10,000 test images against the run's result.json
+(image for image), and measures
+- unless --no-full, the full training-set gradient norm (mean cross-entropy over all 60,000
+  images; compare with hessian.json's fullGradNorm; slow in float64);
+- on the same fixed batch (the first BATCH training images, as Batches.evaluation):
 - the top Hessian eigenvalue by power iteration and the Hutchinson trace with EXACT Hessian-vector
   products (double backprop: PyHessian's method, what the GNR paper measures), and
 - the same quantities with gradreg's central finite difference of gradients along v/|v| (step h),

@@ -96,7 +96,7 @@ public final class RunDir {
         }
     }
 
-    /** Adds this start's environment to {@value #ENVIRONMENT} (atomically; a damaged file is replaced, saying so in the entry's list). */
+    /** Adds this start's environment to {@value #ENVIRONMENT} (atomically; a damaged file is replaced by a list of this entry, with a line on {@code log}). */
     public void recordEnvironment(RunEnvironment e, PrintStream log) throws IOException {
         List<RunEnvironment> all = new ArrayList<>();
         try {

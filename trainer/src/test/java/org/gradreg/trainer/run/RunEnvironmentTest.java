@@ -56,11 +56,9 @@ class RunEnvironmentTest {
 
         // a damaged record is started again, saying so, and never stops the run
         Files.writeString(d.environment(), "[{\"started\": ");
-        Path other = dir.resolve("other");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         d.recordEnvironment(RunEnvironment.current(false, "cpu", java.util.Map.of()), new PrintStream(log, true));
         assertTrue(log.toString().contains("is damaged"), log.toString());
-        assertEquals(1, d.readEnvironments().size());
-        assertFalse(Files.exists(other));
+        assertEquals(1, d.readEnvironments().size(), "the damaged list is replaced by this start's entry");
     }
 }
