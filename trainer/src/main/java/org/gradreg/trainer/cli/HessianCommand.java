@@ -62,13 +62,19 @@ public final class HessianCommand implements Callable<Integer> {
             description = "Also measure the norm of the gradient over the whole training set (default: ${DEFAULT-VALUE}; one pass over it in DOUBLE).")
     boolean fullGradient;
 
+    @Option(names = "--activation-pattern", defaultValue = HessianSettings.FROZEN,
+            description = "frozen (default): hold the ReLU and max-pool pattern of the measured point fixed, the Hessian autograd gives; "
+                    + "live: recompute it at each finite-difference point (no Hessian measurement on a ReLU or max-pool network: "
+                    + "only to repeat measurements made before 2026-12-06).")
+    String activationPattern;
+
     @Override
     public Integer call() throws Exception {
-        HessianSettings settings = new HessianSettings(batch, top, samples, maxIterations, tolerance, seed, fullGradient);
+        HessianSettings settings = new HessianSettings(batch, top, samples, maxIterations, tolerance, seed, fullGradient, activationPattern);
         AnalysisSpec analysis = null;
         if (spec != null) {
             for (String o : List.of("--top", "--trace-samples", "--batch", "--seed", "--tolerance", "--max-iterations", "--full-gradient",
-                    "--no-full-gradient")) {
+                    "--no-full-gradient", "--activation-pattern")) {
                 if (command.commandLine().getParseResult().hasMatchedOption(o)) {
                     throw new BadInput("hessian: " + o + " with --spec " + spec + ": the analysis spec registers every setting; drop " + o);
                 }

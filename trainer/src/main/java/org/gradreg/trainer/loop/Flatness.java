@@ -23,7 +23,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  * eigenvalues by power iteration with deflation and the Hessian trace by Hutchinson's estimator
  * with Rademacher vectors, from optim's {@link HessianSpectrum} (central-difference HVPs, ND4J has
  * no double backprop), on one fixed training batch without augmentation, in evaluation mode (no
- * dropout, batch norm on its running statistics). The model is rebuilt from the run's config and
+ * dropout, batch norm on its running statistics), with the batch's activation pattern (ReLU signs,
+ * max-pool maxima) held at the measured point's unless the settings say {@code live}
+ * ({@link ModelOracle#freezeActivationPattern}: without it the finite differences of a ReLU network
+ * cross kinks and measure no Hessian). The model is rebuilt from the run's config and
  * its last checkpoint, in DOUBLE so the finite differences are accurate. Beside them, optionally,
  * the norm of the gradient of the mean training loss over the whole training set (the quantity
  * the SWD paper's Theorem 2 and the GR papers' ‖∇L‖ speak of, which a mini-batch mean only
@@ -34,14 +37,9 @@ public final class Flatness {
     private Flatness() {
     }
 
-    /** Measures with PyHessian's stopping rule (relative change 1e-3, at most 100 iterations). */
+    /** Measures with PyHessian's stopping rule (relative change 1e-3, at most 100 iterations), the activation pattern frozen. */
     public static HessianResult measure(Path run, int top, int traceSamples, int batch, long seed) throws IOException {
-        return measure(run, top, traceSamples, batch, seed, 1e-3, 100, false);
-    }
-
-    /** Measures with the given settings ({@link HessianSettings}, e.g. an analysis spec's). */
-    public static HessianResult measure(Path run, HessianSettings s) throws IOException {
-        return measure(run, s.top(), s.traceSamples(), s.batch(), s.seed(), s.tolerance(), s.maxIterations(), s.fullGradient());
+        return measure(run, new HessianSettings(batch, top, traceSamples, 100, 1e-3, seed, false, HessianSettings.FROZEN));
     }
 
     /**
@@ -49,11 +47,7 @@ public final class Flatness {
      * tolerance stops early when the top eigenvalues are close (the power iteration's rate is
      * their ratio); tighten {@code tolerance} and raise {@code maxIterations} for accurate values.
      */
-    public static HessianResult measure(Path run, int top, int traceSamples, int batch, long seed, double tolerance, int maxIterations,
-                                        boolean fullGradient) throws IOException {
-        if (top < 1 || traceSamples < 1 || batch < 1) {
-            throw new BadInput("need top >= 1, trace samples >= 1 and batch >= 1");
-        }
+    public static HessianResult measure(Path run, HessianSettings s) throws IOException {
         RunDir dir = new RunDir(run);
         TrainConfig cfg = dir.readConfig();
         Checkpoint c = cfg == null ? null : dir.readCheckpoint(System.err);
@@ -64,17 +58,27 @@ public final class Flatness {
         DataConfig d = cfg.data();
         DataSplit data = Datasets.load(d.spec(), d.dir() == null ? null : Path.of(d.dir()), d.seed());
         Dataset train = d.trainLimit() > 0 ? data.train().head(d.trainLimit()) : data.train();
-        ModelOracle oracle = Trainer.buildOracle(cfg, train, DataType.DOUBLE);
+        ModelOracle built = Trainer.buildOracle(cfg, train, DataType.DOUBLE);
+        // one micro-batch whatever the run's accumulation: the Hessian of the batch's mean loss in
+        // evaluation mode does not depend on it, and a frozen pattern belongs to one input
+        ModelOracle oracle = new ModelOracle(built.engine(), 1, built.maskSource());
         c.restoreModel(oracle.params(), oracle.runningStatistics());
-        oracle.setBatch(Batches.evaluation(train, Math.min(batch, train.size())).get(0, 0), 0, 0);
+        int batch = Math.min(s.batch(), train.size());
+        oracle.setBatch(Batches.evaluation(train, batch).get(0, 0), 0, 0);
         oracle.evaluationMode();
-        HessianSpectrum h = HessianSpectrum.of(oracle).seed(seed).tolerance(tolerance).maxIterations(maxIterations);
-        HessianSpectrum.Eigenvalues eig = h.topEigenpairs(top);
-        HessianSpectrum.TraceEstimate tr = h.trace(traceSamples);
-        Double gradNorm = fullGradient ? fullGradientNorm(oracle, train, batch, cfg.run().labelSmoothing()) : null;
-        return new HessianResult(run.toString(), Math.min(batch, train.size()), eig.values(), eig.residuals(), tr.mean(), tr.standardError(),
-                tr.samples(), h.products(), (System.nanoTime() - t0) / 1e9, gradNorm, fullGradient ? train.size() : null,
-                new HessianSettings(batch, top, traceSamples, maxIterations, tolerance, seed, fullGradient));
+        boolean frozen = s.activationPattern().equals(HessianSettings.FROZEN);
+        if (frozen) {
+            oracle.freezeActivationPattern();
+        }
+        HessianSpectrum h = HessianSpectrum.of(oracle).seed(s.seed()).tolerance(s.tolerance()).maxIterations(s.maxIterations());
+        HessianSpectrum.Eigenvalues eig = h.topEigenpairs(s.top());
+        HessianSpectrum.TraceEstimate tr = h.trace(s.traceSamples());
+        if (frozen) {
+            oracle.releaseActivationPattern();
+        }
+        Double gradNorm = s.fullGradient() ? fullGradientNorm(oracle, train, s.batch(), cfg.run().labelSmoothing()) : null;
+        return new HessianResult(run.toString(), batch, eig.values(), eig.residuals(), tr.mean(), tr.standardError(), tr.samples(),
+                h.products(), (System.nanoTime() - t0) / 1e9, gradNorm, s.fullGradient() ? train.size() : null, s);
     }
 
     /**

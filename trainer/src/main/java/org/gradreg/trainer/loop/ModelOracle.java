@@ -144,6 +144,9 @@ public final class ModelOracle implements SplitOracle {
      * masks from {@code maskSeed} (a pure function of the seed: a resumed run draws the same masks).
      */
     public void setBatch(Batch b, double labelSmoothing, long maskSeed) {
+        if (patternFrozen) {
+            throw new IllegalStateException("the activation pattern is frozen for the current batch: release it before setting another");
+        }
         collector.collectIfGrown();
         if (b.size() % accumulate != 0) {
             throw new IllegalArgumentException("batch of " + b.size() + " cannot be split into " + accumulate + " equal micro-batches");
@@ -318,6 +321,32 @@ public final class ModelOracle implements SplitOracle {
     /** From now on every evaluation is in evaluation mode (no dropout, running statistics), e.g. for Hessian metrics. */
     public void evaluationMode() {
         evaluation = true;
+    }
+
+    private boolean patternFrozen;
+
+    /**
+     * Holds the model's activation pattern on the current batch at the current parameters fixed
+     * ({@link Engine#freezeActivationPattern}): the evaluations that follow differentiate the smooth
+     * piece of the loss that contains these parameters, so that finite-difference Hessian-vector
+     * products are exact up to O(h²) on ReLU and max-pool networks. Needs evaluation mode and one
+     * micro-batch; {@link #setBatch} is refused until {@link #releaseActivationPattern}.
+     */
+    public void freezeActivationPattern() {
+        if (!evaluation) {
+            throw new IllegalStateException("the activation pattern is frozen in evaluation mode only: call evaluationMode() first");
+        }
+        if (micro.size() != 1) {
+            throw new IllegalStateException("the activation pattern is frozen for one micro-batch, not " + micro.size() + " (accumulate 1)");
+        }
+        engine.freezeActivationPattern(micro.get(0).input());
+        patternFrozen = true;
+    }
+
+    /** Ends {@link #freezeActivationPattern}. */
+    public void releaseActivationPattern() {
+        engine.releaseActivationPattern();
+        patternFrozen = false;
     }
 
     static int correct(INDArray logits, int[] labels) {

@@ -28,6 +28,8 @@ final class BatchNorm2d extends Layer {
     private final long c;
     private Tensor xhat;
     private Backend.BatchNormTensors t;
+    /** The recorded ReLU gate (1 where the recorded pass's output was positive, else 0), or null. */
+    private Tensor gate;
 
     BatchNorm2d(GraphEngine net, String name, Layer x, boolean relu, String site) {
         super(net, x.shape, x);
@@ -61,15 +63,39 @@ final class BatchNorm2d extends Layer {
 
     @Override
     void forward(boolean evaluation, Map<String, Tensor> masks, boolean updateStatistics) {
+        if (gate != null) { // a frozen pattern (evaluation mode, no dropout): the gate instead of ReLU
+            net.be().batchNormForward(in[0].v, xhat, v, t, evaluation, updateStatistics, GraphEngine.BN_MOMENTUM, GraphEngine.BN_EPS, false, gate);
+            return;
+        }
         Tensor mask = site == null || evaluation ? null : masks.get(site);
         net.be().batchNormForward(in[0].v, xhat, v, t, evaluation, updateStatistics, GraphEngine.BN_MOMENTUM, GraphEngine.BN_EPS, relu, mask);
     }
 
     @Override
     void backward(boolean evaluation, Map<String, Tensor> masks) {
-        Tensor mask = site == null || evaluation ? null : masks.get(site);
         Tensor dx = net.take(this);
-        net.be().batchNormBackward(g, v, xhat, dx, t, evaluation, relu, mask);
+        if (gate != null) {
+            net.be().batchNormBackward(g, v, xhat, dx, t, evaluation, false, gate);
+        } else {
+            Tensor mask = site == null || evaluation ? null : masks.get(site);
+            net.be().batchNormBackward(g, v, xhat, dx, t, evaluation, relu, mask);
+        }
         net.deliver(in[0], dx);
+    }
+
+    @Override
+    void recordPattern() {
+        if (relu) {
+            gate = net.ones(v.shape());
+            net.be().reluBackward(v, gate);
+        }
+    }
+
+    @Override
+    void releasePattern() {
+        if (gate != null) {
+            net.be().free(gate);
+            gate = null;
+        }
     }
 }

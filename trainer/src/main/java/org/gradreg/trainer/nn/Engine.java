@@ -69,6 +69,20 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * Holds fixed the activation pattern (ReLU signs, max-pool maxima) of this input array at the
+     * current parameters in evaluation mode, for exact-pattern Hessian-vector products by finite
+     * differences (see {@link GraphEngine#freezeActivationPattern}); passes on other inputs or in
+     * training mode are refused until {@link #releaseActivationPattern}.
+     */
+    default void freezeActivationPattern(INDArray input) {
+        throw new UnsupportedOperationException(name() + " cannot freeze its activation pattern");
+    }
+
+    /** Ends {@link #freezeActivationPattern} (nothing if no pattern is held). */
+    default void releaseActivationPattern() {
+    }
+
+    /**
      * Bytes of device memory one training pass needs at this batch size beyond the parameters (an
      * estimate from the layer shapes: activations, gradient buffers, masks and backend scratch).
      */

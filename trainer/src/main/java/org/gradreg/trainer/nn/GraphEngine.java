@@ -69,6 +69,8 @@ public final class GraphEngine implements Engine {
     private final java.util.Set<String> counted = new java.util.HashSet<>();
     private final List<Tensor> owned = new ArrayList<>();
     private int batch = -1;
+    /** The input whose activation pattern is held fixed ({@link #freezeActivationPattern}), or null. */
+    private INDArray frozenInput;
     private Tensor target;
     private INDArray hostLogits;
 
@@ -307,6 +309,10 @@ public final class GraphEngine implements Engine {
 
     private Map<String, Tensor> forward(INDArray x, Dropout dropout, boolean evaluation, boolean updateStatistics) {
         int b = Math.toIntExact(x.size(0) / (input.shape.length == 2 ? input.shape[0] : 1));
+        if (frozenInput != null && (x != frozenInput || !evaluation)) {
+            throw new IllegalStateException("the activation pattern is frozen for one input in evaluation mode; release it before "
+                    + (evaluation ? "a pass on another input" : "a training pass"));
+        }
         buffers(b);
         Map<String, Tensor> m = maskSet.prepare(dropout, b, evaluation);
         p.upload();
@@ -347,6 +353,47 @@ public final class GraphEngine implements Engine {
         }
         p.downloadGradients();
         return new Result(loss, logits(), p.grads());
+    }
+
+    // ---- the activation pattern (Hessian measurements) ----
+
+    /**
+     * Records the activation pattern of {@code x} at the current parameters in evaluation mode (where
+     * every ReLU's input is positive; which element of every max-pool window is the maximum) and holds
+     * it: until {@link #releaseActivationPattern}, passes on this same array multiply by the recorded
+     * 0/1 gates instead of applying ReLU and pool the recorded elements. The loss then is the smooth
+     * function that agrees with the network on the linear piece containing the current parameters, so
+     * its finite-difference Hessian-vector products converge (error O(h²)) to the Hessian that autograd
+     * computes for the network (ReLU′ = 1[x &gt; 0], the max routed to its argmax: PyHessian's quantity);
+     * with the pattern recomputed at θ ± h·v, a ReLU input or pool maximum that changes sign or place
+     * between the two points adds an O(1/h) error (docs/experiments.md, "Flatness").
+     */
+    @Override
+    public void freezeActivationPattern(INDArray x) {
+        releaseActivationPattern();
+        forward(x, Dropout.NONE, true, false);
+        for (Layer n : nodes) {
+            n.recordPattern();
+        }
+        frozenInput = x;
+    }
+
+    @Override
+    public void releaseActivationPattern() {
+        if (frozenInput == null) {
+            return;
+        }
+        for (Layer n : nodes) {
+            n.releasePattern();
+        }
+        frozenInput = null;
+    }
+
+    /** A new tensor of this shape filled with ones, outside the engine's buffers (the caller frees it). */
+    Tensor ones(long[] shape) {
+        Tensor t = be.create(shape);
+        be.upload(Nd4j.ones(type, shape), t);
+        return t;
     }
 
     @Override
@@ -409,6 +456,7 @@ public final class GraphEngine implements Engine {
 
     @Override
     public void close() {
+        releaseActivationPattern();
         releaseBuffers();
         maskSet.close();
         p.close();

@@ -104,6 +104,18 @@ abstract class Layer {
     /** Consumes {@link #g} (the gradient of the output) and delivers the inputs' gradients. */
     abstract void backward(boolean evaluation, Map<String, Tensor> masks);
 
+    /**
+     * Records this layer's activation pattern from the evaluation pass just run and uses it in the
+     * passes that follow ({@link GraphEngine#freezeActivationPattern}); nothing for a layer without
+     * kinks.
+     */
+    void recordPattern() {
+    }
+
+    /** Frees the recorded pattern and computes the layer itself again. */
+    void releasePattern() {
+    }
+
     /** Whether a gradient must flow into this layer (false for the input). */
     boolean needsGrad() {
         return true;

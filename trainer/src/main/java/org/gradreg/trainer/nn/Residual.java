@@ -8,6 +8,8 @@ import org.gradreg.trainer.compute.Tensor;
 final class Residual extends Layer {
 
     private final boolean relu;
+    /** The recorded ReLU gate (1 where the recorded pass's output was positive, else 0), or null. */
+    private Tensor gate;
 
     Residual(GraphEngine net, Layer a, Layer b, boolean relu) {
         super(net, a.shape, a, b);
@@ -25,14 +27,18 @@ final class Residual extends Layer {
     @Override
     void forward(boolean evaluation, Map<String, Tensor> masks, boolean updateStatistics) {
         net.be().add(in[0].v, in[1].v, v);
-        if (relu) {
+        if (gate != null) {
+            net.be().multiplyInPlace(v, gate);
+        } else if (relu) {
             net.be().relu(v);
         }
     }
 
     @Override
     void backward(boolean evaluation, Map<String, Tensor> masks) {
-        if (relu) {
+        if (gate != null) {
+            net.be().multiplyInPlace(g, gate);
+        } else if (relu) {
             net.be().reluBackward(v, g);
         }
         Layer b = in[1];
@@ -47,5 +53,21 @@ final class Residual extends Layer {
         Tensor mine = g;
         g = null;
         net.deliver(in[0], mine);
+    }
+
+    @Override
+    void recordPattern() {
+        if (relu) {
+            gate = net.ones(v.shape());
+            net.be().reluBackward(v, gate);
+        }
+    }
+
+    @Override
+    void releasePattern() {
+        if (gate != null) {
+            net.be().free(gate);
+            gate = null;
+        }
     }
 }

@@ -39,7 +39,7 @@ class AnalysisSpecTest {
     Path dir;
 
     private static final String HESSIAN = "{\"batch\": 16, \"top\": 1, \"traceSamples\": 2, \"maxIterations\": 20, \"tolerance\": 0.001, "
-            + "\"seed\": 0, \"fullGradient\": false}";
+            + "\"seed\": 0, \"fullGradient\": false, \"activationPattern\": \"frozen\"}";
 
     private Path gridSpec(String name, String seeds) throws Exception {
         Path spec = dir.resolve(name);
@@ -123,7 +123,7 @@ class AnalysisSpecTest {
         o = CommandLineTest.run(new HessianCommand(), args("--spec", analysis.toString(), all));
         assertEquals(0, o.code(), o.out() + o.err());
         assertTrue(o.out().contains("skipped " + runs.resolve("other")) && o.out().contains("not a run of " + grid), o.out());
-        HessianSettings registered = new HessianSettings(16, 1, 2, 20, 1e-3, 0, false);
+        HessianSettings registered = new HessianSettings(16, 1, 2, 20, 1e-3, 0, false, HessianSettings.FROZEN);
         int measured = 0;
         for (Path r : all) {
             HessianResult h = new RunDir(r).readHessian();
@@ -171,10 +171,19 @@ class AnalysisSpecTest {
     void anAnalysisSpecGivesEverySettingAndNothingElse() throws Exception {
         var ok = AnalysisSpec.parse(Json.mapper().readTree("{\"runsOf\": {\"file\": \"g.json\", \"sha256\": \"" + "ab".repeat(32) + "\"}, \"measure\": "
                 + "{\"hessian\": " + HESSIAN + "}, \"report\": {}}"), "a.json");
-        assertEquals(new HessianSettings(16, 1, 2, 20, 1e-3, 0, false), ok.hessian());
+        assertEquals(new HessianSettings(16, 1, 2, 20, 1e-3, 0, false, HessianSettings.FROZEN), ok.hessian());
         assertEquals("--batch 16 --top 1 --trace-samples 2 --max-iterations 20 --tolerance 0.001 --seed 0 --no-full-gradient",
                 ok.hessian().options());
+        // a spec registered before the choice existed measured with the pattern recomputed
+        var old = AnalysisSpec.parse(Json.mapper().readTree("{\"runsOf\": {\"file\": \"g.json\", \"sha256\": \"" + "ab".repeat(32)
+                + "\"}, \"measure\": {\"hessian\": " + HESSIAN.replace(", \"activationPattern\": \"frozen\"", "") + "}, \"report\": {}}"),
+                "a.json");
+        assertEquals(new HessianSettings(16, 1, 2, 20, 1e-3, 0, false, HessianSettings.LIVE), old.hessian());
+        assertEquals("--batch 16 --top 1 --trace-samples 2 --max-iterations 20 --tolerance 0.001 --seed 0 --no-full-gradient "
+                + "--activation-pattern live", old.hessian().options());
         String[][] bad = {
+            {"{\"runsOf\": {\"file\": \"g.json\", \"sha256\": \"" + "ab".repeat(32) + "\"}, \"measure\": {\"hessian\": "
+                + HESSIAN.replace("\"frozen\"", "\"fixed\"") + "}, \"report\": {}}", "activationPattern must be 'frozen' or 'live'"},
             {"{\"runsOf\": {\"file\": \"g.json\", \"sha256\": \"abc\"}, \"measure\": {\"hessian\": " + HESSIAN + "}, \"report\": {}}", "sha256"},
             {"{\"runsOf\": {\"file\": \"g.json\", \"sha256\": \"" + "ab".repeat(32) + "\"}, \"measure\": {\"hessian\": "
                 + HESSIAN.replace("\"seed\": 0, ", "") + "}, \"report\": {}}", "must give 'seed'"},
@@ -200,7 +209,7 @@ class AnalysisSpecTest {
         Path b = runs.resolve("b");
         new Trainer(TinyRuns.linear("plain", 0), a).progress(false).run(false);
         new Trainer(TinyRuns.linear("plain", 1), b).progress(false).run(false);
-        HessianSettings s = new HessianSettings(16, 1, 2, 20, 1e-3, 0, false);
+        HessianSettings s = new HessianSettings(16, 1, 2, 20, 1e-3, 0, false, HessianSettings.FROZEN);
         // residual 12 against λ 9 (what cnn-small gave, finite differences across ReLU kinks), and a converged one
         new RunDir(a).writeHessian(new HessianResult(a.toString(), 16, new double[] {9}, new double[] {12}, -400, 300, 2, 45, 1, null, null, s));
         new RunDir(b).writeHessian(new HessianResult(b.toString(), 16, new double[] {9}, new double[] {0.05}, 40, 3, 2, 45, 1, null, null, s));

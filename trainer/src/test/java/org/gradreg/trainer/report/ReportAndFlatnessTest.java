@@ -16,6 +16,7 @@ import org.gradreg.trainer.loop.TinyRuns;
 import org.gradreg.trainer.loop.Trainer;
 import org.gradreg.trainer.run.Checkpoint;
 import org.gradreg.trainer.run.HessianResult;
+import org.gradreg.trainer.run.HessianSettings;
 import org.gradreg.trainer.run.RunDir;
 import org.gradreg.trainer.run.RunResult;
 import org.gradreg.trainer.config.TrainConfig;
@@ -74,7 +75,7 @@ class ReportAndFlatnessTest {
         Path run = dir.resolve("lin");
         new Trainer(TinyRuns.linear("plain", 0), run).progress(false).run(false);
         // the top two eigenvalues are within 1% here: PyHessian's tolerance 1e-3 stops 5% short, so tighten it
-        HessianResult f = Flatness.measure(run, 2, 40, 32, 1, 1e-9, 5000, false);
+        HessianResult f = Flatness.measure(run, new HessianSettings(32, 2, 40, 5000, 1e-9, 1, false, HessianSettings.FROZEN));
         var ckpt = Checkpoint.read(run.resolve(RunDir.CHECKPOINT)).arrays();
         double[] w = ckpt.get("param/linear/kernel").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble(); // [d, C] row-major
         double[] b = ckpt.get("param/linear/bias").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
@@ -139,7 +140,7 @@ class ReportAndFlatnessTest {
         Path run = dir.resolve("lin-grad");
         TrainConfig cfg = TinyRuns.linear("plain", 2).with("run.labelSmoothing", 0.1);
         new Trainer(cfg, run).progress(false).run(false);
-        HessianResult f = Flatness.measure(run, 1, 2, 24, 1, 1e-3, 20, true);
+        HessianResult f = Flatness.measure(run, new HessianSettings(24, 1, 2, 20, 1e-3, 1, true, HessianSettings.FROZEN));
         var ckpt = Checkpoint.read(run.resolve(RunDir.CHECKPOINT)).arrays();
         double[] w = ckpt.get("param/linear/kernel").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
         double[] b = ckpt.get("param/linear/bias").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
@@ -185,7 +186,7 @@ class ReportAndFlatnessTest {
         assertEquals(64, f.fullGradImages());
         assertEquals(Math.sqrt(sq), f.fullGradNorm(), 1e-9 * Math.sqrt(sq) + 1e-12, "full-batch gradient norm");
         assertTrue(f.topResiduals() != null && f.topResiduals().length == 1 && f.topResiduals()[0] >= 0);
-        HessianResult none = Flatness.measure(run, 1, 2, 24, 1, 1e-3, 20, false);
+        HessianResult none = Flatness.measure(run, new HessianSettings(24, 1, 2, 20, 1e-3, 1, false, HessianSettings.FROZEN));
         assertEquals(null, none.fullGradNorm());
     }
 }
