@@ -70,8 +70,12 @@ public final class Flatness {
         if (frozen) {
             oracle.freezeActivationPattern();
         }
-        HessianSpectrum h = HessianSpectrum.of(oracle).seed(s.seed()).tolerance(s.tolerance()).maxIterations(s.maxIterations());
+        Progress progress = new Progress(run, oracle, t0);
+        HessianSpectrum h = HessianSpectrum.of(progress).seed(s.seed()).tolerance(s.tolerance()).maxIterations(s.maxIterations());
+        progress.phase = "power iteration (at most " + s.top() * s.maxIterations() + " products)";
         HessianSpectrum.Eigenvalues eig = h.topEigenpairs(s.top());
+        progress.phase = "trace (" + s.traceSamples() + " products)";
+        progress.count = 0;
         HessianSpectrum.TraceEstimate tr = h.trace(s.traceSamples());
         if (frozen) {
             oracle.releaseActivationPattern();
@@ -79,6 +83,44 @@ public final class Flatness {
         Double gradNorm = s.fullGradient() ? fullGradientNorm(oracle, train, s.batch(), cfg.run().labelSmoothing()) : null;
         return new HessianResult(run.toString(), batch, eig.values(), eig.residuals(), tr.mean(), tr.standardError(), tr.samples(),
                 h.products(), (System.nanoTime() - t0) / 1e9, gradNorm, s.fullGradient() ? train.size() : null, s);
+    }
+
+    /**
+     * The oracle the Hessian estimators see: the model's, with a line on standard error every 30 s of
+     * a measurement (a trained CNN's takes minutes): the phase and the gradient evaluations so far
+     * (two per Hessian-vector product).
+     */
+    private static final class Progress implements org.gradreg.optim.Oracle {
+        private final Path run;
+        private final ModelOracle oracle;
+        private final long t0;
+        private long last;
+        String phase = "";
+        long count;
+
+        Progress(Path run, ModelOracle oracle, long t0) {
+            this.run = run;
+            this.oracle = oracle;
+            this.t0 = t0;
+            this.last = t0;
+        }
+
+        @Override
+        public Params params() {
+            return oracle.params();
+        }
+
+        @Override
+        public org.gradreg.optim.Evaluation evaluate(Pass pass) {
+            org.gradreg.optim.Evaluation e = oracle.evaluate(pass);
+            count++;
+            long now = System.nanoTime();
+            if (now - last > 30_000_000_000L) {
+                last = now;
+                System.err.printf(java.util.Locale.ROOT, "hessian %s: %s, %d gradient evaluations, %.0f s%n", run, phase, count, (now - t0) / 1e9);
+            }
+            return e;
+        }
     }
 
     /**
@@ -90,7 +132,12 @@ public final class Flatness {
         Batches all = Batches.evaluation(train, Math.min(batch, train.size()));
         Params sum = null;
         int seen = 0;
+        long last = System.nanoTime();
         for (int i = 0; i < all.count(); i++) {
+            if (System.nanoTime() - last > 30_000_000_000L) {
+                last = System.nanoTime();
+                System.err.printf(java.util.Locale.ROOT, "hessian: full training-set gradient, batch %d of %d%n", i + 1, all.count());
+            }
             org.gradreg.trainer.data.Batch b = all.get(0, i);
             oracle.setBatch(b, labelSmoothing, 0);
             Params g = oracle.evaluate(Pass.PERTURBED).gradient();
