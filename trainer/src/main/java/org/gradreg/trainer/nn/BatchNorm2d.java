@@ -85,17 +85,11 @@ final class BatchNorm2d extends Layer {
 
     @Override
     void recordPattern() {
-        if (relu) {
-            gate = net.ones(v.shape());
-            net.be().reluBackward(v, gate);
-        }
+        gate = relu ? net.reluGate(v) : null;
     }
 
     @Override
     void releasePattern() {
-        if (gate != null) {
-            net.be().free(gate);
-            gate = null;
-        }
+        gate = net.free(gate);
     }
 }

@@ -389,6 +389,21 @@ public final class GraphEngine implements Engine {
         frozenInput = null;
     }
 
+    /** The gate of a ReLU whose output is y: 1 where y &gt; 0, else 0 (outside the engine's buffers: {@link #free} it). */
+    Tensor reluGate(Tensor y) {
+        Tensor gate = ones(y.shape());
+        be.reluBackward(y, gate);
+        return gate;
+    }
+
+    /** Frees a tensor made outside the engine's buffers (nothing if null); returns null. */
+    Tensor free(Tensor t) {
+        if (t != null) {
+            be.free(t);
+        }
+        return null;
+    }
+
     /** A new tensor of this shape filled with ones, outside the engine's buffers (the caller frees it). */
     Tensor ones(long[] shape) {
         Tensor t = be.create(shape);

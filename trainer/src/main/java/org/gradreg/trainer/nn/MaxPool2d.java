@@ -66,11 +66,8 @@ final class MaxPool2d extends Layer {
 
     @Override
     void releasePattern() {
-        if (chosen != null) {
-            net.be().free(chosen);
-            net.be().free(offset);
-            net.be().free(z);
-            chosen = offset = z = null;
-        }
+        chosen = net.free(chosen);
+        offset = net.free(offset);
+        z = net.free(z);
     }
 }

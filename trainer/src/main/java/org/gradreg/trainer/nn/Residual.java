@@ -57,17 +57,11 @@ final class Residual extends Layer {
 
     @Override
     void recordPattern() {
-        if (relu) {
-            gate = net.ones(v.shape());
-            net.be().reluBackward(v, gate);
-        }
+        gate = relu ? net.reluGate(v) : null;
     }
 
     @Override
     void releasePattern() {
-        if (gate != null) {
-            net.be().free(gate);
-            gate = null;
-        }
+        gate = net.free(gate);
     }
 }
