@@ -70,6 +70,10 @@ public final class HessianCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!activationPattern.equals(HessianSettings.FROZEN) && !activationPattern.equals(HessianSettings.LIVE)) {
+            throw new BadInput("hessian: --activation-pattern must be " + HessianSettings.FROZEN + " or " + HessianSettings.LIVE + ", got '"
+                    + activationPattern + "'");
+        }
         HessianSettings settings = new HessianSettings(batch, top, samples, maxIterations, tolerance, seed, fullGradient, activationPattern);
         AnalysisSpec analysis = null;
         if (spec != null) {

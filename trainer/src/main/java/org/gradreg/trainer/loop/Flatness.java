@@ -58,26 +58,26 @@ public final class Flatness {
         DataConfig d = cfg.data();
         DataSplit data = Datasets.load(d.spec(), d.dir() == null ? null : Path.of(d.dir()), d.seed());
         Dataset train = d.trainLimit() > 0 ? data.train().head(d.trainLimit()) : data.train();
-        ModelOracle built = Trainer.buildOracle(cfg, train, DataType.DOUBLE);
         // one micro-batch whatever the run's accumulation: the Hessian of the batch's mean loss in
         // evaluation mode does not depend on it, and a frozen pattern belongs to one input
-        ModelOracle oracle = new ModelOracle(built.engine(), 1, built.maskSource());
+        ModelOracle oracle = Trainer.buildOracle(cfg.with("run.accumulate", 1), train, DataType.DOUBLE);
         c.restoreModel(oracle.params(), oracle.runningStatistics());
         int batch = Math.min(s.batch(), train.size());
         oracle.setBatch(Batches.evaluation(train, batch).get(0, 0), 0, 0);
         oracle.evaluationMode();
-        boolean frozen = s.activationPattern().equals(HessianSettings.FROZEN);
-        if (frozen) {
+        if (s.activationPattern().equals(HessianSettings.FROZEN)) {
             oracle.freezeActivationPattern();
         }
         Progress progress = new Progress(run, oracle, t0);
         HessianSpectrum h = HessianSpectrum.of(progress).seed(s.seed()).tolerance(s.tolerance()).maxIterations(s.maxIterations());
-        progress.phase = "power iteration (at most " + s.top() * s.maxIterations() + " products)";
-        HessianSpectrum.Eigenvalues eig = h.topEigenpairs(s.top());
-        progress.phase = "trace (" + s.traceSamples() + " products)";
-        progress.count = 0;
-        HessianSpectrum.TraceEstimate tr = h.trace(s.traceSamples());
-        if (frozen) {
+        HessianSpectrum.Eigenvalues eig;
+        HessianSpectrum.TraceEstimate tr;
+        try {
+            progress.phase = "power iteration (at most " + s.top() * s.maxIterations() + " products)";
+            eig = h.topEigenpairs(s.top());
+            progress.phase = "trace (" + s.traceSamples() + " products)";
+            tr = h.trace(s.traceSamples());
+        } finally {
             oracle.releaseActivationPattern();
         }
         Double gradNorm = s.fullGradient() ? fullGradientNorm(oracle, train, s.batch(), cfg.run().labelSmoothing()) : null;
@@ -96,7 +96,7 @@ public final class Flatness {
         private final long t0;
         private long last;
         String phase = "";
-        long count;
+        private long count;
 
         Progress(Path run, ModelOracle oracle, long t0) {
             this.run = run;

@@ -145,7 +145,14 @@ class AnalysisSpecTest {
         o = CommandLineTest.run(new HessianCommand(), "--batch", "16", "--top", "1", "--trace-samples", "3", "--max-iterations", "20",
                 "--no-full-gradient", changed.toString());
         assertEquals(0, o.code(), o.out() + o.err());
-        assertNotEquals(registered, new RunDir(changed).readHessian().settings());
+        HessianSettings measuredOtherwise = new RunDir(changed).readHessian().settings();
+        assertNotEquals(registered, measuredOtherwise);
+        // an unknown activation pattern: one line naming the option, exit 2, hessian.json untouched
+        o = CommandLineTest.run(new HessianCommand(), "--activation-pattern", "fixed", changed.toString());
+        assertEquals(2, o.code(), o.out() + o.err());
+        assertEquals(1, o.err().strip().split("\n").length, o.err());
+        assertTrue(o.err().contains("--activation-pattern") && o.err().contains("'fixed'"), o.err());
+        assertEquals(measuredOtherwise, new RunDir(changed).readHessian().settings());
         Path out = dir.resolve("report");
         o = CommandLineTest.run(new ReportCommand(), runs.toString(), "--spec", analysis.toString(), "--out", out.toString());
         assertEquals(0, o.code(), o.out() + o.err());
