@@ -1,5 +1,6 @@
 package org.gradreg.trainer.compute;
 
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -368,34 +369,74 @@ public final class CpuBackend implements Backend {
         long kk = s.columnRows();
         long pp = s.positions();
         cols = scratch(cols, s.batch() * kk * pp);
-        wt = scratch(wt, (long) s.out() * kk);
         INDArray c = Nd4j.create(cols, new long[] {s.batch(), s.in(), s.k(), s.k(), s.outHeight(), s.outWidth()});
-        INDArray w2 = Nd4j.create(wt, new long[] {s.out(), s.in(), s.k(), s.k()});
+        INDArray w2 = kernelMatrix(s, w);
         if (Im2col.applies(s, x)) {
             Im2col.im2col(s, x, cols);
         } else {
             Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(x).addOutputs(c)
                     .addIntegerArguments(s.k(), s.k(), s.stride(), s.stride(), s.pad(), s.pad(), 1, 1, 0).addFloatingPointArguments(0.0).build());
         }
-        w2.assign(w.permute(3, 2, 0, 1)); // [out, in, k, k]: rows of the kernel matrix in the columns' order
         return new INDArray[] {c, w2};
     }
 
     /**
-     * Whether convolutions run interleaved (default; {@code -Dgradreg.convInterleaved=false} selects
-     * the whole-batch path): a block of examples at a time, im2col of the block then its GEMMs (and
-     * backward: the block's weight-gradient GEMMs, its column-gradient GEMMs into the same buffer and
-     * its col2im), so the column buffer stays in cache instead of one B·C·k·k·OH·OW buffer written and
-     * read back from memory. The GEMM calls and their order (the weight gradient's sum over examples
-     * included) are the whole-batch path's, so results are bit-identical (issue 20).
+     * Whether convolutions run example-parallel (default; {@code -Dgradreg.convInterleaved=false}
+     * selects the whole-batch path, the fallback for arrays that are views): each thread of the cap
+     * takes a share of the examples and, one example at a time, builds its column matrix in the
+     * thread's own slot of the column buffer and runs that example's GEMMs on it, so the columns
+     * stay in cache and the threads never wait on each other inside a layer (issue 20; before,
+     * one GEMM at a time on OpenBLAS's threads: a second thread made cnn-small slower).
      */
     static boolean interleaved() {
         return !"false".equals(System.getProperty("gradreg.convInterleaved"));
     }
 
-    /** Examples per block of the interleaved path: one per thread of the cap. */
-    private static int block(ConvShape s) {
+    /** Threads of the example-parallel convolution: ND4J's thread cap ({@code --threads}), at most one per example. */
+    static int threads(ConvShape s) {
         return Math.max(1, Math.min(s.batch(), Nd4j.getEnvironment().maxMasterThreads()));
+    }
+
+    /**
+     * The number of column ranges of the weight gradient dWt [out, in·k·k]: the largest power of two
+     * ≤ 8 leaving ≥ 32 columns in each. A function of the shape only, never of the thread count:
+     * each range is its own GEMM, and a GEMM's rounding depends on its shape (OpenBLAS's kernels
+     * treat edge tiles differently), so the ranges, not the threads, fix every bit of the result.
+     */
+    static int weightRanges(ConvShape s) {
+        long kk = s.columnRows();
+        int g = 1;
+        while (g < 8 && kk / (2L * g) >= 32) {
+            g *= 2;
+        }
+        return g;
+    }
+
+    /**
+     * Runs part(t) for t in [0, threads) on the fork-join pool with OpenBLAS at one thread (every
+     * GEMM inside is one thread's, so its rounding does not depend on OpenBLAS's thread count);
+     * OpenBLAS's own thread count is restored afterwards.
+     */
+    private static void oneBlasThreadEach(int threads, java.util.function.IntConsumer part) {
+        int blas = org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads();
+        org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+        try {
+            Im2col.each(threads, part);
+        } finally {
+            // ND4J sets the count at start-up, so it is known; if not (−1), OpenBLAS gets ND4J's cap
+            org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(blas >= 1 ? blas : Nd4j.getEnvironment().maxThreads());
+        }
+    }
+
+    /** The start of part t of n items split into {@code parts} contiguous parts in order. */
+    private static int lo(int n, int t, int parts) {
+        return (int) ((long) n * t / parts);
+    }
+
+    private static void contiguous(INDArray a) {
+        if (a.ordering() != 'c' || a.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("the convolution needs contiguous 'c'-order outputs and gradients, got " + a.shapeInfoToString());
+        }
     }
 
     private static boolean whole(INDArray a) {
@@ -414,109 +455,127 @@ public final class CpuBackend implements Backend {
     public void conv2d(ConvShape s, Tensor x, Tensor w, Tensor y) {
         INDArray xa = a(x);
         INDArray ya = a(y);
-        if (interleaved() && Im2col.applies(s, xa) && whole(ya)) {
-            int kk = (int) s.columnRows();
-            int pp = (int) s.positions();
-            int blk = block(s);
-            cols = scratch(cols, (long) blk * kk * pp);
-            INDArray w2 = kernelMatrix(s, a(w));
-            boolean dbl = type == DataType.DOUBLE;
-            org.bytedeco.javacpp.Pointer pw = w2.data().addressPointer();
-            org.bytedeco.javacpp.Pointer pc = cols.addressPointer();
-            org.bytedeco.javacpp.Pointer py = ya.data().addressPointer();
-            int nt = openblas_N;
-            for (int from = 0; from < s.batch(); from += blk) {
-                int to = Math.min(s.batch(), from + blk);
-                Im2col.im2col(s, xa, cols, from, to);
-                for (int i = from; i < to; i++) {
-                    // y[i] = Wt [out, K] · cols[i] [K, P]
-                    Blas.call(dbl, nt, nt, s.out(), pp, kk, 1.0, pw, 0, kk, pc, (long) (i - from) * kk * pp, pp, 0.0, py,
-                            (long) i * s.out() * pp, pp);
-                }
-            }
-            return;
-        }
-        INDArray[] cw = columns(s, a(x), a(w));
         int kk = (int) s.columnRows();
         int pp = (int) s.positions();
-        // y[i] = Wt [out, K] · cols[i] [K, P]
-        Blas.gemmStrided(cw[1], 0, kk, false, cw[0], (long) kk * pp, pp, false, a(y), (long) s.out() * pp, pp, s.out(), pp, kk, s.batch(),
-                1.0, 0.0, false);
+        boolean dbl = type == DataType.DOUBLE;
+        int n = s.batch();
+        if (interleaved() && Im2col.applies(s, xa) && whole(ya)) {
+            // example-parallel: y[i] = Wt [out, K] · cols[i] [K, P], cols[i] in the thread's slot
+            int threads = threads(s);
+            cols = scratch(cols, (long) threads * kk * pp);
+            INDArray w2 = kernelMatrix(s, a(w));
+            Pointer pw = w2.data().addressPointer();
+            Pointer pc = cols.addressPointer();
+            Pointer py = ya.data().addressPointer();
+            DataBuffer cb = cols;
+            oneBlasThreadEach(threads, t -> {
+                for (int i = lo(n, t, threads); i < lo(n, t + 1, threads); i++) {
+                    Im2col.im2colOne(s, xa, cb, i, t);
+                    Blas.call(dbl, NT, NT, s.out(), pp, kk, 1.0, pw, 0, kk, pc, (long) t * kk * pp, pp, 0.0, py, (long) i * s.out() * pp, pp);
+                }
+            });
+            return;
+        }
+        contiguous(ya);
+        INDArray[] cw = columns(s, xa, a(w));
+        Pointer pw = cw[1].data().addressPointer();
+        Pointer pc = cols.addressPointer();
+        Pointer py = ya.data().addressPointer();
+        long yo = ya.offset();
+        oneBlasThreadEach(1, t -> {
+            for (int i = 0; i < n; i++) {
+                Blas.call(dbl, NT, NT, s.out(), pp, kk, 1.0, pw, 0, kk, pc, (long) i * kk * pp, pp, 0.0, py, yo + (long) i * s.out() * pp, pp);
+            }
+        });
     }
 
+    /**
+     * Backward. Input gradient: per example, dcols[i] = Wtᵀ·dY[i], summed back onto the image
+     * (example-parallel: each example on one thread, in its slot). Weight gradient: dWt = Σ_i
+     * dY[i]·cols[i]ᵀ, computed as {@link #weightRanges} GEMMs per example, one per range of dWt's
+     * columns (rows (c, ki, kj) of the column matrices), each summing over the examples in order
+     * (β = 0 for the first); example-parallel, thread t takes a contiguous share of the ranges and
+     * builds only those rows of each example's columns. Every bit of the result is therefore the
+     * same on both paths and at every thread count (ConvolutionTest).
+     */
     @Override
     public void conv2dBackward(ConvShape s, Tensor x, Tensor w, Tensor dyT, Tensor dw, Tensor dxT) {
-        if (interleaved() && Im2col.applies(s, a(x)) && whole(a(dyT)) && (dxT == null || Im2col.applies(s, a(dxT)))) {
-            conv2dBackwardInterleaved(s, a(x), a(w), a(dyT), a(dw), dxT == null ? null : a(dxT));
-            return;
-        }
-        INDArray[] cw = columns(s, a(x), a(w));
-        INDArray c = cw[0];
+        INDArray xa = a(x);
         INDArray dy = a(dyT);
+        INDArray dx = dxT == null ? null : a(dxT);
         int kk = (int) s.columnRows();
         int pp = (int) s.positions();
-        long cout = s.out();
-        dwt = scratch(dwt, cout * kk);
+        int cout = s.out();
+        int n = s.batch();
+        int ranges = weightRanges(s);
+        boolean dbl = type == DataType.DOUBLE;
+        boolean parallel = interleaved() && Im2col.applies(s, xa) && whole(dy) && (dx == null || Im2col.applies(s, dx));
+        int threads = parallel ? threads(s) : 1;
+        INDArray w2;
+        if (parallel) {
+            cols = scratch(cols, (long) threads * kk * pp);
+            w2 = kernelMatrix(s, a(w));
+        } else {
+            contiguous(dy);
+            w2 = columns(s, xa, a(w))[1];
+        }
+        dwt = scratch(dwt, (long) cout * kk);
         INDArray dw2 = Nd4j.create(dwt, new long[] {cout, s.in(), s.k(), s.k()});
-        // dWt = Σ_i dY[i] [out, P] · cols[i]ᵀ
-        Blas.gemmStrided(dy, cout * pp, pp, false, c, (long) kk * pp, pp, true, dw2, 0, kk, (int) cout, kk, pp, s.batch(), 1.0, 0.0, true);
+        Pointer pw = w2.data().addressPointer();
+        Pointer pdw = dw2.data().addressPointer();
+        Pointer pc = cols.addressPointer();
+        Pointer pdy = dy.data().addressPointer();
+        long dyo = dy.offset();
+        DataBuffer cb = cols;
+        oneBlasThreadEach(threads, t -> {
+            long slot = (long) t * kk * pp;
+            int g0 = lo(ranges, t, threads);
+            int g1 = lo(ranges, t + 1, threads);
+            if (g1 > g0) {
+                int r0 = lo(kk, g0, ranges);
+                int r1 = lo(kk, g1, ranges);
+                for (int i = 0; i < n; i++) {
+                    long at = parallel ? slot - (long) r0 * pp : (long) i * kk * pp; // where row 0 of example i's columns would be
+                    if (parallel) {
+                        Im2col.im2colRows(s, xa, cb, i, r0, r1, slot);
+                    }
+                    for (int g = g0; g < g1; g++) {
+                        int c0 = lo(kk, g, ranges);
+                        int c1 = lo(kk, g + 1, ranges);
+                        // dWt[:, c0:c1] += dY[i] [out, P] · cols[i][c0:c1]ᵀ
+                        Blas.call(dbl, NT, TR, cout, c1 - c0, pp, 1.0, pdy, dyo + (long) i * cout * pp, pp, pc, at + (long) c0 * pp, pp,
+                                i > 0 ? 1.0 : 0.0, pdw, c0, kk);
+                    }
+                }
+            }
+            if (parallel && dx != null) {
+                for (int i = lo(n, t, threads); i < lo(n, t + 1, threads); i++) {
+                    // dcols[i] = Wtᵀ · dY[i] in this thread's slot, then summed back onto the image
+                    Blas.call(dbl, TR, NT, kk, pp, cout, 1.0, pw, 0, kk, pdy, (long) i * cout * pp, pp, 0.0, pc, slot, pp);
+                    Im2col.col2imOne(s, cb, dx, i, t);
+                }
+            }
+        });
         a(dw).assign(dw2.permute(2, 3, 1, 0));
-        if (dxT != null) {
-            // dcols[i] = Wtᵀ · dY[i], then summed back onto the image
-            Blas.gemmStrided(cw[1], 0, kk, true, dy, cout * pp, pp, false, c, (long) kk * pp, pp, kk, pp, (int) cout, s.batch(), 1.0, 0.0,
-                    false);
-            if (Im2col.applies(s, a(dxT))) {
-                Im2col.col2im(s, cols, a(dxT));
+        if (!parallel && dx != null) {
+            // whole batch: dcols[i] = Wtᵀ · dY[i] over the column buffer, then summed back onto the image
+            oneBlasThreadEach(1, t -> {
+                for (int i = 0; i < n; i++) {
+                    Blas.call(dbl, TR, NT, kk, pp, cout, 1.0, pw, 0, kk, pdy, dyo + (long) i * cout * pp, pp, 0.0, pc, (long) i * kk * pp, pp);
+                }
+            });
+            if (Im2col.applies(s, dx)) {
+                Im2col.col2im(s, cols, dx);
             } else {
-                Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(c).addOutputs(a(dxT).assign(0))
+                INDArray c = Nd4j.create(cols, new long[] {s.batch(), s.in(), s.k(), s.k(), s.outHeight(), s.outWidth()});
+                Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(c).addOutputs(dx.assign(0))
                         .addIntegerArguments(s.stride(), s.stride(), s.pad(), s.pad(), s.height(), s.width(), 1, 1, 0).build());
             }
         }
     }
 
-    /**
-     * The interleaved backward: per block, im2col, then per example the weight-gradient GEMM (summed
-     * over examples in example order: β = 0 for the first, 1 after, as the whole-batch path) and the
-     * column-gradient GEMM over the block's columns (no longer needed), then col2im of the block.
-     */
-    private void conv2dBackwardInterleaved(ConvShape s, INDArray xa, INDArray w, INDArray dy, INDArray dw, INDArray dx) {
-        int kk = (int) s.columnRows();
-        int pp = (int) s.positions();
-        int cout = s.out();
-        int blk = block(s);
-        cols = scratch(cols, (long) blk * kk * pp);
-        INDArray w2 = kernelMatrix(s, w);
-        dwt = scratch(dwt, (long) cout * kk);
-        INDArray dw2 = Nd4j.create(dwt, new long[] {cout, s.in(), s.k(), s.k()});
-        boolean dbl = type == DataType.DOUBLE;
-        org.bytedeco.javacpp.Pointer pw = w2.data().addressPointer();
-        org.bytedeco.javacpp.Pointer pdw = dw2.data().addressPointer();
-        org.bytedeco.javacpp.Pointer pc = cols.addressPointer();
-        org.bytedeco.javacpp.Pointer pdy = dy.data().addressPointer();
-        int nt = openblas_N;
-        int tr = openblas_T;
-        for (int from = 0; from < s.batch(); from += blk) {
-            int to = Math.min(s.batch(), from + blk);
-            Im2col.im2col(s, xa, cols, from, to);
-            for (int i = from; i < to; i++) {
-                // dWt += dY[i] [out, P] · cols[i]ᵀ
-                Blas.call(dbl, nt, tr, cout, kk, pp, 1.0, pdy, (long) i * cout * pp, pp, pc, (long) (i - from) * kk * pp, pp,
-                        i > 0 ? 1.0 : 0.0, pdw, 0, kk);
-            }
-            if (dx != null) {
-                for (int i = from; i < to; i++) {
-                    // dcols[i] = Wtᵀ · dY[i], over the block's columns
-                    Blas.call(dbl, tr, nt, kk, pp, cout, 1.0, pw, 0, kk, pdy, (long) i * cout * pp, pp, 0.0, pc,
-                            (long) (i - from) * kk * pp, pp);
-                }
-                Im2col.col2im(s, cols, dx, from, to);
-            }
-        }
-        dw.assign(dw2.permute(2, 3, 1, 0));
-    }
-
-    private static final int openblas_N = org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
-    private static final int openblas_T = org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+    private static final int NT = org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+    private static final int TR = org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
     @Override
     public long convWorkspaceBytes(ConvShape s) {

@@ -89,6 +89,110 @@ final class Im2col {
         }
     }
 
+    /** Example b of x as a column matrix into slot {@code slot} of cols, on the calling thread (the example-parallel convolution). */
+    static void im2colOne(ConvShape s, INDArray x, DataBuffer cols, int b, int slot) {
+        if (x.dataType() == DataType.FLOAT) {
+            im2col(s, x.data().asNioFloat(), cols.asNioFloat(), b, slot);
+        } else {
+            im2col(s, x.data().asNioDouble(), cols.asNioDouble(), b, slot);
+        }
+    }
+
+    /** Example b of dx (overwritten) ← the column matrix in slot {@code slot} of cols summed back onto the image, on the calling thread. */
+    static void col2imOne(ConvShape s, DataBuffer cols, INDArray dx, int b, int slot) {
+        if (dx.dataType() == DataType.FLOAT) {
+            col2im(s, cols.asNioFloat(), dx.data().asNioFloat(), b, slot);
+        } else {
+            col2im(s, cols.asNioDouble(), dx.data().asNioDouble(), b, slot);
+        }
+    }
+
+    /**
+     * Rows [r0, r1) of example b's column matrix (rows in (c, ki, kj) order, each OH·OW long) into
+     * cols from element {@code at} on, on the calling thread: the part of the columns one thread of
+     * the example-parallel weight gradient needs (its range of the kernel matrix's columns). The
+     * entries are those of {@link #im2col}, copied, so the rows are the same bits.
+     */
+    static void im2colRows(ConvShape s, INDArray x, DataBuffer cols, int b, int r0, int r1, long at) {
+        int ch = s.in();
+        int h = s.height();
+        int w = s.width();
+        int k = s.k();
+        int st = s.stride();
+        int p = s.pad();
+        int oh = s.outHeight();
+        int ow = s.outWidth();
+        int hw = h * w;
+        int pp = oh * ow;
+        int c0 = r0 / (k * k);
+        int c1 = (r1 - 1) / (k * k) + 1;
+        int n = (r1 - r0) * pp;
+        long image = (long) b * ch * hw;
+        boolean f = x.dataType() == DataType.FLOAT;
+        float[][] fs = f ? floats((c1 - c0) * hw, n) : null;
+        double[][] ds = f ? null : doubles((c1 - c0) * hw, n);
+        if (f) {
+            x.data().asNioFloat().get((int) (image + (long) c0 * hw), fs[0], 0, (c1 - c0) * hw);
+        } else {
+            x.data().asNioDouble().get((int) (image + (long) c0 * hw), ds[0], 0, (c1 - c0) * hw);
+        }
+        int row = 0;
+        for (int r = r0; r < r1; r++) {
+            int plane = (r / (k * k) - c0) * hw;
+            int ki = (r / k) % k;
+            int kj = r % k;
+            // output columns whose input column ow·st − p + kj is inside the image
+            int lo = Math.min(ow, Math.max(0, -Math.floorDiv(kj - p, st)));
+            int hi = Math.max(lo, Math.min(ow, Math.floorDiv(w - 1 + p - kj, st) + 1));
+            for (int y = 0; y < oh; y++, row += ow) {
+                int ih = y * st - p + ki;
+                if (f) {
+                    rowOf(fs[0], fs[1], row, ow, ih >= 0 && ih < h, plane + ih * w - p + kj, lo, hi, st);
+                } else {
+                    rowOf(ds[0], ds[1], row, ow, ih >= 0 && ih < h, plane + ih * w - p + kj, lo, hi, st);
+                }
+            }
+        }
+        if (f) {
+            cols.asNioFloat().put((int) at, fs[1], 0, n);
+        } else {
+            cols.asNioDouble().put((int) at, ds[1], 0, n);
+        }
+    }
+
+    /** col[row, row + ow) ← entries xi[xr + j·st] for j in [lo, hi), 0 elsewhere (all 0 for a row outside the image). */
+    private static void rowOf(float[] xi, float[] col, int row, int ow, boolean inside, int xr, int lo, int hi, int st) {
+        if (!inside) {
+            java.util.Arrays.fill(col, row, row + ow, 0f);
+            return;
+        }
+        java.util.Arrays.fill(col, row, row + lo, 0f);
+        if (st == 1) {
+            System.arraycopy(xi, xr + lo, col, row + lo, hi - lo);
+        } else {
+            for (int j = lo; j < hi; j++) {
+                col[row + j] = xi[xr + j * st];
+            }
+        }
+        java.util.Arrays.fill(col, row + hi, row + ow, 0f);
+    }
+
+    private static void rowOf(double[] xi, double[] col, int row, int ow, boolean inside, int xr, int lo, int hi, int st) {
+        if (!inside) {
+            java.util.Arrays.fill(col, row, row + ow, 0.0);
+            return;
+        }
+        java.util.Arrays.fill(col, row, row + lo, 0.0);
+        if (st == 1) {
+            System.arraycopy(xi, xr + lo, col, row + lo, hi - lo);
+        } else {
+            for (int j = lo; j < hi; j++) {
+                col[row + j] = xi[xr + j * st];
+            }
+        }
+        java.util.Arrays.fill(col, row + hi, row + ow, 0.0);
+    }
+
     /** body(i) for i in [0, n), split into contiguous chunks over ND4J's thread cap (also used by {@link BatchNormKernels}). */
     static void each(int n, java.util.function.IntConsumer body) {
         int threads = Math.min(n, Math.max(1, Nd4j.getEnvironment().maxMasterThreads()));

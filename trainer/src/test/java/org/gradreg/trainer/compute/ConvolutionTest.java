@@ -14,14 +14,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * definition as plain double loops (y[b, o, i, j] = Σ_{c, ki, kj} x[b, c, i·s − p + ki, j·s − p + kj]
  * · W[ki, kj, c, o], 0 outside the image; dx and dW its adjoints), in FLOAT and DOUBLE, on the
  * interleaved path (the default) and the whole-batch path ({@code -Dgradreg.convInterleaved=false}),
- * at thread caps 1 and 2 (blocks of 1 and 2 examples, an odd batch leaving a short last block); and
- * the two paths against each other bit for bit (issue 20).
+ * at thread caps 1, 2 and 3 (above 1 the example-parallel path: examples split over threads, the
+ * weight gradient's kernel-matrix columns split over threads; uneven splits included); and all of
+ * them against each other bit for bit, so the thread count never changes a result (issue 20).
  */
 class ConvolutionTest {
 
     private static final int[][] SHAPES = { // batch, in, height, width, out, k, stride
         {3, 2, 6, 6, 4, 3, 1}, {3, 3, 7, 7, 2, 3, 2}, {2, 4, 5, 5, 3, 1, 2}, {1, 1, 1, 1, 2, 3, 1}, {5, 3, 8, 6, 5, 3, 1},
-        {2, 2, 9, 9, 3, 1, 1}};
+        {2, 2, 9, 9, 3, 1, 1}, {6, 16, 14, 14, 16, 3, 1}, {4, 64, 8, 8, 32, 3, 1}, {5, 8, 9, 9, 8, 3, 2}};
 
     private record Out(double[] y, double[] dx, double[] dw) {
     }
@@ -113,7 +114,7 @@ class ConvolutionTest {
                     double tol = t == DataType.DOUBLE ? 1e-14 : 1e-6;
                     Out reference = null;
                     for (boolean inter : new boolean[] {false, true}) {
-                        for (int threads : new int[] {1, 2}) {
+                        for (int threads : new int[] {1, 2, 3}) {
                             Out got = run(be, s, xa, wa, dya, inter, threads);
                             String how = what + (inter ? " interleaved" : " whole batch") + ", " + threads + " thread(s)";
                             close(y, yMag, got.y(), tol, how + " forward");
