@@ -399,14 +399,15 @@ public final class CpuBackend implements Backend {
 
     /**
      * The number of column ranges of the weight gradient dWt [out, in·k·k]: the largest power of two
-     * ≤ 8 leaving ≥ 32 columns in each. A function of the shape only, never of the thread count:
+     * ≤ 8 leaving ≥ 128 columns in each (narrower GEMMs cost more than they share out: 32 columns
+     * made cnn-small's 1-thread step 18% slower). A function of the shape only, never of the thread count:
      * each range is its own GEMM, and a GEMM's rounding depends on its shape (OpenBLAS's kernels
      * treat edge tiles differently), so the ranges, not the threads, fix every bit of the result.
      */
     static int weightRanges(ConvShape s) {
         long kk = s.columnRows();
         int g = 1;
-        while (g < 8 && kk / (2L * g) >= 32) {
+        while (g < 8 && kk / (2L * g) >= 128) {
             g *= 2;
         }
         return g;
@@ -419,6 +420,10 @@ public final class CpuBackend implements Backend {
      */
     private static void oneBlasThreadEach(int threads, java.util.function.IntConsumer part) {
         int blas = org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads();
+        if (blas == 1) {
+            Im2col.each(threads, part);
+            return;
+        }
         org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
         try {
             Im2col.each(threads, part);
@@ -536,7 +541,9 @@ public final class CpuBackend implements Backend {
                 int r1 = lo(kk, g1, ranges);
                 for (int i = 0; i < n; i++) {
                     long at = parallel ? slot - (long) r0 * pp : (long) i * kk * pp; // where row 0 of example i's columns would be
-                    if (parallel) {
+                    if (parallel && r1 - r0 == kk) {
+                        Im2col.im2colOne(s, xa, cb, i, t); // all rows: the whole-example im2col (its same-padding fast path)
+                    } else if (parallel) {
                         Im2col.im2colRows(s, xa, cb, i, r0, r1, slot);
                     }
                     for (int g = g0; g < g1; g++) {
