@@ -18,7 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * A hand-run profile of the cnn-small training step (issue 20), not a test: the CPU backend behind
  * a proxy that adds up the calling thread's CPU time per backend call (convolutions per layer
  * shape), then im2col and col2im alone at each convolution's shape, so the convolutions split into
- * GEMM and column work. {@code main WIDTH BATCH STEPS}; run at one thread (the cap, OpenBLAS, OpenMP).
+ * GEMM and column work. {@code main WIDTH BATCH STEPS [THREADS]}; at one thread (the cap, OpenBLAS,
+ * OpenMP) the clock is the calling thread's CPU time; with THREADS &gt; 1 (the cap; the work then runs
+ * on several threads) it is wall time, so run it on an otherwise idle machine.
  */
 public final class StepProfile {
 
@@ -29,13 +31,17 @@ public final class StepProfile {
         int width = Integer.parseInt(a[0]);
         int batch = Integer.parseInt(a[1]);
         int steps = Integer.parseInt(a[2]);
-        Nd4j.getEnvironment().setMaxMasterThreads(1);
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        int threads = a.length > 3 ? Integer.parseInt(a[3]) : 1;
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+        ThreadMXBean real = ManagementFactory.getThreadMXBean();
+        java.util.function.LongSupplier clock = threads > 1 ? System::nanoTime : real::getCurrentThreadCpuTime;
         CpuBackend cpu = new CpuBackend(DataType.FLOAT);
         Map<String, long[]> acc = new TreeMap<>();
         boolean[] on = {false};
         Backend be = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, (p, m, args) -> {
-            long c0 = mx.getCurrentThreadCpuTime();
+            long c0 = clock.getAsLong();
             try {
                 return m.invoke(cpu, args);
             } catch (InvocationTargetException e) {
@@ -49,7 +55,7 @@ public final class StepProfile {
                         key += " " + java.util.Arrays.toString(((Tensor) args[0]).shape());
                     }
                     long[] v = acc.computeIfAbsent(key, k -> new long[2]);
-                    v[0] += mx.getCurrentThreadCpuTime() - c0;
+                    v[0] += clock.getAsLong() - c0;
                     v[1]++;
                 }
             }
@@ -63,14 +69,14 @@ public final class StepProfile {
         long total = 0;
         for (int s = 0; s < steps + 2; s++) {
             on[0] = s >= 2;
-            long c0 = mx.getCurrentThreadCpuTime();
+            long c0 = clock.getAsLong();
             e.lossAndGradients(x, y, Map.of(), false, true);
             if (s >= 2) {
-                total += mx.getCurrentThreadCpuTime() - c0;
+                total += clock.getAsLong() - c0;
             }
         }
         long inOps = 0;
-        System.out.printf(Locale.ROOT, "cnn-small width %d batch %d: %.4f s thread CPU a step (mean of %d)%n", width, batch, total / 1e9 / steps, steps);
+        System.out.printf(Locale.ROOT, "cnn-small width %d batch %d, %d thread(s): %.4f s %s a step (mean of %d)%n", width, batch, threads, total / 1e9 / steps, threads > 1 ? "wall" : "thread CPU", steps);
         for (Map.Entry<String, long[]> en : acc.entrySet()) {
             inOps += en.getValue()[0];
             System.out.printf(Locale.ROOT, "  %-40s %8.2f ms  %5.1f%%  (%d calls a step)%n", en.getKey(), en.getValue()[0] / 1e6 / steps,
@@ -88,15 +94,15 @@ public final class StepProfile {
             long ti = 0;
             long tc = 0;
             for (int r = 0; r < steps + 2; r++) {
-                long c0 = mx.getCurrentThreadCpuTime();
+                long c0 = clock.getAsLong();
                 for (int i = 0; i < s.batch(); i++) {
                     Im2col.im2col(s, in, cols, i, i + 1);
                 }
-                long c1 = mx.getCurrentThreadCpuTime();
+                long c1 = clock.getAsLong();
                 for (int i = 0; i < s.batch(); i++) {
                     Im2col.col2im(s, cols, in, i, i + 1);
                 }
-                long c2 = mx.getCurrentThreadCpuTime();
+                long c2 = clock.getAsLong();
                 if (r >= 2) {
                     ti += c1 - c0;
                     tc += c2 - c1;
