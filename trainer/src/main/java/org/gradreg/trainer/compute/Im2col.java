@@ -259,20 +259,7 @@ final class Im2col {
                     int hi = Math.max(lo, Math.min(ow, Math.floorDiv(w - 1 + p - kj, st) + 1));
                     for (int y = 0; y < oh; y++, row += ow) {
                         int ih = y * st - p + ki;
-                        if (ih < 0 || ih >= h) {
-                            java.util.Arrays.fill(col, row, row + ow, 0f);
-                            continue;
-                        }
-                        int xr = plane + ih * w - p + kj;
-                        java.util.Arrays.fill(col, row, row + lo, 0f);
-                        if (st == 1) {
-                            System.arraycopy(xi, xr + lo, col, row + lo, hi - lo);
-                        } else {
-                            for (int j = lo; j < hi; j++) {
-                                col[row + j] = xi[xr + j * st];
-                            }
-                        }
-                        java.util.Arrays.fill(col, row + hi, row + ow, 0f);
+                        rowOf(xi, col, row, ow, ih >= 0 && ih < h, plane + ih * w - p + kj, lo, hi, st);
                     }
                 }
             }
@@ -480,20 +467,7 @@ final class Im2col {
                     int hi = Math.max(lo, Math.min(ow, Math.floorDiv(w - 1 + p - kj, st) + 1));
                     for (int y = 0; y < oh; y++, row += ow) {
                         int ih = y * st - p + ki;
-                        if (ih < 0 || ih >= h) {
-                            java.util.Arrays.fill(col, row, row + ow, 0.0);
-                            continue;
-                        }
-                        int xr = plane + ih * w - p + kj;
-                        java.util.Arrays.fill(col, row, row + lo, 0.0);
-                        if (st == 1) {
-                            System.arraycopy(xi, xr + lo, col, row + lo, hi - lo);
-                        } else {
-                            for (int j = lo; j < hi; j++) {
-                                col[row + j] = xi[xr + j * st];
-                            }
-                        }
-                        java.util.Arrays.fill(col, row + hi, row + ow, 0.0);
+                        rowOf(xi, col, row, ow, ih >= 0 && ih < h, plane + ih * w - p + kj, lo, hi, st);
                     }
                 }
             }
