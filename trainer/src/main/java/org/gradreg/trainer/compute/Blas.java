@@ -33,6 +33,7 @@ final class Blas {
 
     /** C ← alpha·op(A)·op(B) + beta·C for 2-D arrays. */
     static void gemm(INDArray a, boolean ta, INDArray b, boolean tb, INDArray c, double alpha, double beta) {
+        restoreThreads();
         check(a);
         check(b);
         check(c);
@@ -45,6 +46,57 @@ final class Blas {
         }
         call(c.dataType() == DataType.DOUBLE, ta ? T : N, tb ? T : N, m, n, k, alpha, a.data().addressPointer(), 0, (int) a.size(1),
                 b.data().addressPointer(), 0, (int) b.size(1), beta, c.data().addressPointer(), 0, n);
+    }
+
+    // ---- OpenBLAS's thread count ----
+
+    /** The thread count {@link #oneThread} lowered OpenBLAS from and {@link #restoreThreads} puts back; 0 when not lowered. */
+    private static volatile int lowered;
+
+    /**
+     * OpenBLAS at one thread, for the example-parallel convolutions (each thread of the cap runs its
+     * own GEMMs, so every GEMM's rounding is a one-thread GEMM's), and left there until the next
+     * {@link #restoreThreads}: a GEMM outside the convolutions or the end of an evaluation. Lowering
+     * and restoring around every convolution cost more than the convolutions gained from their
+     * second thread (issue 20, measured 2026-12-07: one pair of {@code blas_set_num_threads} calls
+     * took 0.9-1.7 ms, and cnn-small's 32→32 forward at two threads 24-25 ms with a pair per call
+     * against 18-21 ms without); now a convolution network's step pays about two pairs instead of
+     * one per convolution. Every GEMM still runs at the thread count it ran at before, so no bit of
+     * any result changes (OpenBLAS's FLOAT GEMMs round differently at one and two threads under
+     * some kernels, e.g. Haswell's: measured the same day).
+     */
+    static synchronized void oneThread() {
+        int now = openblas_nolapack.blas_get_num_threads();
+        if (now != 1) {
+            // ND4J sets the count at start-up, so it is known; if not (−1), the restore gives ND4J's cap
+            lowered = now >= 1 ? now : Math.max(1, Nd4j.getEnvironment().maxThreads());
+            openblas_nolapack.blas_set_num_threads(1);
+        }
+    }
+
+    /** Puts back the thread count {@link #oneThread} lowered OpenBLAS from (nothing when it is not lowered). */
+    static void restoreThreads() {
+        if (lowered != 0) {
+            restoreLowered();
+        }
+    }
+
+    private static synchronized void restoreLowered() {
+        if (lowered != 0 && openblas_nolapack.blas_get_num_threads() == 1) {
+            openblas_nolapack.blas_set_num_threads(lowered);
+        }
+        lowered = 0;
+    }
+
+    /** Sets OpenBLAS's thread count (the process's {@code --threads}); a lowered count is forgotten. */
+    static synchronized void setThreads(int n) {
+        lowered = 0;
+        Nd4j.factory().blas().setMaxThreads(n);
+    }
+
+    /** OpenBLAS's thread count now. */
+    static int threads() {
+        return openblas_nolapack.blas_get_num_threads();
     }
 
     private static final java.util.concurrent.ConcurrentHashMap<String, INDArray> ONES = new java.util.concurrent.ConcurrentHashMap<>();
@@ -72,6 +124,7 @@ final class Blas {
     private enum Kind { ABT, PB, PTB }
 
     private static void heads(INDArray x, INDArray y, INDArray z, double alpha, int batch, int heads, int tokens, int dh, Kind kind) {
+        restoreThreads();
         check(x);
         check(y);
         check(z);
@@ -115,6 +168,7 @@ final class Blas {
      */
     static void gemmStrided(INDArray a, long aStride, int lda, boolean ta, INDArray b, long bStride, int ldb, boolean tb,
                             INDArray c, long cStride, int ldc, int m, int n, int k, int count, double alpha, double beta, boolean sum) {
+        restoreThreads();
         for (INDArray x : new INDArray[] {a, b, c}) {
             if (x.ordering() != 'c' || x.elementWiseStride() != 1 || x.dataType() != c.dataType()) {
                 throw new IllegalArgumentException("strided BLAS needs contiguous 'c'-order arrays of one type, got " + x.shapeInfoToString());

@@ -63,6 +63,14 @@ public final class CpuBackend implements Backend {
         return ((CpuTensor) t).a;
     }
 
+    /**
+     * Sets OpenBLAS's thread count for this process (the trainer's {@code --threads}); the
+     * convolutions lower it to one while they run and it comes back by itself ({@link Blas#oneThread}).
+     */
+    public static void blasThreads(int n) {
+        Blas.setThreads(n);
+    }
+
     /** A CPU tensor over an existing array (no copy). */
     public static Tensor wrap(INDArray a) {
         return new CpuTensor(a);
@@ -110,6 +118,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void download(Tensor src, INDArray host) {
+        Blas.restoreThreads(); // an evaluation ends with downloads: what runs next (optim's BLAS calls) gets OpenBLAS's count
         INDArray s = a(src);
         if (s != host) {
             host.assign(s.reshape(host.shape()));
@@ -416,21 +425,12 @@ public final class CpuBackend implements Backend {
     /**
      * Runs part(t) for t in [0, threads) on the fork-join pool with OpenBLAS at one thread (every
      * GEMM inside is one thread's, so its rounding does not depend on OpenBLAS's thread count);
-     * OpenBLAS's own thread count is restored afterwards.
+     * OpenBLAS's own count is put back lazily, by the next GEMM outside the convolutions or the end
+     * of the evaluation ({@link Blas#oneThread}).
      */
     private static void oneBlasThreadEach(int threads, java.util.function.IntConsumer part) {
-        int blas = org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads();
-        if (blas == 1) {
-            Im2col.each(threads, part);
-            return;
-        }
-        org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
-        try {
-            Im2col.each(threads, part);
-        } finally {
-            // ND4J sets the count at start-up, so it is known; if not (−1), OpenBLAS gets ND4J's cap
-            org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(blas >= 1 ? blas : Nd4j.getEnvironment().maxThreads());
-        }
+        Blas.oneThread();
+        Im2col.each(threads, part);
     }
 
     /** The start of part t of n items split into {@code parts} contiguous parts in order. */

@@ -122,7 +122,7 @@ public final class Trainer {
         if (n > 0) {
             Nd4j.getEnvironment().setMaxThreads(n);
             Nd4j.getEnvironment().setMaxMasterThreads(n);
-            Nd4j.factory().blas().setMaxThreads(n); // ND4J's backend is always the CPU one (the GPU is gradreg-cuda's)
+            org.gradreg.trainer.compute.CpuBackend.blasThreads(n); // ND4J's backend is always the CPU one (the GPU is gradreg-cuda's)
         }
     }
 
