@@ -54,7 +54,7 @@ public final class GridCommand implements Callable<Integer> {
     @Option(names = "--list", description = "Only list the runs of this shard.")
     boolean list;
 
-    @Option(names = "--threads", description = "ND4J CPU threads (0: one per core).", defaultValue = "0")
+    @Option(names = "--threads", description = "ND4J CPU threads (0: one per core; a spec's \"environment\": {\"threads\": N} pins it).", defaultValue = "0")
     int threads;
 
     @Option(names = "--quiet", description = "No progress bars.")
@@ -89,6 +89,8 @@ public final class GridCommand implements Callable<Integer> {
         specRecord = SpecRecord.of(spec); // pre-registration: each run records the spec it was made from
         ReportSpec.parse(root.get("report"), "grid spec " + spec); // what `gradreg report --spec` will compare, checked now
         Grid grid = Grid.parse(root, spec.toString());
+        org.gradreg.trainer.loop.EnvironmentPins pins = org.gradreg.trainer.loop.EnvironmentPins.parse(root.get("environment"), spec.toString());
+        int runThreads = pins.threads(threads, spec.toString());
         List<Grid.Run> mine;
         try {
             mine = grid.shard(i, n);
@@ -102,12 +104,18 @@ public final class GridCommand implements Callable<Integer> {
             System.out.println("grid: note: " + m + "; set \"data.dir\" in the spec to where the data is before running");
         }
         if (list) {
+            try {
+                pins.check(System::getenv, spec.toString());
+            } catch (BadInput e) {
+                System.out.println("grid: note: " + e.getMessage());
+            }
             for (Grid.Run r : mine) {
                 System.out.printf(Locale.ROOT, "%4d %s%s%n", r.index(), r.name(), state(r));
             }
             return 0;
         }
-        Trainer.threads(threads);
+        pins.check(System::getenv, spec.toString()); // before anything runs: runs made elsewhere would differ from the recorded ones
+        Trainer.threads(runThreads);
         List<String> failed = new ArrayList<>();
         List<Grid.Run> held = new ArrayList<>();
         org.gradreg.trainer.loop.Preemption.install();

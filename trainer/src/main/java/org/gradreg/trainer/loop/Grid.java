@@ -50,7 +50,7 @@ public final class Grid {
     }
 
     /** The top-level keys of a spec. */
-    public static final Set<String> KEYS = Set.of("base", "axes", "description", "report");
+    public static final Set<String> KEYS = Set.of("base", "axes", "description", "report", "environment");
 
     private final List<Run> runs;
     private final String where;
@@ -92,9 +92,10 @@ public final class Grid {
         for (var it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KEYS.contains(k)) {
-                throw new BadInput("grid spec " + where + ": unknown key '" + k + "'; known: base, axes, description, report");
+                throw new BadInput("grid spec " + where + ": unknown key '" + k + "'; known: base, axes, description, report, environment");
             }
         }
+        EnvironmentPins.parse(root.get("environment"), where); // checked with the rest; the grid command applies it
         if (!root.has("base") && !root.has("axes")) {
             throw new BadInput("grid spec " + where + " has neither \"base\" nor \"axes\": it would be one run of the defaults");
         }

@@ -296,6 +296,41 @@ class CommandLineTest {
         badInput(out, "'run.epochs' must be a whole number, not 2.5", "--resume", "--checkpoint-every", "2");
     }
 
+    /** A spec's "environment" pins: a process that differs is refused before anything runs (exit 2, one line, nothing written). */
+    @Test
+    void aSpecsPinnedEnvironmentIsEnforcedBeforeAnythingRuns() throws Exception {
+        Path spec = dir.resolve("spec.json");
+        Path runs = dir.resolve("runs");
+        String base = "\"base\": {\"model\": {\"spec\": \"linear\"}, \"data\": {\"spec\": \"" + DATA + "\", \"augment\": false}, "
+                + "\"run\": {\"batch\": 16, \"epochs\": 1}, \"optimizer\": {\"clip\": 0}}, \"axes\": {\"run.seed\": [0]}";
+        Files.writeString(spec, "{" + base + ", \"environment\": {\"OPENBLAS_CORETYPE\": \"NoSuchKernel\", \"threads\": 1}}");
+        Outcome o = run(new GridCommand(), spec.toString(), "--out", runs.toString(), "--quiet");
+        assertEquals(2, o.code(), o.out() + o.err());
+        assertTrue(o.err().startsWith("gradreg grid: ") && o.err().contains("pins OPENBLAS_CORETYPE=NoSuchKernel")
+                && o.err().contains("run it as OPENBLAS_CORETYPE=NoSuchKernel gradreg grid"), o.err());
+        assertEquals(1, o.err().strip().split("\n").length, o.err());
+        assertFalse(Files.exists(runs));
+        o = run(new GridCommand(), spec.toString(), "--list", "--out", runs.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("grid: note: ") && o.out().contains("pins OPENBLAS_CORETYPE=NoSuchKernel") && o.out().contains("run.seed-0"), o.out());
+
+        Files.writeString(spec, "{" + base + ", \"environment\": {\"threads\": 1}}");
+        o = run(new GridCommand(), spec.toString(), "--out", runs.toString(), "--quiet", "--threads", "3");
+        assertEquals(2, o.code(), o.out() + o.err());
+        assertTrue(o.err().contains("pins threads 1") && o.err().contains("--threads 3"), o.err());
+        assertFalse(Files.exists(runs));
+        Files.writeString(spec, "{" + base + ", \"environment\": {\"JAVA_HOME\": \"/x\"}}");
+        o = run(new GridCommand(), spec.toString(), "--list", "--out", runs.toString());
+        assertEquals(2, o.code(), o.out() + o.err());
+        assertTrue(o.err().contains("environment key 'JAVA_HOME'"), o.err());
+
+        // pins the process meets: the runs are made
+        Files.writeString(spec, "{" + base + ", \"environment\": {\"threads\": 1}}");
+        o = run(new GridCommand(), spec.toString(), "--out", runs.toString(), "--quiet");
+        assertEquals(0, o.code(), o.out() + o.err());
+        assertTrue(new RunDir(runs.resolve("run.seed-0")).finished());
+    }
+
     /** Issue 22 item 16: --list of a spec whose data is not on this machine lists the runs with a note; running it is refused. */
     @Test
     void listWorksBeforeTheDataIsInPlace() throws Exception {
