@@ -18,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * A hand-run profile of the cnn-small training step (issue 20), not a test: the CPU backend behind
  * a proxy that adds up the calling thread's CPU time per backend call (convolutions per layer
  * shape), then im2col and col2im alone at each convolution's shape, so the convolutions split into
- * GEMM and column work. {@code main WIDTH BATCH STEPS [THREADS]}; at one thread (the cap, OpenBLAS,
+ * GEMM and column work. {@code main WIDTH BATCH STEPS [THREADS]}, or {@code main resnet18 BATCH
+ * STEPS [THREADS]} for the CIFAR ResNet-18 (width 64, 3×32×32, no column-work section); at one thread (the cap, OpenBLAS,
  * OpenMP) the clock is the calling thread's CPU time; with THREADS &gt; 1 (the cap; the work then runs
  * on several threads) it is wall time, so run it on an otherwise idle machine.
  */
@@ -28,7 +29,8 @@ public final class StepProfile {
     }
 
     public static void main(String[] a) throws Exception {
-        int width = Integer.parseInt(a[0]);
+        boolean resnet = a[0].equals("resnet18");
+        int width = resnet ? 64 : Integer.parseInt(a[0]);
         int batch = Integer.parseInt(a[1]);
         int steps = Integer.parseInt(a[2]);
         int threads = a.length > 3 ? Integer.parseInt(a[3]) : 1;
@@ -60,8 +62,8 @@ public final class StepProfile {
                 }
             }
         });
-        Engine e = Architectures.cnnSmall("cnn-small", width, 1, 28, 10, be, 1);
-        INDArray x = Nd4j.rand(DataType.FLOAT, batch, 1, 28, 28);
+        Engine e = resnet ? Architectures.resnet18("resnet18", width, 2, 3, 32, 10, be, 1) : Architectures.cnnSmall("cnn-small", width, 1, 28, 10, be, 1);
+        INDArray x = resnet ? Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32) : Nd4j.rand(DataType.FLOAT, batch, 1, 28, 28);
         INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
         for (int i = 0; i < batch; i++) {
             y.putScalar(i, i % 10, 1.0);
@@ -76,7 +78,7 @@ public final class StepProfile {
             }
         }
         long inOps = 0;
-        System.out.printf(Locale.ROOT, "cnn-small width %d batch %d, %d thread(s): %.4f s %s a step (mean of %d)%n", width, batch, threads, total / 1e9 / steps, threads > 1 ? "wall" : "thread CPU", steps);
+        System.out.printf(Locale.ROOT, "%s width %d batch %d, %d thread(s): %.4f s %s a step (mean of %d)%n", resnet ? "resnet18" : "cnn-small", width, batch, threads, total / 1e9 / steps, threads > 1 ? "wall" : "thread CPU", steps);
         for (Map.Entry<String, long[]> en : acc.entrySet()) {
             inOps += en.getValue()[0];
             System.out.printf(Locale.ROOT, "  %-40s %8.2f ms  %5.1f%%  (%d calls a step)%n", en.getKey(), en.getValue()[0] / 1e6 / steps,
@@ -84,6 +86,9 @@ public final class StepProfile {
         }
         System.out.printf(Locale.ROOT, "  %-40s %8.2f ms  %5.1f%%%n", "outside backend calls", (total - inOps) / 1e6 / steps,
                 100.0 * (total - inOps) / total);
+        if (resnet) {
+            return;
+        }
         // the column work alone, at each convolution's shape, one example at a time as the interleaved path
         int w = width;
         ConvShape[] shapes = {new ConvShape(batch, 1, 28, 28, w, 3, 1, 1), new ConvShape(batch, w, 28, 28, w, 3, 1, 1),
