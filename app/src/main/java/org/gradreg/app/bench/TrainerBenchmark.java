@@ -328,6 +328,34 @@ public final class TrainerBenchmark {
         return -1;
     }
 
+    /** OpenBLAS's AVX-512 kernels (its OPENBLAS_CORETYPE names). */
+    private static final java.util.Set<String> AVX512_KERNELS = java.util.Set.of("skylakex", "cooperlake", "sapphirerapids");
+
+    /**
+     * A note for the report's first line when OPENBLAS_CORETYPE names a kernel without AVX-512 on a
+     * CPU that has it: gradreg's GEMMs then run slower than the CPU allows (ResNet-18 at one thread
+     * 2.0-2.1 s a step under Haswell against 1.5 s under SkylakeX on the project's Zen 4 machine,
+     * docs/trainer-benchmark.md) while PyTorch's convolutions (oneDNN) do not read the variable, so
+     * the paired ratio is not a like-for-like one. Empty otherwise.
+     */
+    static String kernelNote(String coretype, boolean avx512) {
+        if (coretype == null || coretype.isBlank() || !avx512 || AVX512_KERNELS.contains(coretype.trim().toLowerCase(Locale.ROOT))) {
+            return "";
+        }
+        return " (a kernel without AVX-512 on an AVX-512 CPU: gradreg's GEMMs run below the CPU's speed, PyTorch's convolutions"
+                + " ignore the variable; unset it for like-for-like ratios)";
+    }
+
+    /** Whether /proc/cpuinfo lists avx512f (false where it cannot be read). */
+    static boolean cpuHasAvx512() {
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("flags")).findFirst().map(l -> java.util.Arrays.asList(l.split("\\s+")).contains("avx512f"))
+                    .orElse(false);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
     /** Runs the benchmark (each model at each batch size) and returns its Markdown report. */
     public static String run(String[] models, int[] batches, List<String> kinds, int repeats, Path torchScript, Consumer<String> progress) {
         return run(models, batches, kinds, repeats, torchScript, Device.CPU, progress, md -> { });
@@ -339,9 +367,10 @@ public final class TrainerBenchmark {
         StringBuilder md = new StringBuilder();
         String where = device.isCpu() ? "ND4J backend " + Nd4j.getBackend().getClass().getSimpleName()
                 : "model on " + describe(device) + ", optimizer on the host (ND4J " + Nd4j.getBackend().getClass().getSimpleName() + ")";
-        md.append(String.format(Locale.ROOT, "FLOAT, AdamW, 3×32×32 inputs (cnn-small: 1×28×28); %d cores; %s; OMP_WAIT_POLICY=%s; median of %d "
-                        + "interleaved rounds after 1 warm-up round.%s%n%n", Runtime.getRuntime().availableProcessors(), where,
-                System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"), repeats,
+        md.append(String.format(Locale.ROOT, "FLOAT, AdamW, 3×32×32 inputs (cnn-small: 1×28×28); %d cores; %s; OMP_WAIT_POLICY=%s; "
+                        + "OPENBLAS_CORETYPE=%s; median of %d interleaved rounds after 1 warm-up round.%s%n%n", Runtime.getRuntime().availableProcessors(), where,
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
+                System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)") + kernelNote(System.getenv("OPENBLAS_CORETYPE"), cpuHasAvx512()), repeats,
                 torchScript == null ? "" : " PyTorch: the companion script in a second process, asked for the same step right after "
                         + "each gradreg step (same threads" + (device.isCpu() ? "" : ", same GPU") + "); gradreg / PyTorch is the median of "
                         + "these paired ratios of plain steps."));
