@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""One training epoch of the Fashion-MNIST small ViT in PyTorch, for gradreg's paired epoch
-benchmark (bench/vit_epoch_pair.sh, issue 20).
+"""One training epoch of a Fashion-MNIST model in PyTorch, for gradreg's paired epoch benchmark
+(bench/vit_epoch_pair.sh, issue 20): the small ViT (--model vit, the default) or cnn-small
+(--model cnn-small: gradreg's batch-norm CNN, 96,554 parameters, asserted, trained as the
+trained-scale experiments train it: SGD momentum 0.9, lr 0.05, weight decay 5e-4 added to the
+gradient, clipping 5, batch 128).
 
 The model is gradreg's `vit-nano:patch=7` (hidden 64, MLP 128, 2 heads, 4 pre-LN blocks, patch 7
 on 1x28x28, CLS token, learned positions, dropout and attention dropout 0.1, LayerNorm eps 1e-6,
@@ -26,7 +29,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_reference import ViT  # noqa: E402
+from torch_reference import CnnSmall, ViT  # noqa: E402
 
 MEAN, STD = 0.2860, 0.3530
 
@@ -41,6 +44,7 @@ def idx(path):
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--model", choices=["vit", "cnn-small"], default="vit")
     ap.add_argument("--data", required=True)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--train-limit", type=int, default=10000)
@@ -54,10 +58,16 @@ def main():
     y = idx(os.path.join(a.data, "train-labels-idx1-ubyte.gz"))[: a.train_limit].long()
     tx = idx(os.path.join(a.data, "t10k-images-idx3-ubyte.gz"))[: a.test_limit].float().div(255).sub(MEAN).div(STD).unsqueeze(1)
     ty = idx(os.path.join(a.data, "t10k-labels-idx1-ubyte.gz"))[: a.test_limit].long()
-    model = ViT(d=64, mlp=128, heads=2, layers=4, patch=7, image=28, classes=10, p=0.1, channels=1)
-    n = sum(p.numel() for p in model.parameters())
-    assert n == 139018, n
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
+    if a.model == "vit":
+        model = ViT(d=64, mlp=128, heads=2, layers=4, patch=7, image=28, classes=10, p=0.1, channels=1)
+        n = sum(p.numel() for p in model.parameters())
+        assert n == 139018, n
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
+    else:
+        model = CnnSmall()
+        n = sum(p.numel() for p in model.parameters())
+        assert n == 96554, n
+        opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
     model.train()
     perm = torch.randperm(len(x))
     steps = len(x) // a.batch
