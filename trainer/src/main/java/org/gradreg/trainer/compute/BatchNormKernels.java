@@ -250,10 +250,10 @@ final class BatchNormKernels {
 
     /**
      * x̂ = (x − μ)·rstd, then y = ReLU(γ·x̂ + β) from the rounded x̂, as two loops in methods of their
-     * own: the same values as one loop, but C2 compiles each of the two as a vector loop, while the
-     * one loop ran at either 1.2 or 6.4 ns an element, switching between the two from call to call
-     * in the same JVM on the same data (issue 20, measured 2026-12-07: 1.0 or 5.1 ms for 8 channels of
-     * cnn-small's first stage, 0.3 + 0.6 ms split, stable).
+     * own: the same values as one loop, which ran at either 1.2 or 6.4 ns an element, switching
+     * between the two from call to call in the same JVM on the same data; the two loops ran at 0.4
+     * and 0.75 ns an element, stable (issue 20, a hand-run harness, 2026-12-07: 1.0 or 5.1 ms for 8
+     * channels of cnn-small's first stage against 0.3 + 0.6 ms; the machine code was not inspected).
      */
     private static void normReLU(float[] xs, float[] hs, float[] ys, int len, double mu, double r, double g, double be) {
         normalise(xs, hs, len, mu, r);
