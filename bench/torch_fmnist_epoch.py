@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """One training epoch of a Fashion-MNIST model in PyTorch, for gradreg's paired epoch benchmark
 (bench/vit_epoch_pair.sh, issue 20): the small ViT (--model vit, the default) or cnn-small
-(--model cnn-small: gradreg's batch-norm CNN, 96,554 parameters, asserted, trained as the
-trained-scale experiments train it: SGD momentum 0.9, lr 0.05, weight decay 5e-4 added to the
-gradient, clipping 5, batch 128).
+(--model cnn-small: gradreg's batch-norm CNN, 96,554 parameters, asserted, with the optimizer
+of the trained-scale experiments: SGD momentum 0.9, lr 0.05, weight decay 5e-4 added to the
+gradient, clipping 5, batch 128; constant lr, no augmentation).
 
 The model is gradreg's `vit-nano:patch=7` (hidden 64, MLP 128, 2 heads, 4 pre-LN blocks, patch 7
 on 1x28x28, CLS token, learned positions, dropout and attention dropout 0.1, LayerNorm eps 1e-6,
