@@ -63,6 +63,33 @@ final class FigureStyle {
             }
         }
         roundXTicks(chart);
+        if (!st.isYAxisLogarithmic()) {
+            roundYTicks(chart);
+        }
+    }
+
+    /**
+     * Round y ticks where the y values drawn are equally spaced (a linear LR warmup over the whole
+     * run): XChart then labels data values (0.598291, 1.196581, …); one invisible point off their grid
+     * makes it choose round ticks, as {@link #roundXTicks} does for x.
+     */
+    static void roundYTicks(XYChart chart) {
+        java.util.List<double[]> ys = new java.util.ArrayList<>();
+        java.util.List<double[]> xs = new java.util.ArrayList<>();
+        for (XYSeries s : chart.getSeriesMap().values()) { // the finite points only: a NaN would pass the spacing test
+            double[] x = s.getXData();
+            double[] y = s.getYData();
+            int[] keep = java.util.stream.IntStream.range(0, y.length).filter(i -> Double.isFinite(y[i]) && Double.isFinite(x[i])).toArray();
+            ys.add(java.util.Arrays.stream(keep).mapToDouble(i -> y[i]).toArray());
+            xs.add(java.util.Arrays.stream(keep).mapToDouble(i -> x[i]).toArray());
+        }
+        double[] p = TickLabels.offGridPoint(ys, xs);
+        if (p != null) {
+            XYSeries off = chart.addSeries("(round y ticks)", new double[] {p[1]}, new double[] {p[0]});
+            off.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            off.setLineColor(new Color(0, 0, 0, 0));
+            off.setShowInLegend(false);
+        }
     }
 
     /** Round x ticks for many equally spaced x values: one invisible point off their grid ({@link TickLabels#offGridPoint}). */

@@ -15,12 +15,14 @@ import org.gradreg.trainer.config.TrainConfig;
  * @param stepGradNorms ‖g₁‖ per step
  * @param stepLosses    the mini-batch training loss per step
  * @param stepPsiVars   Var(ψ) per step; null for rules without an adaptive rate
+ * @param probes        the per-coordinate Var(ψ) probes ({@code measure.psiEvery}), in step order; empty without them
  * @param metrics       the per-run metrics by name (test_error in %, warmup_steps, final_grad_norm, …)
  * @param seconds       the training time summed over the epochs
  * @param stepValues    every schedule and estimator value per step (lr, r, α, λ, ρ, …)
  * @param experiment    "" for a run of the report's spec (or of an unknown one); else the label of the other spec it was run from
  */
 record FinishedRun(Path dir, TrainConfig cfg, Map<String, Object> settings, double[] gradNorms, double[] epochErrors, double[] stepGradNorms,
-                   double[] stepLosses, double[] stepPsiVars, Map<String, Double> metrics, double seconds,
+                   double[] stepLosses, double[] stepPsiVars, java.util.List<org.gradreg.trainer.run.Metrics.PsiProbe> probes,
+                   Map<String, Double> metrics, double seconds,
                    Map<String, double[]> stepValues, String experiment) {
 }

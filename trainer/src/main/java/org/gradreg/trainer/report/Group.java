@@ -13,6 +13,7 @@ import java.util.Map;
  * @param row           the method, the LR warmup and every other setting in which the report's runs differ
  * @param panel         the spec's panel settings (splits the figures)
  * @param settings      the settings, seed aside
+ * @param probes        per seed the per-coordinate Var(ψ) probes, in step order (seeds without probes left out)
  * @param stepValues    the schedule and estimator values per step of the first seed (the same for every seed)
  * @param epochErrors   per seed the test error in % after each epoch
  * @param bySeed        per seed (the pairing key across settings) the per-run metrics
@@ -22,6 +23,7 @@ import java.util.Map;
  */
 public record Group(String column, String row, String panel, Map<String, Object> settings, List<Double> testErrors,
                     List<double[]> gradNorms, List<double[]> stepGradNorms, List<double[]> stepLosses, List<double[]> stepPsiVars,
+                    List<List<org.gradreg.trainer.run.Metrics.PsiProbe>> probes,
                     Map<String, List<Double>> metrics, Map<String, double[]> stepValues, List<double[]> epochErrors, Map<Long, Map<String, Double>> bySeed,
                     List<String> conflicts, Map<String, Integer> leftOut, String experiment) {
 

@@ -80,6 +80,9 @@ record Grouping(Map<String, Group> groups, int counted, double seconds) {
             grp.epochErrors().add(f.epochErrors());
             grp.stepGradNorms().add(f.stepGradNorms());
             grp.stepLosses().add(f.stepLosses());
+            if (!f.probes().isEmpty()) {
+                grp.probes().add(f.probes());
+            }
             if (f.stepPsiVars() != null) {
                 grp.stepPsiVars().add(f.stepPsiVars());
             }
@@ -136,7 +139,7 @@ record Grouping(Map<String, Group> groups, int counted, double seconds) {
         Map<String, Object> key = new TreeMap<>(settings);
         key.remove(SEED);
         Group g = groups.computeIfAbsent(key(cfg, settings, experiment, differing), k -> new Group(column(cfg), row, panel.toString(), key,
-                new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new TreeMap<>(),
+                new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new TreeMap<>(),
                 new TreeMap<>(stepValues), new ArrayList<>(), new TreeMap<>(), new ArrayList<>(), new TreeMap<>(), experiment));
         if (g.stepValues().isEmpty() && !stepValues.isEmpty()) {
             g.stepValues().putAll(stepValues); // the first finished run's, when a left-out run created the group

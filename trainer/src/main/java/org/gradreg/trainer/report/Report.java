@@ -31,7 +31,7 @@ import org.gradreg.trainer.run.SpecRecord;
  * <p>
  * The parts: {@link RunReader} reads the runs through {@code trainer.run}, {@link Grouping} pools
  * them over seeds, {@link Claims}, {@link Paired} and {@link Holm} compare groups, {@link Tables} and
- * {@link CsvWriter} write the tables, {@link StepFigure}, {@link ScheduleFigure} and
+ * {@link CsvWriter} write the tables, {@link StepFigure}, {@link ScheduleFigure}, {@link ProbeFigure} and
  * {@link SettingFigure} the figures.
  */
 public final class Report {
@@ -258,6 +258,13 @@ public final class Report {
                             "log₁₀ Var(ψ) over all parameter elements", "Variance of the adaptive rate ψ = 1/(√v̂+ε)" + shortTitle,
                             out.resolve(file), false, "0.#");
                     md.append("![Var(ψ) per step, ").append(title).append("](").append(file).append(")\n\n");
+                }
+                if (ProbeFigure.any(groups.values(), column, panel)) {
+                    file = "psi-probes-" + fig + ".png";
+                    ProbeFigure.write(groups.values(), column, panel, "Var(ψᵢ) per coordinate at fixed parameters (probes)" + shortTitle,
+                            out.resolve(file));
+                    md.append("![Var(ψᵢ) per coordinate over mini-batches at each probe, ").append(title).append("](").append(file)
+                            .append(")\n\n");
                 }
             }
             if (spec.x() != null) {

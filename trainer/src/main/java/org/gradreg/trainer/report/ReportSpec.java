@@ -39,7 +39,8 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
 
     /** Per-run metrics a comparison or claim can name. */
     public static final Set<String> METRICS = Set.of("test_error", "final_grad_norm", "warmup_grad_norm", "warmup_log10_psi_var",
-            "hessian_top", "hessian_trace", "full_grad_norm", "warmup_psi_var_per_coordinate");
+            "hessian_top", "hessian_trace", "full_grad_norm", "warmup_psi_var_per_coordinate",
+            "warmup_psi_cv2_per_coordinate");
 
     public static final ReportSpec NONE = new ReportSpec(List.of(), null, List.of(), List.of(), Gate.NONE);
 

@@ -164,6 +164,8 @@ final class RunReader {
             List<Double> probed = s.probes.stream().filter(p -> p.step() <= warm).map(Metrics.PsiProbe::medianLog10Var).toList();
             if (!probed.isEmpty()) { // measure.psiEvery: Var(ψ) per coordinate over mini-batches, as the paper defines it
                 m.put("warmup_psi_var_per_coordinate", mean(probed, Function.identity()));
+                m.put("warmup_psi_cv2_per_coordinate", mean(s.probes.stream().filter(p -> p.step() <= warm)
+                        .map(Metrics.PsiProbe::medianLog10Cv2).toList(), Function.identity()));
             }
             file = dir.hessian();
             HessianResult h = dir.readHessian();
@@ -189,7 +191,7 @@ final class RunReader {
             }
             boolean hasPsi = s.psiVars.stream().anyMatch(Double::isFinite);
             return new FinishedRun(run, cfg, Settings.of(cfg), array(s.gradNorms), array(s.epochErrors), array(s.stepGradNorms), array(s.stepLosses),
-                    hasPsi ? array(s.psiVars) : null, m, s.seconds, arrays(s.values), experiment);
+                    hasPsi ? array(s.psiVars) : null, List.copyOf(s.probes), m, s.seconds, arrays(s.values), experiment);
         } catch (java.nio.file.AccessDeniedException e) { // another user's run written under a umask such as 077 (issue 22 item 9)
             warnings.add("report: skipped " + run + ": permission denied reading " + e.getFile() + "; its owner can run chmod -R go+rX on it");
             return null;

@@ -62,7 +62,7 @@ final class Tables {
     static List<String> presentMetrics(Collection<Group> groups) {
         List<String> out = new ArrayList<>();
         for (String m : List.of("test_error", "final_grad_norm", "warmup_grad_norm", "warmup_log10_psi_var", "hessian_top", "hessian_trace",
-                "full_grad_norm", "warmup_psi_var_per_coordinate")) {
+                "full_grad_norm", "warmup_psi_var_per_coordinate", "warmup_psi_cv2_per_coordinate")) {
             if (groups.stream().anyMatch(g -> g.metric(m).length > 0)) {
                 out.add(m);
             }

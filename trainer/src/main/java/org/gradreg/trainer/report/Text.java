@@ -15,7 +15,8 @@ final class Text {
     static final Map<String, String> LABELS = Map.of("test_error", "test error %", "final_grad_norm", "final ‖g₁‖ (last-epoch mean)",
             "warmup_grad_norm", "‖g₁‖ over LR warmup (mean)", "warmup_log10_psi_var", "log₁₀ Var(ψ) over LR warmup (mean)",
             "hessian_top", "Hessian λ_max", "hessian_trace", "Hessian trace", "full_grad_norm", "final ‖∇L‖ (full training set)",
-            "warmup_psi_var_per_coordinate", "median log₁₀ Var(ψᵢ) per coordinate over LR warmup (probes)");
+            "warmup_psi_var_per_coordinate", "median log₁₀ Var(ψᵢ) per coordinate over LR warmup (probes)",
+            "warmup_psi_cv2_per_coordinate", "median log₁₀ Var(ψᵢ)/mean(ψᵢ)² per coordinate over LR warmup (probes)");
 
     /** A whole number as such, else three significant digits without trailing zeros: 0.5, 0.00005, 2. */
     static String number(double v) {

@@ -32,6 +32,36 @@ class StepFigureTicksTest {
         }
     }
 
+    /** A learning rate rising linearly over the whole run (warmup only): round y ticks, not every 56th data value (0.598291, …). */
+    @Test
+    void aLinearRampGetsRoundYTicks() throws Exception {
+        int n = 936;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int j = 0; j < n; j++) {
+            x[j] = j + 1;
+            y[j] = 1e-3 * j / n;
+        }
+        XYChart chart = new org.knowm.xchart.XYChartBuilder().width(1100).height(260).title("lr").xAxisTitle("step").yAxisTitle("lr").build();
+        chart.addSeries("a", x, y);
+        chart.addSeries("b", x, y.clone());
+        FigureStyle.readable(chart);
+        BufferedImage img = new BufferedImage(chart.getWidth(), chart.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g2 = img.createGraphics();
+        chart.paint(g2, chart.getWidth(), chart.getHeight());
+        g2.dispose();
+        Field f = Chart.class.getDeclaredField("axisPair");
+        f.setAccessible(true);
+        AxisPair<?, ?> axes = (AxisPair<?, ?>) f.get(chart);
+        java.lang.reflect.Method yAxis = AxisPair.class.getDeclaredMethod("getYAxis");
+        yAxis.setAccessible(true);
+        List<String> labels = ((org.knowm.xchart.internal.chartpart.Axis<?, ?>) yAxis.invoke(axes)).getAxisTickCalculator().getTickLabels();
+        assertTrue(labels.size() >= 3, labels.toString());
+        for (String l : labels) {
+            assertTrue(l.matches("-?\\d+(\\.\\d)?"), "tick " + l + " of " + labels);
+        }
+    }
+
     @Test
     void aFewEpochsKeepATickAtEveryEpoch() throws Exception {
         assertEquals(List.of("1", "2", "3", "4", "5", "6"), xLabels(6));
@@ -46,7 +76,7 @@ class StepFigureTicksTest {
             }
             seeds.add(v);
         }
-        Group g = new Group("c", "plain", "p", Map.of(), List.of(7.0, 7.1), List.of(), seeds, seeds, List.of(), Map.of(), Map.of(),
+        Group g = new Group("c", "plain", "p", Map.of(), List.of(7.0, 7.1), List.of(), seeds, seeds, List.of(), List.of(), Map.of(), Map.of(),
                 List.of(), Map.of(), List.of(), Map.of(), "");
         XYChart chart = StepFigure.chart(List.of(g), "c", "p", Group::stepLosses, points > 30 ? "step" : "epoch", "loss", "t", false, "#.##",
                 points > 30);
