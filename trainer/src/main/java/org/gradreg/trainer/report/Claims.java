@@ -88,7 +88,8 @@ final class Claims {
                 out.add(new ClaimOutcome(r.c(), "", null, null, null, Double.NaN, Double.NaN, m, "not run (no finished runs match both settings)"));
                 continue;
             }
-            String verdict = verdict(r.p(), holm[i], r.c().expect(), r.c().effect(), refusal(r.a(), r.b(), groups, spec.gate()));
+            String verdict = verdict(r.p(), holm[i], r.c().expect(), r.c().effect(), refusal(r.a(), r.b(), groups,
+                    spec.gate(), r.c().gateAgainstOnly()));
             out.add(new ClaimOutcome(r.c(), r.a().panel(), r.a(), r.b(), r.p(), holm[i], holmPerm[i], m, verdict));
         }
         return out;
@@ -99,8 +100,11 @@ final class Claims {
         return Paired.of(v[0], v[1]);
     }
 
-    /** Why two settings get no verdict (identical by construction, conflicting repeats, a setting that did not train), or null. */
-    static String refusal(Group a, Group b, Collection<Group> groups, Gate gate) {
+    /**
+     * Why two settings get no verdict (identical by construction, conflicting repeats, a setting
+     * that did not train: both, or with {@code againstOnly} only {@code b}), or null.
+     */
+    static String refusal(Group a, Group b, Collection<Group> groups, Gate gate, boolean againstOnly) {
         String same = ByConstruction.identical(a.settings(), b.settings());
         if (same != null) {
             return same;
@@ -110,7 +114,7 @@ final class Claims {
                 return g.row() + " has conflicting repeats of a seed";
             }
         }
-        for (Group g : List.of(a, b)) {
+        for (Group g : againstOnly ? List.of(b) : List.of(a, b)) {
             Gate.Standing s = gate.check(g, groups);
             if (s != null && !s.trained()) {
                 return g.row() + " " + s.text();
@@ -160,6 +164,7 @@ final class Claims {
             if (!Double.isNaN(o.claim().effect())) {
                 r.put("paper_effect", o.claim().effect());
             }
+            r.put("gate", o.claim().gateAgainstOnly() ? "against" : "both");
             r.put("panel", o.panel());
             r.put("verdict", o.verdict());
             if (o.test() != null) {

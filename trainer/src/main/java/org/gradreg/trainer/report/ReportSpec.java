@@ -26,7 +26,10 @@ import org.gradreg.trainer.config.Settings;
  * A claim's optional {@code effect} is the size of the paper's reported effect in the metric's
  * units (a positive number): when the design's minimum detectable effect ({@link Paired}) is
  * larger, the verdict is "design too small to judge". The optional {@code gate} is the
- * baseline band ({@link Gate}) a setting's runs must reach before it is compared.
+ * baseline band ({@link Gate}) a setting's runs must reach before it is compared; a claim that a
+ * setting harms training (e.g. the GR paper's "alpha &gt; 1 damages training") says
+ * {@code "gate": "against"}, so that only the setting it is compared against must be in the band
+ * (the default, {@code "both"}, gates the two).
  * Settings are named by their paths ({@link Settings}); a selector is {@code path=value} pairs
  * separated by {@code ;} (the value is everything after the first {@code =}, numbers compare by
  * value; an estimator key left out of a run's configuration has its registry default). The
@@ -96,8 +99,18 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
         }
     }
 
-    /** A paper's claim tested by comparing two settings on one metric; {@code effect} the paper's effect size (NaN: not given). */
-    public record Claim(String id, String claim, String paper, Selector compare, Selector against, String metric, int expect, double effect) {
+    /**
+     * A paper's claim tested by comparing two settings on one metric; {@code effect} the paper's
+     * effect size (NaN: not given); {@code gateAgainstOnly}: only the setting compared against must
+     * be in the spec's baseline band (a claim that the compared setting harms training).
+     */
+    public record Claim(String id, String claim, String paper, Selector compare, Selector against, String metric, int expect, double effect,
+            boolean gateAgainstOnly) {
+
+        /** A claim that gates both settings. */
+        public Claim(String id, String claim, String paper, Selector compare, Selector against, String metric, int expect, double effect) {
+            this(id, claim, paper, compare, against, metric, expect, effect, false);
+        }
     }
 
     /** The section {@code node} (null: none) of the spec at {@code where}; every key and value is checked. */
@@ -134,8 +147,8 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
         for (JsonNode c : node.path("claims")) {
             for (var it = c.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
-                if (!Set.of("id", "claim", "paper", "compare", "against", "metric", "expect", "effect").contains(k)) {
-                    throw new BadInput(at + ": claim key '" + k + "' unknown; known: id, claim, paper, compare, against, metric, expect, effect");
+                if (!Set.of("id", "claim", "paper", "compare", "against", "metric", "expect", "effect", "gate").contains(k)) {
+                    throw new BadInput(at + ": claim key '" + k + "' unknown; known: id, claim, paper, compare, against, metric, expect, effect, gate");
                 }
             }
             String id = c.path("id").asText("");
@@ -159,8 +172,13 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
                 }
                 effect = e.asDouble();
             }
+            String gated = c.path("gate").asText("both");
+            if (!gated.equals("both") && !gated.equals("against")) {
+                throw new BadInput(at + ": claim " + id + ": gate must be both or against (only the setting compared against must be in "
+                        + "the baseline band), got '" + c.get("gate").asText() + "'");
+            }
             claims.add(new Claim(id, c.get("claim").asText(), c.path("paper").asText(""), Selector.parse(c.get("compare").asText(), at),
-                    Selector.parse(c.get("against").asText(), at), metric, expect.equals("lower") ? -1 : 1, effect));
+                    Selector.parse(c.get("against").asText(), at), metric, expect.equals("lower") ? -1 : 1, effect, gated.equals("against")));
         }
         return new ReportSpec(List.copyOf(panels), x, List.copyOf(compare), List.copyOf(claims), Gate.parse(node.get("gate"), at));
     }

@@ -108,7 +108,8 @@ final class Tables {
         for (ClaimOutcome o : claims) {
             ReportSpec.Claim c = o.claim();
             md.append("| ").append(c.id()).append(": ").append(Text.esc(c.claim())).append(" | ").append(Text.esc(c.paper()))
-                    .append(Double.isNaN(c.effect()) ? "" : " (effect " + Text.number(c.effect()) + ")").append(" | ");
+                    .append(Double.isNaN(c.effect()) ? "" : " (effect " + Text.number(c.effect()) + ")")
+                    .append(c.gateAgainstOnly() ? " (gate: only the setting compared against must be in the band)" : "").append(" | ");
             if (o.test() == null) {
                 md.append(c.compare()).append(" vs ").append(c.against()).append(" | ").append(Report.label(c.metric())).append(" | – | – | – | – | – | ")
                         .append(o.verdict()).append(" |\n");

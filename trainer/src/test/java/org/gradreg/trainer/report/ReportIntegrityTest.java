@@ -171,6 +171,41 @@ class ReportIntegrityTest {
     }
 
     @Test
+    void aClaimThatASettingHarmsTrainingGatesOnlyTheSettingComparedAgainst() throws Exception {
+        // every GR run made to end at 95 % test error: outside a 90 % band, while plain is inside it
+        for (int s = 0; s < 3; s++) {
+            Path r = runs.resolve("gr-" + s).resolve(RunDir.RESULT);
+            com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(r.toFile());
+            n.put("testError", 0.95);
+            Files.writeString(r, Json.mapper().writeValueAsString(n));
+            assertTrue(100 * new RunDir(runs.resolve("plain-" + s)).readResult().testError() < 90);
+        }
+        String claim = "{\"id\": \"%s\", \"claim\": \"c\", \"compare\": \"estimator.name=%s\", \"against\": \"estimator.name=%s\", "
+                + "\"expect\": \"%s\"%s}";
+        ReportSpec s = ReportSpec.parse(Json.mapper().readTree("{\"claims\": ["
+                + String.format(claim, "T1", "gr", "plain", "lower", "") + ", "
+                + String.format(claim, "T2", "gr", "plain", "higher", ", \"gate\": \"against\"") + ", "
+                + String.format(claim, "T3", "plain", "gr", "lower", ", \"gate\": \"against\"") + ", "
+                + String.format(claim, "T4", "gr", "plain", "higher", ", \"gate\": \"both\"")
+                + "], \"gate\": {\"max_test_error\": 90}}"), "t");
+        Report rep = Report.of(runs, s);
+        List<ClaimOutcome> c = rep.claims();
+        String grFails = "no verdict: " + gr(rep).row() + " did not train: 0 of 3 runs at ≤ 90 % test error";
+        assertEquals(grFails, c.get(0).verdict());
+        assertFalse(c.get(1).verdict().startsWith("no verdict"), c.get(1).verdict()); // only plain is gated, and it trained
+        assertEquals(grFails, c.get(2).verdict()); // GR is the setting compared against here
+        assertEquals(grFails, c.get(3).verdict());
+        rep.write(dir.resolve("harm"));
+        JsonNode json = Json.mapper().readTree(dir.resolve("harm/claims.json").toFile());
+        assertEquals(List.of("both", "against", "against", "both"), List.of(json.get(0).path("gate").asText(), json.get(1).path("gate").asText(),
+                json.get(2).path("gate").asText(), json.get(3).path("gate").asText()));
+        assertTrue(Files.readString(dir.resolve("harm/report.md")).contains("(gate: only the setting compared against must be in the band)"));
+        BadInput e = assertThrows(BadInput.class, () -> ReportSpec.parse(Json.mapper().readTree("{\"claims\": ["
+                + String.format(claim, "T5", "gr", "plain", "higher", ", \"gate\": \"compared\"") + "]}"), "t"));
+        assertTrue(e.getMessage().startsWith("t: report: claim T5: gate must be both or against") && !e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
     void eachPairIsComparedOnceAndCountedOnceInTheHolmFamily() throws Exception {
         // the second selector makes the mirror of the first's pair (GR vs plain, then plain vs GR)
         ReportSpec s = ReportSpec.parse(Json.mapper().readTree("{\"compare\": [\"estimator.name=plain\", \"estimator.name=gr\"]}"), "t");
