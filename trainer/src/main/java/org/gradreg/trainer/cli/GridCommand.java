@@ -87,8 +87,9 @@ public final class GridCommand implements Callable<Integer> {
         }
         JsonNode root = Grid.readTree(spec);
         specRecord = SpecRecord.of(spec); // pre-registration: each run records the spec it was made from
-        ReportSpec.parse(root.get("report"), "grid spec " + spec); // what `gradreg report --spec` will compare, checked now
+        ReportSpec reportSpec = ReportSpec.parse(root.get("report"), "grid spec " + spec); // what `gradreg report --spec` will compare, checked now
         Grid grid = Grid.parse(root, spec.toString());
+        reportSpec.checkPairs(grid.runs().stream().map(r -> org.gradreg.trainer.config.Settings.of(r.config())).toList(), "grid spec " + spec);
         org.gradreg.trainer.loop.EnvironmentPins pins = org.gradreg.trainer.loop.EnvironmentPins.parse(root.get("environment"), spec.toString());
         int runThreads = pins.threads(threads, spec.toString());
         List<Grid.Run> mine;

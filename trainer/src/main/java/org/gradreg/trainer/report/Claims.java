@@ -85,7 +85,9 @@ final class Claims {
         for (int i = 0; i < raw.size(); i++) {
             Raw r = raw.get(i);
             if (r.p() == null) {
-                out.add(new ClaimOutcome(r.c(), "", null, null, null, Double.NaN, Double.NaN, m, "not run (no finished runs match both settings)"));
+                String why = ReportSpec.unpaired(r.c(), groups.stream().map(Group::settings).toList());
+                out.add(new ClaimOutcome(r.c(), "", null, null, null, Double.NaN, Double.NaN, m, why != null && why.startsWith("the settings")
+                        ? "no comparison: " + why : "not run (no finished runs match both settings)"));
                 continue;
             }
             String verdict = verdict(r.p(), holm[i], r.c().expect(), r.c().effect(), refusal(r.a(), r.b(), groups,

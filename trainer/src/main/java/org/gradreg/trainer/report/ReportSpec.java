@@ -184,6 +184,57 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
     }
 
     /**
+     * Refuses claims that can compare nothing among {@code settings} (a grid's runs, each as
+     * {@link Settings#of}): every claim must have a setting matching its {@code compare} with a
+     * counterpart matching its {@code against} ({@link #counterpart}). Checked when a grid starts,
+     * before any run: a selector that leaves out a setting in which the two sides also differ
+     * (e.g. an axis that sets the update rule and its weight decay together) pairs nothing, and the
+     * report would find no comparison after the runs.
+     */
+    public void checkPairs(java.util.Collection<Map<String, Object>> settings, String where) {
+        for (Claim c : claims) {
+            String why = unpaired(c, settings);
+            if (why != null) {
+                throw new BadInput(where + ": report: claim " + c.id() + " compares no two settings of this grid: " + why);
+            }
+        }
+    }
+
+    /** Null when some setting matching {@code c}'s compare selector has a counterpart; else why not. */
+    static String unpaired(Claim c, java.util.Collection<Map<String, Object>> settings) {
+        List<Map<String, Object>> a = settings.stream().filter(c.compare()::matches).toList();
+        List<Map<String, Object>> b = settings.stream().filter(c.against()::matches).toList();
+        if (a.isEmpty()) {
+            return "no setting matches compare '" + c.compare() + "'";
+        }
+        if (b.isEmpty()) {
+            return "no setting matches against '" + c.against() + "'";
+        }
+        String closest = null;
+        int fewest = Integer.MAX_VALUE;
+        for (Map<String, Object> x : a) {
+            for (Map<String, Object> y : b) {
+                if (counterpart(x, y, c.against())) {
+                    return null;
+                }
+                List<String> differ = new ArrayList<>();
+                for (String k : x.keySet()) {
+                    if (!k.equals(Grouping.SEED) && !Settings.ofEstimator(k) && !c.against().fields().containsKey(k)
+                            && !Objects.equals(x.get(k), y.get(k))) {
+                        differ.add(k + " (" + x.get(k) + " against " + y.get(k) + ")");
+                    }
+                }
+                if (!differ.isEmpty() && differ.size() < fewest) {
+                    fewest = differ.size();
+                    closest = String.join(", ", differ);
+                }
+            }
+        }
+        return "the settings matching '" + c.compare() + "' and '" + c.against() + "' also differ in " + closest
+                + "; name " + (fewest == 1 ? "it" : "them") + " in the against selector";
+    }
+
+    /**
      * Whether settings {@code b} are what {@code a} is compared against: {@code b} matches
      * {@code against} and agrees with {@code a} except in the selector's settings, the seed and the
      * estimator's (the method).
