@@ -6,6 +6,8 @@
 # Usage: bench/vit_epoch_pair.sh DATA_DIR [ROUNDS] [TRAIN_LIMIT] [MODEL]   (DATA_DIR holds Fashion-MNIST's .gz files)
 # Per run: the machine's load (uptime), the process's wall time, the epoch's training time (all steps),
 # and, from a separate one-step run each, the start-up (JVM or interpreter, data, model) and the first step.
+# Both sides train without augmentation (gradreg with --no-augment; before 2026-12-07 gradreg's side ran
+# train's default pad-4 crop, which PyTorch's loop does not do).
 # OPENBLAS_CORETYPE is left to each side (gradreg's launcher picks SkylakeX on AVX-512; PyTorch's
 # OpenBLAS 0.3.21 picks it by itself); OMP_WAIT_POLICY=PASSIVE for both, as the launcher sets it.
 set -euo pipefail
@@ -25,7 +27,7 @@ gradreg_run() { # threads train_limit -> "wall epoch_s"
   rm -rf "$tmp/run"
   local t0 t1
   t0=$(now)
-  "$here/gradreg" train "${train[@]}" --dataset fashion-mnist --data "$data" --clip 5 \
+  "$here/gradreg" train "${train[@]}" --dataset fashion-mnist --data "$data" --no-augment --clip 5 \
     --batch 128 --epochs 1 --train-limit "$2" --test-limit 2000 --threads "$1" --seed 0 --out "$tmp/run" \
     > "$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
   t1=$(now)
