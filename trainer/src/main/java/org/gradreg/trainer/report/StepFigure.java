@@ -61,7 +61,9 @@ final class StepFigure {
             }
             double[][] ms = Stats.meanOver(series.apply(g));
             int n = ms[0].length;
-            double floor = logY ? Arrays.stream(ms[0]).filter(v -> v > 0).min().orElse(1e-12) / 10 : Double.NEGATIVE_INFINITY;
+            // a ± std band of a quantity no seed takes below 0 (test error, a norm, a loss) stops at 0
+            boolean nonNegative = series.apply(g).stream().flatMapToDouble(Arrays::stream).filter(v -> !Double.isNaN(v)).allMatch(v -> v >= 0);
+            double floor = logY ? Arrays.stream(ms[0]).filter(v -> v > 0).min().orElse(1e-12) / 10 : nonNegative ? 0 : Double.NEGATIVE_INFINITY;
             double[] x = new double[n];
             double[] y = new double[n];
             double[] bx = new double[2 * n];

@@ -62,6 +62,24 @@ class StepFigureTicksTest {
         }
     }
 
+    /** An unstable setting's test error (20 and 70 %, then 2 and 60 %): the ± std band stops at 0, not at -13 %. */
+    @Test
+    void theBandOfANonNegativeQuantityStopsAtZero() {
+        List<double[]> seeds = List.of(new double[] {20, 2}, new double[] {70, 60});
+        Group g = new Group("c", "x", "p", Map.of(), List.of(2.0, 60.0), List.of(), seeds, seeds, List.of(), List.of(), Map.of(), Map.of(),
+                List.of(), Map.of(), List.of(), Map.of(), "");
+        XYChart chart = StepFigure.chart(List.of(g), "c", "p", Group::stepLosses, "epoch", "test error", "t", false, "#", false);
+        double[] band = chart.getSeriesMap().get("x band").getYData();
+        double low = java.util.Arrays.stream(band).min().orElseThrow();
+        assertEquals(0, low, 0, java.util.Arrays.toString(band)); // mean 31, std 41.0 at epoch 2: 31 - 41 = -10 without the floor
+        // a quantity that does go below 0 keeps its band
+        List<double[]> signed = List.of(new double[] {-1, 2}, new double[] {1, 4});
+        Group h = new Group("c", "y", "p", Map.of(), List.of(2.0, 4.0), List.of(), signed, signed, List.of(), List.of(), Map.of(), Map.of(),
+                List.of(), Map.of(), List.of(), Map.of(), "");
+        double[] b2 = StepFigure.chart(List.of(h), "c", "p", Group::stepLosses, "epoch", "v", "t", false, "#", false).getSeriesMap().get("y band").getYData();
+        assertTrue(java.util.Arrays.stream(b2).min().orElseThrow() < -1, java.util.Arrays.toString(b2));
+    }
+
     @Test
     void aFewEpochsKeepATickAtEveryEpoch() throws Exception {
         assertEquals(List.of("1", "2", "3", "4", "5", "6"), xLabels(6));
