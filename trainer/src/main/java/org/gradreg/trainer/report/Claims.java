@@ -85,9 +85,11 @@ final class Claims {
         for (int i = 0; i < raw.size(); i++) {
             Raw r = raw.get(i);
             if (r.p() == null) {
-                String why = ReportSpec.unpaired(r.c(), groups.stream().map(Group::settings).toList());
-                out.add(new ClaimOutcome(r.c(), "", null, null, null, Double.NaN, Double.NaN, m, why != null && why.startsWith("the settings")
-                        ? "no comparison: " + why : "not run (no finished runs match both settings)"));
+                boolean bothRan = groups.stream().anyMatch(g -> r.c().compare().matches(g.settings()))
+                        && groups.stream().anyMatch(g -> r.c().against().matches(g.settings()));
+                String why = bothRan ? ReportSpec.unpaired(r.c(), groups.stream().map(Group::settings).toList()) : null;
+                out.add(new ClaimOutcome(r.c(), "", null, null, null, Double.NaN, Double.NaN, m, why != null ? "no comparison: " + why // both sides ran, unpaired
+                        : "not run (no finished runs match both settings)"));
                 continue;
             }
             String verdict = verdict(r.p(), holm[i], r.c().expect(), r.c().effect(), refusal(r.a(), r.b(), groups,

@@ -106,11 +106,6 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
      */
     public record Claim(String id, String claim, String paper, Selector compare, Selector against, String metric, int expect, double effect,
             boolean gateAgainstOnly) {
-
-        /** A claim that gates both settings. */
-        public Claim(String id, String claim, String paper, Selector compare, Selector against, String metric, int expect, double effect) {
-            this(id, claim, paper, compare, against, metric, expect, effect, false);
-        }
     }
 
     /** The section {@code node} (null: none) of the spec at {@code where}; every key and value is checked. */
@@ -217,14 +212,8 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
                 if (counterpart(x, y, c.against())) {
                     return null;
                 }
-                List<String> differ = new ArrayList<>();
-                for (String k : x.keySet()) {
-                    if (!k.equals(Grouping.SEED) && !Settings.ofEstimator(k) && !c.against().fields().containsKey(k)
-                            && !Objects.equals(x.get(k), y.get(k))) {
-                        differ.add(k + " (" + x.get(k) + " against " + y.get(k) + ")");
-                    }
-                }
-                if (!differ.isEmpty() && differ.size() < fewest) {
+                List<String> differ = differing(x, y, c.against()).stream().map(k -> k + " (" + x.get(k) + " against " + y.get(k) + ")").toList();
+                if (differ.size() < fewest) {
                     fewest = differ.size();
                     closest = String.join(", ", differ);
                 }
@@ -240,17 +229,17 @@ public record ReportSpec(List<String> panels, String x, List<Selector> compare, 
      * estimator's (the method).
      */
     static boolean counterpart(Map<String, Object> a, Map<String, Object> b, Selector against) {
-        if (!against.matches(b)) {
-            return false;
-        }
+        return against.matches(b) && differing(a, b, against).isEmpty();
+    }
+
+    /** The settings in which {@code a} and {@code b} differ, the selector's, the seed and the estimator's (the method) aside. */
+    private static List<String> differing(Map<String, Object> a, Map<String, Object> b, Selector against) {
+        List<String> out = new ArrayList<>();
         for (String k : a.keySet()) {
-            if (k.equals(Grouping.SEED) || Settings.ofEstimator(k) || against.fields().containsKey(k)) {
-                continue;
-            }
-            if (!Objects.equals(a.get(k), b.get(k))) {
-                return false;
+            if (!k.equals(Grouping.SEED) && !Settings.ofEstimator(k) && !against.fields().containsKey(k) && !Objects.equals(a.get(k), b.get(k))) {
+                out.add(k);
             }
         }
-        return true;
+        return out;
     }
 }

@@ -73,7 +73,7 @@ class ClaimPairsTest {
     @Test
     void unpairedIsNullWhenAPairExists() {
         ReportSpec.Claim c = new ReportSpec.Claim("X", "c", "", ReportSpec.Selector.parse("estimator.name=gr", "t"),
-                ReportSpec.Selector.parse("estimator.name=plain", "t"), "test_error", -1, Double.NaN);
+                ReportSpec.Selector.parse("estimator.name=plain", "t"), "test_error", -1, Double.NaN, false);
         assertNull(ReportSpec.unpaired(c, List.of(Map.of("estimator.name", "gr", "run.seed", 0L), Map.of("estimator.name", "plain", "run.seed", 1L))));
     }
 }
