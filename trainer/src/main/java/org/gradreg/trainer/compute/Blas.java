@@ -31,9 +31,31 @@ final class Blas {
         }
     }
 
+    /**
+     * Multiply-adds from which a GEMM splits C's rows (or columns) over {@link Team} (each block a
+     * one-thread OpenBLAS GEMM), with OpenBLAS kept at one thread: measured (issue 20, 2026-12-07)
+     * OpenBLAS 0.3.19's own two threads made the small ViT's GEMMs ([2176×64]·[64×192] and alike,
+     * 9-27M multiply-adds) slower than one thread (a vit-nano step's 77 GEMMs 15 ms at one thread,
+     * 29-31 ms at two), and two row blocks were no faster than one thread inside the step; at
+     * ViT-Ti's [1040×192]·[192×576] (115M) two blocks took 674-728 µs against OpenBLAS's 840-880
+     * µs at two threads and 1.26-1.33 ms at one. The blocks round like the whole GEMM for the ViT
+     * shapes probed ({@code GemmSplitProbe}, by hand, Haswell, SkylakeX and Zen kernels) but not in
+     * general: OpenBLAS picks its kernels by size, and a [1037×211]·[211×333] GEMM split in two
+     * differs in the last bit of some elements ({@code TeamSplitTest}). A split GEMM's rounding thus
+     * depends on {@code --threads}, as OpenBLAS's own threads' did; for one thread count it is fixed
+     * (the blocks follow from the shape and the count), so runs and resumes at one count are exact.
+     */
+    static final long SPLIT_MIN = 1L << 26;
+
     /** C ← alpha·op(A)·op(B) + beta·C for 2-D arrays. */
     static void gemm(INDArray a, boolean ta, INDArray b, boolean tb, INDArray c, double alpha, double beta) {
-        restoreThreads();
+        int cap = Team.size();
+        boolean own = cap > 1;
+        if (own) {
+            oneThread(); // until the evaluation's end (the next download): no set-count pair per GEMM
+        } else {
+            restoreThreads();
+        }
         check(a);
         check(b);
         check(c);
@@ -44,8 +66,33 @@ final class Blas {
             throw new IllegalArgumentException("gemm shapes do not match: " + java.util.Arrays.toString(a.shape()) + (ta ? "ᵀ" : "")
                     + " · " + java.util.Arrays.toString(b.shape()) + (tb ? "ᵀ" : "") + " → " + java.util.Arrays.toString(c.shape()));
         }
-        call(c.dataType() == DataType.DOUBLE, ta ? T : N, tb ? T : N, m, n, k, alpha, a.data().addressPointer(), 0, (int) a.size(1),
-                b.data().addressPointer(), 0, (int) b.size(1), beta, c.data().addressPointer(), 0, n);
+        boolean dbl = c.dataType() == DataType.DOUBLE;
+        Pointer pa = a.data().addressPointer();
+        Pointer pb = b.data().addressPointer();
+        Pointer pc = c.data().addressPointer();
+        int lda = (int) a.size(1);
+        int ldb = (int) b.size(1);
+        boolean rows = m >= n;
+        int len = rows ? m : n;
+        int parts = own && (long) m * n * k >= SPLIT_MIN ? Math.min(cap, len / 16) : 1;
+        if (parts <= 1) {
+            call(dbl, ta ? T : N, tb ? T : N, m, n, k, alpha, pa, 0, lda, pb, 0, ldb, beta, pc, 0, n);
+            return;
+        }
+        // C's rows (or columns) in contiguous blocks, boundaries on multiples of 16, one one-thread GEMM each
+        Team.run(parts, p -> {
+            int lo = (int) ((long) len * p / parts) / 16 * 16;
+            int hi = p == parts - 1 ? len : (int) ((long) len * (p + 1) / parts) / 16 * 16;
+            if (hi <= lo) {
+                return;
+            }
+            if (rows) { // rows lo..hi of op(A): A's rows (offset lo·lda) or, transposed, its columns (offset lo)
+                call(dbl, ta ? T : N, tb ? T : N, hi - lo, n, k, alpha, pa, ta ? lo : (long) lo * lda, lda, pb, 0, ldb, beta, pc,
+                        (long) lo * n, n);
+            } else {    // columns lo..hi of op(B): B's columns (offset lo) or, transposed, its rows (offset lo·ldb)
+                call(dbl, ta ? T : N, tb ? T : N, m, hi - lo, k, alpha, pa, 0, lda, pb, tb ? (long) lo * ldb : lo, ldb, beta, pc, lo, n);
+            }
+        });
     }
 
     // ---- OpenBLAS's thread count ----
@@ -91,7 +138,9 @@ final class Blas {
     /** Sets OpenBLAS's thread count (the process's {@code --threads}); a lowered count is forgotten. */
     static synchronized void setThreads(int n) {
         lowered = 0;
-        Nd4j.factory().blas().setMaxThreads(n);
+        // with the split, OpenBLAS stays at one thread: its own workers, woken by a second thread,
+        // spin for a while after each call and took the second core from the team's (issue 20)
+        Nd4j.factory().blas().setMaxThreads(Team.enabled() ? 1 : n);
     }
 
     /** OpenBLAS's thread count now. */
@@ -124,7 +173,12 @@ final class Blas {
     private enum Kind { ABT, PB, PTB }
 
     private static void heads(INDArray x, INDArray y, INDArray z, double alpha, int batch, int heads, int tokens, int dh, Kind kind) {
-        restoreThreads();
+        boolean own = Team.size() > 1;
+        if (own) {
+            oneThread();
+        } else {
+            restoreThreads();
+        }
         check(x);
         check(y);
         check(z);
@@ -134,7 +188,10 @@ final class Blas {
         Pointer px = x.data().addressPointer();
         Pointer py = y.data().addressPointer();
         Pointer pz = z.data().addressPointer();
-        for (int bi = 0; bi < batch; bi++) {
+        // with the split, the examples in contiguous blocks over the thread cap (each product a one-thread GEMM, as alone)
+        int parts = own && (long) batch * heads * tokens * tokens * dh >= SPLIT_MIN ? Math.min(Team.size(), batch) : 1;
+        Team.run(parts, p -> {
+        for (int bi = batch * p / parts; bi < batch * (p + 1) / parts; bi++) {
             for (int h = 0; h < heads; h++) {
                 long g = (long) bi * heads + h;
                 long rows = (long) bi * tokens * d + (long) h * dh; // block of the [B·T, D] arrays
@@ -146,6 +203,7 @@ final class Blas {
                 }
             }
         }
+        });
     }
 
     /** One row-major GEMM on raw pointers with element offsets (the building block of the others). */

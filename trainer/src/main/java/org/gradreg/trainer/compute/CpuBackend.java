@@ -141,6 +141,10 @@ public final class CpuBackend implements Backend {
     @Override
     public void addRowVector(Tensor y, Tensor bias) {
         INDArray b = a(bias);
+        if (HostKernels.dense(a(y), b) && a(y).rank() == 2 && b.length() == a(y).size(1)) {
+            HostKernels.addRowVector(a(y), b);
+            return;
+        }
         a(y).addiRowVector(b.rank() == 2 ? b : b.reshape(1, b.length()));
     }
 
@@ -168,11 +172,19 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void add(Tensor x, Tensor y, Tensor out) {
+        if (HostKernels.sameLength(a(x), a(y), a(out))) {
+            HostKernels.combine(a(x), a(y), a(out), false);
+            return;
+        }
         a(x).add(a(y), a(out));
     }
 
     @Override
     public void addInPlace(Tensor y, Tensor x) {
+        if (HostKernels.sameLength(a(y), a(x))) {
+            HostKernels.combine(a(y), a(x), a(y), false);
+            return;
+        }
         a(y).addi(a(x));
     }
 
@@ -180,11 +192,22 @@ public final class CpuBackend implements Backend {
     public void multiplyInPlace(Tensor x, Tensor mask) {
         INDArray m = a(mask);
         INDArray v = a(x);
+        if (HostKernels.sameLength(v, m)) {
+            HostKernels.combine(v, m, v, true);
+            return;
+        }
         v.muli(java.util.Arrays.equals(m.shape(), v.shape()) ? m : m.reshape(v.shape()));
     }
 
     @Override
     public void zero(Tensor x) {
+        if (HostKernels.dense(a(x))) { // one memset instead of an ND4J op (~30 µs a call, 72 calls a small-ViT step)
+            INDArray v = a(x);
+            long size = v.dataType().width();
+            org.bytedeco.javacpp.Pointer.memset(new org.bytedeco.javacpp.BytePointer(v.data().addressPointer()).position(v.offset() * size),
+                    0, v.length() * size);
+            return;
+        }
         a(x).assign(0);
     }
 

@@ -71,6 +71,52 @@ final class HostKernels {
         return true;
     }
 
+    /**
+     * Elements of work from which a kernel splits over {@link Team}: inside a step a waking thread
+     * arrives hundreds of microseconds late on the project's machine, so a split pays only for
+     * passes of a millisecond or more (the small ViT's 139k- and 278k-element kernels were no
+     * faster split; issue 20, 2026-12-07).
+     */
+    static final long PARALLEL_MIN = 1L << 19;
+
+    /** A kernel's body over the index range [lo, hi). */
+    @FunctionalInterface
+    interface Range {
+        void run(int lo, int hi);
+    }
+
+    /** Threads a kernel over n indices of {@code width} elements each runs on: ND4J's cap (--threads) if the work is large enough, else 1. */
+    static int threads(int n, long width) {
+        if ((long) n * width < PARALLEL_MIN || n < 2) {
+            return 1;
+        }
+        return Math.max(1, Math.min(n, Team.size()));
+    }
+
+    /**
+     * body over [0, n) in contiguous chunks, one per thread ({@link #threads}); every index goes
+     * through the same operations whichever chunk holds it, so the result does not depend on the
+     * thread count (sums over indices are never split).
+     */
+    static void chunks(int n, long width, Range body) {
+        int t = threads(n, width);
+        if (t <= 1) {
+            body.run(0, n);
+            return;
+        }
+        Team.run(t, i -> body.run((int) ((long) n * i / t), (int) ((long) n * (i + 1) / t)));
+    }
+
+    /** body over the column range [0, dim) split into {@code threads} contiguous parts (each column's sum stays on one thread, in row order). */
+    private static void columnSums(int dim, int threads, Range body) {
+        int t = Math.min(threads, dim);
+        if (t <= 1) {
+            body.run(0, dim);
+            return;
+        }
+        Team.run(t, i -> body.run((int) ((long) dim * i / t), (int) ((long) dim * (i + 1) / t)));
+    }
+
     private static FloatBuffer f(INDArray a) {
         return a.data().asNioFloat();
     }
@@ -83,6 +129,86 @@ final class HostKernels {
         return (int) a.offset();
     }
 
+    /** Whether the arrays are {@link #dense} and of one length (element i of each is the same element). */
+    static boolean sameLength(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a.length() != arrays[0].length()) {
+                return false;
+            }
+        }
+        return dense(arrays);
+    }
+
+    /** out ← x + y, or x ⊙ y with {@code multiply} (one IEEE operation per element in the arrays' type, as ND4J's add and mul). */
+    static void combine(INDArray x, INDArray y, INDArray out, boolean multiply) {
+        int n = (int) x.length();
+        int ox = o(x);
+        int oy = o(y);
+        int oo = o(out);
+        if (x.dataType() == DataType.FLOAT) {
+            FloatBuffer xb = f(x);
+            FloatBuffer yb = f(y);
+            FloatBuffer ob = f(out);
+            chunks(n, 1, (lo, hi) -> {
+                if (multiply) {
+                    for (int i = lo; i < hi; i++) {
+                        ob.put(oo + i, xb.get(ox + i) * yb.get(oy + i));
+                    }
+                } else {
+                    for (int i = lo; i < hi; i++) {
+                        ob.put(oo + i, xb.get(ox + i) + yb.get(oy + i));
+                    }
+                }
+            });
+        } else {
+            DoubleBuffer xb = d(x);
+            DoubleBuffer yb = d(y);
+            DoubleBuffer ob = d(out);
+            chunks(n, 1, (lo, hi) -> {
+                if (multiply) {
+                    for (int i = lo; i < hi; i++) {
+                        ob.put(oo + i, xb.get(ox + i) * yb.get(oy + i));
+                    }
+                } else {
+                    for (int i = lo; i < hi; i++) {
+                        ob.put(oo + i, xb.get(ox + i) + yb.get(oy + i));
+                    }
+                }
+            });
+        }
+    }
+
+    /** y[r, j] ← y[r, j] + b[j] for y [N, D] (one add per element in y's type, as ND4J's addiRowVector). */
+    static void addRowVector(INDArray y, INDArray b) {
+        int dim = (int) b.length();
+        int rows = (int) (y.length() / dim);
+        int oy = o(y);
+        int ob = o(b);
+        if (y.dataType() == DataType.FLOAT) {
+            FloatBuffer yb = f(y);
+            FloatBuffer bb = f(b);
+            chunks(rows, dim, (lo, hi) -> {
+                for (int r = lo; r < hi; r++) {
+                    int base = oy + r * dim;
+                    for (int j = 0; j < dim; j++) {
+                        yb.put(base + j, yb.get(base + j) + bb.get(ob + j));
+                    }
+                }
+            });
+        } else {
+            DoubleBuffer yb = d(y);
+            DoubleBuffer bb = d(b);
+            chunks(rows, dim, (lo, hi) -> {
+                for (int r = lo; r < hi; r++) {
+                    int base = oy + r * dim;
+                    for (int j = 0; j < dim; j++) {
+                        yb.put(base + j, yb.get(base + j) + bb.get(ob + j));
+                    }
+                }
+            });
+        }
+    }
+
     /** cdf ← x·(1/√2) (then ND4J's erf in place, by the caller). */
     static void geluScaleInput(INDArray x, INDArray cdf) {
         int n = (int) x.length();
@@ -92,15 +218,19 @@ final class HostKernels {
             FloatBuffer xb = f(x);
             FloatBuffer cb = f(cdf);
             float s = (float) INV_SQRT2;
-            for (int i = 0; i < n; i++) {
-                cb.put(oc + i, xb.get(ox + i) * s);
-            }
+            chunks(n, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    cb.put(oc + i, xb.get(ox + i) * s);
+                }
+            });
         } else {
             DoubleBuffer xb = d(x);
             DoubleBuffer cb = d(cdf);
-            for (int i = 0; i < n; i++) {
-                cb.put(oc + i, xb.get(ox + i) * INV_SQRT2);
-            }
+            chunks(n, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    cb.put(oc + i, xb.get(ox + i) * INV_SQRT2);
+                }
+            });
         }
     }
 
@@ -114,20 +244,24 @@ final class HostKernels {
             FloatBuffer xb = f(x);
             FloatBuffer cb = f(cdf);
             FloatBuffer yb = f(y);
-            for (int i = 0; i < n; i++) {
-                float c = (cb.get(oc + i) + 1f) * 0.5f;
-                cb.put(oc + i, c);
-                yb.put(oy + i, xb.get(ox + i) * c);
-            }
+            chunks(n, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    float c = (cb.get(oc + i) + 1f) * 0.5f;
+                    cb.put(oc + i, c);
+                    yb.put(oy + i, xb.get(ox + i) * c);
+                }
+            });
         } else {
             DoubleBuffer xb = d(x);
             DoubleBuffer cb = d(cdf);
             DoubleBuffer yb = d(y);
-            for (int i = 0; i < n; i++) {
-                double c = (cb.get(oc + i) + 1.0) * 0.5;
-                cb.put(oc + i, c);
-                yb.put(oy + i, xb.get(ox + i) * c);
-            }
+            chunks(n, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    double c = (cb.get(oc + i) + 1.0) * 0.5;
+                    cb.put(oc + i, c);
+                    yb.put(oy + i, xb.get(ox + i) * c);
+                }
+            });
         }
     }
 
@@ -139,17 +273,21 @@ final class HostKernels {
         if (x.dataType() == DataType.FLOAT) {
             FloatBuffer xb = f(x);
             FloatBuffer tb = f(tmp);
-            for (int i = 0; i < n; i++) {
-                float v = xb.get(ox + i);
-                tb.put(ot + i, v * v * -0.5f);
-            }
+            chunks(n, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    float v = xb.get(ox + i);
+                    tb.put(ot + i, v * v * -0.5f);
+                }
+            });
         } else {
             DoubleBuffer xb = d(x);
             DoubleBuffer tb = d(tmp);
-            for (int i = 0; i < n; i++) {
-                double v = xb.get(ox + i);
-                tb.put(ot + i, v * v * -0.5);
-            }
+            chunks(n, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    double v = xb.get(ox + i);
+                    tb.put(ot + i, v * v * -0.5);
+                }
+            });
         }
     }
 
@@ -166,17 +304,21 @@ final class HostKernels {
             FloatBuffer tb = f(tmp);
             FloatBuffer db = f(dy);
             float s = (float) INV_SQRT_2PI;
-            for (int i = 0; i < n; i++) {
-                db.put(od + i, db.get(od + i) * (tb.get(ot + i) * s * xb.get(ox + i) + cb.get(oc + i)));
-            }
+            chunks(n, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    db.put(od + i, db.get(od + i) * (tb.get(ot + i) * s * xb.get(ox + i) + cb.get(oc + i)));
+                }
+            });
         } else {
             DoubleBuffer xb = d(x);
             DoubleBuffer cb = d(cdf);
             DoubleBuffer tb = d(tmp);
             DoubleBuffer db = d(dy);
-            for (int i = 0; i < n; i++) {
-                db.put(od + i, db.get(od + i) * (tb.get(ot + i) * INV_SQRT_2PI * xb.get(ox + i) + cb.get(oc + i)));
-            }
+            chunks(n, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    db.put(od + i, db.get(od + i) * (tb.get(ot + i) * INV_SQRT_2PI * xb.get(ox + i) + cb.get(oc + i)));
+                }
+            });
         }
     }
 
@@ -188,14 +330,18 @@ final class HostKernels {
         if (mask.dataType() == DataType.FLOAT) {
             FloatBuffer mb = f(mask);
             float k = (float) keep;
-            for (int i = 0; i < n; i++) {
-                mb.put(om + i, DropoutHash.dropped(seed, i, rate) ? 0f : k);
-            }
+            chunks(n, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    mb.put(om + i, DropoutHash.dropped(seed, i, rate) ? 0f : k);
+                }
+            });
         } else {
             DoubleBuffer mb = d(mask);
-            for (int i = 0; i < n; i++) {
-                mb.put(om + i, DropoutHash.dropped(seed, i, rate) ? 0 : keep);
-            }
+            chunks(n, 1, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    mb.put(om + i, DropoutHash.dropped(seed, i, rate) ? 0 : keep);
+                }
+            });
         }
     }
 
@@ -219,7 +365,8 @@ final class HostKernels {
             FloatBuffer yb = f(y);
             FloatBuffer gb = f(gamma);
             FloatBuffer bb = f(beta);
-            for (int r = 0; r < rows; r++) {
+            chunks(rows, dim, (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
                 int base = r * dim;
                 double sum = 0;
                 for (int j = 0; j < dim; j++) {
@@ -239,6 +386,7 @@ final class HostKernels {
                     yb.put(oy + base + j, h * gb.get(og + j) + bb.get(ob + j));
                 }
             }
+            });
         } else {
             DoubleBuffer xb = d(x);
             DoubleBuffer hb = d(xhat);
@@ -246,7 +394,8 @@ final class HostKernels {
             DoubleBuffer yb = d(y);
             DoubleBuffer gb = d(gamma);
             DoubleBuffer bb = d(beta);
-            for (int r = 0; r < rows; r++) {
+            chunks(rows, dim, (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
                 int base = r * dim;
                 double sum = 0;
                 for (int j = 0; j < dim; j++) {
@@ -266,6 +415,7 @@ final class HostKernels {
                     yb.put(oy + base + j, h * gb.get(og + j) + bb.get(ob + j));
                 }
             }
+            });
         }
     }
 
@@ -290,7 +440,39 @@ final class HostKernels {
             FloatBuffer rb = f(rstd);
             FloatBuffer gb = f(gamma);
             FloatBuffer xb = f(dx);
-            for (int r = 0; r < rows; r++) {
+            if (threads(rows, dim) > 1) {
+                // dx row by row on the threads; dγ, dβ column by column, each column's rows in order (the same sums as below)
+                chunks(rows, dim, (lo, hi) -> {
+                    for (int r = lo; r < hi; r++) {
+                        int base = r * dim;
+                        double s1 = 0;
+                        double s2 = 0;
+                        for (int j = 0; j < dim; j++) {
+                            double g = yb.get(oy + base + j);
+                            double gg = g * gb.get(og + j);
+                            s1 += gg;
+                            s2 += gg * hb.get(oh + base + j);
+                        }
+                        double m1 = s1 / dim;
+                        double m2 = s2 / dim;
+                        double rs = rb.get(or + r);
+                        for (int j = 0; j < dim; j++) {
+                            double gg = (double) yb.get(oy + base + j) * gb.get(og + j);
+                            xb.put(od + base + j, (float) ((gg - m1 - hb.get(oh + base + j) * m2) * rs));
+                        }
+                    }
+                });
+                columnSums(dim, Math.max(1, threads(rows, dim)), (lo, hi) -> {
+                    for (int r = 0; r < rows; r++) {
+                        int base = r * dim;
+                        for (int j = lo; j < hi; j++) {
+                            double g = yb.get(oy + base + j);
+                            dg[j] += g * hb.get(oh + base + j);
+                            db[j] += g;
+                        }
+                    }
+                });
+            } else for (int r = 0; r < rows; r++) {
                 int base = r * dim;
                 double s1 = 0;
                 double s2 = 0;
@@ -325,7 +507,37 @@ final class HostKernels {
             DoubleBuffer rb = d(rstd);
             DoubleBuffer gb = d(gamma);
             DoubleBuffer xb = d(dx);
-            for (int r = 0; r < rows; r++) {
+            if (threads(rows, dim) > 1) {
+                chunks(rows, dim, (lo, hi) -> {
+                    for (int r = lo; r < hi; r++) {
+                        int base = r * dim;
+                        double s1 = 0;
+                        double s2 = 0;
+                        for (int j = 0; j < dim; j++) {
+                            double gg = yb.get(oy + base + j) * gb.get(og + j);
+                            s1 += gg;
+                            s2 += gg * hb.get(oh + base + j);
+                        }
+                        double m1 = s1 / dim;
+                        double m2 = s2 / dim;
+                        double rs = rb.get(or + r);
+                        for (int j = 0; j < dim; j++) {
+                            double gg = yb.get(oy + base + j) * gb.get(og + j);
+                            xb.put(od + base + j, (gg - m1 - hb.get(oh + base + j) * m2) * rs);
+                        }
+                    }
+                });
+                columnSums(dim, threads(rows, dim), (lo, hi) -> {
+                    for (int r = 0; r < rows; r++) {
+                        int base = r * dim;
+                        for (int j = lo; j < hi; j++) {
+                            double g = yb.get(oy + base + j);
+                            dg[j] += g * hb.get(oh + base + j);
+                            db[j] += g;
+                        }
+                    }
+                });
+            } else for (int r = 0; r < rows; r++) {
                 int base = r * dim;
                 double s1 = 0;
                 double s2 = 0;
@@ -365,7 +577,8 @@ final class HostKernels {
         if (dp.dataType() == DataType.FLOAT) {
             FloatBuffer db = f(dp);
             FloatBuffer pb = f(p);
-            for (int r = 0; r < rows; r++) {
+            chunks(rows, cols, (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
                 int base = r * cols;
                 double s = 0;
                 for (int j = 0; j < cols; j++) {
@@ -375,10 +588,12 @@ final class HostKernels {
                     db.put(od + base + j, (float) ((db.get(od + base + j) - s) * pb.get(op + base + j)));
                 }
             }
+            });
         } else {
             DoubleBuffer db = d(dp);
             DoubleBuffer pb = d(p);
-            for (int r = 0; r < rows; r++) {
+            chunks(rows, cols, (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
                 int base = r * cols;
                 double s = 0;
                 for (int j = 0; j < cols; j++) {
@@ -388,6 +603,7 @@ final class HostKernels {
                     db.put(od + base + j, (db.get(od + base + j) - s) * pb.get(op + base + j));
                 }
             }
+            });
         }
     }
 }

@@ -2,7 +2,6 @@ package org.gradreg.trainer.compute;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -196,13 +195,13 @@ final class Im2col {
     /** body(i) for i in [0, n), split into contiguous chunks over ND4J's thread cap (also used by {@link BatchNormKernels}). */
     static void each(int n, java.util.function.IntConsumer body) {
         int threads = Math.min(n, Math.max(1, Nd4j.getEnvironment().maxMasterThreads()));
-        if (threads <= 1) {
+        if (threads <= 1) { // (the convolutions' own split, kept as it was: not switched off by gradreg.hostThreads)
             for (int b = 0; b < n; b++) {
                 body.accept(b);
             }
             return;
         }
-        IntStream.range(0, threads).parallel().forEach(t -> {
+        Team.run(threads, t -> {
             for (int b = (int) ((long) n * t / threads); b < (int) ((long) n * (t + 1) / threads); b++) {
                 body.accept(b);
             }

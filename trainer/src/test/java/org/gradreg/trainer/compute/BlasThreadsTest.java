@@ -10,7 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * OpenBLAS's thread count around the example-parallel convolutions (issue 20): a convolution
+ * OpenBLAS's thread count (issue 20). With the backend's own split (the default since 2026-12-07)
+ * {@code --threads} goes to the backend's team and OpenBLAS stays at one thread throughout. With
+ * {@code -Dgradreg.hostThreads=false}, around the example-parallel convolutions: a convolution
  * leaves OpenBLAS at one thread, the next GEMM outside the convolutions, the next per-head
  * attention product and the next download (the end of an evaluation) put the process's count back,
  * and setting the count (the trainer's {@code --threads}) forgets a lowered one. Each GEMM thus runs
@@ -43,7 +45,34 @@ class BlasThreadsTest {
     }
 
     @Test
+    void withTheBackendsOwnSplitOpenBlasStaysAtOneThread() {
+        CpuBackend.blasThreads(3);
+        Nd4j.getEnvironment().setMaxMasterThreads(2);
+        try (CpuBackend be = new CpuBackend(DataType.FLOAT)) {
+            assertEquals(1, Blas.threads(), "--threads 3 with the split on: the team splits, OpenBLAS runs at one thread");
+            conv(be);
+            Tensor a = CpuBackend.wrap(Nd4j.rand(DataType.FLOAT, 4, 5));
+            Tensor b = CpuBackend.wrap(Nd4j.rand(DataType.FLOAT, 5, 2));
+            Tensor c = CpuBackend.wrap(Nd4j.create(DataType.FLOAT, 4, 2));
+            be.gemm(a, false, b, false, c, 1.0, 0.0);
+            be.download(c, Nd4j.create(DataType.FLOAT, 4, 2));
+            INDArray q = Nd4j.rand(DataType.FLOAT, 2 * 3, 4);
+            Blas.headsABt(q, q, Nd4j.create(DataType.FLOAT, 2, 3, 3), 1.0, 2, 1, 3, 4);
+            assertEquals(1, Blas.threads(), "after a convolution, a GEMM, a download and the heads' products");
+        }
+    }
+
+    @Test
     void aConvolutionLowersAndTheNextGemmOrDownloadRestores() {
+        System.setProperty("gradreg.hostThreads", "false"); // OpenBLAS's own threads, as before the split
+        try {
+            lowerAndRestore();
+        } finally {
+            System.clearProperty("gradreg.hostThreads");
+        }
+    }
+
+    private void lowerAndRestore() {
         CpuBackend.blasThreads(3);
         Nd4j.getEnvironment().setMaxMasterThreads(2);
         try (CpuBackend be = new CpuBackend(DataType.FLOAT)) {

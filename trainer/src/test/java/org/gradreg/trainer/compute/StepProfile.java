@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * a proxy that adds up the calling thread's CPU time per backend call (convolutions per layer
  * shape), then im2col and col2im alone at each convolution's shape, so the convolutions split into
  * GEMM and column work. {@code main WIDTH BATCH STEPS [THREADS]}, or {@code main resnet18 BATCH
- * STEPS [THREADS]} for the CIFAR ResNet-18 (width 64, 3×32×32, no column-work section); at one thread (the cap, OpenBLAS,
+ * STEPS [THREADS]} for the CIFAR ResNet-18 (width 64, 3×32×32), or {@code main MODEL_SPEC BATCH STEPS [THREADS]} for
+ * any registered model on 1×28×28 input (e.g. {@code vit-nano:patch=7}; no dropout masks; neither with the column-work section); at one thread (the cap, OpenBLAS,
  * OpenMP) the clock is the calling thread's CPU time; with THREADS &gt; 1 (the cap; the work then runs
  * on several threads) it is wall time, so run it on an otherwise idle machine.
  */
@@ -30,15 +31,16 @@ public final class StepProfile {
 
     public static void main(String[] a) throws Exception {
         boolean resnet = a[0].equals("resnet18");
-        int width = resnet ? 64 : Integer.parseInt(a[0]);
+        boolean spec = !resnet && !a[0].matches("\\d+");
+        int width = resnet || spec ? 64 : Integer.parseInt(a[0]);
         int batch = Integer.parseInt(a[1]);
         int steps = Integer.parseInt(a[2]);
         int threads = a.length > 3 ? Integer.parseInt(a[3]) : 1;
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(Integer.getInteger("profile.opThreads", threads));
+        CpuBackend.blasThreads(threads);
         ThreadMXBean real = ManagementFactory.getThreadMXBean();
-        java.util.function.LongSupplier clock = threads > 1 ? System::nanoTime : real::getCurrentThreadCpuTime;
+        java.util.function.LongSupplier clock = threads > 1 || Boolean.getBoolean("profile.wall") ? System::nanoTime : real::getCurrentThreadCpuTime;
         CpuBackend cpu = new CpuBackend(DataType.FLOAT);
         Map<String, long[]> acc = new TreeMap<>();
         boolean[] on = {false};
@@ -62,8 +64,19 @@ public final class StepProfile {
                 }
             }
         });
-        Engine e = resnet ? Architectures.resnet18("resnet18", width, 2, 3, 32, 10, be, 1) : Architectures.cnnSmall("cnn-small", width, 1, 28, 10, be, 1);
-        INDArray x = resnet ? Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32) : Nd4j.rand(DataType.FLOAT, batch, 1, 28, 28);
+        Engine e = spec ? org.gradreg.trainer.model.Models.parse(a[0], 1, 28).engine(10, be, 1)
+                : resnet ? Architectures.resnet18("resnet18", width, 2, 3, 32, 10, be, 1) : Architectures.cnnSmall("cnn-small", width, 1, 28, 10, be, 1);
+        INDArray x;
+        if (spec) {
+            float[] img = new float[batch * 28 * 28];
+            java.util.Random r = new java.util.Random(1);
+            for (int i = 0; i < img.length; i++) {
+                img[i] = r.nextFloat();
+            }
+            x = e.input(new org.gradreg.trainer.data.Batch(img, new int[batch], batch, 1, 28, 28));
+        } else {
+            x = resnet ? Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32) : Nd4j.rand(DataType.FLOAT, batch, 1, 28, 28);
+        }
         INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
         for (int i = 0; i < batch; i++) {
             y.putScalar(i, i % 10, 1.0);
@@ -78,7 +91,7 @@ public final class StepProfile {
             }
         }
         long inOps = 0;
-        System.out.printf(Locale.ROOT, "%s width %d batch %d, %d thread(s): %.4f s %s a step (mean of %d)%n", resnet ? "resnet18" : "cnn-small", width, batch, threads, total / 1e9 / steps, threads > 1 ? "wall" : "thread CPU", steps);
+        System.out.printf(Locale.ROOT, "%s width %d batch %d, %d thread(s): %.4f s %s a step (mean of %d)%n", spec ? a[0] : resnet ? "resnet18" : "cnn-small", width, batch, threads, total / 1e9 / steps, threads > 1 || Boolean.getBoolean("profile.wall") ? "wall" : "thread CPU", steps);
         for (Map.Entry<String, long[]> en : acc.entrySet()) {
             inOps += en.getValue()[0];
             System.out.printf(Locale.ROOT, "  %-40s %8.2f ms  %5.1f%%  (%d calls a step)%n", en.getKey(), en.getValue()[0] / 1e6 / steps,
@@ -86,7 +99,7 @@ public final class StepProfile {
         }
         System.out.printf(Locale.ROOT, "  %-40s %8.2f ms  %5.1f%%%n", "outside backend calls", (total - inOps) / 1e6 / steps,
                 100.0 * (total - inOps) / total);
-        if (resnet) {
+        if (resnet || spec) {
             return;
         }
         // the column work alone, at each convolution's shape, one example at a time as the interleaved path
