@@ -11,6 +11,7 @@ import org.gradreg.optim.estimator.Plain;
 import org.gradreg.optim.rule.Chain;
 import org.gradreg.optim.rule.UpdateRule;
 import org.gradreg.optim.transform.Agr;
+import org.gradreg.optim.transform.ClipByGlobalNorm;
 import org.gradreg.optim.transform.GradientTransform;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -160,8 +161,14 @@ public final class Optimizer {
             // the built-in estimators check every evaluation; this guards combinations and user estimators
             g.requireFinite("step " + step + ": estimated gradient (" + estimator + ")");
         }
-        for (GradientTransform t : transforms) {
-            g = t.apply(g, params, step);
+        for (int i = 0; i < transforms.size(); i++) {
+            GradientTransform t = transforms.get(i);
+            if (i == 0 && t instanceof ClipByGlobalNorm clip && estimator instanceof Plain && g == est.firstGradient()) {
+                // the plain estimate's norm is g.norm2() of these values, taken by its finiteness check: the same number, not a second pass
+                g = clip.apply(g, est.firstGradientNorm());
+            } else {
+                g = t.apply(g, params, step);
+            }
         }
         for (GradientTransform t : ruleTransforms) {
             g = t.apply(g, params, step);

@@ -17,6 +17,7 @@ import org.gradreg.optim.schedule.Schedule;
 import org.gradreg.optim.transform.AddDecayedWeights;
 import org.gradreg.optim.transform.Agr;
 import org.gradreg.optim.transform.ClipByGlobalNorm;
+import org.gradreg.optim.transform.GradientTransform;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -60,6 +61,23 @@ class CompositionTest {
         assertArrayEquals(x, f.x(), 1e-12);
         assertInstanceOf(Sgd.class, opt.rule(), "the optimizer's rule is the chain's rule");
         assertEquals("Sgd(lr=0.05, momentum=0.9) + clip(0.5) + add_decayed_weights(0.3, mask=all)", opt.toString());
+    }
+
+    /**
+     * The optimizer hands the plain estimate's checked norm to a first clipping transform instead of
+     * reducing the gradient again (issue 20): bit for bit the same steps as the clip computing its own
+     * norm (wrapped so that the optimizer cannot see it is a clip), in FLOAT, with the clip active.
+     */
+    @Test
+    void clippingWithThePlainEstimatesNormIsTheClipsOwnBitForBit() {
+        TestObjective a = new TestObjective(TestObjective.start(), DataType.FLOAT);
+        TestObjective b = new TestObjective(TestObjective.start(), DataType.FLOAT);
+        ClipByGlobalNorm clip = new ClipByGlobalNorm(0.05);
+        Optimizer.of(Adam.of(0.01)).transform(clip).run(a, 9);
+        GradientTransform opaque = (g, p, step) -> clip.apply(g, p, step);
+        Optimizer.of(Adam.of(0.01)).transform(opaque).run(b, 9);
+        assertArrayEquals(b.x(), a.x(), 0.0);
+        assertTrue(new TestObjective(TestObjective.start(), DataType.FLOAT).evaluate().gradient().norm2() > 0.05, "the clip is active");
     }
 
     @Test

@@ -243,7 +243,46 @@ final class HostKernels {
             for (int r0 = lo; r0 < hi; r0 += per) {
                 int nr = Math.min(per, hi - r0);
                 xb.get(ox + r0 * dim, x, 0, nr * dim);
-                for (int r = 0; r < nr; r++) {
+                int r = 0;
+                for (; r + 4 <= nr; r += 4) { // four rows' sums side by side: four independent chains, each in its row's order
+                    int b0 = r * dim;
+                    int b1 = b0 + dim;
+                    int b2 = b1 + dim;
+                    int b3 = b2 + dim;
+                    double s0 = 0;
+                    double s1 = 0;
+                    double s2 = 0;
+                    double s3 = 0;
+                    for (int j = 0; j < dim; j++) {
+                        s0 += x[b0 + j];
+                        s1 += x[b1 + j];
+                        s2 += x[b2 + j];
+                        s3 += x[b3 + j];
+                    }
+                    double mu0 = s0 / dim;
+                    double mu1 = s1 / dim;
+                    double mu2 = s2 / dim;
+                    double mu3 = s3 / dim;
+                    double q0 = 0;
+                    double q1 = 0;
+                    double q2 = 0;
+                    double q3 = 0;
+                    for (int j = 0; j < dim; j++) {
+                        double c0 = x[b0 + j] - mu0;
+                        double c1 = x[b1 + j] - mu1;
+                        double c2 = x[b2 + j] - mu2;
+                        double c3 = x[b3 + j] - mu3;
+                        q0 += c0 * c0;
+                        q1 += c1 * c1;
+                        q2 += c2 * c2;
+                        q3 += c3 * c3;
+                    }
+                    normalizeRow(x, h, y, b0, dim, mu0, 1 / Math.sqrt(q0 / dim + eps), g, be, rs, r);
+                    normalizeRow(x, h, y, b1, dim, mu1, 1 / Math.sqrt(q1 / dim + eps), g, be, rs, r + 1);
+                    normalizeRow(x, h, y, b2, dim, mu2, 1 / Math.sqrt(q2 / dim + eps), g, be, rs, r + 2);
+                    normalizeRow(x, h, y, b3, dim, mu3, 1 / Math.sqrt(q3 / dim + eps), g, be, rs, r + 3);
+                }
+                for (; r < nr; r++) {
                     int base = r * dim;
                     double sum = 0;
                     for (int j = 0; j < dim; j++) {
@@ -255,19 +294,39 @@ final class HostKernels {
                         double c = x[base + j] - mu;
                         sq += c * c;
                     }
-                    double rstd = 1 / Math.sqrt(sq / dim + eps);
-                    rs[r] = (float) rstd;
-                    for (int j = 0; j < dim; j++) {
-                        float v = (float) ((x[base + j] - mu) * rstd);
-                        h[base + j] = v;
-                        y[base + j] = v * g[j] + be[j];
-                    }
+                    normalizeRow(x, h, y, base, dim, mu, 1 / Math.sqrt(sq / dim + eps), g, be, rs, r);
                 }
                 hb.put(oh + r0 * dim, h, 0, nr * dim);
                 yb.put(oy + r0 * dim, y, 0, nr * dim);
                 rb.put(or + r0, rs, 0, nr);
             }
         });
+    }
+
+    /** One row of the softmax backward: dp ← (dp − s)·p. */
+    private static void softmaxRow(float[] d, float[] p, int base, int cols, double s) {
+        for (int j = 0; j < cols; j++) {
+            d[base + j] = (float) ((d[base + j] - s) * p[base + j]);
+        }
+    }
+
+    /** One row of the layer norm's input gradient: dx = (dy·γ − m1 − xhat·m2)·rstd. */
+    private static void dxRow(float[] dy, float[] h, float[] g, float[] dx, int base, int dim, double m1, double m2, double rstd) {
+        for (int j = 0; j < dim; j++) {
+            double gg = (double) dy[base + j] * g[j];
+            dx[base + j] = (float) ((gg - m1 - h[base + j] * m2) * rstd);
+        }
+    }
+
+    /** One row of the layer norm's output: rstd, xhat = (x − μ)·rstd rounded to float, y = xhat·γ + β. */
+    private static void normalizeRow(float[] x, float[] h, float[] y, int base, int dim, double mu, double rstd, float[] g, float[] be,
+                                     float[] rs, int r) {
+        rs[r] = (float) rstd;
+        for (int j = 0; j < dim; j++) {
+            float v = (float) ((x[base + j] - mu) * rstd);
+            h[base + j] = v;
+            y[base + j] = v * g[j] + be[j];
+        }
     }
 
     /**
@@ -288,7 +347,53 @@ final class HostKernels {
                 yb.get(oy + r0 * dim, dy, 0, nr * dim);
                 hb.get(oh + r0 * dim, h, 0, nr * dim);
                 rb.get(or + r0, rs, 0, nr);
-                for (int r = 0; r < nr; r++) {
+                int r = 0;
+                for (; r + 4 <= nr; r += 4) { // four rows side by side: their sums are independent chains; dγ, dβ still take the rows in order
+                    int b0 = r * dim;
+                    int b1 = b0 + dim;
+                    int b2 = b1 + dim;
+                    int b3 = b2 + dim;
+                    double s10 = 0;
+                    double s11 = 0;
+                    double s12 = 0;
+                    double s13 = 0;
+                    double s20 = 0;
+                    double s21 = 0;
+                    double s22 = 0;
+                    double s23 = 0;
+                    for (int j = 0; j < dim; j++) {
+                        double gj = g[j];
+                        double g0 = dy[b0 + j];
+                        double g1 = dy[b1 + j];
+                        double g2 = dy[b2 + j];
+                        double g3 = dy[b3 + j];
+                        double h0 = h[b0 + j];
+                        double h1 = h[b1 + j];
+                        double h2 = h[b2 + j];
+                        double h3 = h[b3 + j];
+                        double gg0 = g0 * gj;
+                        double gg1 = g1 * gj;
+                        double gg2 = g2 * gj;
+                        double gg3 = g3 * gj;
+                        s10 += gg0;
+                        s11 += gg1;
+                        s12 += gg2;
+                        s13 += gg3;
+                        s20 += gg0 * h0;
+                        s21 += gg1 * h1;
+                        s22 += gg2 * h2;
+                        s23 += gg3 * h3;
+                        if (!split) {
+                            dg[j] = dg[j] + g0 * h0 + g1 * h1 + g2 * h2 + g3 * h3;
+                            db[j] = db[j] + g0 + g1 + g2 + g3;
+                        }
+                    }
+                    dxRow(dy, h, g, dx, b0, dim, s10 / dim, s20 / dim, rs[r]);
+                    dxRow(dy, h, g, dx, b1, dim, s11 / dim, s21 / dim, rs[r + 1]);
+                    dxRow(dy, h, g, dx, b2, dim, s12 / dim, s22 / dim, rs[r + 2]);
+                    dxRow(dy, h, g, dx, b3, dim, s13 / dim, s23 / dim, rs[r + 3]);
+                }
+                for (; r < nr; r++) {
                     int base = r * dim;
                     double s1 = 0;
                     double s2 = 0;
@@ -303,13 +408,7 @@ final class HostKernels {
                             db[j] += gv;
                         }
                     }
-                    double m1 = s1 / dim;
-                    double m2 = s2 / dim;
-                    double rstd = rs[r];
-                    for (int j = 0; j < dim; j++) {
-                        double gg = (double) dy[base + j] * g[j];
-                        dx[base + j] = (float) ((gg - m1 - h[base + j] * m2) * rstd);
-                    }
+                    dxRow(dy, h, g, dx, base, dim, s1 / dim, s2 / dim, rs[r]);
                 }
                 xb.put(od + r0 * dim, dx, 0, nr * dim);
             }
@@ -340,15 +439,34 @@ final class HostKernels {
                 int nr = Math.min(per, hi - r0);
                 db.get(od + r0 * cols, d, 0, nr * cols);
                 pb.get(op + r0 * cols, p, 0, nr * cols);
-                for (int r = 0; r < nr; r++) {
+                int r = 0;
+                for (; r + 4 <= nr; r += 4) { // four rows' sums side by side, each in its row's order
+                    int b0 = r * cols;
+                    int b1 = b0 + cols;
+                    int b2 = b1 + cols;
+                    int b3 = b2 + cols;
+                    double t0 = 0;
+                    double t1 = 0;
+                    double t2 = 0;
+                    double t3 = 0;
+                    for (int j = 0; j < cols; j++) {
+                        t0 += (double) d[b0 + j] * p[b0 + j];
+                        t1 += (double) d[b1 + j] * p[b1 + j];
+                        t2 += (double) d[b2 + j] * p[b2 + j];
+                        t3 += (double) d[b3 + j] * p[b3 + j];
+                    }
+                    softmaxRow(d, p, b0, cols, t0);
+                    softmaxRow(d, p, b1, cols, t1);
+                    softmaxRow(d, p, b2, cols, t2);
+                    softmaxRow(d, p, b3, cols, t3);
+                }
+                for (; r < nr; r++) {
                     int base = r * cols;
-                    double s = 0;
+                    double t = 0;
                     for (int j = 0; j < cols; j++) {
-                        s += (double) d[base + j] * p[base + j];
+                        t += (double) d[base + j] * p[base + j];
                     }
-                    for (int j = 0; j < cols; j++) {
-                        d[base + j] = (float) ((d[base + j] - s) * p[base + j]);
-                    }
+                    softmaxRow(d, p, base, cols, t);
                 }
                 db.put(od + r0 * cols, d, 0, nr * cols);
             }
