@@ -54,7 +54,7 @@ public final class GridCommand implements Callable<Integer> {
     @Option(names = "--list", description = "Only list the runs of this shard.")
     boolean list;
 
-    @Option(names = "--threads", description = "ND4J CPU threads (0: one per core; a spec's \"environment\": {\"threads\": N} pins it).", defaultValue = "0")
+    @Option(names = "--threads", description = "CPU threads: ND4J's and the backend's own split of large GEMMs and kernels; OpenBLAS stays at one (0: one per core; a spec's \"environment\": {\"threads\": N} pins it).", defaultValue = "0")
     int threads;
 
     @Option(names = "--quiet", description = "No progress bars.")

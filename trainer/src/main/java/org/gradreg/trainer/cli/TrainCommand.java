@@ -121,7 +121,7 @@ public final class TrainCommand implements Callable<Integer> {
             + "in memory run (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     int accumulate;
 
-    @Option(names = "--threads", description = "ND4J CPU threads (0: one per core).", defaultValue = "0")
+    @Option(names = "--threads", description = "CPU threads: ND4J's and the backend's own split of large GEMMs and kernels; OpenBLAS stays at one (0: one per core).", defaultValue = "0")
     int threads;
 
     @Option(names = "--out", description = "Run directory (default: ${DEFAULT-VALUE}).", defaultValue = "runs/train")
