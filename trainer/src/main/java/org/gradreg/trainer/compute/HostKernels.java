@@ -680,26 +680,26 @@ final class HostKernels {
             DoubleBuffer gb = d(gamma);
             DoubleBuffer bb = d(beta);
             chunks(rows, dim, (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {
-                int base = r * dim;
-                double sum = 0;
-                for (int j = 0; j < dim; j++) {
-                    sum += xb.get(ox + base + j);
+                for (int r = lo; r < hi; r++) {
+                    int base = r * dim;
+                    double sum = 0;
+                    for (int j = 0; j < dim; j++) {
+                        sum += xb.get(ox + base + j);
+                    }
+                    double mu = sum / dim;
+                    double sq = 0;
+                    for (int j = 0; j < dim; j++) {
+                        double c = xb.get(ox + base + j) - mu;
+                        sq += c * c;
+                    }
+                    double rs = 1 / Math.sqrt(sq / dim + eps);
+                    rb.put(or + r, rs);
+                    for (int j = 0; j < dim; j++) {
+                        double h = (xb.get(ox + base + j) - mu) * rs;
+                        hb.put(oh + base + j, h);
+                        yb.put(oy + base + j, h * gb.get(og + j) + bb.get(ob + j));
+                    }
                 }
-                double mu = sum / dim;
-                double sq = 0;
-                for (int j = 0; j < dim; j++) {
-                    double c = xb.get(ox + base + j) - mu;
-                    sq += c * c;
-                }
-                double rs = 1 / Math.sqrt(sq / dim + eps);
-                rb.put(or + r, rs);
-                for (int j = 0; j < dim; j++) {
-                    double h = (xb.get(ox + base + j) - mu) * rs;
-                    hb.put(oh + base + j, h);
-                    yb.put(oy + base + j, h * gb.get(og + j) + bb.get(ob + j));
-                }
-            }
             });
         }
     }
@@ -765,25 +765,27 @@ final class HostKernels {
                         }
                     }
                 });
-            } else for (int r = 0; r < rows; r++) {
-                int base = r * dim;
-                double s1 = 0;
-                double s2 = 0;
-                for (int j = 0; j < dim; j++) {
-                    double g = yb.get(oy + base + j);
-                    double h = hb.get(oh + base + j);
-                    double gg = g * gb.get(og + j);
-                    s1 += gg;
-                    s2 += gg * h;
-                    dg[j] += g * h;
-                    db[j] += g;
-                }
-                double m1 = s1 / dim;
-                double m2 = s2 / dim;
-                double rs = rb.get(or + r);
-                for (int j = 0; j < dim; j++) {
-                    double gg = yb.get(oy + base + j) * gb.get(og + j);
-                    xb.put(od + base + j, (gg - m1 - hb.get(oh + base + j) * m2) * rs);
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    int base = r * dim;
+                    double s1 = 0;
+                    double s2 = 0;
+                    for (int j = 0; j < dim; j++) {
+                        double g = yb.get(oy + base + j);
+                        double h = hb.get(oh + base + j);
+                        double gg = g * gb.get(og + j);
+                        s1 += gg;
+                        s2 += gg * h;
+                        dg[j] += g * h;
+                        db[j] += g;
+                    }
+                    double m1 = s1 / dim;
+                    double m2 = s2 / dim;
+                    double rs = rb.get(or + r);
+                    for (int j = 0; j < dim; j++) {
+                        double gg = yb.get(oy + base + j) * gb.get(og + j);
+                        xb.put(od + base + j, (gg - m1 - hb.get(oh + base + j) * m2) * rs);
+                    }
                 }
             }
             DoubleBuffer dgb = d(dgamma);
@@ -808,16 +810,16 @@ final class HostKernels {
             DoubleBuffer db = d(dp);
             DoubleBuffer pb = d(p);
             chunks(rows, cols, (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {
-                int base = r * cols;
-                double s = 0;
-                for (int j = 0; j < cols; j++) {
-                    s += db.get(od + base + j) * pb.get(op + base + j);
+                for (int r = lo; r < hi; r++) {
+                    int base = r * cols;
+                    double s = 0;
+                    for (int j = 0; j < cols; j++) {
+                        s += db.get(od + base + j) * pb.get(op + base + j);
+                    }
+                    for (int j = 0; j < cols; j++) {
+                        db.put(od + base + j, (db.get(od + base + j) - s) * pb.get(op + base + j));
+                    }
                 }
-                for (int j = 0; j < cols; j++) {
-                    db.put(od + base + j, (db.get(od + base + j) - s) * pb.get(op + base + j));
-                }
-            }
             });
         }
     }
