@@ -201,11 +201,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void zero(Tensor x) {
-        if (HostKernels.dense(a(x))) { // one memset instead of an ND4J op (~30 µs a call, 72 calls a small-ViT step)
-            INDArray v = a(x);
-            long size = v.dataType().width();
-            org.bytedeco.javacpp.Pointer.memset(new org.bytedeco.javacpp.BytePointer(v.data().addressPointer()).position(v.offset() * size),
-                    0, v.length() * size);
+        INDArray v = a(x);
+        if (HostKernels.dense(v) && v.offset() == 0 && !v.isView()) {
+            // one memset instead of an ND4J op (~30 µs a call, 72 calls a small-ViT step); whole arrays
+            // only: a view's buffer address already includes its offset (ZeroTest)
+            org.bytedeco.javacpp.Pointer.memset(v.data().addressPointer(), 0, v.length() * v.dataType().width());
             return;
         }
         a(x).assign(0);
