@@ -47,15 +47,24 @@ final class Blas {
      */
     static final long SPLIT_MIN = 1L << 26;
 
+    /**
+     * Whether the backend splits this product itself ({@link Team} of two or more threads): then
+     * OpenBLAS runs at one thread (a lowered count stays until the evaluation's end, the next
+     * download: no set-count pair per GEMM); else OpenBLAS's own count is put back.
+     */
+    private static boolean ownThreads() {
+        if (Team.size() > 1) {
+            oneThread();
+            return true;
+        }
+        restoreThreads();
+        return false;
+    }
+
     /** C ← alpha·op(A)·op(B) + beta·C for 2-D arrays. */
     static void gemm(INDArray a, boolean ta, INDArray b, boolean tb, INDArray c, double alpha, double beta) {
         int cap = Team.size();
-        boolean own = cap > 1;
-        if (own) {
-            oneThread(); // until the evaluation's end (the next download): no set-count pair per GEMM
-        } else {
-            restoreThreads();
-        }
+        boolean own = ownThreads();
         check(a);
         check(b);
         check(c);
@@ -173,12 +182,7 @@ final class Blas {
     private enum Kind { ABT, PB, PTB }
 
     private static void heads(INDArray x, INDArray y, INDArray z, double alpha, int batch, int heads, int tokens, int dh, Kind kind) {
-        boolean own = Team.size() > 1;
-        if (own) {
-            oneThread();
-        } else {
-            restoreThreads();
-        }
+        boolean own = ownThreads();
         check(x);
         check(y);
         check(z);

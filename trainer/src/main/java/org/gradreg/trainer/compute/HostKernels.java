@@ -99,7 +99,11 @@ final class HostKernels {
      * thread count (sums over indices are never split).
      */
     static void chunks(int n, long width, Range body) {
-        int t = threads(n, width);
+        split(n, threads(n, width), body);
+    }
+
+    /** body over [0, n) in {@code t} contiguous parts on the {@link Team} (the calling thread alone when t ≤ 1). */
+    private static void split(int n, int t, Range body) {
         if (t <= 1) {
             body.run(0, n);
             return;
@@ -475,12 +479,7 @@ final class HostKernels {
 
     /** body over the column range [0, dim) split into {@code threads} contiguous parts (each column's sum stays on one thread, in row order). */
     private static void columnSums(int dim, int threads, Range body) {
-        int t = Math.min(threads, dim);
-        if (t <= 1) {
-            body.run(0, dim);
-            return;
-        }
-        Team.run(t, i -> body.run((int) ((long) dim * i / t), (int) ((long) dim * (i + 1) / t)));
+        split(dim, Math.min(threads, dim), body);
     }
 
     private static FloatBuffer f(INDArray a) {

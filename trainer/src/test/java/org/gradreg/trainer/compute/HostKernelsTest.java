@@ -37,7 +37,8 @@ class HostKernelsTest {
         return Nd4j.createFromArray(v).castTo(t).reshape('c', shape).dup('c');
     }
 
-    private static void assertBits(INDArray expected, INDArray actual, String what) {
+    /** Every element of actual has expected's bit pattern (also used by {@link TeamSplitTest}). */
+    static void assertBits(INDArray expected, INDArray actual, String what) {
         assertEquals(expected.length(), actual.length());
         for (long i = 0; i < expected.length(); i++) {
             long a = expected.dataType() == DataType.FLOAT ? Float.floatToRawIntBits(expected.getFloat(i))

@@ -35,7 +35,6 @@ class TeamSplitTest {
 
     @AfterEach
     void restore() {
-        Nd4j.getEnvironment().setMaxMasterThreads(masters);
         CpuBackend.blasThreads(Math.max(1, blas));
         Nd4j.getEnvironment().setMaxMasterThreads(masters);
     }
@@ -50,18 +49,6 @@ class TeamSplitTest {
             v[i] = rnd.nextDouble() * 2 - 1;
         }
         return Nd4j.createFromArray(v).castTo(t).reshape('c', shape).dup('c');
-    }
-
-    private static void assertBits(INDArray expected, INDArray actual, String what) {
-        assertEquals(expected.length(), actual.length());
-        for (long i = 0; i < expected.length(); i++) {
-            long a = expected.dataType() == DataType.FLOAT ? Float.floatToRawIntBits(expected.getFloat(i))
-                    : Double.doubleToRawLongBits(expected.getDouble(i));
-            long b = actual.dataType() == DataType.FLOAT ? Float.floatToRawIntBits(actual.getFloat(i))
-                    : Double.doubleToRawLongBits(actual.getDouble(i));
-            final long k = i;
-            assertEquals(a, b, () -> what + " element " + k + ": " + expected.getDouble(k) + " vs " + actual.getDouble(k));
-        }
     }
 
     /** Runs {@code op} on fresh copies of {@code outs} at the thread cap 1 and 2 and compares every output bit for bit. */
@@ -80,7 +67,7 @@ class TeamSplitTest {
             got[cap - 1] = o;
         }
         for (int i = 0; i < outs.length; i++) {
-            assertBits(got[0][i], got[1][i], what + " output " + i);
+            HostKernelsTest.assertBits(got[0][i], got[1][i], what + " output " + i);
         }
     }
 
@@ -109,7 +96,7 @@ class TeamSplitTest {
                             got[r] = c.dup('c');
                             Blas.gemm(a, ta, b, tb, got[r], 0.75, 0.5);
                         }
-                        assertBits(got[1], got[2], what + ", split, twice");
+                        HostKernelsTest.assertBits(got[1], got[2], what + ", split, twice");
                         double scale = 0;
                         double worst = 0;
                         for (long i = 0; i < got[0].length(); i++) {
