@@ -13,7 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>GELU forward and backward keep ND4J's {@code erf} and {@code exp} (one op each) and fuse
  *       the arithmetic around them; every element goes through the same operations in the same
  *       order and type as the op-by-op form, so the results are bit-identical to it.</li>
- *   <li>The dropout mask is written straight into the mask's buffer (bit-identical).</li>
+ *   <li>The dropout masks are written straight into the mask's buffer: the counter-hash mask of
+ *       {@code --masks device} and ND4J's Bernoulli mask of {@code --masks host} (bit-identical
+ *       to ND4J's op, {@link #nd4jBernoulliMask}).</li>
  *   <li>Layer norm (forward and backward) and the softmax backward are one or two passes per row
  *       with the row sums accumulated in double: mathematically the same equations, rounded
  *       differently from ND4J's reductions (in FLOAT the sums are more accurate).</li>
@@ -654,6 +656,48 @@ final class HostKernels {
                 }
             });
         }
+    }
+
+    /**
+     * The inverted-dropout mask ND4J 1.0.0-M2.1's {@code BernoulliDistribution(mask, p)} followed by
+     * {@code muli(scale)} writes into a packed FLOAT array, computed here: element i is
+     * {@code scale} if u(i) ≤ p, else 0, where u(i) is the top 23 bits of ND4J's counter-based
+     * 32-bit value for index i, as a float in [0, 1) (the generator's {@code relativeT<float>}).
+     * That value is a function of the generator's root and node states and i alone: s0 = root |
+     * (i + 2)·(node + 24243287), s1 = node ^ (i + 2)·(s0 + 723829), w = low 32 bits of s1 ^ s0,
+     * value = rotl₃₂(w·0x9E3779BB, 5)·5. Only low 32 bits reach the value, and the low 32 bits of
+     * products, sums, ORs and XORs depend only on the low 32 bits of their operands, so the
+     * arithmetic is done in {@code int}. The formula was derived from ND4J's outputs and its
+     * library's source and is checked against ND4J's op bit for bit (Nd4jMaskTest); the mask does
+     * not depend on how the elements are split over threads.
+     *
+     * @param keep p, ND4J's probability of a one, as the op rounds it (float)
+     */
+    static void nd4jBernoulliMask(INDArray mask, float keep, float scale, long root, long node) {
+        int n = (int) mask.length();
+        int om = o(mask);
+        FloatBuffer mb = f(mask);
+        int r = (int) root;
+        int nd = (int) node;
+        int a = nd + 24243287;
+        // u ≤ keep  ⟺  mantissa m ≤ ⌊keep·2²³⌋ (u = m·2⁻²³ exactly; ND4J keeps u = p)
+        int limit = (int) Math.floor(keep * 8388608.0);
+        float kept = scale;
+        chunks(n, 1, (lo, hi) -> {
+            float[] out = scratch(0, BLOCK);
+            for (int i0 = lo; i0 < hi; i0 += BLOCK) {
+                int len = Math.min(BLOCK, hi - i0);
+                for (int j = 0; j < len; j++) {
+                    int idx = i0 + j + 2;
+                    int s0 = r | (idx * a);
+                    int s1 = nd ^ (idx * (s0 + 723829));
+                    int w = (s1 ^ s0) * 0x9E3779BB;
+                    int m = (Integer.rotateLeft(w, 5) * 5) >>> 9;
+                    out[j] = m <= limit ? kept : 0f;
+                }
+                mb.put(om + i0, out, 0, len);
+            }
+        });
     }
 
     /**

@@ -12,6 +12,7 @@ import org.gradreg.optim.Oracle;
 import org.gradreg.optim.Params;
 import org.gradreg.optim.Pass;
 import org.gradreg.optim.SplitOracle;
+import org.gradreg.trainer.compute.Nd4jMasks;
 import org.gradreg.trainer.data.Batch;
 import org.gradreg.trainer.data.Batches;
 import org.gradreg.trainer.nn.Dropout;
@@ -19,7 +20,6 @@ import org.gradreg.trainer.nn.DropoutSite;
 import org.gradreg.trainer.nn.Engine;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -190,14 +190,13 @@ public final class ModelOracle implements SplitOracle {
     }
 
     /**
-     * Inverted-dropout mask: 0 with probability rate, else 1/(1 − rate), drawn by ND4J's native
-     * counter-based generator from a seed that is a pure function of (step seed, site): the same
-     * masks on every run and every resume, made in native code at memory speed.
+     * Inverted-dropout mask: 0 with probability rate, else 1/(1 − rate), from ND4J's counter-based
+     * generator seeded with a pure function of (step seed, site): the same masks on every run and
+     * every resume ({@link Nd4jMasks}: computed in Java, bit-identical to ND4J's op).
      */
     private INDArray fill(INDArray a, double rate, long seed) {
-        rng.setSeed(seed);
-        Nd4j.getExecutioner().exec(new BernoulliDistribution(a, 1 - rate), rng);
-        return a.muli(1 / (1 - rate));
+        Nd4jMasks.fill(a, rate, rng, seed);
+        return a;
     }
 
     /** One-hot targets with label smoothing ε: (1 − ε)·onehot + ε/C. */
