@@ -44,10 +44,12 @@ public final class Report {
     private final double trainingSeconds;
     private final SpecRecord specRecord;
     private final AnalysisSpec analysis;
+    private final Map<String, Integer> runCommits;
 
     private Report(Map<String, Group> groups, int runs, int unfinished, List<String> warnings, ReportSpec spec, double trainingSeconds,
-                   SpecRecord specRecord, AnalysisSpec analysis) {
+                   SpecRecord specRecord, AnalysisSpec analysis, Map<String, Integer> runCommits) {
         this.specRecord = specRecord;
+        this.runCommits = runCommits;
         this.analysis = analysis;
         this.groups = groups;
         this.runs = runs;
@@ -91,7 +93,24 @@ public final class Report {
         RunReader.Runs read = analysis == null ? RunReader.read(dir, current) : RunReader.read(dir, analysis.runsOf(), analysis.hessian());
         List<String> warnings = new ArrayList<>(read.warnings());
         Grouping g = Grouping.of(read.finished(), read.leftOut(), spec, warnings);
-        return new Report(g.groups(), g.counted(), read.unfinished(), List.copyOf(warnings), spec, g.seconds(), current, analysis);
+        return new Report(g.groups(), g.counted(), read.unfinished(), List.copyOf(warnings), spec, g.seconds(), current, analysis,
+                Map.copyOf(read.commits()));
+    }
+
+    /**
+     * "; its runs were made at commit `C` (n runs)", from the commits the runs' own spec records
+     * name (the checked-out commit when each run started); several commits are listed with their
+     * counts; "" when no run was read.
+     */
+    String madeAt() {
+        if (runCommits.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        new java.util.TreeMap<>(runCommits).forEach((commit, n) -> parts.add(
+                (commit.equals(RunReader.NOT_RECORDED) ? "commit not recorded" : commit.equals(SpecRecord.UNCOMMITTED)
+                        ? "from an uncommitted spec" : "at commit `" + commit + "`") + " (" + n + (n == 1 ? " run)" : " runs)")));
+        return "; its runs were made " + String.join(", ", parts);
     }
 
     /** How many runs have not finished (diverged ones included). */
@@ -161,7 +180,8 @@ public final class Report {
         if (specRecord != null) {
             md.append("Spec: `").append(specRecord.file()).append("`, sha256 `").append(specRecord.sha256()).append("`, ")
                     .append(specRecord.commit().equals(SpecRecord.UNCOMMITTED) ? "uncommitted (not in a git tree at a clean state: not "
-                            + "pre-registered)" : "commit `" + specRecord.commit() + "`").append(".\n\n");
+                            + "pre-registered)" : "commit `" + specRecord.commit() + "` (the clean commit holding it when this report was made)")
+                    .append(madeAt()).append(".\n\n");
             if (analysis != null) {
                 md.append("An analysis of the runs made from `").append(analysis.runsOf().file()).append("` (sha256 `")
                         .append(analysis.runsOf().sha256()).append("`), with Hessian values measured by `gradreg hessian ")

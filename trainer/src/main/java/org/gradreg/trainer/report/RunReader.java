@@ -28,9 +28,17 @@ import org.gradreg.trainer.run.SpecRecord;
  */
 final class RunReader {
 
-    /** What was found under a folder; {@code unfinished} counts every run not finished, {@code leftOut} those whose settings are readable. */
-    record Runs(List<FinishedRun> finished, int unfinished, List<LeftOut> leftOut, List<String> warnings) {
+    /**
+     * What was found under a folder; {@code unfinished} counts every run not finished, {@code leftOut}
+     * those whose settings are readable; {@code commits} counts the runs of the current spec (all
+     * runs when there is none) by the commit their {@link SpecRecord} names (the code that made
+     * them; {@value #NOT_RECORDED} for runs without a record).
+     */
+    record Runs(List<FinishedRun> finished, int unfinished, List<LeftOut> leftOut, List<String> warnings, Map<String, Integer> commits) {
     }
+
+    /** The commit key of runs without a spec record (made by {@code train}, or before records existed). */
+    static final String NOT_RECORDED = "not recorded";
 
     /** A run that is not counted: "diverged" (its metrics end in a divergence) or "unfinished". */
     record LeftOut(Path dir, TrainConfig cfg, String reason, String experiment) {
@@ -68,10 +76,14 @@ final class RunReader {
         List<FinishedRun> done = new ArrayList<>();
         List<LeftOut> leftOut = new ArrayList<>();
         Map<String, List<Path>> other = new TreeMap<>();
+        Map<String, Integer> commits = new TreeMap<>();
         int unfinished = 0;
         for (Path c : configs) {
             Path run = c.getParent();
             String experiment = experiment(run, current, other, warnings);
+            if (experiment.isEmpty()) {
+                commits.merge(recordedCommit(run), 1, Integer::sum);
+            }
             if (!new RunDir(run).finished()) {
                 unfinished++;
                 LeftOut l = leftOut(run, experiment);
@@ -88,7 +100,17 @@ final class RunReader {
         other.forEach((label, runs) -> warnings.add("report: " + runs.size() + " runs (e.g. " + runs.get(0) + ") were made from another "
                 + "version of the spec (" + label + ", not the current sha256 " + current.shortHash() + "): reported beside as a different "
                 + "experiment, marked [" + label + "], not merged or compared with the current one"));
-        return new Runs(done, unfinished, leftOut, warnings);
+        return new Runs(done, unfinished, leftOut, warnings, commits);
+    }
+
+    /** The commit a run's spec record names, {@value SpecRecord#UNCOMMITTED}, or {@value #NOT_RECORDED} (no record, or a damaged one). */
+    private static String recordedCommit(Path run) {
+        try {
+            SpecRecord r = SpecRecord.read(run);
+            return r == null ? NOT_RECORDED : r.commit();
+        } catch (IOException | RuntimeException e) {
+            return NOT_RECORDED;
+        }
     }
 
     /** "" for a run of the current spec (or without a record, or with no current spec), else "spec HASH12 (commit C7)". */

@@ -103,6 +103,8 @@ class PreregistrationTest {
         assertEquals(0, o.code(), o.err());
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("sha256 `" + hash1 + "`") && md.contains("commit `" + head + "`"), md);
+        // the commit that made the runs comes from their own records, not from the checkout at report time
+        assertTrue(md.contains("its runs were made at commit `" + head + "` (6 runs)"), md);
 
         // the spec changes after its runs (one more seed, a new description), uncommitted: the old runs are another experiment
         Files.writeString(spec, "{\"description\": \"second\", " + base + ", " + axes.replace("SEEDS", "0, 1, 2, 3") + ", " + report + "}");
@@ -131,6 +133,7 @@ class PreregistrationTest {
         r.write(dir.resolve("report2"));
         md = Files.readString(dir.resolve("report2/report.md"));
         assertTrue(md.contains("uncommitted (not in a git tree at a clean state") && md.contains("[" + old + "]"), md);
+        assertTrue(md.contains("its runs were made from an uncommitted spec (8 runs)"), md);
 
         // a run held by a live process elsewhere gets no record from a shard that skips it
         Path held = runs2.resolve("method-gr,r=0.05,alpha=0.8_run.seed-3");
