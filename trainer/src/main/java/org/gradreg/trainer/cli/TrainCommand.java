@@ -15,7 +15,11 @@ import org.gradreg.trainer.config.ScheduleConfig;
 import org.gradreg.trainer.config.TrainConfig;
 import org.gradreg.trainer.loop.RunPlan;
 import org.gradreg.trainer.loop.Trainer;
+import org.gradreg.trainer.run.RunComparison;
+import org.gradreg.trainer.run.RunDir;
+import org.gradreg.trainer.run.RunEnvironment;
 import org.gradreg.trainer.run.RunResult;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -133,6 +137,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Delete the run already in --out (finished or not) and start afresh.")
     boolean overwrite;
 
+    @Option(names = "--remake", paramLabel = "RUN_DIR", description = "Make the run recorded in RUN_DIR again from its config.json "
+            + "into --out (another folder), then compare the two runs' metrics line by line (wall times aside) and their results: exit 0 "
+            + "when equal bit for bit, 1 when not. Goes with --out, --data, --threads (default: the recorded run's), --quiet and "
+            + "--overwrite only.")
+    Path remake;
+
     @Option(names = "--config", description = "JSON or YAML (.yaml, .yml) file of option values (keys: these option names, e.g. \"lr\", \"weight-decay\"); "
             + "options on the command line override it.")
     Path configFile;
@@ -215,9 +225,74 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The options that may go with --remake: where and how to run, never what. */
+    private static final Set<String> REMAKE_OPTIONS = Set.of("--remake", "--out", "--data", "--threads", "--quiet", "--overwrite", "--debug");
+
+    /**
+     * {@code --remake RUN_DIR}: the recorded run's own configuration, trained again into --out and
+     * compared with it ({@link RunComparison}); a note for each kernel-choosing environment variable
+     * (e.g. {@code OPENBLAS_CORETYPE}) that differs from the recorded run's.
+     */
+    private Integer remake() throws Exception {
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        for (CommandLine.Model.OptionSpec o : pr.matchedOptions()) {
+            if (!REMAKE_OPTIONS.contains(o.longestName())) {
+                throw new BadInput(o.longestName() + " cannot go with --remake, which makes the run with its recorded settings (only "
+                        + "--out, --data, --threads, --quiet and --overwrite may be given)");
+            }
+        }
+        RunDir from = new RunDir(remake);
+        TrainConfig cfg = from.readConfig();
+        if (cfg == null) {
+            throw new BadInput("--remake " + remake + ": no run there (no " + RunDir.CONFIG + ")");
+        }
+        if (java.nio.file.Files.exists(out) && java.nio.file.Files.isSameFile(out, remake)) {
+            throw new BadInput("--out " + out + " is the run given to --remake; the re-made run needs another folder");
+        }
+        checkOutAndEstimator();
+        if (data != null) {
+            cfg = cfg.with("data.dir", data.toString());
+        }
+        java.util.List<RunEnvironment> envs = from.readEnvironments();
+        int t = threads;
+        if (!pr.hasMatchedOption("--threads") && !envs.isEmpty()) {
+            try {
+                t = Integer.parseInt(envs.get(0).compute().getOrDefault("nd4jMaxMasterThreads", "0"));
+            } catch (NumberFormatException e) {
+                t = threads;
+            }
+        }
+        if (envs.isEmpty()) {
+            System.out.println("train --remake: note: " + remake + " records no environment (made before 2026-12-05): the BLAS kernel "
+                    + "and thread count it ran with are unknown");
+        } else {
+            RunEnvironment now = RunEnvironment.current(false, "cpu", java.util.Map.of());
+            for (String note : envs.get(0).differences(now)) {
+                System.out.println("train --remake: note: " + note);
+            }
+        }
+        RunPlan plan = RunPlan.check(cfg);
+        Trainer.threads(t);
+        org.gradreg.trainer.loop.Preemption.install();
+        RunResult r = new Trainer(plan, out).progress(!quiet).overwrite(overwrite).run(false);
+        String signal = org.gradreg.trainer.loop.Preemption.requested();
+        if (r.status() == RunResult.Status.INTERRUPTED && signal != null) {
+            System.out.println("train: " + r.message() + "; checkpoint in " + out + ", continue with --resume (no comparison made)");
+            return org.gradreg.trainer.loop.Preemption.exitCode(signal);
+        }
+        System.out.printf(java.util.Locale.ROOT, "train: %s after %d steps; test error %.2f%%, test loss %.4f; run in %s%n",
+                r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), 100 * r.testError(), r.testLoss(), out);
+        RunComparison c = RunComparison.of(from.path(), out);
+        System.out.println("train --remake: " + out + " is " + c.sentence(from.path()));
+        return c.equal() ? 0 : 1;
+    }
+
     @Override
     public Integer call() throws Exception {
         deviceOptions.apply();
+        if (remake != null) {
+            return remake();
+        }
         java.util.List<String> fromFile = configFile != null ? Cli.applyConfig(spec, configFile, Set.of("config")) : java.util.List.of();
         checkOutAndEstimator();
         RunPlan plan;

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Where and how one start (or resume) of a run computed, as {@value RunDir#ENVIRONMENT} keeps it,
@@ -43,6 +47,35 @@ public record RunEnvironment(String started, boolean resumed, String host, Strin
         });
         return new RunEnvironment(Instant.now().toString(), resumed, RunDir.host(), System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"), cpuModel(), device, new LinkedHashMap<>(compute), vars);
+    }
+
+    /**
+     * What differs between this recorded start and {@code now} that can change a float run's bits:
+     * the device, the CPU model and each recorded kernel- or thread-choosing variable (one sentence
+     * each; empty when none differs).
+     */
+    public List<String> differences(RunEnvironment now) {
+        List<String> out = new ArrayList<>();
+        if (!Objects.equals(device, now.device())) {
+            out.add("the run was made on " + device + ", this one runs on " + now.device());
+        }
+        if (cpu != null && !cpu.isEmpty() && !cpu.equals(now.cpu())) {
+            out.add("the run was made on a " + cpu + ", this machine is a " + (now.cpu().isEmpty() ? "CPU of unknown model" : now.cpu())
+                    + " (the BLAS kernel may differ)");
+        }
+        Set<String> keys = new TreeSet<>(now.variables().keySet());
+        if (variables != null) {
+            keys.addAll(variables.keySet());
+        }
+        for (String k : keys) {
+            String was = variables == null ? null : variables.get(k);
+            String is = now.variables().get(k);
+            if (!Objects.equals(was, is)) {
+                out.add(k + " was " + (was == null ? "unset" : was) + " when the run was made and is " + (is == null ? "unset" : is)
+                        + " now (it can choose kernels or threads, and so the rounding)");
+            }
+        }
+        return out;
     }
 
     static String cpuModel() {
