@@ -41,6 +41,14 @@ public final class CpuBackend implements Backend {
         this.type = type;
     }
 
+    /**
+     * Has the JIT compile the FLOAT kernels on a background thread while the caller loads its data
+     * (once per process; see HostKernels' warm-up). Changes no result.
+     */
+    public static void warmUpInBackground() {
+        HostKernels.warmUpInBackground();
+    }
+
     /** Frees the convolution scratch. */
     @Override
     public void close() {
