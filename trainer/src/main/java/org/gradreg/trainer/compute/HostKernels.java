@@ -678,28 +678,42 @@ final class HostKernels {
     static void nd4jBernoulliMask(INDArray mask, float keep, float scale, long root, long node) {
         int n = (int) mask.length();
         int om = o(mask);
-        FloatBuffer mb = f(mask);
+        java.nio.IntBuffer mb = mask.data().asNio().order(java.nio.ByteOrder.nativeOrder()).asIntBuffer();
         int r = (int) root;
         int nd = (int) node;
         int a = nd + 24243287;
         // u ≤ keep  ⟺  mantissa m ≤ ⌊keep·2²³⌋ (u = m·2⁻²³ exactly; ND4J keeps u = p)
         int limit = (int) Math.floor(keep * 8388608.0);
-        float kept = scale;
+        int keptBits = Float.floatToRawIntBits(scale);
         chunks(n, 1, (lo, hi) -> {
-            float[] out = scratch(0, BLOCK);
+            int[] out = INT_SCRATCH.get();
             for (int i0 = lo; i0 < hi; i0 += BLOCK) {
                 int len = Math.min(BLOCK, hi - i0);
-                for (int j = 0; j < len; j++) {
-                    int idx = i0 + j + 2;
-                    int s0 = r | (idx * a);
-                    int s1 = nd ^ (idx * (s0 + 723829));
-                    int w = (s1 ^ s0) * 0x9E3779BB;
-                    int m = (Integer.rotateLeft(w, 5) * 5) >>> 9;
-                    out[j] = m <= limit ? kept : 0f;
-                }
+                maskBlock(out, i0 + 2, len, r, a, nd, limit, keptBits);
                 mb.put(om + i0, out, 0, len);
             }
         });
+    }
+
+    /** 0, 1, …, BLOCK − 1: the element index as loaded data, so that the JIT vectorises {@link #maskBlock} (JDK 17 does not vectorise loops that use the loop counter as a value). */
+    private static final int[] IOTA = java.util.stream.IntStream.range(0, BLOCK).toArray();
+
+    private static final ThreadLocal<int[]> INT_SCRATCH = ThreadLocal.withInitial(() -> new int[BLOCK]);
+
+    /**
+     * The mask's float bits for indices base − 2 … base − 2 + len − 1 (idx = i + 2 as ND4J's
+     * generator has it): {@code keptBits} where m ≤ limit, else +0 (branch-free, all int).
+     */
+    private static void maskBlock(int[] out, int base, int len, int r, int a, int nd, int limit, int keptBits) {
+        int[] iota = IOTA;
+        for (int j = 0; j < len; j++) {
+            int idx = base + iota[j];
+            int s0 = r | (idx * a);
+            int s1 = nd ^ (idx * (s0 + 723829));
+            int w = (s1 ^ s0) * 0x9E3779BB;
+            int m = (((w << 5) | (w >>> 27)) * 5) >>> 9;
+            out[j] = keptBits & ((m - limit - 1) >> 31); // m ≤ limit < 2²³: m − limit − 1 < 0, all ones
+        }
     }
 
     private static final AtomicBoolean WARMING = new AtomicBoolean();
