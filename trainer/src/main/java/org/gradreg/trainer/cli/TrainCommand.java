@@ -139,8 +139,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--remake", paramLabel = "RUN_DIR", description = "Make the run recorded in RUN_DIR again from its config.json "
             + "into --out (another folder), then compare the two runs' metrics line by line (wall times aside) and their results: exit 0 "
-            + "when equal bit for bit, 1 when not. Goes with --out, --data, --threads (default: the recorded run's), --quiet and "
-            + "--overwrite only.")
+            + "when equal bit for bit, 1 when not. Goes with --out, --data, --threads (default: the recorded run's), --quiet, "
+            + "--overwrite and --resume (of an interrupted re-make) only.")
     Path remake;
 
     @Option(names = "--config", description = "JSON or YAML (.yaml, .yml) file of option values (keys: these option names, e.g. \"lr\", \"weight-decay\"); "
@@ -226,7 +226,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** The options that may go with --remake: where and how to run, never what. */
-    private static final Set<String> REMAKE_OPTIONS = Set.of("--remake", "--out", "--data", "--threads", "--quiet", "--overwrite", "--debug");
+    private static final Set<String> REMAKE_OPTIONS = Set.of("--remake", "--out", "--data", "--threads", "--quiet", "--overwrite", "--resume",
+            "--debug");
 
     /**
      * {@code --remake RUN_DIR}: the recorded run's own configuration, trained again into --out and
@@ -238,7 +239,7 @@ public final class TrainCommand implements Callable<Integer> {
         for (CommandLine.Model.OptionSpec o : pr.matchedOptions()) {
             if (!REMAKE_OPTIONS.contains(o.longestName())) {
                 throw new BadInput(o.longestName() + " cannot go with --remake, which makes the run with its recorded settings (only "
-                        + "--out, --data, --threads, --quiet and --overwrite may be given)");
+                        + "--out, --data, --threads, --quiet, --overwrite and --resume may be given)");
             }
         }
         RunDir from = new RunDir(remake);
@@ -263,8 +264,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         if (envs.isEmpty()) {
-            System.out.println("train --remake: note: " + remake + " records no environment (made before 2026-12-05): the BLAS kernel "
-                    + "and thread count it ran with are unknown");
+            System.out.println("train --remake: note: " + remake + " records no environment.json (an early run): the BLAS kernel and "
+                    + "thread count it ran with are unknown");
         } else {
             RunEnvironment now = RunEnvironment.current(false, "cpu", java.util.Map.of());
             for (String note : envs.get(0).differences(now)) {
@@ -274,10 +275,11 @@ public final class TrainCommand implements Callable<Integer> {
         RunPlan plan = RunPlan.check(cfg);
         Trainer.threads(t);
         org.gradreg.trainer.loop.Preemption.install();
-        RunResult r = new Trainer(plan, out).progress(!quiet).overwrite(overwrite).run(false);
+        RunResult r = new Trainer(plan, out).progress(!quiet).overwrite(overwrite).run(resume);
         String signal = org.gradreg.trainer.loop.Preemption.requested();
         if (r.status() == RunResult.Status.INTERRUPTED && signal != null) {
-            System.out.println("train: " + r.message() + "; checkpoint in " + out + ", continue with --resume (no comparison made)");
+            System.out.println("train: " + r.message() + "; checkpoint in " + out + ", continue with the same command and --resume (no "
+                    + "comparison made)");
             return org.gradreg.trainer.loop.Preemption.exitCode(signal);
         }
         System.out.printf(java.util.Locale.ROOT, "train: %s after %d steps; test error %.2f%%, test loss %.4f; run in %s%n",

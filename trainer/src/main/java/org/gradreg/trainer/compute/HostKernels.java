@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *       the arithmetic around them; every element goes through the same operations in the same
  *       order and type as the op-by-op form, so the results are bit-identical to it.</li>
  *   <li>The dropout masks are written straight into the mask's buffer: the counter-hash mask of
- *       {@code --masks device} and ND4J's Bernoulli mask of {@code --masks host} (bit-identical
+ *       {@code --dropout-masks device} and ND4J's Bernoulli mask of {@code --dropout-masks host} (bit-identical
  *       to ND4J's op, {@link #nd4jBernoulliMask}).</li>
  *   <li>Layer norm (forward and backward) and the softmax backward are one or two passes per row
  *       with the row sums accumulated in double: mathematically the same equations, rounded
@@ -670,7 +670,7 @@ final class HostKernels {
      * value = rotl₃₂(w·0x9E3779BB, 5)·5. Only low 32 bits reach the value, and the low 32 bits of
      * products, sums, ORs and XORs depend only on the low 32 bits of their operands, so the
      * arithmetic is done in {@code int}. The formula was derived from ND4J's outputs and its
-     * library's source and is checked against ND4J's op bit for bit (Nd4jMaskTest); the mask does
+     * library's source and is checked against ND4J's op bit for bit (Nd4jMasksTest); the mask does
      * not depend on how the elements are split over threads.
      *
      * @param keep p, ND4J's probability of a one, as the op rounds it (float)
