@@ -730,7 +730,13 @@ final class HostKernels {
         if (!enabled() || "false".equalsIgnoreCase(System.getProperty("gradreg.warmUp")) || !WARMING.compareAndSet(false, true)) {
             return;
         }
-        Thread t = new Thread(HostKernels::warmUp, "gradreg-kernel-warm-up");
+        Thread t = new Thread(() -> {
+            try {
+                warmUp();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // only a speed-up: a failure here (e.g. no memory left) is the run's to report, not this thread's
+            }
+        }, "gradreg-kernel-warm-up");
         t.setDaemon(true);
         t.start();
     }
