@@ -80,10 +80,7 @@ final class RunReader {
         int unfinished = 0;
         for (Path c : configs) {
             Path run = c.getParent();
-            String experiment = experiment(run, current, other, warnings);
-            if (experiment.isEmpty()) {
-                commits.merge(recordedCommit(run), 1, Integer::sum);
-            }
+            String experiment = experiment(run, current, other, commits, warnings);
             if (!new RunDir(run).finished()) {
                 unfinished++;
                 LeftOut l = leftOut(run, experiment);
@@ -103,30 +100,25 @@ final class RunReader {
         return new Runs(done, unfinished, leftOut, warnings, commits);
     }
 
-    /** The commit a run's spec record names, {@value SpecRecord#UNCOMMITTED}, or {@value #NOT_RECORDED} (no record, or a damaged one). */
-    private static String recordedCommit(Path run) {
-        try {
-            SpecRecord r = SpecRecord.read(run);
-            return r == null ? NOT_RECORDED : r.commit();
-        } catch (IOException | RuntimeException e) {
-            return NOT_RECORDED;
-        }
-    }
-
-    /** "" for a run of the current spec (or without a record, or with no current spec), else "spec HASH12 (commit C7)". */
-    private static String experiment(Path run, SpecRecord current, Map<String, List<Path>> other, List<String> warnings) {
-        if (current == null) {
-            return "";
-        }
+    /**
+     * "" for a run of the current spec (or without a record, or with no current spec), counting it in
+     * {@code commits} under the commit its record names; else "spec HASH12 (commit C7)".
+     */
+    private static String experiment(Path run, SpecRecord current, Map<String, List<Path>> other, Map<String, Integer> commits,
+                                     List<String> warnings) {
         SpecRecord r;
         try {
             r = SpecRecord.read(run);
         } catch (IOException | RuntimeException e) {
-            warnings.add("report: " + run.resolve(SpecRecord.FILE) + " is damaged (" + BadInput.messageOf(e) + "); the run is taken as one of "
-                    + "the current spec");
+            if (current != null) {
+                warnings.add("report: " + run.resolve(SpecRecord.FILE) + " is damaged (" + BadInput.messageOf(e) + "); the run is taken as one "
+                        + "of the current spec");
+            }
+            commits.merge(NOT_RECORDED, 1, Integer::sum);
             return "";
         }
-        if (r == null || r.sha256().equals(current.sha256())) {
+        if (current == null || r == null || r.sha256().equals(current.sha256())) {
+            commits.merge(r == null ? NOT_RECORDED : r.commit(), 1, Integer::sum);
             return "";
         }
         String label = "spec " + r.shortHash() + (r.commit().equals(SpecRecord.UNCOMMITTED) ? ", uncommitted" : ", commit "

@@ -23,20 +23,16 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class TeamSplitTest {
 
-    private int masters;
-    private int blas;
+    private SavedThreadCaps saved;
 
     @BeforeEach
     void remember() {
-        Nd4j.create(1);
-        masters = Nd4j.getEnvironment().maxMasterThreads();
-        blas = Blas.threads();
+        saved = new SavedThreadCaps();
     }
 
     @AfterEach
     void restore() {
-        CpuBackend.blasThreads(Math.max(1, blas));
-        Nd4j.getEnvironment().setMaxMasterThreads(masters);
+        saved.restore();
     }
 
     private static INDArray random(SplittableRandom rnd, DataType t, long... shape) {
@@ -55,8 +51,7 @@ class TeamSplitTest {
     private static void sameAtOneAndTwo(String what, INDArray[] outs, Consumer<INDArray[]> op) {
         INDArray[][] got = new INDArray[2][];
         for (int cap = 1; cap <= 2; cap++) {
-            CpuBackend.blasThreads(cap);
-            Nd4j.getEnvironment().setMaxMasterThreads(cap);
+            SavedThreadCaps.set(cap);
             assertEquals(cap, Team.size());
             assertEquals(1, Blas.threads(), "OpenBLAS at one thread under the split");
             INDArray[] o = new INDArray[outs.length];
@@ -91,8 +86,7 @@ class TeamSplitTest {
                         INDArray[] got = new INDArray[3];
                         for (int r = 0; r < 3; r++) {
                             int cap = r == 0 ? 1 : 2;
-                            CpuBackend.blasThreads(cap);
-                            Nd4j.getEnvironment().setMaxMasterThreads(cap);
+                            SavedThreadCaps.set(cap);
                             got[r] = c.dup('c');
                             Blas.gemm(a, ta, b, tb, got[r], 0.75, 0.5);
                         }
