@@ -33,6 +33,9 @@ public final class CpuBackend implements Backend {
     private DataBuffer cols;
     private DataBuffer wt;
     private DataBuffer dwt;
+    /** The grouped convolutions' per-thread group matrices and the regrouped output gradient ({@link ConvGroups}). */
+    private DataBuffer grp;
+    private DataBuffer dyg;
 
     public CpuBackend(DataType type) {
         if (type != DataType.FLOAT && type != DataType.DOUBLE) {
@@ -52,7 +55,7 @@ public final class CpuBackend implements Backend {
     /** Frees the convolution scratch. */
     @Override
     public void close() {
-        for (DataBuffer b : new DataBuffer[] {cols, wt, dwt}) {
+        for (DataBuffer b : new DataBuffer[] {cols, wt, dwt, grp, dyg}) {
             if (b != null) {
                 b.close();
             }
@@ -60,6 +63,8 @@ public final class CpuBackend implements Backend {
         cols = null;
         wt = null;
         dwt = null;
+        grp = null;
+        dyg = null;
     }
 
     /** The ND4J array of a CPU tensor. */
@@ -491,6 +496,11 @@ public final class CpuBackend implements Backend {
     public void conv2d(ConvShape s, Tensor x, Tensor w, Tensor y) {
         INDArray xa = a(x);
         INDArray ya = a(y);
+        int g = ConvGroups.group(s);
+        if (g > 1) {
+            conv2dGrouped(s, xa, a(w), ya, g);
+            return;
+        }
         int kk = (int) s.columnRows();
         int pp = (int) s.positions();
         boolean dbl = type == DataType.DOUBLE;
@@ -539,6 +549,11 @@ public final class CpuBackend implements Backend {
         INDArray xa = a(x);
         INDArray dy = a(dyT);
         INDArray dx = dxT == null ? null : a(dxT);
+        int group = ConvGroups.group(s);
+        if (group > 1) {
+            conv2dBackwardGrouped(s, xa, a(w), dy, a(dw), dx, group);
+            return;
+        }
         int kk = (int) s.columnRows();
         int pp = (int) s.positions();
         int cout = s.out();
@@ -612,12 +627,186 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /**
+     * The forward with {@link ConvGroups#group} examples per GEMM: per group, the examples' column
+     * matrices side by side ([K, m·P], m ≤ g examples), Y_group [out, m·P] = Wt · columns, then each
+     * example's [out, P] block copied to y. Groups are split over threads (example-parallel path) or
+     * run in order on the caller (whole-batch path, columns from the shared buffer); the GEMMs and
+     * their shapes are the same on both, so are the bits.
+     */
+    private void conv2dGrouped(ConvShape s, INDArray xa, INDArray w, INDArray ya, int g) {
+        int kk = (int) s.columnRows();
+        int pp = (int) s.positions();
+        int cout = s.out();
+        int n = s.batch();
+        int groups = ConvGroups.count(n, g);
+        boolean dbl = type == DataType.DOUBLE;
+        boolean parallel = interleaved() && Im2col.applies(s, xa) && whole(ya);
+        int threads = parallel ? Math.min(threads(s), groups) : 1;
+        INDArray w2;
+        if (parallel) {
+            cols = scratch(cols, (long) threads * kk * pp);
+            w2 = kernelMatrix(s, w);
+        } else {
+            contiguous(ya);
+            w2 = columns(s, xa, w)[1];
+        }
+        long region = (long) (kk + cout) * g * pp;
+        grp = scratch(grp, threads * region);
+        Pointer pw = w2.data().addressPointer();
+        Pointer pg = grp.addressPointer();
+        DataBuffer cb = cols;
+        DataBuffer gb = grp;
+        DataBuffer yb = ya.data();
+        long yo = ya.offset();
+        oneBlasThreadEach(threads, t -> {
+            long gc = t * region;
+            long gy = gc + (long) kk * g * pp;
+            for (int j = lo(groups, t, threads); j < lo(groups, t + 1, threads); j++) {
+                int e0 = j * g;
+                int m = Math.min(n, e0 + g) - e0;
+                int ld = m * pp;
+                for (int e = 0; e < m; e++) {
+                    long src = (long) (e0 + e) * kk * pp;
+                    if (parallel) {
+                        Im2col.im2colOne(s, xa, cb, e0 + e, t);
+                        src = (long) t * kk * pp;
+                    }
+                    ConvGroups.copy(type, cb, src, pp, gb, gc + (long) e * pp, ld, kk, pp);
+                }
+                Blas.call(dbl, NT, NT, cout, ld, kk, 1.0, pw, 0, kk, pg, gc, ld, 0.0, pg, gy, ld);
+                for (int e = 0; e < m; e++) {
+                    ConvGroups.copy(type, gb, gy + (long) e * pp, ld, yb, yo + (long) (e0 + e) * cout * pp, pp, cout, pp);
+                }
+            }
+        });
+    }
+
+    /**
+     * The backward with {@link ConvGroups#group} examples per GEMM. dY is first regrouped (group j
+     * as [out, m·P]); the weight gradient is, per column range of dWt (as {@link #conv2dBackward}),
+     * one GEMM per group, dWt[:, c0:c1] (+)= dY_j · columns_j[c0:c1]ᵀ, groups in order (β = 0 for
+     * the first); the input gradient per group dcols_j = Wtᵀ · dY_j, each example's [K, P] block
+     * then summed back onto its image. Ranges and groups are functions of the shape, so no bit
+     * depends on the thread count or the path.
+     */
+    private void conv2dBackwardGrouped(ConvShape s, INDArray xa, INDArray w, INDArray dy, INDArray dwa, INDArray dx, int g) {
+        int kk = (int) s.columnRows();
+        int pp = (int) s.positions();
+        int cout = s.out();
+        int n = s.batch();
+        int groups = ConvGroups.count(n, g);
+        int ranges = weightRanges(s);
+        boolean dbl = type == DataType.DOUBLE;
+        boolean parallel = interleaved() && Im2col.applies(s, xa) && whole(dy) && (dx == null || Im2col.applies(s, dx));
+        int threads = parallel ? threads(s) : 1;
+        INDArray w2;
+        if (parallel) {
+            cols = scratch(cols, (long) threads * kk * pp);
+            w2 = kernelMatrix(s, w);
+        } else {
+            contiguous(dy);
+            w2 = columns(s, xa, w)[1];
+        }
+        dwt = scratch(dwt, (long) cout * kk);
+        INDArray dw2 = Nd4j.create(dwt, new long[] {cout, s.in(), s.k(), s.k()});
+        long region = (long) kk * g * pp;
+        grp = scratch(grp, threads * region);
+        dyg = scratch(dyg, (long) n * cout * pp);
+        DataBuffer cb = cols;
+        DataBuffer gb = grp;
+        DataBuffer db = dyg;
+        DataBuffer dyb = dy.data();
+        long dyo = dy.offset();
+        // dY regrouped: group j from element j·g·out·P on, as [out, m·P] (a copy: the same bits)
+        Im2col.each(groups, j -> {
+            int e0 = j * g;
+            int m = Math.min(n, e0 + g) - e0;
+            for (int e = 0; e < m; e++) {
+                ConvGroups.copy(type, dyb, dyo + (long) (e0 + e) * cout * pp, pp, db, (long) j * g * cout * pp + (long) e * pp, m * pp, cout, pp);
+            }
+        });
+        Pointer pw = w2.data().addressPointer();
+        Pointer pdw = dw2.data().addressPointer();
+        Pointer pg = grp.addressPointer();
+        Pointer pdy = dyg.addressPointer();
+        oneBlasThreadEach(threads, t -> {
+            long gc = t * region;
+            long slot = (long) t * kk * pp;
+            int g0 = lo(ranges, t, threads);
+            int g1 = lo(ranges, t + 1, threads);
+            if (g1 > g0) {
+                int r0 = lo(kk, g0, ranges);
+                int r1 = lo(kk, g1, ranges);
+                int rows = r1 - r0;
+                for (int j = 0; j < groups; j++) {
+                    int e0 = j * g;
+                    int m = Math.min(n, e0 + g) - e0;
+                    int ld = m * pp;
+                    for (int e = 0; e < m; e++) {
+                        long src = (long) (e0 + e) * kk * pp + (long) r0 * pp;
+                        if (parallel && rows == kk) {
+                            Im2col.im2colOne(s, xa, cb, e0 + e, t); // all rows: the whole-example im2col (its same-padding fast path)
+                            src = slot;
+                        } else if (parallel) {
+                            Im2col.im2colRows(s, xa, cb, e0 + e, r0, r1, slot);
+                            src = slot;
+                        }
+                        ConvGroups.copy(type, cb, src, pp, gb, gc + (long) e * pp, ld, rows, pp);
+                    }
+                    for (int q = g0; q < g1; q++) {
+                        int c0 = lo(kk, q, ranges);
+                        int c1 = lo(kk, q + 1, ranges);
+                        // dWt[:, c0:c1] += dY_j [out, m·P] · columns_j[c0:c1]ᵀ
+                        Blas.call(dbl, NT, TR, cout, c1 - c0, ld, 1.0, pdy, (long) j * g * cout * pp, ld, pg, gc + (long) (c0 - r0) * ld, ld,
+                                j > 0 ? 1.0 : 0.0, pdw, c0, kk);
+                    }
+                }
+            }
+            if (dx != null) {
+                int j0 = parallel ? lo(groups, t, threads) : 0;
+                int j1 = parallel ? lo(groups, t + 1, threads) : groups;
+                for (int j = j0; j < j1; j++) {
+                    int e0 = j * g;
+                    int m = Math.min(n, e0 + g) - e0;
+                    int ld = m * pp;
+                    // dcols_j [K, m·P] = Wtᵀ · dY_j, then each example's block summed back onto its image
+                    Blas.call(dbl, TR, NT, kk, ld, cout, 1.0, pw, 0, kk, pdy, (long) j * g * cout * pp, ld, 0.0, pg, gc, ld);
+                    for (int e = 0; e < m; e++) {
+                        if (parallel) {
+                            ConvGroups.copy(type, gb, gc + (long) e * pp, ld, cb, slot, pp, kk, pp);
+                            Im2col.col2imOne(s, cb, dx, e0 + e, t);
+                        } else {
+                            ConvGroups.copy(type, gb, gc + (long) e * pp, ld, cb, (long) (e0 + e) * kk * pp, pp, kk, pp);
+                        }
+                    }
+                }
+            }
+        });
+        dwa.assign(dw2.permute(2, 3, 1, 0));
+        if (!parallel && dx != null) {
+            if (Im2col.applies(s, dx)) {
+                Im2col.col2im(s, cols, dx);
+            } else {
+                INDArray c = Nd4j.create(cols, new long[] {s.batch(), s.in(), s.k(), s.k(), s.outHeight(), s.outWidth()});
+                Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(c).addOutputs(dx.assign(0))
+                        .addIntegerArguments(s.stride(), s.stride(), s.pad(), s.pad(), s.height(), s.width(), 1, 1, 0).build());
+            }
+        }
+    }
+
     private static final int NT = org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
     private static final int TR = org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
     @Override
     public long convWorkspaceBytes(ConvShape s) {
-        return (s.batch() * s.columnRows() * s.positions() + 2L * s.out() * s.columnRows()) * type.width();
+        long bytes = s.batch() * s.columnRows() * s.positions() + 2L * s.out() * s.columnRows();
+        int g = ConvGroups.group(s);
+        if (g > 1) { // per-thread group matrices and the regrouped output gradient
+            bytes += (long) Math.max(1, Nd4j.getEnvironment().maxMasterThreads()) * (s.columnRows() + s.out()) * g * s.positions()
+                    + (long) s.batch() * s.out() * s.positions();
+        }
+        return bytes * type.width();
     }
 
     @Override

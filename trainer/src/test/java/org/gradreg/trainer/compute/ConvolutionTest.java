@@ -16,7 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * interleaved path (the default) and the whole-batch path ({@code -Dgradreg.convInterleaved=false}),
  * at thread caps 1, 2 and 3 (above 1 the example-parallel path: examples split over threads, the
  * weight gradient's kernel-matrix columns split over threads; uneven splits included); and all of
- * them against each other bit for bit, so the thread count never changes a result (issue 20).
+ * them against each other bit for bit, so the thread count never changes a result (issue 20); each
+ * with several examples per GEMM where the shape groups them ({@link ConvGroups}, the default) and
+ * with grouping off.
  */
 class ConvolutionTest {
 
@@ -112,11 +114,20 @@ class ConvolutionTest {
                         }
                     }
                     double tol = t == DataType.DOUBLE ? 1e-14 : 1e-6;
-                    Out reference = null;
-                    for (boolean inter : new boolean[] {false, true}) {
-                        for (int threads : new int[] {1, 2, 3}) {
+                    for (String columns : new String[] {null, "1"}) { // grouped GEMMs where the shape groups (the default), and never
+                      String old = System.getProperty("gradreg.convGroupColumns");
+                      setOrClear("gradreg.convGroupColumns", columns);
+                      try {
+                        int g = ConvGroups.group(s);
+                        assertTrue(columns == null || g == 1, "grouping is off at gradreg.convGroupColumns=1");
+                        if (columns == null && s.batch() > 1 && s.positions() <= 64) {
+                            assertTrue(g > 1, what + ": a small plane is grouped");
+                        }
+                        Out reference = null;
+                        for (boolean inter : new boolean[] {false, true}) {
+                          for (int threads : new int[] {1, 2, 3}) {
                             Out got = run(be, s, xa, wa, dya, inter, threads);
-                            String how = what + (inter ? " interleaved" : " whole batch") + ", " + threads + " thread(s)";
+                            String how = what + " groups of " + g + (inter ? " interleaved" : " whole batch") + ", " + threads + " thread(s)";
                             close(y, yMag, got.y(), tol, how + " forward");
                             close(dx, dxMag, got.dx(), tol, how + " input gradient");
                             close(dw, dwMag, got.dw(), tol, how + " weight gradient");
@@ -127,10 +138,22 @@ class ConvolutionTest {
                                 assertArrayEquals(reference.dx(), got.dx(), how + ": input gradient not bit-identical");
                                 assertArrayEquals(reference.dw(), got.dw(), how + ": weight gradient not bit-identical");
                             }
+                          }
                         }
+                      } finally {
+                        setOrClear("gradreg.convGroupColumns", old);
+                      }
                     }
                 }
             }
+        }
+    }
+
+    private static void setOrClear(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
         }
     }
 
