@@ -99,13 +99,16 @@ public final class StepProfile {
         }
         System.out.printf(Locale.ROOT, "  %-40s %8.2f ms  %5.1f%%%n", "outside backend calls", (total - inOps) / 1e6 / steps,
                 100.0 * (total - inOps) / total);
-        if (resnet || spec) {
+        if (spec) {
             return;
         }
         // the column work alone, at each convolution's shape, one example at a time as the interleaved path
         int w = width;
-        ConvShape[] shapes = {new ConvShape(batch, 1, 28, 28, w, 3, 1, 1), new ConvShape(batch, w, 28, 28, w, 3, 1, 1),
-            new ConvShape(batch, w, 14, 14, 2 * w, 3, 1, 1), new ConvShape(batch, 2 * w, 14, 14, 2 * w, 3, 1, 1)};
+        ConvShape[] shapes = resnet
+                ? new ConvShape[] {new ConvShape(batch, 64, 32, 32, 64, 3, 1, 1), new ConvShape(batch, 128, 16, 16, 128, 3, 1, 1),
+                    new ConvShape(batch, 256, 8, 8, 256, 3, 1, 1), new ConvShape(batch, 512, 4, 4, 512, 3, 1, 1)}
+                : new ConvShape[] {new ConvShape(batch, 1, 28, 28, w, 3, 1, 1), new ConvShape(batch, w, 28, 28, w, 3, 1, 1),
+                    new ConvShape(batch, w, 14, 14, 2 * w, 3, 1, 1), new ConvShape(batch, 2 * w, 14, 14, 2 * w, 3, 1, 1)};
         for (ConvShape s : shapes) {
             INDArray in = Nd4j.rand(DataType.FLOAT, s.batch(), s.in(), s.height(), s.width());
             DataBuffer cols = Nd4j.createBuffer(DataType.FLOAT, s.columnRows() * s.positions(), false);
