@@ -299,6 +299,10 @@ public final class CpuBackend implements Backend {
     public void geluForward(Tensor xt, Tensor cdfT, Tensor yt) {
         INDArray x = a(xt);
         INDArray cdf = a(cdfT);
+        if (type == DataType.FLOAT && Libm.enabled() && HostKernels.dense(x, cdf, a(yt))) {
+            HostKernels.geluForwardFused(x, cdf, a(yt)); // one pass, ND4J's erff reproduced in Java (Libm)
+            return;
+        }
         if (HostKernels.dense(x, cdf, a(yt))) {
             // the same operations per element in one pass each side of ND4J's erf
             HostKernels.geluScaleInput(x, cdf);
@@ -316,6 +320,10 @@ public final class CpuBackend implements Backend {
     public void geluBackward(Tensor xt, Tensor cdfT, Tensor dyT, Tensor scratchT) {
         INDArray x = a(xt);
         INDArray tmp = a(scratchT);
+        if (type == DataType.FLOAT && Libm.enabled() && HostKernels.dense(x, a(cdfT), a(dyT))) {
+            HostKernels.geluBackwardFused(x, a(cdfT), a(dyT)); // one pass, ND4J's expf reproduced in Java (Libm)
+            return;
+        }
         if (HostKernels.dense(x, a(cdfT), a(dyT), tmp)) {
             HostKernels.geluBackwardExponent(x, tmp);
             Transforms.exp(tmp, false);
