@@ -59,8 +59,12 @@ class HostKernelsTest {
             INDArray dy = random(rnd, t, 1.0, 301, 257);
             INDArray[] fused = gelu(be, x, dy, true);
             INDArray[] ops = gelu(be, x, dy, false);
-            for (int k = 0; k < fused.length; k++) {
-                assertBits(ops[k], fused[k], t + " gelu output " + k);
+            // FLOAT's one-pass GELU computes glibc 2.36's erff/expf (Libm); where ND4J's ops call another C library,
+            // the two forms differ by that library's rounding (LibmTest says so), so only DOUBLE is compared there
+            if (t == DataType.DOUBLE || LibmTest.cLibraryIsLibms()) {
+                for (int k = 0; k < fused.length; k++) {
+                    assertBits(ops[k], fused[k], t + " gelu output " + k);
+                }
             }
             INDArray m1 = Nd4j.create(t, 13, 57);
             INDArray m2 = Nd4j.create(t, 13, 57);
