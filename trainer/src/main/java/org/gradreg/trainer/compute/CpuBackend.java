@@ -338,6 +338,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmaxRows(Tensor s, int cols) {
+        if (type == DataType.FLOAT && Libm.enabled() && HostKernels.dense(a(s))) {
+            HostKernels.softmaxRowsFloat(a(s), cols); // ND4J's SoftMax op's arithmetic in one pass (expf from Libm)
+            return;
+        }
         INDArray p2 = a(s).reshape(a(s).length() / cols, cols);
         Nd4j.exec(new SoftMax(p2, p2, 1));
     }

@@ -1020,6 +1020,43 @@ final class HostKernels {
         }
     }
 
+    /**
+     * FLOAT softmax of each row of {@code cols} elements in place, as ND4J's SoftMax op computes it
+     * for a packed matrix along its last dimension: m = the row's maximum, e_j = expf(x_j − m)
+     * ({@link Libm#expf}), the e_j summed in float in index order, p_j = e_j / sum. Bit-identical to
+     * the op where {@link Libm} is this machine's C library (HostKernelsTest).
+     */
+    static void softmaxRowsFloat(INDArray s, int cols) {
+        int rows = (int) (s.length() / cols);
+        FloatBuffer sb = f(s);
+        int os = o(s);
+        int per = rowsPerBlock(cols);
+        chunks(rows, cols, (lo, hi) -> {
+            float[] v = scratch(0, per * cols);
+            for (int r0 = lo; r0 < hi; r0 += per) {
+                int nr = Math.min(per, hi - r0);
+                sb.get(os + r0 * cols, v, 0, nr * cols);
+                for (int r = 0; r < nr; r++) {
+                    int b = r * cols;
+                    float m = -Float.MAX_VALUE;
+                    for (int j = 0; j < cols; j++) {
+                        m = m > v[b + j] ? m : v[b + j]; // nd4j_max(m, x), NaN and ±0 included
+                    }
+                    float sum = 0f;
+                    for (int j = 0; j < cols; j++) {
+                        float e = Libm.expf(v[b + j] - m);
+                        v[b + j] = e;
+                        sum += e;
+                    }
+                    for (int j = 0; j < cols; j++) {
+                        v[b + j] /= sum;
+                    }
+                }
+                sb.put(os + r0 * cols, v, 0, nr * cols);
+            }
+        });
+    }
+
     /** dp ← p ⊙ (dp − Σ_row dp ⊙ p) over rows of {@code cols} elements (row sums in double). */
     static void softmaxBackward(INDArray dp, INDArray p, int cols) {
         int rows = (int) (dp.length() / cols);

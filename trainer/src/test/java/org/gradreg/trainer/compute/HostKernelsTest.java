@@ -77,6 +77,34 @@ class HostKernelsTest {
         }
     }
 
+    @Test
+    void softmaxRowsAreBitIdenticalToNd4jsOp() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(LibmTest.cLibraryIsLibms(),
+                "ND4J's Exp op on this machine is not glibc 2.36's expf (LibmTest): the one-pass FLOAT softmax keeps glibc 2.36's bits");
+        SplittableRandom rnd = new SplittableRandom(11);
+        CpuBackend be = new CpuBackend(DataType.FLOAT);
+        for (int cols : new int[] {1, 5, 17, 65, 197, 1001}) {
+            for (double scale : new double[] {1, 30}) {
+                INDArray x = random(rnd, DataType.FLOAT, scale, 301, cols);
+                if (cols == 17) { // rows with +∞, −∞, NaN and signed zeros, as ND4J's max and exp treat them
+                    x.putScalar(0, 3, Float.NaN);
+                    x.putScalar(1, 0, Float.POSITIVE_INFINITY);
+                    x.putScalar(2, 16, Float.NEGATIVE_INFINITY);
+                    x.getRow(3).assign(0.0);
+                    x.putScalar(3, 4, -0.0);
+                }
+                INDArray ops = x.dup();
+                INDArray fused = x.dup();
+                System.setProperty("gradreg.libm", "false");
+                be.softmaxRows(CpuBackend.wrap(ops), cols);
+                System.setProperty("gradreg.libm", "true");
+                be.softmaxRows(CpuBackend.wrap(fused), cols);
+                System.clearProperty("gradreg.libm");
+                assertBits(ops, fused, "softmax over " + cols + " columns, scale " + scale);
+            }
+        }
+    }
+
     private static INDArray[] gelu(CpuBackend be, INDArray x, INDArray dy0, boolean kernels) {
         System.setProperty("gradreg.hostKernels", Boolean.toString(kernels));
         INDArray cdf = x.ulike();
