@@ -17,11 +17,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * The host backend: ND4J arrays on ND4J's CPU backend (nd4j-native), dense products as direct cblas
  * calls on the arrays' memory ({@link Blas}), convolutions as im2col (plain Java loops, {@link Im2col})
- * plus one cblas GEMM per example, interleaved block by block ({@link #interleaved()}), the rest as ND4J element-wise, broadcast and reduction ops. A mirror is the host array
+ * plus one cblas GEMM per example (per group of examples on small planes, {@link ConvGroups}), interleaved block by block
+ * ({@link #interleaved()}), the rest as ND4J element-wise, broadcast and reduction ops. A mirror is the host array
  * itself, so uploads and downloads cost nothing. The sequences of ND4J calls are exactly those of
  * the engines before the backend seam existed, so results are bit-identical to theirs, except
- * where {@link HostKernels} runs a step as a Java loop over the arrays' memory (GELU and the
- * dropout mask bit-identically; layer norm and the softmax backward with row sums in double).
+ * where {@link HostKernels} runs a step as a Java loop over the arrays' memory (GELU, the softmax
+ * forward and the dropout mask bit-identically, FLOAT's erff/expf from {@link Libm}; layer norm and
+ * the softmax backward with row sums in double) and where convolutions on small planes are grouped.
  */
 public final class CpuBackend implements Backend {
 
