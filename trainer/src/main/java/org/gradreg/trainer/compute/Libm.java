@@ -13,7 +13,7 @@ package org.gradreg.trainer.compute;
  * end. glibc selects an FMA-compiled {@code expf} on CPUs with FMA; this class reproduces the
  * variant that {@link LibmTest} and the hand-run exhaustive check (every one of the 2³² float
  * inputs) found equal to ND4J's ops on the project's machines (glibc 2.36, AMD EPYC with FMA).
- * Another C library (glibc ≥ 2.41 computes erff correctly rounded) may round some inputs
+ * Another C library (e.g. a newer glibc with a different erff) may round some inputs
  * differently from ND4J's ops there; {@link LibmTest} compares the two on the machine it runs on.
  */
 final class Libm {
