@@ -498,6 +498,20 @@ public final class CpuBackend implements Backend {
         return a.offset() == 0 && a.ordering() == 'c' && !a.isView() && a.elementWiseStride() == 1;
     }
 
+    /**
+     * The kernel matrix, with the column buffer made ready for the path: one slot per thread
+     * (example-parallel: each thread builds its examples' columns itself) or every example's
+     * columns built here (whole batch; {@code out}, the output or output gradient, must be contiguous).
+     */
+    private INDArray kernelAndColumns(ConvShape s, INDArray x, INDArray w, INDArray out, boolean parallel, int threads) {
+        if (parallel) {
+            cols = scratch(cols, (long) threads * s.columnRows() * s.positions());
+            return kernelMatrix(s, w);
+        }
+        contiguous(out);
+        return columns(s, x, w)[1];
+    }
+
     /** The kernel as an [out, in·k·k] matrix in the shared scratch. */
     private INDArray kernelMatrix(ConvShape s, INDArray w) {
         wt = scratch(wt, (long) s.out() * s.columnRows());
@@ -576,14 +590,7 @@ public final class CpuBackend implements Backend {
         boolean dbl = type == DataType.DOUBLE;
         boolean parallel = interleaved() && Im2col.applies(s, xa) && whole(dy) && (dx == null || Im2col.applies(s, dx));
         int threads = parallel ? threads(s) : 1;
-        INDArray w2;
-        if (parallel) {
-            cols = scratch(cols, (long) threads * kk * pp);
-            w2 = kernelMatrix(s, a(w));
-        } else {
-            contiguous(dy);
-            w2 = columns(s, xa, a(w))[1];
-        }
+        INDArray w2 = kernelAndColumns(s, xa, a(w), dy, parallel, threads);
         dwt = scratch(dwt, (long) cout * kk);
         INDArray dw2 = Nd4j.create(dwt, new long[] {cout, s.in(), s.k(), s.k()});
         Pointer pw = w2.data().addressPointer();
@@ -657,14 +664,7 @@ public final class CpuBackend implements Backend {
         boolean dbl = type == DataType.DOUBLE;
         boolean parallel = interleaved() && Im2col.applies(s, xa) && whole(ya);
         int threads = parallel ? Math.min(threads(s), groups) : 1;
-        INDArray w2;
-        if (parallel) {
-            cols = scratch(cols, (long) threads * kk * pp);
-            w2 = kernelMatrix(s, w);
-        } else {
-            contiguous(ya);
-            w2 = columns(s, xa, w)[1];
-        }
+        INDArray w2 = kernelAndColumns(s, xa, w, ya, parallel, threads);
         long region = (long) (kk + cout) * g * pp;
         grp = scratch(grp, threads * region);
         Pointer pw = w2.data().addressPointer();
@@ -714,14 +714,7 @@ public final class CpuBackend implements Backend {
         boolean dbl = type == DataType.DOUBLE;
         boolean parallel = interleaved() && Im2col.applies(s, xa) && whole(dy) && (dx == null || Im2col.applies(s, dx));
         int threads = parallel ? threads(s) : 1;
-        INDArray w2;
-        if (parallel) {
-            cols = scratch(cols, (long) threads * kk * pp);
-            w2 = kernelMatrix(s, w);
-        } else {
-            contiguous(dy);
-            w2 = columns(s, xa, w)[1];
-        }
+        INDArray w2 = kernelAndColumns(s, xa, w, dy, parallel, threads);
         dwt = scratch(dwt, (long) cout * kk);
         INDArray dw2 = Nd4j.create(dwt, new long[] {cout, s.in(), s.k(), s.k()});
         long region = (long) kk * g * pp;
