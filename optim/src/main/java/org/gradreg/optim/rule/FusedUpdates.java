@@ -37,6 +37,45 @@ final class FusedUpdates {
         return !"false".equalsIgnoreCase(System.getProperty("gradreg.fusedUpdates"));
     }
 
+    /** Lengths from which one tensor's update is split over ND4J's thread cap ({@code --threads}); a field for tests. */
+    static volatile int parallelMin = 1 << 18;
+
+    /** A loop body over some (from, to, fused-axpy flag) triples of a tensor's ranges. */
+    interface RangeBody {
+        void run(int[] ranges);
+    }
+
+    /**
+     * body over the ranges, in contiguous parts on the calling thread and the fork-join pool when the
+     * tensor is long ({@link #parallelMin}) and ND4J's thread cap is above one. Each element's
+     * operations and rounding stay those of its range, so no bit depends on the split.
+     */
+    static void inParts(int[] ranges, int n, RangeBody body) {
+        int t = n >= parallelMin ? Math.max(1, org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads()) : 1;
+        if (t <= 1) {
+            body.run(ranges);
+            return;
+        }
+        int[][] parts = new int[t][];
+        for (int p = 0; p < t; p++) {
+            long lo = (long) n * p / t;
+            long hi = (long) n * (p + 1) / t;
+            int[] sub = new int[ranges.length];
+            int k = 0;
+            for (int r = 0; r < ranges.length; r += 3) {
+                int from = (int) Math.max(ranges[r], lo);
+                int to = (int) Math.min(ranges[r + 1], hi);
+                if (from < to) {
+                    sub[k++] = from;
+                    sub[k++] = to;
+                    sub[k++] = ranges[r + 2];
+                }
+            }
+            parts[p] = java.util.Arrays.copyOf(sub, k);
+        }
+        java.util.stream.IntStream.range(0, t).parallel().forEach(p -> body.run(parts[p]));
+    }
+
     /**
      * Adam's moments and step with the parameter update (eq. 5 of the harmful-GR paper; AdamW's
      * decoupled decay first when {@code decay} is not 1):
@@ -67,6 +106,8 @@ final class FusedUpdates {
         int ob = off(g2);
         int om = off(m);
         int ov = off(v);
+        // g₂ is g₁ itself unless AGR's paper placement feeds Ψ(g) to m only: then one read of memory serves both
+        boolean same = g1.data() == g2.data() && oa == ob;
         if (theta.dataType() == DataType.FLOAT) {
             FloatBuffer th = theta.data().asNioFloat();
             FloatBuffer a = g1.data().asNioFloat();
@@ -81,10 +122,12 @@ final class FusedUpdates {
             float s2 = (float) sqrtBc2;
             float sc = (float) stepScale;
             float dc = decays ? (float) decay : 1f; // θ·1 = θ exactly: no branch on the rule in the loop
-            for (int r = 0; r < ranges.length; r += 3) {
-                adamRange(th, a, b, mb, vb, ot, oa, ob, om, ov, ranges[r], ranges[r + 1], ranges[r + 2] == 1 && blasM,
-                        ranges[r + 2] == 1 && blasV, b1, omb1, b2, omb2, e, s2, sc, dc);
-            }
+            inParts(ranges, n, rs -> {
+                for (int r = 0; r < rs.length; r += 3) {
+                    adamRange(th, a, b, mb, vb, ot, oa, ob, om, ov, rs[r], rs[r + 1], rs[r + 2] == 1 && blasM, rs[r + 2] == 1 && blasV, same,
+                            b1, omb1, b2, omb2, e, s2, sc, dc);
+                }
+            });
         } else {
             DoubleBuffer th = theta.data().asNioDouble();
             DoubleBuffer a = g1.data().asNioDouble();
@@ -92,27 +135,76 @@ final class FusedUpdates {
             DoubleBuffer mb = m.data().asNioDouble();
             DoubleBuffer vb = v.data().asNioDouble();
             double dc = decays ? decay : 1;
-            for (int r = 0; r < ranges.length; r += 3) {
-                adamRange(th, a, b, mb, vb, ot, oa, ob, om, ov, ranges[r], ranges[r + 1], ranges[r + 2] == 1 && blasM,
-                        ranges[r + 2] == 1 && blasV, beta1, 1 - beta1, beta2, 1 - beta2, eps, sqrtBc2, stepScale, dc);
-            }
+            inParts(ranges, n, rs -> {
+                for (int r = 0; r < rs.length; r += 3) {
+                    adamRange(th, a, b, mb, vb, ot, oa, ob, om, ov, rs[r], rs[r + 1], rs[r + 2] == 1 && blasM, rs[r + 2] == 1 && blasV,
+                            beta1, 1 - beta1, beta2, 1 - beta2, eps, sqrtBc2, stepScale, dc);
+                }
+            });
         }
         return true;
     }
 
-    /** One range of {@link #adam} in FLOAT (its own small method, so that the JIT compiles it apart from the dispatch). */
+    /**
+     * One range of {@link #adam} in FLOAT, in blocks copied to heap arrays (so that C2 vectorises
+     * each loop; element by element through the direct buffers nothing is vectorised), each term a
+     * loop of its own with its rounding choice outside it: the same operations per element as the
+     * element-wise form, so the same bits.
+     */
     private static void adamRange(FloatBuffer th, FloatBuffer a, FloatBuffer b, FloatBuffer mb, FloatBuffer vb, int ot, int oa, int ob,
-                                  int om, int ov, int from, int to, boolean fm, boolean fv, float b1, float omb1, float b2, float omb2,
-                                  float e, float s2, float sc, float dc) {
-        for (int i = from; i < to; i++) {
-            float gb = b.get(ob + i);
-            float mi = axpy(fm, omb1, a.get(oa + i), mb.get(om + i) * b1);
-            float vi = axpy(fv, omb2, gb * gb, vb.get(ov + i) * b2);
-            mb.put(om + i, mi);
-            vb.put(ov + i, vi);
-            float step = mi / ((float) Math.sqrt(vi) / s2 + e) * sc;
-            th.put(ot + i, th.get(ot + i) * dc - step);
+                                  int om, int ov, int from, int to, boolean fm, boolean fv, boolean same, float b1, float omb1, float b2,
+                                  float omb2, float e, float s2, float sc, float dc) {
+        float[] ta = scratch(0);
+        float[] tb = scratch(1);
+        float[] tm = scratch(2);
+        float[] tv = scratch(3);
+        float[] tt = scratch(4);
+        for (int i0 = from; i0 < to; i0 += BLOCK) {
+            int len = Math.min(BLOCK, to - i0);
+            a.get(oa + i0, ta, 0, len);
+            if (same) {
+                System.arraycopy(ta, 0, tb, 0, len);
+            } else {
+                b.get(ob + i0, tb, 0, len);
+            }
+            mb.get(om + i0, tm, 0, len);
+            vb.get(ov + i0, tv, 0, len);
+            th.get(ot + i0, tt, 0, len);
+            scaleAdd(fm, tm, b1, ta, omb1, len);
+            for (int i = 0; i < len; i++) {
+                tb[i] = tb[i] * tb[i];
+            }
+            scaleAdd(fv, tv, b2, tb, omb2, len);
+            for (int i = 0; i < len; i++) {
+                tt[i] = tt[i] * dc - tm[i] / ((float) Math.sqrt(tv[i]) / s2 + e) * sc;
+            }
+            mb.put(om + i0, tm, 0, len);
+            vb.put(ov + i0, tv, 0, len);
+            th.put(ot + i0, tt, 0, len);
         }
+    }
+
+    /** y ← axpy(fused, a, x, y·c) over len elements: fma(a, x, y·c) or y·c + x·a. */
+    private static void scaleAdd(boolean fused, float[] y, float c, float[] x, float a, int len) {
+        if (fused) {
+            for (int i = 0; i < len; i++) {
+                y[i] = Math.fma(a, x[i], y[i] * c);
+            }
+        } else {
+            for (int i = 0; i < len; i++) {
+                y[i] = y[i] * c + x[i] * a;
+            }
+        }
+    }
+
+    /** Elements per heap block of the FLOAT loops (five arrays of it stay in the first-level cache). */
+    private static final int BLOCK = 1024;
+
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][BLOCK]);
+
+    /** This thread's scratch block k. */
+    private static float[] scratch(int k) {
+        return SCRATCH.get()[k];
     }
 
     /** One range of {@link #adam} in DOUBLE. */
@@ -165,31 +257,33 @@ final class FusedUpdates {
         int ot = off(theta);
         int og = off(g);
         int ob = off(buf);
-        for (int r = 0; r < ranges.length; r += 3) {
-            boolean in = ranges[r + 2] == 1;
-            if (theta.dataType() == DataType.FLOAT) {
-                FloatBuffer th = theta.data().asNioFloat();
-                FloatBuffer gb = g.data().asNioFloat();
-                FloatBuffer bb = buf.data().asNioFloat();
-                if (nesterov) {
-                    sgdNesterovRange(th, gb, bb, ot, og, ob, ranges[r], ranges[r + 1], first, in && blasB, in && blasN, in && blasT,
-                            (float) mu, (float) (1 - dampening), (float) -eta);
+        inParts(ranges, n, rs -> {
+            for (int r = 0; r < rs.length; r += 3) {
+                boolean in = rs[r + 2] == 1;
+                if (theta.dataType() == DataType.FLOAT) {
+                    FloatBuffer th = theta.data().asNioFloat();
+                    FloatBuffer gb = g.data().asNioFloat();
+                    FloatBuffer bb = buf.data().asNioFloat();
+                    if (nesterov) {
+                        sgdNesterovRange(th, gb, bb, ot, og, ob, rs[r], rs[r + 1], first, in && blasB, in && blasN, in && blasT,
+                                (float) mu, (float) (1 - dampening), (float) -eta);
+                    } else {
+                        sgdRange(th, gb, bb, ot, og, ob, rs[r], rs[r + 1], first, in && blasB, in && blasT, (float) mu,
+                                (float) (1 - dampening), (float) -eta);
+                    }
                 } else {
-                    sgdRange(th, gb, bb, ot, og, ob, ranges[r], ranges[r + 1], first, in && blasB, in && blasT, (float) mu,
-                            (float) (1 - dampening), (float) -eta);
-                }
-            } else {
-                DoubleBuffer th = theta.data().asNioDouble();
-                DoubleBuffer gb = g.data().asNioDouble();
-                DoubleBuffer bb = buf.data().asNioDouble();
-                if (nesterov) {
-                    sgdNesterovRange(th, gb, bb, ot, og, ob, ranges[r], ranges[r + 1], first, in && blasB, in && blasN, in && blasT, mu,
-                            1 - dampening, -eta);
-                } else {
-                    sgdRange(th, gb, bb, ot, og, ob, ranges[r], ranges[r + 1], first, in && blasB, in && blasT, mu, 1 - dampening, -eta);
+                    DoubleBuffer th = theta.data().asNioDouble();
+                    DoubleBuffer gb = g.data().asNioDouble();
+                    DoubleBuffer bb = buf.data().asNioDouble();
+                    if (nesterov) {
+                        sgdNesterovRange(th, gb, bb, ot, og, ob, rs[r], rs[r + 1], first, in && blasB, in && blasN, in && blasT, mu,
+                                1 - dampening, -eta);
+                    } else {
+                        sgdRange(th, gb, bb, ot, og, ob, rs[r], rs[r + 1], first, in && blasB, in && blasT, mu, 1 - dampening, -eta);
+                    }
                 }
             }
-        }
+        });
         return true;
     }
 
@@ -197,21 +291,46 @@ final class FusedUpdates {
 
     private static void sgdRange(FloatBuffer th, FloatBuffer gb, FloatBuffer bb, int ot, int og, int ob, int from, int to, boolean first,
                                  boolean fb, boolean ft, float m, float omd, float lr) {
-        for (int i = from; i < to; i++) {
-            float gi = gb.get(og + i);
-            float bi = first ? gi : axpy(fb, omd, gi, bb.get(ob + i) * m);
-            bb.put(ob + i, bi);
-            th.put(ot + i, axpy(ft, lr, bi, th.get(ot + i)));
+        float[] tg = scratch(0);
+        float[] tb = scratch(1);
+        float[] tt = scratch(2);
+        for (int i0 = from; i0 < to; i0 += BLOCK) {
+            int len = Math.min(BLOCK, to - i0);
+            gb.get(og + i0, tg, 0, len);
+            th.get(ot + i0, tt, 0, len);
+            if (first) {
+                System.arraycopy(tg, 0, tb, 0, len);
+            } else {
+                bb.get(ob + i0, tb, 0, len);
+                scaleAdd(fb, tb, m, tg, omd, len);
+            }
+            bb.put(ob + i0, tb, 0, len);
+            scaleAdd(ft, tt, 1f, tb, lr, len);
+            th.put(ot + i0, tt, 0, len);
         }
     }
 
     private static void sgdNesterovRange(FloatBuffer th, FloatBuffer gb, FloatBuffer bb, int ot, int og, int ob, int from, int to,
                                          boolean first, boolean fb, boolean fn, boolean ft, float m, float omd, float lr) {
-        for (int i = from; i < to; i++) {
-            float gi = gb.get(og + i);
-            float bi = first ? gi : axpy(fb, omd, gi, bb.get(ob + i) * m);
-            bb.put(ob + i, bi);
-            th.put(ot + i, axpy(ft, lr, axpy(fn, m, bi, gi), th.get(ot + i)));
+        float[] tg = scratch(0);
+        float[] tb = scratch(1);
+        float[] tt = scratch(2);
+        float[] tu = scratch(3);
+        for (int i0 = from; i0 < to; i0 += BLOCK) {
+            int len = Math.min(BLOCK, to - i0);
+            gb.get(og + i0, tg, 0, len);
+            th.get(ot + i0, tt, 0, len);
+            if (first) {
+                System.arraycopy(tg, 0, tb, 0, len);
+            } else {
+                bb.get(ob + i0, tb, 0, len);
+                scaleAdd(fb, tb, m, tg, omd, len);
+            }
+            bb.put(ob + i0, tb, 0, len);
+            System.arraycopy(tg, 0, tu, 0, len);
+            scaleAdd(fn, tu, 1f, tb, m, len);
+            scaleAdd(ft, tt, 1f, tu, lr, len);
+            th.put(ot + i0, tt, 0, len);
         }
     }
 

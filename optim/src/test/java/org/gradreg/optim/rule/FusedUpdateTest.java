@@ -64,6 +64,25 @@ class FusedUpdateTest {
         }
     }
 
+    /** The same with every tensor of 1,000 elements or more split over three threads (parts cut across OpenBLAS's ranges). */
+    @Test
+    void splitOverThreadsEqualsOpByOp() {
+        int saved = FusedUpdates.parallelMin;
+        int cap = Nd4j.getEnvironment().maxMasterThreads();
+        try {
+            FusedUpdates.parallelMin = 1000;
+            Nd4j.getEnvironment().setMaxMasterThreads(3);
+            for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+                for (Supplier<UpdateRule> rule : rules()) {
+                    compare(rule, type, false);
+                }
+            }
+        } finally {
+            FusedUpdates.parallelMin = saved;
+            Nd4j.getEnvironment().setMaxMasterThreads(cap);
+        }
+    }
+
     @Test
     void layoutsTheKernelsRefuseStillMatch() {
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
