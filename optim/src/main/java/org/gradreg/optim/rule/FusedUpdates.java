@@ -7,8 +7,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The element-wise part of the Adam, SGD-momentum and Adan updates as one pass over the tensors'
- * memory (plain Java loops over the arrays' native buffers), instead of one ND4J op, with its own
- * pass over memory and native call, per term of the equations.
+ * memory (plain Java loops: Adam's and SGD's in FLOAT over blocks copied from the native buffers to
+ * heap arrays, which C2 vectorises; Adan's and the DOUBLE ones element by element), instead of one
+ * ND4J op, with its own pass over memory and native call, per term of the equations. Tensors of
+ * {@link #parallelMin} elements or more are split over ND4J's thread cap ({@link #inParts}).
  *
  * <p>Each loop evaluates exactly the operations of the rule's op-by-op form, in the same order and
  * in the tensors' own type, so the results are bit-identical to it in FLOAT and DOUBLE
