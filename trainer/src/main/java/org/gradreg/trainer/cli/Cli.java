@@ -178,6 +178,11 @@ public final class Cli {
         if (root == null || !root.isObject()) {
             throw new BadInput("config file " + file + " must be a " + format + " mapping of option names to values");
         }
+        if (root.path("run").isObject() && root.path("model").isObject()) {
+            Path dir = file.toAbsolutePath().getParent();
+            throw new BadInput("config file " + file + " is a run's recorded configuration (the config.json of a run directory), not a file of "
+                    + "train's options; to make that run again: gradreg train --remake " + dir + " --out NEW_DIR");
+        }
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();

@@ -114,6 +114,11 @@ class CommandLineTest {
         Path cfg = dir.resolve("cfg.json");
         Files.writeString(cfg, "{\"lerning-rate\": 0.1}");
         badInput(out, "lerning-rate", "--config", cfg.toString());
+        Path recorded = dir.resolve("recorded-run");
+        Files.createDirectories(recorded);
+        Files.writeString(recorded.resolve("config.json"), "{\"model\": {\"spec\": \"linear\"}, \"run\": {\"batch\": 8}}");
+        badInput(out, "is a run's recorded configuration (the config.json of a run directory), not a file of train's options; to make that run "
+                + "again: gradreg train --remake " + recorded.toAbsolutePath(), "--config", recorded.resolve("config.json").toString());
         Path yaml = dir.resolve("cfg.yaml");
         Files.writeString(yaml, "lr: 0.1\nlerning-rate: 0.2\n");
         badInput(out, "config file " + yaml + ": unknown key 'lerning-rate'", "--config", yaml.toString());
