@@ -291,6 +291,19 @@ final class FusedUpdates {
 
     // one method per type and form (plain momentum, Nesterov), so that no rule's choice is a branch in another rule's loop
 
+    /** One block of SGD's momentum buffer: g into tg; b ← g (first step) or fma(1−τ, g, b·μ), into tb and written back. */
+    private static void momentumBlock(FloatBuffer gb, FloatBuffer bb, int og, int ob, int len, boolean first, boolean fb, float m, float omd,
+                                      float[] tg, float[] tb) {
+        gb.get(og, tg, 0, len);
+        if (first) {
+            System.arraycopy(tg, 0, tb, 0, len);
+        } else {
+            bb.get(ob, tb, 0, len);
+            scaleAdd(fb, tb, m, tg, omd, len);
+        }
+        bb.put(ob, tb, 0, len);
+    }
+
     private static void sgdRange(FloatBuffer th, FloatBuffer gb, FloatBuffer bb, int ot, int og, int ob, int from, int to, boolean first,
                                  boolean fb, boolean ft, float m, float omd, float lr) {
         float[] tg = scratch(0);
@@ -298,15 +311,8 @@ final class FusedUpdates {
         float[] tt = scratch(2);
         for (int i0 = from; i0 < to; i0 += BLOCK) {
             int len = Math.min(BLOCK, to - i0);
-            gb.get(og + i0, tg, 0, len);
+            momentumBlock(gb, bb, og + i0, ob + i0, len, first, fb, m, omd, tg, tb);
             th.get(ot + i0, tt, 0, len);
-            if (first) {
-                System.arraycopy(tg, 0, tb, 0, len);
-            } else {
-                bb.get(ob + i0, tb, 0, len);
-                scaleAdd(fb, tb, m, tg, omd, len);
-            }
-            bb.put(ob + i0, tb, 0, len);
             scaleAdd(ft, tt, 1f, tb, lr, len);
             th.put(ot + i0, tt, 0, len);
         }
@@ -320,15 +326,8 @@ final class FusedUpdates {
         float[] tu = scratch(3);
         for (int i0 = from; i0 < to; i0 += BLOCK) {
             int len = Math.min(BLOCK, to - i0);
-            gb.get(og + i0, tg, 0, len);
+            momentumBlock(gb, bb, og + i0, ob + i0, len, first, fb, m, omd, tg, tb);
             th.get(ot + i0, tt, 0, len);
-            if (first) {
-                System.arraycopy(tg, 0, tb, 0, len);
-            } else {
-                bb.get(ob + i0, tb, 0, len);
-                scaleAdd(fb, tb, m, tg, omd, len);
-            }
-            bb.put(ob + i0, tb, 0, len);
             System.arraycopy(tg, 0, tu, 0, len);
             scaleAdd(fn, tu, 1f, tb, m, len);
             scaleAdd(ft, tt, 1f, tu, lr, len);
