@@ -114,6 +114,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dtype", description = "float or double (default: ${DEFAULT-VALUE}).", defaultValue = "float")
     String dtype;
 
+    @Option(names = "--conv", paramLabel = "ALGORITHM", defaultValue = "im2col",
+            description = "FLOAT 3x3 stride-1 convolutions on the CPU: im2col or winograd (F(2x2,3x3): fewer multiplies, other roundings; default: ${DEFAULT-VALUE}).")
+    String conv;
+
     @Option(names = "--checkpoint-every", description = "Also checkpoint every N steps (0: at epoch ends only).", defaultValue = "0")
     int checkpointEvery;
 
@@ -164,7 +168,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** The run's configuration from the options: each option sets one setting (--gr and the GR warmup options, the estimator's keys). */
     public TrainConfig config() {
         double warmup = warmupEpochs == null ? TrainConfig.defaultWarmup(epochs) : warmupEpochs;
-        return new TrainConfig(new ModelConfig(model, dtype),
+        return new TrainConfig(new ModelConfig(model, dtype, conv),
                 new DataConfig(dataset, data == null ? null : data.toString(), dataSeed, trainLimit, testLimit, !noAugment),
                 new OptimizerConfig(optimizer, lr, weightDecay, new ScheduleConfig(schedule, warmup), clip), estimator(),
                 new RunOptions(epochs, batch, accumulate, labelSmoothing, seed, checkpointEvery, evalBatch),

@@ -166,6 +166,13 @@ public interface Backend extends AutoCloseable {
     long convWorkspaceBytes(ConvShape s);
 
     /**
+     * How this backend computes the 3×3 stride-1 convolutions it can do either way: {@code im2col}
+     * or {@code winograd} (the run's {@code model.conv}); a backend with one way ignores it.
+     */
+    default void convolutions(String algorithm) {
+    }
+
+    /**
      * Batch norm over (N, H, W) of x [N, C, H, W], then ReLU if asked, then the mask (may be null).
      * Training: the batch's mean and biased variance into {@code t.mean}, {@code t.var}, and (when
      * {@code updateStatistics}) running mean ← (1 − m)·running mean + m·mean, running var ← (1 − m)·

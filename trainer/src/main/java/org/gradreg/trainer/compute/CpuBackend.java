@@ -35,6 +35,10 @@ public final class CpuBackend implements Backend {
     private DataBuffer cols;
     private DataBuffer wt;
     private DataBuffer dwt;
+    /** The Winograd path's kernel transforms and buffers. */
+    private final Winograd winograd = new Winograd();
+    /** Whether FLOAT 3×3 stride-1 convolutions take the Winograd path (the run's model.conv; without a run, {@code -Dgradreg.conv}). */
+    private boolean useWinograd = Winograd.enabled();
     /** The grouped convolutions' per-thread group matrices and the regrouped output gradient ({@link ConvGroups}). */
     private DataBuffer grp;
     private DataBuffer dyg;
@@ -524,6 +528,10 @@ public final class CpuBackend implements Backend {
     public void conv2d(ConvShape s, Tensor x, Tensor w, Tensor y) {
         INDArray xa = a(x);
         INDArray ya = a(y);
+        if (useWinograd && Winograd.applies(s, xa, a(w), ya) && whole(ya)) {
+            winograd.forward(s, xa, a(w), ya);
+            return;
+        }
         int g = ConvGroups.group(s);
         if (g > 1) {
             conv2dGrouped(s, xa, a(w), ya, g);
@@ -577,6 +585,10 @@ public final class CpuBackend implements Backend {
         INDArray xa = a(x);
         INDArray dy = a(dyT);
         INDArray dx = dxT == null ? null : a(dxT);
+        if (useWinograd && Winograd.applies(s, xa, a(w), dy, a(dw), dx)) {
+            winograd.backward(s, xa, a(w), dy, a(dw), dx);
+            return;
+        }
         int group = ConvGroups.group(s);
         if (group > 1) {
             conv2dBackwardGrouped(s, xa, a(w), dy, a(dw), dx, group);
@@ -806,6 +818,15 @@ public final class CpuBackend implements Backend {
     private static final int TR = org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
     @Override
+    public void convolutions(String algorithm) {
+        switch (algorithm) {
+            case "im2col" -> useWinograd = false;
+            case "winograd" -> useWinograd = true;
+            default -> throw new IllegalArgumentException("convolutions are im2col or winograd, got '" + algorithm + "'");
+        }
+    }
+
+    @Override
     public long convWorkspaceBytes(ConvShape s) {
         long bytes = s.batch() * s.columnRows() * s.positions() + 2L * s.out() * s.columnRows();
         int g = ConvGroups.group(s);
@@ -813,7 +834,11 @@ public final class CpuBackend implements Backend {
             bytes += (long) Math.max(1, Nd4j.getEnvironment().maxMasterThreads()) * (s.columnRows() + s.out()) * g * s.positions()
                     + (long) s.batch() * s.out() * s.positions();
         }
-        return bytes * type.width();
+        bytes *= type.width();
+        if (useWinograd && type == DataType.FLOAT && Winograd.applies(s)) {
+            bytes += Winograd.workspaceBytes(s, Math.max(1, Nd4j.getEnvironment().maxMasterThreads()));
+        }
+        return bytes;
     }
 
     @Override

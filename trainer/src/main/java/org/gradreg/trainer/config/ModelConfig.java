@@ -9,14 +9,26 @@ import java.util.Set;
  *
  * @param spec  model spec
  * @param dtype float (float32) or double (float64)
+ * @param conv  how the CPU computes FLOAT 3×3 stride-1 convolutions: {@code im2col} (columns and one
+ *              GEMM; the default, and what every run recorded before 2026-12-08 used: their config.json
+ *              has no {@code conv}) or {@code winograd} (F(2×2, 3×3): 2.25× fewer multiplies, other
+ *              roundings; see docs/trainer-benchmark.md)
  */
-public record ModelConfig(String spec, String dtype) {
+public record ModelConfig(String spec, String dtype, String conv) {
 
     private static final Set<String> TYPES = Set.of("float", "float32", "double", "float64");
+    private static final Set<String> CONVS = Set.of("im2col", "winograd");
 
     public ModelConfig {
         Check.that(spec != null && !spec.isBlank(), "model must be given");
         dtype = dtype == null ? "float" : dtype;
         Check.that(TYPES.contains(dtype.toLowerCase(Locale.ROOT)), "dtype must be float or double, got '" + dtype + "'");
+        conv = conv == null ? "im2col" : conv;
+        Check.that(CONVS.contains(conv), "conv must be im2col or winograd, got '" + conv + "'");
+    }
+
+    /** The default convolutions (im2col). */
+    public ModelConfig(String spec, String dtype) {
+        this(spec, dtype, null);
     }
 }

@@ -20,6 +20,7 @@ import org.gradreg.optim.Pass;
 import org.gradreg.optim.StepInfo;
 import org.gradreg.optim.rule.AdaptiveRate;
 import org.gradreg.trainer.BadInput;
+import org.gradreg.trainer.compute.Backend;
 import org.gradreg.trainer.compute.Backends;
 import org.gradreg.trainer.compute.Device;
 import org.gradreg.trainer.config.DataConfig;
@@ -219,7 +220,9 @@ public final class Trainer {
      * {@link #device(Device, ModelOracle.MaskSource)}).
      */
     static ModelOracle buildOracle(Models.Model model, TrainConfig cfg, Dataset data, DataType type) {
-        Engine e = model.engine(data.classes(), Backends.open(device, type), cfg.run().seed());
+        Backend be = Backends.open(device, type);
+        be.convolutions(cfg.model().conv());
+        Engine e = model.engine(data.classes(), be, cfg.run().seed());
         return new ModelOracle(e, cfg.run().accumulate(), maskSource != null ? maskSource : ModelOracle.MaskSource.defaultFor(e));
     }
 
