@@ -83,6 +83,7 @@ class CommandLineTest {
     void badInputIsOneLineWithExitCode2AndWritesNothing() throws Exception {
         Path out = dir.resolve("run");
         badInput(out, "adamx", "--optimizer", "adamx");
+        badInput(out, "conv must be im2col or winograd, got 'fft'", "--conv", "fft");
         badInput(out, "rho=abc", "--estimator", "sam:rho=abc");
         badInput(out, "alpha", "--gr", "r=0.1,alpha");
         badInput(out, "--gr takes GR's keys (e.g. --gr r=0.1,alpha=0.8), not an estimator spec", "--gr", "gr:r=0.1,alpha=0.8");

@@ -95,6 +95,19 @@ class ConfigTest {
     }
 
     @Test
+    void theConvolutionAlgorithmIsRecordedAndAConfigWithoutItMeansIm2col() throws Exception {
+        TrainConfig old = ConfigJson.read(resource("config-sam.json"), "old");
+        assertEquals("im2col", old.model().conv(), "config.json files from before model.conv: the convolutions they were made with");
+        assertEquals("im2col", TrainConfig.defaults().model().conv());
+        TrainConfig w = TrainConfig.defaults().with("model.conv", "winograd");
+        assertEquals("winograd", w.model().conv());
+        assertEquals(w, ConfigJson.read(json(Json.pretty(w)), "new"), "round trip");
+        assertEquals(List.of("model.conv: im2col → winograd"), TrainConfig.defaults().differences(w));
+        BadInput e = assertThrows(BadInput.class, () -> TrainConfig.defaults().with("model.conv", "fft"));
+        assertTrue(e.getMessage().contains("conv must be im2col or winograd, got 'fft'"), e.getMessage());
+    }
+
+    @Test
     void settingsAreSetByPathAndNamingAnotherEstimatorDropsTheKeys() {
         TrainConfig c = TrainConfig.defaults().withEstimator(EstimatorConfig.parse("gr:r=0.1,alpha=0.8"));
         assertEquals(0.5, c.with("estimator.alpha", 0.5).estimator().keys().get("alpha"));
