@@ -2,6 +2,7 @@ package org.gradreg.trainer.compute;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -28,97 +29,121 @@ class WinogradTest {
     private record Out(double[] y, double[] dx, double[] dw) {
     }
 
-    private static Out run(CpuBackend be, ConvShape s, INDArray x, INDArray w, INDArray dy, int threads, boolean withDx) {
+    /** The Winograd path itself (not through the backend's choice), at a thread cap. */
+    private static Out run(ConvShape s, INDArray x, INDArray w, INDArray dy, int threads, boolean withDx) {
         int before = Nd4j.getEnvironment().maxMasterThreads();
-        String old = System.getProperty("gradreg.conv");
         try {
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
-            System.setProperty("gradreg.conv", "winograd");
+            Winograd wg = new Winograd();
             INDArray y = Nd4j.valueArrayOf(new long[] {s.batch(), s.out(), s.height(), s.width()}, 7.0, x.dataType());
             INDArray dx = Nd4j.valueArrayOf(x.shape(), 7.0, x.dataType());
             INDArray dw = Nd4j.valueArrayOf(w.shape(), 7.0, x.dataType());
-            be.conv2d(s, CpuBackend.wrap(x), CpuBackend.wrap(w), CpuBackend.wrap(y));
-            be.conv2dBackward(s, CpuBackend.wrap(x), CpuBackend.wrap(w), CpuBackend.wrap(dy), CpuBackend.wrap(dw), withDx ? CpuBackend.wrap(dx) : null);
+            wg.forward(s, x, w, y);
+            wg.backward(s, x, w, dy, dw, withDx ? dx : null);
             return new Out(y.data().asDouble(), withDx ? dx.data().asDouble() : null, dw.data().asDouble());
         } finally {
             Nd4j.getEnvironment().setMaxMasterThreads(before);
-            if (old == null) {
-                System.clearProperty("gradreg.conv");
-            } else {
-                System.setProperty("gradreg.conv", old);
-            }
+        }
+    }
+
+    /** Through the CPU backend with its convolutions set to {@code algorithm}. */
+    private static Out backend(CpuBackend be, String algorithm, ConvShape s, INDArray x, INDArray w, INDArray dy) {
+        be.convolutions(algorithm);
+        INDArray y = Nd4j.create(x.dataType(), s.batch(), s.out(), s.height(), s.width());
+        INDArray dx = Nd4j.create(x.dataType(), x.shape());
+        INDArray dw = Nd4j.create(x.dataType(), w.shape());
+        be.conv2d(s, CpuBackend.wrap(x), CpuBackend.wrap(w), CpuBackend.wrap(y));
+        be.conv2dBackward(s, CpuBackend.wrap(x), CpuBackend.wrap(w), CpuBackend.wrap(dy), CpuBackend.wrap(dw), CpuBackend.wrap(dx));
+        return new Out(y.data().asDouble(), dx.data().asDouble(), dw.data().asDouble());
+    }
+
+    @Test
+    void theBackendTakesThePathItIsSetTo() {
+        ConvShape s = new ConvShape(3, 12, 32, 32, 8, 3, 1, 1);
+        SplittableRandom r = new SplittableRandom(5);
+        INDArray x = fill(r, new double[3 * 12 * 32 * 32], 3, 12, 32, 32);
+        INDArray w = fill(r, new double[9 * 12 * 8], 3, 3, 12, 8);
+        INDArray dy = fill(r, new double[3 * 8 * 32 * 32], 3, 8, 32, 32);
+        Out direct = run(s, x, w, dy, 1, true);
+        try (CpuBackend be = new CpuBackend(DataType.FLOAT)) {
+            Out wino = backend(be, "winograd", s, x, w, dy);
+            assertArrayEquals(direct.y(), wino.y(), "convolutions(winograd): the Winograd forward");
+            assertArrayEquals(direct.dx(), wino.dx(), "convolutions(winograd): the Winograd input gradient");
+            assertArrayEquals(direct.dw(), wino.dw(), "convolutions(winograd): the Winograd weight gradient");
+            Out im2col = backend(be, "im2col", s, x, w, dy);
+            assertFalse(java.util.Arrays.equals(direct.y(), im2col.y()), "convolutions(im2col) rounds as im2col, not as Winograd");
+            assertFalse(java.util.Arrays.equals(direct.dw(), im2col.dw()), "convolutions(im2col): im2col's weight gradient");
+            assertThrows(IllegalArgumentException.class, () -> be.convolutions("fft"));
         }
     }
 
     @Test
     void followsTheDefinitionAndNoBitDependsOnTheThreads() {
-        try (CpuBackend be = new CpuBackend(DataType.FLOAT)) {
-            for (int[] d : SHAPES) {
-                ConvShape s = new ConvShape(d[0], d[1], d[2], d[3], d[4], 3, 1, 1);
-                assertTrue(Winograd.applies(s), s + " takes the Winograd path");
-                int n = s.batch();
-                int ci = s.in();
-                int co = s.out();
-                int h = s.height();
-                int wd = s.width();
-                SplittableRandom r = new SplittableRandom(h * 131L + co * 7L + n);
-                double[] x = new double[n * ci * h * wd];
-                double[] w = new double[9 * ci * co];
-                double[] dy = new double[n * co * h * wd];
-                INDArray xa = fill(r, x, n, ci, h, wd);
-                INDArray wa = fill(r, w, 3, 3, ci, co);
-                INDArray dya = fill(r, dy, n, co, h, wd);
-                double[] y = new double[dy.length];
-                double[] yMag = new double[y.length];
-                double[] dx = new double[x.length];
-                double[] dxMag = new double[x.length];
-                double[] dw = new double[w.length];
-                double[] dwMag = new double[w.length];
-                for (int b = 0; b < n; b++) {
-                    for (int o = 0; o < co; o++) {
-                        for (int i = 0; i < h; i++) {
-                            for (int j = 0; j < wd; j++) {
-                                int yi = ((b * co + o) * h + i) * wd + j;
-                                for (int c = 0; c < ci; c++) {
-                                    for (int ki = 0; ki < 3; ki++) {
-                                        for (int kj = 0; kj < 3; kj++) {
-                                            int ih = i - 1 + ki;
-                                            int iw = j - 1 + kj;
-                                            if (ih < 0 || ih >= h || iw < 0 || iw >= wd) {
-                                                continue;
-                                            }
-                                            int xi = ((b * ci + c) * h + ih) * wd + iw;
-                                            int wi = ((ki * 3 + kj) * ci + c) * co + o;
-                                            y[yi] += x[xi] * w[wi];
-                                            yMag[yi] += Math.abs(x[xi] * w[wi]);
-                                            dx[xi] += dy[yi] * w[wi];
-                                            dxMag[xi] += Math.abs(dy[yi] * w[wi]);
-                                            dw[wi] += dy[yi] * x[xi];
-                                            dwMag[wi] += Math.abs(dy[yi] * x[xi]);
+        for (int[] d : SHAPES) {
+            ConvShape s = new ConvShape(d[0], d[1], d[2], d[3], d[4], 3, 1, 1);
+            assertTrue(Winograd.applies(s), s + " takes the Winograd path");
+            int n = s.batch();
+            int ci = s.in();
+            int co = s.out();
+            int h = s.height();
+            int wd = s.width();
+            SplittableRandom r = new SplittableRandom(h * 131L + co * 7L + n);
+            double[] x = new double[n * ci * h * wd];
+            double[] w = new double[9 * ci * co];
+            double[] dy = new double[n * co * h * wd];
+            INDArray xa = fill(r, x, n, ci, h, wd);
+            INDArray wa = fill(r, w, 3, 3, ci, co);
+            INDArray dya = fill(r, dy, n, co, h, wd);
+            double[] y = new double[dy.length];
+            double[] yMag = new double[y.length];
+            double[] dx = new double[x.length];
+            double[] dxMag = new double[x.length];
+            double[] dw = new double[w.length];
+            double[] dwMag = new double[w.length];
+            for (int b = 0; b < n; b++) {
+                for (int o = 0; o < co; o++) {
+                    for (int i = 0; i < h; i++) {
+                        for (int j = 0; j < wd; j++) {
+                            int yi = ((b * co + o) * h + i) * wd + j;
+                            for (int c = 0; c < ci; c++) {
+                                for (int ki = 0; ki < 3; ki++) {
+                                    for (int kj = 0; kj < 3; kj++) {
+                                        int ih = i - 1 + ki;
+                                        int iw = j - 1 + kj;
+                                        if (ih < 0 || ih >= h || iw < 0 || iw >= wd) {
+                                            continue;
                                         }
+                                        int xi = ((b * ci + c) * h + ih) * wd + iw;
+                                        int wi = ((ki * 3 + kj) * ci + c) * co + o;
+                                        y[yi] += x[xi] * w[wi];
+                                        yMag[yi] += Math.abs(x[xi] * w[wi]);
+                                        dx[xi] += dy[yi] * w[wi];
+                                        dxMag[xi] += Math.abs(dy[yi] * w[wi]);
+                                        dw[wi] += dy[yi] * x[xi];
+                                        dwMag[wi] += Math.abs(dy[yi] * x[xi]);
                                     }
                                 }
                             }
                         }
                     }
                 }
-                Out reference = null;
-                for (int threads : new int[] {1, 2, 3}) {
-                    Out got = run(be, s, xa, wa, dya, threads, true);
-                    String how = s + " groups of " + Winograd.group(s) + ", " + threads + " thread(s)";
-                    close(y, yMag, got.y(), how + " forward");
-                    close(dx, dxMag, got.dx(), how + " input gradient");
-                    close(dw, dwMag, got.dw(), how + " weight gradient");
-                    if (reference == null) {
-                        reference = got;
-                    } else {
-                        assertArrayEquals(reference.y(), got.y(), how + ": forward not bit-identical to 1 thread's");
-                        assertArrayEquals(reference.dx(), got.dx(), how + ": input gradient not bit-identical");
-                        assertArrayEquals(reference.dw(), got.dw(), how + ": weight gradient not bit-identical");
-                    }
-                    Out noDx = run(be, s, xa, wa, dya, threads, false);
-                    assertArrayEquals(reference.dw(), noDx.dw(), how + ": weight gradient without the input gradient");
+            }
+            Out reference = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                Out got = run(s, xa, wa, dya, threads, true);
+                String how = s + " groups of " + Winograd.group(s) + ", " + threads + " thread(s)";
+                close(y, yMag, got.y(), how + " forward");
+                close(dx, dxMag, got.dx(), how + " input gradient");
+                close(dw, dwMag, got.dw(), how + " weight gradient");
+                if (reference == null) {
+                    reference = got;
+                } else {
+                    assertArrayEquals(reference.y(), got.y(), how + ": forward not bit-identical to 1 thread's");
+                    assertArrayEquals(reference.dx(), got.dx(), how + ": input gradient not bit-identical");
+                    assertArrayEquals(reference.dw(), got.dw(), how + ": weight gradient not bit-identical");
                 }
+                Out noDx = run(s, xa, wa, dya, threads, false);
+                assertArrayEquals(reference.dw(), noDx.dw(), how + ": weight gradient without the input gradient");
             }
         }
     }
@@ -129,7 +154,7 @@ class WinogradTest {
         assertFalse(Winograd.applies(new ConvShape(2, 8, 8, 8, 8, 1, 1, 0)), "1×1");
         assertFalse(Winograd.applies(new ConvShape(2, 3, 8, 8, 8, 3, 1, 1)), "3 input channels");
         assertFalse(Winograd.applies(new ConvShape(2, 8, 8, 8, 8, 3, 1, 1), Nd4j.create(DataType.DOUBLE, 2, 8, 8, 8)), "DOUBLE");
-        assertFalse(Winograd.enabled() && System.getProperty("gradreg.conv") == null, "im2col unless chosen");
+        assertFalse(System.getProperty("gradreg.conv") == null && Winograd.enabled(), "im2col unless chosen");
     }
 
     /** Entries uniform in [−1, 1), rounded to FLOAT so both sides see the same numbers. */
