@@ -4,6 +4,7 @@
 # lr 1e-3, weight decay 0.05, clip 5; the default) or, with MODEL cnn-small, the batch-norm CNN of the
 # trained-scale experiments (batch 128, SGD momentum 0.9, lr 0.05, weight decay 5e-4, clip 5).
 # Usage: bench/vit_epoch_pair.sh DATA_DIR [ROUNDS] [TRAIN_LIMIT] [MODEL]   (DATA_DIR holds Fashion-MNIST's .gz files)
+# CONV=winograd in the environment passes --conv winograd to gradreg's runs (default im2col; docs/trainer-benchmark.md).
 # Per run: the machine's load (uptime), the process's wall time, the epoch's training time (all steps),
 # and, from a separate one-step run each, the start-up (JVM or interpreter, data, model) and the first step.
 # Both sides train without augmentation (gradreg with --no-augment; before 2026-12-07 gradreg's side ran
@@ -11,7 +12,7 @@
 # OPENBLAS_CORETYPE is left to each side (gradreg's launcher picks SkylakeX on AVX-512; PyTorch's
 # OpenBLAS 0.3.21 picks it by itself); OMP_WAIT_POLICY=PASSIVE for both, as the launcher sets it.
 set -euo pipefail
-data=${1:?data directory}; rounds=${2:-2}; limit=${3:-10000}; model=${4:-vit}
+data=${1:?data directory}; rounds=${2:-2}; limit=${3:-10000}; model=${4:-vit}; conv=${CONV:-im2col}
 case "$model" in
   vit) train=(--model vit-nano:patch=7 --optimizer adamw --lr 1e-3 --weight-decay 0.05) ;;
   cnn-small) train=(--model cnn-small --optimizer sgd:momentum=0.9 --lr 0.05 --weight-decay 5e-4) ;;
@@ -27,7 +28,7 @@ gradreg_run() { # threads train_limit -> "wall epoch_s"
   rm -rf "$tmp/run"
   local t0 t1
   t0=$(now)
-  "$here/gradreg" train "${train[@]}" --dataset fashion-mnist --data "$data" --no-augment --clip 5 \
+  "$here/gradreg" train "${train[@]}" --conv "$conv" --dataset fashion-mnist --data "$data" --no-augment --clip 5 \
     --batch 128 --epochs 1 --train-limit "$2" --test-limit 2000 --threads "$1" --seed 0 --out "$tmp/run" \
     > "$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
   t1=$(now)
