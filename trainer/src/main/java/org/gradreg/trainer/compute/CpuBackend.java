@@ -58,6 +58,14 @@ public final class CpuBackend implements Backend {
         HostKernels.warmUpInBackground();
     }
 
+    /** {@link #warmUpInBackground()}, and the Winograd path's transforms when the run's convolutions are {@code winograd}. */
+    public static void warmUpInBackground(String convolutions) {
+        warmUpInBackground();
+        if ("winograd".equals(convolutions)) {
+            Winograd.warmUpInBackground();
+        }
+    }
+
     /** Frees the convolution scratch. */
     @Override
     public void close() {

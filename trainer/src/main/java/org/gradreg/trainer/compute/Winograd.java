@@ -247,6 +247,72 @@ final class Winograd {
         System.arraycopy(x, 0, z, s, n - s);
     }
 
+    // ---- JIT warm-up ----
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts, once per process, a daemon thread that runs this path's transforms (not its GEMMs: no
+     * BLAS call, no thread team) on private arrays of two small shapes, one per way between the plane
+     * arrays and the operands, for at most 300 rounds or 1.5 s, so that the JIT compiles them while a
+     * run loads its data rather than during its first steps on the cores the steps need (measured:
+     * the Winograd path's first steps at two threads; docs/trainer-benchmark.md). It touches no array
+     * of the run, so no result changes; {@code -Dgradreg.warmUp=false} switches it off.
+     */
+    static void warmUpInBackground() {
+        if ("false".equalsIgnoreCase(System.getProperty("gradreg.warmUp")) || !WARMING.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                warmUp();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // only a speed-up: a failure here is the run's to report, not this thread's
+            }
+        }, "gradreg-winograd-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The warm-up's work, on the calling thread (package-private for its test). */
+    static void warmUp() {
+        ConvShape[] shapes = {new ConvShape(2, 8, 32, 32, 8, 3, 1, 1), new ConvShape(8, 8, 8, 8, 8, 3, 1, 1)};
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(20261208);
+        Winograd wg = new Winograd();
+        Scratch sc = new Scratch();
+        long deadline = System.nanoTime() + 1_500_000_000L;
+        INDArray[][] arrays = new INDArray[shapes.length][];
+        for (int k = 0; k < shapes.length; k++) {
+            ConvShape s = shapes[k];
+            float[] x = new float[s.batch() * s.in() * s.height() * s.width()];
+            float[] w = new float[9 * s.in() * s.out()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextDouble(-1, 1);
+            }
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) rnd.nextDouble(-1, 1);
+            }
+            arrays[k] = new INDArray[] {Nd4j.createFromArray(x).reshape(s.batch(), s.in(), s.height(), s.width()),
+                Nd4j.createFromArray(w).reshape(3, 3, s.in(), s.out()), Nd4j.create(DataType.FLOAT, 3, 3, s.in(), s.out()),
+                Nd4j.create(DataType.FLOAT, s.batch(), s.in(), s.height(), s.width())};
+        }
+        for (int round = 0; round < 300 && System.nanoTime() < deadline; round++) {
+            for (int k = 0; k < shapes.length; k++) {
+                ConvShape s = shapes[k];
+                FloatBuffer xb = f(arrays[k][0]);
+                FloatBuffer yb = f(arrays[k][3]);
+                int g = group(s);
+                wg.kernelTransform(s, arrays[k][1]);
+                inputTransform(s, xb, 0, 0, g, sc);
+                outputTransform(s, sc, yb, 0, 0, g);
+                gradTransform(s, xb, 0, 0, g, sc);                      // x as dy (the same shape: in = out)
+                inputGradTransform(s, sc, yb, 0, 0, g);
+                wg.du = grow(wg.du, (long) XI * s.in() * s.out());
+                wg.kernelGradTransform(s, arrays[k][2], 1);
+            }
+        }
+    }
+
     // ---- between the per-plane arrays and the native GEMM operands ----
 
     /** Planes of at least this many slots go straight between their arrays and the native operand; smaller ones through a heap copy of the group. */
