@@ -79,6 +79,7 @@ public final class CpuBackend implements Backend {
         dwt = null;
         grp = null;
         dyg = null;
+        winograd.close();
     }
 
     /** The ND4J array of a CPU tensor. */

@@ -20,8 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * dV[ξ] = U[ξ]ᵀ dM[ξ] is mapped back onto the input patches by B dV Bᵀ (overlapping patches summed,
  * tiles in order), and dU[ξ] = Σ_tiles dM[ξ] V[ξ]ᵀ onto the kernel by Gᵀ dU G. Equal to the
  * convolution in exact arithmetic; in FLOAT it rounds differently from the im2col path (a different
- * summation), which is why it is an option of its own ({@code ConvolutionTest} checks it against
- * the definition in double).
+ * summation), which is why it is an option of the run ({@code model.conv}; {@code WinogradTest} checks
+ * it against the definition in double, {@code WinogradModelTest} whole models against im2col).
  *
  * <p>Layout: each example's plane is cut into th × tw tiles (th = ⌈h/2⌉, tw = ⌈w/2⌉), stored in rows
  * of tw + 1 slots (the last slot of a row is a spare, 0 in every gradient, its output dropped): with
@@ -29,10 +29,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * one index (plus one stride-2 split), which the JIT vectorises; loops over shifted slices of one
  * array it does not. The spare slots cost 1/(tw + 1) of the GEMM work.
  *
- * <p>Examples are taken in groups (the fewest whose tiles reach {@link #MIN_COLUMNS} columns, a
- * function of the shape only) and every sum runs in a fixed order (the kernel gradient over the
- * groups in order, one GEMM per group and point), so no bit depends on the thread count: with at
- * least as many groups as threads the groups are shared out; otherwise each group's 16 GEMMs are.
+ * <p>Examples are taken in groups (the fewest whose slots reach {@link #MIN_COLUMNS} columns, a
+ * function of the shape only) and every sum runs in a fixed order (the kernel gradient per run of
+ * groups, {@link #RUNS} at most, the runs added in order), so no bit depends on the thread count: in
+ * the forward, with at least as many groups as threads the groups are shared out, otherwise each
+ * group's 16 GEMMs are; in the backward the runs are.
  */
 final class Winograd {
 
@@ -49,6 +50,23 @@ final class Winograd {
     private DataBuffer du;
     /** The runs' sums of dU (run 0's is dU). */
     private DataBuffer[] parts = new DataBuffer[0];
+
+    /** Frees the kernel transforms and the runs' sums (the threads' operand buffers stay with their threads, as the other kernels' scratch). */
+    void close() {
+        for (DataBuffer b : parts) {
+            if (b != null && b != du) {
+                b.close();
+            }
+        }
+        parts = new DataBuffer[0];
+        for (DataBuffer b : new DataBuffer[] {u, du}) {
+            if (b != null) {
+                b.close();
+            }
+        }
+        u = null;
+        du = null;
+    }
 
     /** A thread's native GEMM operands (V or dV [ξ][in][N], M or dM [ξ][out][N]) and its heap arrays. */
     private static final class Scratch {
