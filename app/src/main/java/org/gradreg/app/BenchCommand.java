@@ -55,13 +55,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--memory-every", description = "Record every n steps with --memory-steps (default: ${DEFAULT-VALUE}).", defaultValue = "25")
     int memoryEvery;
 
+    @Option(names = "--conv", paramLabel = "ALGORITHM", description = "With --trainer: FLOAT 3x3 stride-1 convolutions on the CPU, im2col or "
+            + "winograd (as train --conv; default: -Dgradreg.conv, else im2col).")
+    String conv;
+
     @Override
     public Integer call() throws Exception {
         if (repeats < 1) {
-            throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+            throw new org.gradreg.trainer.BadInput("--repeats must be >= 1, got " + repeats);
         }
         if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+            throw new org.gradreg.trainer.BadInput("--threads must be >= 0, got " + threads);
+        }
+        if (conv != null) {
+            if (!conv.equals("im2col") && !conv.equals("winograd")) {
+                throw new org.gradreg.trainer.BadInput("--conv must be im2col or winograd, got '" + conv + "'");
+            }
+            System.setProperty("gradreg.conv", conv); // the backends the benchmark builds read it
         }
         org.gradreg.trainer.loop.Trainer.threads(threads);
         if (updates) {
@@ -74,11 +84,11 @@ final class BenchCommand implements Callable<Integer> {
             Path file = out.getFileName().toString().equals("optim-benchmark.md") ? out.resolveSibling("trainer-benchmark.md") : out;
             for (int b : batch) {
                 if (b < 1) {
-                    throw new IllegalArgumentException("--batch must be >= 1, got " + b);
+                    throw new org.gradreg.trainer.BadInput("--batch must be >= 1, got " + b);
                 }
             }
             if (torch != null && !java.nio.file.Files.isRegularFile(torch)) {
-                throw new IllegalArgumentException("--torch: no such file: " + torch);
+                throw new org.gradreg.trainer.BadInput("--torch: no such file: " + torch);
             }
             if (memorySteps > 0) {
                 for (String m : models) {

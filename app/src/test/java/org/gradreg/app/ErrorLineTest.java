@@ -43,6 +43,13 @@ class ErrorLineTest {
         assertEquals(1, lines.length);
         assertTrue(lines[0].startsWith("gradreg grid: ") && lines[0].contains("missing.json"), lines[0]);
         assertFalse(Files.exists(out));
+        Path report = dir.resolve("bench.md");
+        for (String[] bad : new String[][] {{"--conv", "fft"}, {"--repeats", "0"}, {"--threads", "-1"}, {"--batch", "0"}}) {
+            lines = run(2, "bench", "--trainer", bad[0], bad[1], "--out", report.toString());
+            assertEquals(1, lines.length, String.join("\n", lines));
+            assertTrue(lines[0].startsWith("gradreg bench: " + bad[0]), lines[0]);
+        }
+        assertFalse(Files.exists(report), "a refused benchmark writes nothing");
     }
 
     /** A bad --device, and a GPU on a machine without the NVIDIA driver: one line, exit 2, nothing written. */
