@@ -837,17 +837,16 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long convWorkspaceBytes(ConvShape s) {
+        if (useWinograd && type == DataType.FLOAT && Winograd.applies(s)) { // no column buffer for this shape
+            return Winograd.workspaceBytes(s, Math.max(1, Nd4j.getEnvironment().maxMasterThreads()));
+        }
         long bytes = s.batch() * s.columnRows() * s.positions() + 2L * s.out() * s.columnRows();
         int g = ConvGroups.group(s);
         if (g > 1) { // per-thread group matrices and the regrouped output gradient
             bytes += (long) Math.max(1, Nd4j.getEnvironment().maxMasterThreads()) * (s.columnRows() + s.out()) * g * s.positions()
                     + (long) s.batch() * s.out() * s.positions();
         }
-        bytes *= type.width();
-        if (useWinograd && type == DataType.FLOAT && Winograd.applies(s)) {
-            bytes += Winograd.workspaceBytes(s, Math.max(1, Nd4j.getEnvironment().maxMasterThreads()));
-        }
-        return bytes;
+        return bytes * type.width();
     }
 
     @Override

@@ -591,14 +591,18 @@ final class Winograd {
                 subSub(s0[1], s0[2], s0[3], yq[1], per);
                 add3(s1[0], s1[1], s1[2], yq[2], per);
                 subSub(s1[1], s1[2], s1[3], yq[3], per);
-                scatter(yq, th, tr, out, o * h * w, h, w);
+                interleave(out, o * h * w, h, w, th, tr, yq, true);
             }
             yb.put(yo + e * plane, out, 0, plane);
         }
     }
 
-    /** plane[(2i + p)·w + 2j + q] ← yq[2p + q][i·tr + j] where inside the plane. */
-    private static void scatter(float[][] yq, int th, int tr, float[] out, int at, int h, int w) {
+    /**
+     * Between a plane and its four phases yq[2p + q][i·tr + j] = plane[(2i + p)·w + 2j + q], for the
+     * positions inside the plane: into the plane ({@code toPlane}, the output transform's scatter) or
+     * into the phases (the gradient transform's gather; the other slots are left as they are, 0).
+     */
+    private static void interleave(float[] plane, int at, int h, int w, int th, int tr, float[][] yq, boolean toPlane) {
         for (int p = 0; p < 2; p++) {
             for (int i = 0; i < th; i++) {
                 int r = 2 * i + p;
@@ -607,11 +611,17 @@ final class Winograd {
                 }
                 int row = at + r * w;
                 for (int q = 0; q < 2; q++) {
-                    float[] src = yq[2 * p + q];
-                    int from = i * tr;
+                    float[] ph = yq[2 * p + q];
+                    int slot = i * tr;
                     int jn = (w - q + 1) / 2; // tile columns whose column 2j + q is inside
-                    for (int j = 0; j < jn; j++) {
-                        out[row + 2 * j + q] = src[from + j];
+                    if (toPlane) {
+                        for (int j = 0; j < jn; j++) {
+                            plane[row + 2 * j + q] = ph[slot + j];
+                        }
+                    } else {
+                        for (int j = 0; j < jn; j++) {
+                            ph[slot + j] = plane[row + 2 * j + q];
+                        }
                     }
                 }
             }
@@ -726,7 +736,7 @@ final class Winograd {
         for (int e = e0; e < e1; e++) {
             dyb.get(dyo + e * plane, d, 0, plane);
             for (int o = 0; o < cout; o++) {
-                gather(d, o * h * w, h, w, th, tr, yq);
+                interleave(d, o * h * w, h, w, th, tr, yq, false);
                 // rows of A dY, two columns each: r[2a + q]
                 r[0] = yq[0];
                 r[1] = yq[1];
@@ -752,27 +762,6 @@ final class Winograd {
         }
         flush(direct, mb, big, cout * cols);
         sc.v = grow(sc.v, (long) XI * s.in() * cols);
-    }
-
-    /** yq[2p + q][i·tr + j] ← plane[(2i + p)·w + 2j + q] inside the plane (the rest of yq stays 0). */
-    private static void gather(float[] d, int at, int h, int w, int th, int tr, float[][] yq) {
-        for (int p = 0; p < 2; p++) {
-            for (int i = 0; i < th; i++) {
-                int r = 2 * i + p;
-                if (r >= h) {
-                    continue;
-                }
-                int row = at + r * w;
-                for (int q = 0; q < 2; q++) {
-                    float[] dst = yq[2 * p + q];
-                    int to = i * tr;
-                    int jn = (w - q + 1) / 2;
-                    for (int j = 0; j < jn; j++) {
-                        dst[to + j] = d[row + 2 * j + q];
-                    }
-                }
-            }
-        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.gradreg.trainer.compute;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -150,10 +151,8 @@ class WinogradTest {
 
     @Test
     void theWarmUpRunsOnItsOwnArrays() {
-        // the background thread swallows failures (it is only a speed-up), so its work is run here where one would show
-        long t0 = System.nanoTime();
-        Winograd.warmUp();
-        assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "the warm-up is bounded in time");
+        // the background thread swallows failures (it is only a speed-up), so its work is run here, where one would show
+        assertDoesNotThrow(Winograd::warmUp);
     }
 
     @Test
