@@ -27,7 +27,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * of tw + 1 slots (the last slot of a row is a spare, 0 in every gradient, its output dropped): with
  * rows of exactly half the padded width, every step of every transform is a loop over whole arrays at
  * one index (plus one stride-2 split), which the JIT vectorises; loops over shifted slices of one
- * array it does not. The spare slots cost 1/(tw + 1) of the GEMM work.
+ * array it does not. The spare slots cost 1/(tw + 1) of the GEMM work. Planes of at most
+ * {@link #channelsLastPlane} positions (16×16) take the channels-last layout instead
+ * ({@link ChannelsLast}: operands [ξ][tile][channel], no spare slot, loops over the channels), where
+ * the planar loops would be a few elements long.
  *
  * <p>Examples are taken in groups (the fewest whose slots reach {@link #MIN_COLUMNS} columns, a
  * function of the shape only) and every sum runs in a fixed order (the kernel gradient per run of
@@ -41,6 +44,8 @@ final class Winograd {
     static final int XI = 16;
     /** The fewest tile slots per group GEMM (examples are grouped on small planes). */
     static final int MIN_COLUMNS = 96;
+    /** The fewest tiles per group GEMM in the channels-last layout (rows of its operands). */
+    static final int MIN_TILES = 64;
 
     private static final int NT = openblas_nolapack.CblasNoTrans;
     private static final int TR = openblas_nolapack.CblasTrans;
@@ -129,13 +134,35 @@ final class Winograd {
 
     /** Slots per example plane: th rows of tw + 1. */
     static int slots(ConvShape s) {
-        return tilesHigh(s) * (tilesWide(s) + 1);
+        return channelsLast(s) ? tilesHigh(s) * tilesWide(s) : tilesHigh(s) * (tilesWide(s) + 1);
+    }
+
+    /**
+     * Planes of at most this many positions take the channels-last layout: 256 (16×16; measured
+     * faster than the planar layout up to 16×16 and slower at 28×28 and 32×32, docs/trainer-benchmark.md).
+     * {@code -Dgradreg.winograd.channelsLastPlane} moves it for measurements; the tests and the
+     * hand-run WinogradBench set it directly. The layout changes the GEMMs' summation order, so it is
+     * part of a run's bits.
+     */
+    static volatile int channelsLastPlane = Integer.getInteger("gradreg.winograd.channelsLastPlane", 256);
+
+    /**
+     * Whether a shape takes the channels-last layout: the GEMM operands as [ξ][tile][channel]
+     * (V [N × in], M [N × out]; N the group's tiles, no spare slot) and every transform a loop over
+     * the channels of one tile position (the plane moved to height × width × channels first) — on
+     * small planes the per-plane loops of the planar layout are a few elements long and cost more
+     * than the GEMMs they feed. The same arithmetic per element in both layouts; the GEMMs' sums run
+     * in OpenBLAS's order for their layout.
+     */
+    static boolean channelsLast(ConvShape s) {
+        return (long) s.height() * s.width() <= channelsLastPlane;
     }
 
     /** Examples per group: the smallest power of two whose slots reach {@link #MIN_COLUMNS}, at most the batch. */
     static int group(ConvShape s) {
         int g = 1;
-        while (g < s.batch() && (long) g * slots(s) < MIN_COLUMNS) {
+        int min = channelsLast(s) ? MIN_TILES : MIN_COLUMNS;
+        while (g < s.batch() && (long) g * slots(s) < min) {
             g *= 2;
         }
         return Math.min(g, s.batch());
@@ -414,6 +441,11 @@ final class Winograd {
         int cin = s.in();
         int cout = s.out();
         int cols = examples * slots(s);
+        if (channelsLast(s)) { // M[ξ] [N × out] = V[ξ] [N × in] · U[ξ] [in × out]
+            Blas.call(false, NT, NT, cols, cout, cin, 1.0, sc.v.addressPointer(), (long) xi * cin * cols, cin,
+                    u.addressPointer(), (long) xi * cout * cin, cout, 0.0, sc.m.addressPointer(), (long) xi * cout * cols, cout);
+            return;
+        }
         Blas.call(false, TR, NT, cout, cols, cin, 1.0, u.addressPointer(), (long) xi * cout * cin, cout,
                 sc.v.addressPointer(), (long) xi * cin * cols, cols, 0.0, sc.m.addressPointer(), (long) xi * cout * cols, cols);
     }
@@ -479,6 +511,10 @@ final class Winograd {
      * give B's columns for every tile (Ve − Ves, Vo + Ves, Ves − Vo, Vo − Vos).
      */
     private static void inputTransform(ConvShape s, FloatBuffer xb, int xo, int e0, int e1, Scratch sc) {
+        if (channelsLast(s)) {
+            ChannelsLast.input(s, xb, xo, e0, e1, sc);
+            return;
+        }
         int cin = s.in();
         int h = s.height();
         int w = s.width();
@@ -557,6 +593,10 @@ final class Winograd {
 
     /** y (examples [e0, e1)) ← Aᵀ M A per tile, Aᵀ = [[1,1,1,0], [0,1,−1,−1]] (rows, then columns), cropped to the plane. */
     private static void outputTransform(ConvShape s, Scratch sc, FloatBuffer yb, int yo, int e0, int e1) {
+        if (channelsLast(s)) {
+            ChannelsLast.output(s, sc, yb, yo, e0, e1);
+            return;
+        }
         int cout = s.out();
         int h = s.height();
         int w = s.width();
@@ -691,6 +731,11 @@ final class Winograd {
         int cin = s.in();
         int cout = s.out();
         int cols = examples * slots(s);
+        if (channelsLast(s)) { // P[ξ] [in × out] (+)= V[ξ]ᵀ [in × N] · dM[ξ] [N × out]
+            Blas.call(false, TR, NT, cin, cout, cols, 1.0, sc.v.addressPointer(), (long) xi * cin * cols, cin,
+                    sc.m.addressPointer(), (long) xi * cout * cols, cout, add ? 1.0 : 0.0, part.addressPointer(), (long) xi * cin * cout, cout);
+            return;
+        }
         Blas.call(false, NT, TR, cin, cout, cols, 1.0, sc.v.addressPointer(), (long) xi * cin * cols, cols,
                 sc.m.addressPointer(), (long) xi * cout * cols, cols, add ? 1.0 : 0.0, part.addressPointer(), (long) xi * cin * cout, cout);
     }
@@ -700,6 +745,11 @@ final class Winograd {
         int cin = s.in();
         int cout = s.out();
         int cols = examples * slots(s);
+        if (channelsLast(s)) { // dV[ξ] [N × in] = dM[ξ] [N × out] · U[ξ]ᵀ [out × in]
+            Blas.call(false, NT, TR, cols, cin, cout, 1.0, sc.m.addressPointer(), (long) xi * cout * cols, cout,
+                    u.addressPointer(), (long) xi * cin * cout, cout, 0.0, sc.v.addressPointer(), (long) xi * cin * cols, cin);
+            return;
+        }
         Blas.call(false, NT, NT, cin, cols, cout, 1.0, u.addressPointer(), (long) xi * cin * cout, cout,
                 sc.m.addressPointer(), (long) xi * cout * cols, cols, 0.0, sc.v.addressPointer(), (long) xi * cin * cols, cols);
     }
@@ -710,6 +760,10 @@ final class Winograd {
      * (−y1·), then each row (u, v) → (u, u + v, u − v, −v), over dY's four phases y_pq[i·tr + j] = dY[2i + p][2j + q].
      */
     private static void gradTransform(ConvShape s, FloatBuffer dyb, int dyo, int e0, int e1, Scratch sc) {
+        if (channelsLast(s)) {
+            ChannelsLast.grad(s, dyb, dyo, e0, e1, sc);
+            return;
+        }
         int cout = s.out();
         int h = s.height();
         int w = s.width();
@@ -772,6 +826,10 @@ final class Winograd {
      * i.e. the patch arrays shifted by 0, 1, tr and tr + 1 slots; the padding's share is dropped.
      */
     private static void inputGradTransform(ConvShape s, Scratch sc, FloatBuffer dxb, int dxo, int e0, int e1) {
+        if (channelsLast(s)) {
+            ChannelsLast.inputGrad(s, sc, dxb, dxo, e0, e1);
+            return;
+        }
         int cin = s.in();
         int h = s.height();
         int w = s.width();
@@ -915,5 +973,306 @@ final class Winograd {
                 wb.put(wo + (3 * a + 2) * per + lo, out, 0, n);
             }
         });
+    }
+
+    /**
+     * The transforms of the channels-last layout ({@link #channelsLast}): each example's plane is
+     * moved to height × width × channels (zero padding around), the 16 points of every tile's patch
+     * are copied out as rows of channels, and each transform is the planar layout's arithmetic
+     * (the same operations in the same order per element) as loops over whole arrays of
+     * tiles × channels; the operands are [ξ][N][channels], one example's tiles a contiguous block.
+     */
+    private static final class ChannelsLast {
+        private ChannelsLast() {
+        }
+
+        /** V[ξ] rows of examples [e0, e1) ← Bᵀ d B of every tile (rows, then columns, as the planar form). */
+        static void input(ConvShape s, FloatBuffer xb, int xo, int e0, int e1, Scratch sc) {
+            int cin = s.in();
+            int h = s.height();
+            int w = s.width();
+            int th = tilesHigh(s);
+            int tw = tilesWide(s);
+            int tiles = th * tw;
+            int cols = (e1 - e0) * tiles;
+            int len = tiles * cin;
+            int pw = 2 * tw + 2;
+            int padded = (2 * th + 2) * pw * cin;
+            sc.plane = grow(sc.plane, cin * h * w);
+            float[] pl = sc.plane;
+            float[] hwc = sc.t(0, padded);
+            java.util.Arrays.fill(hwc, 0, padded, 0f);
+            float[][] d = new float[XI][];
+            float[][] r = new float[XI][];
+            for (int k = 0; k < XI; k++) {
+                d[k] = sc.t(1 + k, len);
+                r[k] = sc.t(17 + k, len);
+            }
+            float[] out = sc.t(33, len);
+            sc.v = grow(sc.v, (long) XI * cin * cols);
+            FloatBuffer vb = sc.v.asNioFloat();
+            for (int e = e0; e < e1; e++) {
+                xb.get(xo + e * cin * h * w, pl, 0, cin * h * w);
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int at = ((y + 1) * pw + x + 1) * cin;
+                        int from = y * w + x;
+                        for (int c = 0; c < cin; c++) {
+                            hwc[at + c] = pl[from + c * h * w];
+                        }
+                    }
+                }
+                for (int i = 0; i < th; i++) {
+                    for (int j = 0; j < tw; j++) {
+                        int t = (i * tw + j) * cin;
+                        for (int a = 0; a < 4; a++) {
+                            for (int b = 0; b < 4; b++) {
+                                System.arraycopy(hwc, ((2 * i + a) * pw + 2 * j + b) * cin, d[4 * a + b], t, cin);
+                            }
+                        }
+                    }
+                }
+                for (int b = 0; b < 4; b++) { // rows: d0 − d2, d1 + d2, d2 − d1, d1 − d3
+                    sub(d[b], d[8 + b], r[b], len);
+                    add(d[4 + b], d[8 + b], r[4 + b], len);
+                    sub(d[8 + b], d[4 + b], r[8 + b], len);
+                    sub(d[4 + b], d[12 + b], r[12 + b], len);
+                }
+                int at = (e - e0) * len;
+                for (int a = 0; a < 4; a++) { // columns, the same
+                    sub(r[4 * a], r[4 * a + 2], out, len);
+                    vb.put((4 * a) * cin * cols + at, out, 0, len);
+                    add(r[4 * a + 1], r[4 * a + 2], out, len);
+                    vb.put((4 * a + 1) * cin * cols + at, out, 0, len);
+                    sub(r[4 * a + 2], r[4 * a + 1], out, len);
+                    vb.put((4 * a + 2) * cin * cols + at, out, 0, len);
+                    sub(r[4 * a + 1], r[4 * a + 3], out, len);
+                    vb.put((4 * a + 3) * cin * cols + at, out, 0, len);
+                }
+            }
+            sc.m = grow(sc.m, (long) XI * Math.max(cin, s.out()) * cols);
+        }
+
+        /** y (examples [e0, e1)) ← Aᵀ M A per tile (as the planar form), cropped to the plane. */
+        static void output(ConvShape s, Scratch sc, FloatBuffer yb, int yo, int e0, int e1) {
+            int cout = s.out();
+            int h = s.height();
+            int w = s.width();
+            int th = tilesHigh(s);
+            int tw = tilesWide(s);
+            int tiles = th * tw;
+            int cols = (e1 - e0) * tiles;
+            int len = tiles * cout;
+            int ew = 2 * tw;
+            FloatBuffer mb = sc.m.asNioFloat();
+            int plane = cout * h * w;
+            sc.plane = grow(sc.plane, plane);
+            float[] out = sc.plane;
+            float[][] mt = new float[XI][];
+            for (int xi = 0; xi < XI; xi++) {
+                mt[xi] = sc.t(xi, len);
+            }
+            float[][] s0 = {sc.t(16, len), sc.t(17, len), sc.t(18, len), sc.t(19, len)};
+            float[][] s1 = {sc.t(20, len), sc.t(21, len), sc.t(22, len), sc.t(23, len)};
+            float[][] yq = {sc.t(24, len), sc.t(25, len), sc.t(26, len), sc.t(27, len)};
+            float[] hwc = sc.t(28, 2 * th * ew * cout);
+            for (int e = e0; e < e1; e++) {
+                int at = (e - e0) * len;
+                for (int xi = 0; xi < XI; xi++) {
+                    mb.get(xi * cout * cols + at, mt[xi], 0, len);
+                }
+                for (int b = 0; b < 4; b++) {
+                    add3(mt[b], mt[4 + b], mt[8 + b], s0[b], len);
+                    subSub(mt[4 + b], mt[8 + b], mt[12 + b], s1[b], len);
+                }
+                add3(s0[0], s0[1], s0[2], yq[0], len);
+                subSub(s0[1], s0[2], s0[3], yq[1], len);
+                add3(s1[0], s1[1], s1[2], yq[2], len);
+                subSub(s1[1], s1[2], s1[3], yq[3], len);
+                for (int i = 0; i < th; i++) {
+                    for (int j = 0; j < tw; j++) {
+                        int t = (i * tw + j) * cout;
+                        for (int p = 0; p < 2; p++) {
+                            for (int q = 0; q < 2; q++) {
+                                System.arraycopy(yq[2 * p + q], t, hwc, ((2 * i + p) * ew + 2 * j + q) * cout, cout);
+                            }
+                        }
+                    }
+                }
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int from = (y * ew + x) * cout;
+                        int to = y * w + x;
+                        for (int o = 0; o < cout; o++) {
+                            out[to + o * h * w] = hwc[from + o];
+                        }
+                    }
+                }
+                yb.put(yo + e * plane, out, 0, plane);
+            }
+        }
+
+        /** dM[ξ] rows of examples [e0, e1) ← A dY Aᵀ per tile (as the planar form; positions outside the plane 0). */
+        static void grad(ConvShape s, FloatBuffer dyb, int dyo, int e0, int e1, Scratch sc) {
+            int cout = s.out();
+            int h = s.height();
+            int w = s.width();
+            int th = tilesHigh(s);
+            int tw = tilesWide(s);
+            int tiles = th * tw;
+            int cols = (e1 - e0) * tiles;
+            int len = tiles * cout;
+            int ew = 2 * tw;
+            int plane = cout * h * w;
+            sc.plane = grow(sc.plane, plane);
+            float[] d = sc.plane;
+            float[][] yq = {sc.t(0, len), sc.t(1, len), sc.t(2, len), sc.t(3, len)};
+            float[][] r = {null, null, sc.t(4, len), sc.t(5, len), sc.t(6, len), sc.t(7, len), sc.t(8, len), sc.t(9, len)};
+            float[] out = sc.t(10, len);
+            int extended = 2 * th * ew * cout;
+            float[] hwc = sc.t(11, extended);
+            java.util.Arrays.fill(hwc, 0, extended, 0f); // positions past the plane stay 0
+            sc.m = grow(sc.m, (long) XI * Math.max(s.in(), cout) * cols);
+            FloatBuffer mb = sc.m.asNioFloat();
+            for (int e = e0; e < e1; e++) {
+                dyb.get(dyo + e * plane, d, 0, plane);
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int to = (y * ew + x) * cout;
+                        int from = y * w + x;
+                        for (int o = 0; o < cout; o++) {
+                            hwc[to + o] = d[from + o * h * w];
+                        }
+                    }
+                }
+                for (int i = 0; i < th; i++) {
+                    for (int j = 0; j < tw; j++) {
+                        int t = (i * tw + j) * cout;
+                        for (int p = 0; p < 2; p++) {
+                            for (int q = 0; q < 2; q++) {
+                                System.arraycopy(hwc, ((2 * i + p) * ew + 2 * j + q) * cout, yq[2 * p + q], t, cout);
+                            }
+                        }
+                    }
+                }
+                r[0] = yq[0];
+                r[1] = yq[1];
+                add(yq[0], yq[2], r[2], len);
+                add(yq[1], yq[3], r[3], len);
+                sub(yq[0], yq[2], r[4], len);
+                sub(yq[1], yq[3], r[5], len);
+                neg(yq[2], r[6], len);
+                neg(yq[3], r[7], len);
+                int at = (e - e0) * len;
+                for (int a = 0; a < 4; a++) {
+                    float[] u0 = r[2 * a];
+                    float[] v0 = r[2 * a + 1];
+                    mb.put((4 * a) * cout * cols + at, u0, 0, len);
+                    add(u0, v0, out, len);
+                    mb.put((4 * a + 1) * cout * cols + at, out, 0, len);
+                    sub(u0, v0, out, len);
+                    mb.put((4 * a + 2) * cout * cols + at, out, 0, len);
+                    neg(v0, out, len);
+                    mb.put((4 * a + 3) * cout * cols + at, out, 0, len);
+                }
+            }
+            sc.v = grow(sc.v, (long) XI * s.in() * cols);
+        }
+
+        /**
+         * dx (examples [e0, e1), overwritten) ← Σ over tiles of B dV Bᵀ placed on each tile's patch
+         * (as the planar form), the tiles added from the last into the padded height × width ×
+         * channels plane (0 first; the planar form's order of the four terms), the padding's share dropped.
+         */
+        static void inputGrad(ConvShape s, Scratch sc, FloatBuffer dxb, int dxo, int e0, int e1) {
+            int cin = s.in();
+            int h = s.height();
+            int w = s.width();
+            int th = tilesHigh(s);
+            int tw = tilesWide(s);
+            int tiles = th * tw;
+            int cols = (e1 - e0) * tiles;
+            int len = tiles * cin;
+            int pw = 2 * tw + 2;
+            int padded = (2 * th + 2) * pw * cin;
+            FloatBuffer vb = sc.v.asNioFloat();
+            sc.plane = grow(sc.plane, cin * h * w);
+            float[] out = sc.plane;
+            float[][] v = new float[XI][];
+            float[][] z = new float[XI][];
+            for (int xi = 0; xi < XI; xi++) {
+                v[xi] = sc.t(xi, len);
+                z[xi] = sc.t(24 + xi, len);
+            }
+            float[][] rw = new float[XI][];
+            for (int b = 0; b < 4; b++) {
+                rw[4 + b] = sc.t(16 + b, len);
+                rw[8 + b] = sc.t(20 + b, len);
+            }
+            float[] acc = sc.t(40, padded);
+            float[] sum = sc.t(41, cin);
+            for (int e = e0; e < e1; e++) {
+                int at = (e - e0) * len;
+                for (int xi = 0; xi < XI; xi++) {
+                    vb.get(xi * cin * cols + at, v[xi], 0, len);
+                }
+                for (int b = 0; b < 4; b++) {
+                    rw[b] = v[b];
+                    subAdd(v[4 + b], v[8 + b], v[12 + b], rw[4 + b], len);
+                    negAdd(v[b], v[4 + b], v[8 + b], rw[8 + b], len);
+                    rw[12 + b] = v[12 + b]; // negated below, in the columns
+                }
+                for (int k = 0; k < 4; k++) {
+                    float[] r0 = rw[4 * k];
+                    float[] r1 = rw[4 * k + 1];
+                    float[] r2 = rw[4 * k + 2];
+                    float[] r3 = rw[4 * k + 3];
+                    if (k < 3) {
+                        System.arraycopy(r0, 0, z[4 * k], 0, len);
+                        subAdd(r1, r2, r3, z[4 * k + 1], len);
+                        negAdd(r0, r1, r2, z[4 * k + 2], len);
+                        neg(r3, z[4 * k + 3], len);
+                    } else { // row 3 of B dV is −v3: its columns are −(v3 Bᵀ)
+                        neg(r0, z[12], len);
+                        subAdd(r1, r2, r3, z[13], len);
+                        neg(z[13], z[13], len);
+                        negAdd(r0, r1, r2, z[14], len);
+                        neg(z[14], z[14], len);
+                        System.arraycopy(r3, 0, z[15], 0, len);
+                    }
+                }
+                java.util.Arrays.fill(acc, 0, padded, 0f);
+                for (int i = th - 1; i >= 0; i--) { // last tile first: a position sums its tiles (m, n), (m, n − 1), (m − 1, n), (m − 1, n − 1) in the planar form's order
+                    for (int j = tw - 1; j >= 0; j--) {
+                        int t = (i * tw + j) * cin;
+                        for (int a = 0; a < 4; a++) {
+                            for (int b = 0; b < 4; b++) {
+                                int to = ((2 * i + a) * pw + 2 * j + b) * cin;
+                                System.arraycopy(acc, to, sum, 0, cin);
+                                addAt(sum, z[4 * a + b], t, cin);
+                                System.arraycopy(sum, 0, acc, to, cin);
+                            }
+                        }
+                    }
+                }
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int from = ((y + 1) * pw + x + 1) * cin;
+                        int to = y * w + x;
+                        for (int c = 0; c < cin; c++) {
+                            out[to + c * h * w] = acc[from + c];
+                        }
+                    }
+                }
+                dxb.put(dxo + e * cin * h * w, out, 0, cin * h * w);
+            }
+        }
+
+        /** z[0, n) += x[at, at + n). */
+        private static void addAt(float[] z, float[] x, int at, int n) {
+            for (int i = 0; i < n; i++) {
+                z[i] += x[at + i];
+            }
+        }
     }
 }

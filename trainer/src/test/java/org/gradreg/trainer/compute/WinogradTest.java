@@ -129,23 +129,36 @@ class WinogradTest {
                     }
                 }
             }
-            Out reference = null;
-            for (int threads : new int[] {1, 2, 3}) {
-                Out got = run(s, xa, wa, dya, threads, true);
-                String how = s + " groups of " + Winograd.group(s) + ", " + threads + " thread(s)";
-                close(y, yMag, got.y(), how + " forward");
-                close(dx, dxMag, got.dx(), how + " input gradient");
-                close(dw, dwMag, got.dw(), how + " weight gradient");
-                if (reference == null) {
-                    reference = got;
-                } else {
-                    assertArrayEquals(reference.y(), got.y(), how + ": forward not bit-identical to 1 thread's");
-                    assertArrayEquals(reference.dx(), got.dx(), how + ": input gradient not bit-identical");
-                    assertArrayEquals(reference.dw(), got.dw(), how + ": weight gradient not bit-identical");
+            int before = Winograd.channelsLastPlane;
+            try {
+                for (int plane : new int[] {0, Integer.MAX_VALUE}) { // every shape in both layouts
+                    Winograd.channelsLastPlane = plane;
+                    layout(s, xa, wa, dya, y, yMag, dx, dxMag, dw, dwMag);
                 }
-                Out noDx = run(s, xa, wa, dya, threads, false);
-                assertArrayEquals(reference.dw(), noDx.dw(), how + ": weight gradient without the input gradient");
+            } finally {
+                Winograd.channelsLastPlane = before;
             }
+        }
+    }
+
+    private static void layout(ConvShape s, INDArray xa, INDArray wa, INDArray dya, double[] y, double[] yMag, double[] dx, double[] dxMag,
+                           double[] dw, double[] dwMag) {
+        Out reference = null;
+        for (int threads : new int[] {1, 2, 3}) {
+            Out got = run(s, xa, wa, dya, threads, true);
+            String how = s + (Winograd.channelsLast(s) ? " channels-last" : " planar") + ", groups of " + Winograd.group(s) + ", " + threads + " thread(s)";
+            close(y, yMag, got.y(), how + " forward");
+            close(dx, dxMag, got.dx(), how + " input gradient");
+            close(dw, dwMag, got.dw(), how + " weight gradient");
+            if (reference == null) {
+                reference = got;
+            } else {
+                assertArrayEquals(reference.y(), got.y(), how + ": forward not bit-identical to 1 thread's");
+                assertArrayEquals(reference.dx(), got.dx(), how + ": input gradient not bit-identical");
+                assertArrayEquals(reference.dw(), got.dw(), how + ": weight gradient not bit-identical");
+            }
+            Out noDx = run(s, xa, wa, dya, threads, false);
+            assertArrayEquals(reference.dw(), noDx.dw(), how + ": weight gradient without the input gradient");
         }
     }
 
