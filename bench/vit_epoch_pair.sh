@@ -4,7 +4,7 @@
 # lr 1e-3, weight decay 0.05, clip 5; the default) or, with MODEL cnn-small, the batch-norm CNN of the
 # trained-scale experiments (batch 128, SGD momentum 0.9, lr 0.05, weight decay 5e-4, clip 5).
 # Usage: bench/vit_epoch_pair.sh DATA_DIR [ROUNDS] [TRAIN_LIMIT] [MODEL]   (DATA_DIR holds Fashion-MNIST's .gz files)
-# CONV=winograd in the environment passes --conv winograd to gradreg's runs (default im2col; docs/trainer-benchmark.md).
+# CONV=im2col|winograd in the environment sets gradreg's --conv (default winograd, train's default since 2026-12-08; docs/trainer-benchmark.md).
 # Per run: the machine's load (uptime), the process's wall time, the epoch's training time (all steps),
 # and, from a separate one-step run each, the start-up (JVM or interpreter, data, model) and the first step.
 # Both sides train without augmentation (gradreg with --no-augment; before 2026-12-07 gradreg's side ran
@@ -12,7 +12,7 @@
 # OPENBLAS_CORETYPE is left to each side (gradreg's launcher picks SkylakeX on AVX-512; PyTorch's
 # OpenBLAS 0.3.21 picks it by itself); OMP_WAIT_POLICY=PASSIVE for both, as the launcher sets it.
 set -euo pipefail
-data=${1:?data directory}; rounds=${2:-2}; limit=${3:-10000}; model=${4:-vit}; conv=${CONV:-im2col}
+data=${1:?data directory}; rounds=${2:-2}; limit=${3:-10000}; model=${4:-vit}; conv=${CONV:-winograd}
 case "$model" in
   vit) train=(--model vit-nano:patch=7 --optimizer adamw --lr 1e-3 --weight-decay 0.05) ;;
   cnn-small) train=(--model cnn-small --optimizer sgd:momentum=0.9 --lr 0.05 --weight-decay 5e-4) ;;

@@ -56,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
     int memoryEvery;
 
     @Option(names = "--conv", paramLabel = "ALGORITHM", description = "With --trainer: FLOAT 3x3 stride-1 convolutions on the CPU, im2col or "
-            + "winograd (as train --conv; default: -Dgradreg.conv, else im2col).")
+            + "winograd (as train --conv; default: -Dgradreg.conv, else winograd, train's default for a new FLOAT run).")
     String conv;
 
     @Override
@@ -66,6 +66,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (threads < 0) {
             throw new org.gradreg.trainer.BadInput("--threads must be >= 0, got " + threads);
+        }
+        if (conv == null && System.getProperty("gradreg.conv") == null) {
+            conv = org.gradreg.trainer.cli.TrainCommand.DEFAULT_CONV; // what a user's train run computes
         }
         if (conv != null) {
             if (!conv.equals("im2col") && !conv.equals("winograd")) {

@@ -114,9 +114,33 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dtype", description = "float or double (default: ${DEFAULT-VALUE}).", defaultValue = "float")
     String dtype;
 
-    @Option(names = "--conv", paramLabel = "ALGORITHM", defaultValue = "im2col",
-            description = "FLOAT 3x3 stride-1 convolutions on the CPU: im2col or winograd (F(2x2,3x3): fewer multiplies, other roundings; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--conv", paramLabel = "ALGORITHM",
+            description = "FLOAT 3x3 stride-1 convolutions on the CPU: winograd (F(2x2,3x3): fewer multiplies) or im2col (columns and "
+                    + "one GEMM; other roundings). Default: winograd for a new FLOAT run, im2col for DOUBLE; with --resume, the run's own "
+                    + "(im2col for runs recorded before 2026-12-08).")
     String conv;
+
+    /** --conv's value for a new FLOAT run (DOUBLE runs compute im2col whatever is set, so they record it). */
+    public static final String DEFAULT_CONV = "winograd";
+
+    /**
+     * --conv, or with none given: on {@code --resume} the run's recorded algorithm (so that a run
+     * recorded with im2col, as every run before the default changed, resumes with the same
+     * command), else {@link #DEFAULT_CONV} for FLOAT and im2col for DOUBLE.
+     */
+    private String convolutions() {
+        if (conv != null) {
+            return conv;
+        }
+        if (resume && out != null) {
+            TrainConfig saved = new RunDir(out).readConfig(); // null when there is none: the start check says so
+            if (saved != null) {
+                return saved.model().conv();
+            }
+        }
+        String d = dtype == null ? "float" : dtype.toLowerCase(java.util.Locale.ROOT);
+        return d.equals("double") || d.equals("float64") ? "im2col" : DEFAULT_CONV;
+    }
 
     @Option(names = "--checkpoint-every", description = "Also checkpoint every N steps (0: at epoch ends only).", defaultValue = "0")
     int checkpointEvery;
@@ -168,7 +192,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** The run's configuration from the options: each option sets one setting (--gr and the GR warmup options, the estimator's keys). */
     public TrainConfig config() {
         double warmup = warmupEpochs == null ? TrainConfig.defaultWarmup(epochs) : warmupEpochs;
-        return new TrainConfig(new ModelConfig(model, dtype, conv),
+        return new TrainConfig(new ModelConfig(model, dtype, convolutions()),
                 new DataConfig(dataset, data == null ? null : data.toString(), dataSeed, trainLimit, testLimit, !noAugment),
                 new OptimizerConfig(optimizer, lr, weightDecay, new ScheduleConfig(schedule, warmup), clip), estimator(),
                 new RunOptions(epochs, batch, accumulate, labelSmoothing, seed, checkpointEvery, evalBatch),

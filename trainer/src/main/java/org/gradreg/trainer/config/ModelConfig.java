@@ -10,9 +10,10 @@ import java.util.Set;
  * @param spec  model spec
  * @param dtype float (float32) or double (float64)
  * @param conv  how the CPU computes FLOAT 3×3 stride-1 convolutions: {@code im2col} (columns and one
- *              GEMM; the default, and what every run recorded before 2026-12-08 used: their config.json
- *              has no {@code conv}) or {@code winograd} (F(2×2, 3×3): 2.25× fewer multiplies, other
- *              roundings; see docs/trainer-benchmark.md)
+ *              GEMM; what null means, so a config.json or grid spec without the key, and every run
+ *              recorded before 2026-12-08, has it) or {@code winograd} (F(2×2, 3×3): 2.25× fewer
+ *              multiplies, other roundings; {@code train}'s default for a new FLOAT run; see
+ *              docs/trainer-benchmark.md)
  */
 public record ModelConfig(String spec, String dtype, String conv) {
 
@@ -27,7 +28,7 @@ public record ModelConfig(String spec, String dtype, String conv) {
         Check.that(CONVS.contains(conv), "conv must be im2col or winograd, got '" + conv + "'");
     }
 
-    /** The default convolutions (im2col). */
+    /** im2col convolutions (what a configuration without the key means). */
     public ModelConfig(String spec, String dtype) {
         this(spec, dtype, null);
     }

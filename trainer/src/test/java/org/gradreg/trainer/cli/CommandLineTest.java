@@ -164,6 +164,30 @@ class CommandLineTest {
     }
 
     @Test
+    void newFloatRunsTakeWinogradAndAResumeKeepsTheRunsOwnConvolutions() throws Exception {
+        Path floatRun = dir.resolve("conv-float");
+        assertEquals(0, run(new TrainCommand(), train(floatRun, "--epochs", "1").toArray(String[]::new)).code());
+        assertEquals("winograd", new RunDir(floatRun).readConfig().model().conv(), "a new FLOAT run");
+        Path doubleRun = dir.resolve("conv-double");
+        assertEquals(0, run(new TrainCommand(), train(doubleRun, "--epochs", "1", "--dtype", "double").toArray(String[]::new)).code());
+        assertEquals("im2col", new RunDir(doubleRun).readConfig().model().conv(), "a new DOUBLE run (computed by im2col)");
+        // a run recorded before the default changed: its config.json has no model.conv, which means im2col
+        Path config = new RunDir(floatRun).config();
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) org.gradreg.trainer.Json.mapper()
+                .readTree(config.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("model")).remove("conv");
+        Files.writeString(config, root.toString());
+        assertEquals("im2col", new RunDir(floatRun).readConfig().model().conv());
+        Map<String, String> before = TinyRuns.snapshot(floatRun);
+        Outcome same = run(new TrainCommand(), train(floatRun, "--epochs", "1", "--resume").toArray(String[]::new));
+        assertEquals(0, same.code(), "the same command resumes the recorded run with its own convolutions: " + same.err());
+        Outcome other = run(new TrainCommand(), train(floatRun, "--epochs", "1", "--resume", "--conv", "winograd").toArray(String[]::new));
+        assertEquals(2, other.code());
+        assertTrue(other.err().contains("model.conv: im2col → winograd"), other.err());
+        assertEquals(before, TinyRuns.snapshot(floatRun));
+    }
+
+    @Test
     void oneEpochWorksAndAConfigFileIsOverriddenByTheCommandLine() throws Exception {
         Path cfg = dir.resolve("cfg.json");
         Files.writeString(cfg, "{\"lr\": 0.05, \"weight-decay\": 0.001, \"epochs\": 1, \"--seed\": 7}");
