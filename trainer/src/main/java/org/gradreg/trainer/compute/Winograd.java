@@ -140,9 +140,9 @@ final class Winograd {
     /**
      * Planes of at most this many positions take the channels-last layout: 256 (16×16; measured
      * faster than the planar layout up to 16×16 and slower at 28×28 and 32×32, docs/trainer-benchmark.md).
-     * {@code -Dgradreg.winograd.channelsLastPlane} moves it for measurements; the tests and the
-     * hand-run WinogradBench set it directly. The layout changes the GEMMs' summation order, so it is
-     * part of a run's bits.
+     * {@code -Dgradreg.winograd.channelsLastPlane} moves it for measurements (a run's environment.json
+     * records it when set); the tests and the hand-run WinogradBench set it directly. The layout
+     * changes the GEMMs' summation order, so it is part of a run's bits.
      */
     static volatile int channelsLastPlane = Integer.getInteger("gradreg.winograd.channelsLastPlane", 256);
 

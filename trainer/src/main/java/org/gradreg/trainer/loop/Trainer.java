@@ -136,6 +136,10 @@ public final class Trainer {
         m.put("nd4jMaxThreads", String.valueOf(Nd4j.getEnvironment().maxThreads()));
         m.put("nd4jMaxMasterThreads", String.valueOf(Nd4j.getEnvironment().maxMasterThreads()));
         m.put("nativeExtension", System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
+        String plane = System.getProperty("gradreg.winograd.channelsLastPlane"); // a measurement knob that changes Winograd runs' bits: recorded when set
+        if (plane != null) {
+            m.put("gradreg.winograd.channelsLastPlane", plane);
+        }
         return m;
     }
 
