@@ -368,11 +368,11 @@ public final class TrainerBenchmark {
         String where = device.isCpu() ? "ND4J backend " + Nd4j.getBackend().getClass().getSimpleName()
                 : "model on " + describe(device) + ", optimizer on the host (ND4J " + Nd4j.getBackend().getClass().getSimpleName() + ")";
         md.append(String.format(Locale.ROOT, "FLOAT, AdamW, 3×32×32 inputs (cnn-small: 1×28×28); %d cores; %s; OMP_WAIT_POLICY=%s; "
-                        + "OPENBLAS_CORETYPE=%s; 3×3 convolutions %s (--conv); median of %d interleaved rounds after 1 warm-up round.%s%n%n",
+                        + "OPENBLAS_CORETYPE=%s; 3×3 convolutions: %s (--conv); median of %d interleaved rounds after 1 warm-up round.%s%n%n",
                 Runtime.getRuntime().availableProcessors(), where,
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
                 System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)") + kernelNote(System.getenv("OPENBLAS_CORETYPE"), cpuHasAvx512()),
-                System.getProperty("gradreg.conv", "im2col"), repeats,
+                device.isCpu() ? System.getProperty("gradreg.conv", "im2col") : "as the GPU backend computes them (the CPU's --conv does not apply)", repeats,
                 torchScript == null ? "" : " PyTorch: the companion script in a second process, asked for the same step right after "
                         + "each gradreg step (same threads" + (device.isCpu() ? "" : ", same GPU") + "); gradreg / PyTorch is the median of "
                         + "these paired ratios of plain steps."));
