@@ -233,7 +233,7 @@ public final class Trainer {
     /** Loads the plan's data, checks it against the plan's shape and builds the plan's model on it. */
     private Setup setup(RunPlan p) {
         if (device == Device.CPU && cfg.model().dtype().startsWith("float") && !cfg.model().dtype().equals("float64")) {
-            org.gradreg.trainer.compute.CpuBackend.warmUpInBackground(cfg.model().conv()); // JIT the kernels while the data loads
+            org.gradreg.trainer.compute.CpuBackend.warmUpInBackground(warmUpConvolutions(p.model(), cfg.model().conv())); // JIT the kernels while the data loads
         }
         RunOptions run = cfg.run();
         DataConfig d = cfg.data();
@@ -245,6 +245,17 @@ public final class Trainer {
         ModelOracle oracle = buildOracle(p.model(), cfg, trainSet, dataType(cfg.model().dtype()));
         return new Setup(oracle, Batches.training(trainSet, run.batch(), d.augment(), run.seed()),
                 Batches.evaluation(testSet, run.evalBatch() > 0 ? run.evalBatch() : run.batch()), trainSet);
+    }
+
+    /**
+     * The convolutions whose kernels the background warm-up compiles: the run's, for a model with 3×3
+     * convolutions; im2col (no Winograd warm-up) for the ViTs and the linear model, which have none, so
+     * that a FLOAT run of them (whose recorded {@code model.conv} is Winograd by default since
+     * 2026-12-08) does not spend a core on kernels it never calls. A model added later without
+     * convolutions only costs that warm-up's CPU time; no result depends on it.
+     */
+    static String warmUpConvolutions(Models.Model model, String conv) {
+        return model.vit() == null && !model.name().equals("linear") ? conv : "im2col";
     }
 
     /** The loaded training set is what the run was planned for: size, classes and image shape (the model was parsed for them). */
