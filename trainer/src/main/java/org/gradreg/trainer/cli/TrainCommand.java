@@ -116,7 +116,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--conv", paramLabel = "ALGORITHM",
             description = "FLOAT 3x3 stride-1 convolutions on the CPU: winograd (F(2x2,3x3): fewer multiplies) or im2col (columns and "
-                    + "one GEMM; other roundings). Default: winograd for a new FLOAT run, im2col for DOUBLE; with --resume, the run's own "
+                    + "one GEMM; other roundings). Default: winograd for a new FLOAT run of a convolutional model, else im2col; with --resume, the run's own "
                     + "(im2col for runs recorded before 2026-12-08).")
     String conv;
 
@@ -126,7 +126,8 @@ public final class TrainCommand implements Callable<Integer> {
     /**
      * --conv, or with none given: on {@code --resume} the run's recorded algorithm (so that a run
      * recorded with im2col, as every run before the default changed, resumes with the same
-     * command), else {@link #DEFAULT_CONV} for FLOAT and im2col for DOUBLE.
+     * command), else {@link #DEFAULT_CONV} for a FLOAT model with convolutions and im2col for DOUBLE
+     * and for the ViTs and the linear model (which compute no convolution: their configs stay as before).
      */
     private String convolutions() {
         if (conv != null) {
@@ -139,7 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         String d = dtype == null ? "float" : dtype.toLowerCase(java.util.Locale.ROOT);
-        return d.equals("double") || d.equals("float64") ? "im2col" : DEFAULT_CONV;
+        return d.equals("double") || d.equals("float64") || !org.gradreg.trainer.model.Models.hasConvolutions(model) ? "im2col" : DEFAULT_CONV;
     }
 
     @Option(names = "--checkpoint-every", description = "Also checkpoint every N steps (0: at epoch ends only).", defaultValue = "0")

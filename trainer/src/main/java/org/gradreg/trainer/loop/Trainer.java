@@ -255,7 +255,7 @@ public final class Trainer {
      * convolutions only costs that warm-up's CPU time; no result depends on it.
      */
     static String warmUpConvolutions(Models.Model model, String conv) {
-        return model.vit() == null && !model.name().equals("linear") ? conv : "im2col";
+        return Models.hasConvolutions(model.spec()) ? conv : "im2col";
     }
 
     /** The loaded training set is what the run was planned for: size, classes and image shape (the model was parsed for them). */

@@ -131,6 +131,26 @@ public final class Models {
     }
 
     /**
+     * Whether the model {@code spec} names has convolutions: every registered model but the ViTs
+     * (their factories give a {@link VitConfig}) and the linear model. Only the name counts (its
+     * overrides are not checked here); a name the registry does not know counts as convolutional
+     * (the run's plan reports it).
+     */
+    public static boolean hasConvolutions(String spec) {
+        if (spec == null) {
+            return true;
+        }
+        String name = spec.indexOf(':') < 0 ? spec : spec.substring(0, spec.indexOf(':'));
+        Registry.Parsed<ModelFactory> p;
+        try {
+            p = REGISTRY.parse(name);
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+        return !p.entry().name().equals("linear") && p.factory().vit(p.args(), 3, 32) == null;
+    }
+
+    /**
      * {@code spec} checked for channels×image² input without building anything (the large models
      * cost seconds and gigabytes to build); a bad spec is a one-line error naming it.
      */

@@ -165,12 +165,18 @@ class CommandLineTest {
 
     @Test
     void newFloatRunsTakeWinogradAndAResumeKeepsTheRunsOwnConvolutions() throws Exception {
+        String[] cnn = {"--model", "cnn-small:width=8", "--epochs", "1"}; // (the last --model counts)
         Path floatRun = dir.resolve("conv-float");
-        assertEquals(0, run(new TrainCommand(), train(floatRun, "--epochs", "1").toArray(String[]::new)).code());
-        assertEquals("winograd", new RunDir(floatRun).readConfig().model().conv(), "a new FLOAT run");
+        Outcome made = run(new TrainCommand(), train(floatRun, cnn).toArray(String[]::new));
+        assertEquals(0, made.code(), made.err());
+        assertEquals("winograd", new RunDir(floatRun).readConfig().model().conv(), "a new FLOAT run of a convolutional model");
         Path doubleRun = dir.resolve("conv-double");
-        assertEquals(0, run(new TrainCommand(), train(doubleRun, "--epochs", "1", "--dtype", "double").toArray(String[]::new)).code());
+        assertEquals(0, run(new TrainCommand(), train(doubleRun, "--model", "cnn-small:width=8", "--epochs", "1", "--dtype", "double")
+                .toArray(String[]::new)).code());
         assertEquals("im2col", new RunDir(doubleRun).readConfig().model().conv(), "a new DOUBLE run (computed by im2col)");
+        Path linearRun = dir.resolve("conv-linear");
+        assertEquals(0, run(new TrainCommand(), train(linearRun, "--epochs", "1").toArray(String[]::new)).code());
+        assertEquals("im2col", new RunDir(linearRun).readConfig().model().conv(), "the linear model has no convolution: its config as before");
         // a run recorded before the default changed: its config.json has no model.conv, which means im2col
         Path config = new RunDir(floatRun).config();
         com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) org.gradreg.trainer.Json.mapper()
@@ -179,9 +185,10 @@ class CommandLineTest {
         Files.writeString(config, root.toString());
         assertEquals("im2col", new RunDir(floatRun).readConfig().model().conv());
         Map<String, String> before = TinyRuns.snapshot(floatRun);
-        Outcome same = run(new TrainCommand(), train(floatRun, "--epochs", "1", "--resume").toArray(String[]::new));
+        Outcome same = run(new TrainCommand(), train(floatRun, "--model", "cnn-small:width=8", "--epochs", "1", "--resume").toArray(String[]::new));
         assertEquals(0, same.code(), "the same command resumes the recorded run with its own convolutions: " + same.err());
-        Outcome other = run(new TrainCommand(), train(floatRun, "--epochs", "1", "--resume", "--conv", "winograd").toArray(String[]::new));
+        Outcome other = run(new TrainCommand(), train(floatRun, "--model", "cnn-small:width=8", "--epochs", "1", "--resume", "--conv", "winograd")
+                .toArray(String[]::new));
         assertEquals(2, other.code());
         assertTrue(other.err().contains("model.conv: im2col → winograd"), other.err());
         assertEquals(before, TinyRuns.snapshot(floatRun));

@@ -1,6 +1,8 @@
 package org.gradreg.trainer.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.gradreg.trainer.model.Models;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,10 @@ class WarmUpChoiceTest {
         for (String spec : new String[] {"vit-nano", "vit-ti", "linear"}) {
             Models.Model m = Models.parse(spec, 3, 32);
             assertEquals("im2col", Trainer.warmUpConvolutions(m, "winograd"), spec + " has no 3×3 convolution");
+            assertFalse(Models.hasConvolutions(spec), spec);
         }
+        assertTrue(Models.hasConvolutions("cnn-small:width=8") && Models.hasConvolutions("resnet18"), "the name counts, not the overrides");
+        assertFalse(Models.hasConvolutions("vit-ti:patch=7,hidden=12"), "a ViT with overrides");
+        assertTrue(Models.hasConvolutions("no-such-model"), "an unknown name counts as convolutional (the plan reports it)");
     }
 }
