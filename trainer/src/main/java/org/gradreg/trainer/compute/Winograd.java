@@ -1181,8 +1181,12 @@ final class Winograd {
 
         /**
          * dx (examples [e0, e1), overwritten) ← Σ over tiles of B dV Bᵀ placed on each tile's patch
-         * (as the planar form), the tiles added from the last into the padded height × width ×
-         * channels plane (0 first; the planar form's order of the four terms), the padding's share dropped.
+         * (as the planar form): the tiles' values are laid out on an extended grid of (th + 1) ×
+         * (tw + 1) tiles × channels (the spare tile row and column 0), so that the padded plane's
+         * phase (p, q) at tile (m, n) is, as in the planar form and in its order, patch point (p, q)
+         * of tile (m, n) + (p, q + 2) of (m, n − 1) + (p + 2, q) of (m − 1, n) + (p + 2, q + 2) of
+         * (m − 1, n − 1): the arrays shifted by 0, one tile, one tile row and both, added as whole
+         * arrays; the phases are then moved back to the plane, the padding's share dropped.
          */
         static void inputGrad(ConvShape s, Scratch sc, FloatBuffer dxb, int dxo, int e0, int e1) {
             int cin = s.in();
@@ -1192,34 +1196,41 @@ final class Winograd {
             int tw = tilesWide(s);
             int tiles = th * tw;
             int cols = (e1 - e0) * tiles;
-            int len = tiles * cin;
-            int pw = 2 * tw + 2;
-            int padded = (2 * th + 2) * pw * cin;
+            int len = tiles * cin;          // one example's rows of an operand
+            int row = tw * cin;             // one tile row there
+            int er = (tw + 1) * cin;        // an extended tile row (a spare tile at its end)
+            int ext = (th + 1) * er;        // the extended grid (a spare tile row at its end)
             FloatBuffer vb = sc.v.asNioFloat();
             sc.plane = grow(sc.plane, cin * h * w);
             float[] out = sc.plane;
             float[][] v = new float[XI][];
             float[][] z = new float[XI][];
             for (int xi = 0; xi < XI; xi++) {
-                v[xi] = sc.t(xi, len);
-                z[xi] = sc.t(24 + xi, len);
+                v[xi] = sc.t(xi, ext);
+                java.util.Arrays.fill(v[xi], 0, ext, 0f); // the spare tiles stay 0: only the tiles' positions are loaded below
+                z[xi] = sc.t(24 + xi, ext);
             }
             float[][] rw = new float[XI][];
             for (int b = 0; b < 4; b++) {
-                rw[4 + b] = sc.t(16 + b, len);
-                rw[8 + b] = sc.t(20 + b, len);
+                rw[4 + b] = sc.t(16 + b, ext);
+                rw[8 + b] = sc.t(20 + b, ext);
             }
-            float[] acc = sc.t(40, padded);
-            float[] sum = sc.t(41, cin);
+            float[][] ph = {sc.t(40, ext), sc.t(41, ext), sc.t(42, ext), sc.t(43, ext)};
+            float[] sh1 = sc.t(44, ext);
+            float[] sh2 = sc.t(45, ext);
+            float[] sh3 = sc.t(46, ext);
+            int plane = h * w;
             for (int e = e0; e < e1; e++) {
                 int at = (e - e0) * len;
                 for (int xi = 0; xi < XI; xi++) {
-                    vb.get(xi * cin * cols + at, v[xi], 0, len);
+                    for (int i = 0; i < th; i++) {
+                        vb.get(xi * cin * cols + at + i * row, v[xi], i * er, row);
+                    }
                 }
                 for (int b = 0; b < 4; b++) {
                     rw[b] = v[b];
-                    subAdd(v[4 + b], v[8 + b], v[12 + b], rw[4 + b], len);
-                    negAdd(v[b], v[4 + b], v[8 + b], rw[8 + b], len);
+                    subAdd(v[4 + b], v[8 + b], v[12 + b], rw[4 + b], ext);
+                    negAdd(v[b], v[4 + b], v[8 + b], rw[8 + b], ext);
                     rw[12 + b] = v[12 + b]; // negated below, in the columns
                 }
                 for (int k = 0; k < 4; k++) {
@@ -1228,50 +1239,39 @@ final class Winograd {
                     float[] r2 = rw[4 * k + 2];
                     float[] r3 = rw[4 * k + 3];
                     if (k < 3) {
-                        System.arraycopy(r0, 0, z[4 * k], 0, len);
-                        subAdd(r1, r2, r3, z[4 * k + 1], len);
-                        negAdd(r0, r1, r2, z[4 * k + 2], len);
-                        neg(r3, z[4 * k + 3], len);
+                        System.arraycopy(r0, 0, z[4 * k], 0, ext);
+                        subAdd(r1, r2, r3, z[4 * k + 1], ext);
+                        negAdd(r0, r1, r2, z[4 * k + 2], ext);
+                        neg(r3, z[4 * k + 3], ext);
                     } else { // row 3 of B dV is −v3: its columns are −(v3 Bᵀ)
-                        neg(r0, z[12], len);
-                        subAdd(r1, r2, r3, z[13], len);
-                        neg(z[13], z[13], len);
-                        negAdd(r0, r1, r2, z[14], len);
-                        neg(z[14], z[14], len);
-                        System.arraycopy(r3, 0, z[15], 0, len);
+                        neg(r0, z[12], ext);
+                        subAdd(r1, r2, r3, z[13], ext);
+                        neg(z[13], z[13], ext);
+                        negAdd(r0, r1, r2, z[14], ext);
+                        neg(z[14], z[14], ext);
+                        System.arraycopy(r3, 0, z[15], 0, ext);
                     }
                 }
-                java.util.Arrays.fill(acc, 0, padded, 0f);
-                for (int i = th - 1; i >= 0; i--) { // last tile first: a position sums its tiles (m, n), (m, n − 1), (m − 1, n), (m − 1, n − 1) in the planar form's order
-                    for (int j = tw - 1; j >= 0; j--) {
-                        int t = (i * tw + j) * cin;
-                        for (int a = 0; a < 4; a++) {
-                            for (int b = 0; b < 4; b++) {
-                                int to = ((2 * i + a) * pw + 2 * j + b) * cin;
-                                System.arraycopy(acc, to, sum, 0, cin);
-                                addAt(sum, z[4 * a + b], t, cin);
-                                System.arraycopy(sum, 0, acc, to, cin);
-                            }
-                        }
+                for (int p = 0; p < 2; p++) {
+                    for (int q = 0; q < 2; q++) {
+                        shift(z[4 * p + q + 2], cin, sh1, ext);
+                        shift(z[4 * (p + 2) + q], er, sh2, ext);
+                        shift(z[4 * (p + 2) + q + 2], er + cin, sh3, ext);
+                        add4(z[4 * p + q], sh1, sh2, sh3, ph[2 * p + q], ext);
                     }
                 }
+                // dx[c][y][x] = the padded plane at (y + 1, x + 1): phase ((y + 1) mod 2, (x + 1) mod 2), tile ((y + 1) div 2, (x + 1) div 2)
                 for (int y = 0; y < h; y++) {
                     for (int x = 0; x < w; x++) {
-                        int from = ((y + 1) * pw + x + 1) * cin;
+                        float[] phase = ph[2 * ((y + 1) & 1) + ((x + 1) & 1)];
+                        int from = (((y + 1) >> 1) * (tw + 1) + ((x + 1) >> 1)) * cin;
                         int to = y * w + x;
                         for (int c = 0; c < cin; c++) {
-                            out[to + c * h * w] = acc[from + c];
+                            out[to + c * plane] = phase[from + c];
                         }
                     }
                 }
-                dxb.put(dxo + e * cin * h * w, out, 0, cin * h * w);
-            }
-        }
-
-        /** z[0, n) += x[at, at + n). */
-        private static void addAt(float[] z, float[] x, int at, int n) {
-            for (int i = 0; i < n; i++) {
-                z[i] += x[at + i];
+                dxb.put(dxo + e * cin * plane, out, 0, cin * plane);
             }
         }
     }
