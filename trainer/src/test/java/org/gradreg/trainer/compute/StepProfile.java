@@ -22,7 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * STEPS [THREADS]} for the CIFAR ResNet-18 (width 64, 3×32×32), or {@code main MODEL_SPEC BATCH STEPS [THREADS]} for
  * any registered model on 1×28×28 input (e.g. {@code vit-nano:patch=7}; no dropout masks; neither with the column-work section); at one thread (the cap, OpenBLAS,
  * OpenMP) the clock is the calling thread's CPU time; with THREADS &gt; 1 (the cap; the work then runs
- * on several threads) it is wall time, so run it on an otherwise idle machine.
+ * on several threads) it is wall time, so run it on an otherwise idle machine. {@code -Dprofile.gemmShapes=true}
+ * splits the GEMMs by operand shapes, transposition and β.
  */
 public final class StepProfile {
 
@@ -55,6 +56,9 @@ public final class StepProfile {
                     String key = m.getName();
                     if (args != null && args.length > 0 && args[0] instanceof ConvShape s) {
                         key += " " + s.in() + "->" + s.out() + " " + s.height() + "x" + s.width();
+                    } else if (key.equals("gemm") && Boolean.getBoolean("profile.gemmShapes")) { // -Dprofile.gemmShapes=true: one line per shape
+                        key += " " + java.util.Arrays.toString(((Tensor) args[0]).shape()) + ((Boolean) args[1] ? "ᵀ" : "") + " · "
+                                + java.util.Arrays.toString(((Tensor) args[2]).shape()) + ((Boolean) args[3] ? "ᵀ" : "") + " β=" + args[6];
                     } else if (key.startsWith("maxPool") || key.startsWith("batchNorm")) {
                         key += " " + java.util.Arrays.toString(((Tensor) args[0]).shape());
                     }
