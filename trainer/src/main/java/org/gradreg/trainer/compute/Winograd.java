@@ -292,6 +292,85 @@ final class Winograd {
         System.arraycopy(x, 0, z, s, n - s);
     }
 
+    // ---- the transforms' arithmetic, shared by both layouts (whole arrays of n elements) ----
+
+    /** yq[2p + q] ← (Aᵀ M A)[p][q] from the 16 points mt[ξ], Aᵀ = [[1,1,1,0], [0,1,−1,−1]]: rows (s0, s1), then columns. */
+    private static void outputTile(float[][] mt, float[][] s0, float[][] s1, float[][] yq, int n) {
+        for (int b = 0; b < 4; b++) {
+            add3(mt[b], mt[4 + b], mt[8 + b], s0[b], n);
+            subSub(mt[4 + b], mt[8 + b], mt[12 + b], s1[b], n);
+        }
+        add3(s0[0], s0[1], s0[2], yq[0], n);
+        subSub(s0[1], s0[2], s0[3], yq[1], n);
+        add3(s1[0], s1[1], s1[2], yq[2], n);
+        subSub(s1[1], s1[2], s1[3], yq[3], n);
+    }
+
+    /**
+     * The rows of A dY, two columns each (r[2a + q], a = 0..3, from dY's phases yq[2p + q]): (y0·),
+     * (y0· + y1·), (y0· − y1·), (−y1·); r[0] and r[1] are yq[0] and yq[1] themselves.
+     */
+    private static void gradRows(float[][] yq, float[][] r, int n) {
+        r[0] = yq[0];
+        r[1] = yq[1];
+        add(yq[0], yq[2], r[2], n);
+        add(yq[1], yq[3], r[3], n);
+        sub(yq[0], yq[2], r[4], n);
+        sub(yq[1], yq[3], r[5], n);
+        neg(yq[2], r[6], n);
+        neg(yq[3], r[7], n);
+    }
+
+    /**
+     * z[4k + l] ← (B dV Bᵀ)[k][l] from the 16 points v[ξ] (B = (Bᵀ)ᵀ: rows of B dV are (v0),
+     * (v1 − v2 + v3), (−v0 + v1 + v2), (−v3), the same on the columns); rw holds the rows (rw[4..11]
+     * its own arrays, rw[0..3] and rw[12..15] set to v's).
+     */
+    private static void patchGradients(float[][] v, float[][] rw, float[][] z, int n) {
+        for (int b = 0; b < 4; b++) {
+            rw[b] = v[b];
+            subAdd(v[4 + b], v[8 + b], v[12 + b], rw[4 + b], n);
+            negAdd(v[b], v[4 + b], v[8 + b], rw[8 + b], n);
+            rw[12 + b] = v[12 + b]; // negated below, in the columns
+        }
+        for (int k = 0; k < 4; k++) {
+            float[] r0 = rw[4 * k];
+            float[] r1 = rw[4 * k + 1];
+            float[] r2 = rw[4 * k + 2];
+            float[] r3 = rw[4 * k + 3];
+            if (k < 3) {
+                System.arraycopy(r0, 0, z[4 * k], 0, n);
+                subAdd(r1, r2, r3, z[4 * k + 1], n);
+                negAdd(r0, r1, r2, z[4 * k + 2], n);
+                neg(r3, z[4 * k + 3], n);
+            } else { // row 3 of B dV is −v3: its columns are −(v3 Bᵀ)
+                neg(r0, z[12], n);
+                subAdd(r1, r2, r3, z[13], n);
+                neg(z[13], z[13], n);
+                negAdd(r0, r1, r2, z[14], n);
+                neg(z[14], z[14], n);
+                System.arraycopy(r3, 0, z[15], 0, n);
+            }
+        }
+    }
+
+    /**
+     * The padded plane's phases ph[2p + q] at tile (m, n) = patch point (p, q) of tile (m, n) + (p, q + 2)
+     * of (m, n − 1) + (p + 2, q) of (m − 1, n) + (p + 2, q + 2) of (m − 1, n − 1), in this order: the
+     * patch arrays z on a grid with a spare (0) tile at the end of each row and a spare row, shifted by
+     * one tile ({@code tile} elements), one row of tiles ({@code row}) and both.
+     */
+    private static void overlaps(float[][] z, int tile, int row, float[] sh1, float[] sh2, float[] sh3, float[][] ph, int n) {
+        for (int p = 0; p < 2; p++) {
+            for (int q = 0; q < 2; q++) {
+                shift(z[4 * p + q + 2], tile, sh1, n);
+                shift(z[4 * (p + 2) + q], row, sh2, n);
+                shift(z[4 * (p + 2) + q + 2], row + tile, sh3, n);
+                add4(z[4 * p + q], sh1, sh2, sh3, ph[2 * p + q], n);
+            }
+        }
+    }
+
     // ---- JIT warm-up ----
 
     private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
@@ -623,14 +702,7 @@ final class Winograd {
                 for (int xi = 0; xi < XI; xi++) {
                     load(direct, mb, big, xi, cout * cols, at, mt[xi], per);
                 }
-                for (int b = 0; b < 4; b++) {
-                    add3(mt[b], mt[4 + b], mt[8 + b], s0[b], per);
-                    subSub(mt[4 + b], mt[8 + b], mt[12 + b], s1[b], per);
-                }
-                add3(s0[0], s0[1], s0[2], yq[0], per);
-                subSub(s0[1], s0[2], s0[3], yq[1], per);
-                add3(s1[0], s1[1], s1[2], yq[2], per);
-                subSub(s1[1], s1[2], s1[3], yq[3], per);
+                outputTile(mt, s0, s1, yq, per);
                 interleave(out, o * h * w, h, w, th, tr, yq, true);
             }
             yb.put(yo + e * plane, out, 0, plane);
@@ -791,15 +863,7 @@ final class Winograd {
             dyb.get(dyo + e * plane, d, 0, plane);
             for (int o = 0; o < cout; o++) {
                 interleave(d, o * h * w, h, w, th, tr, yq, false);
-                // rows of A dY, two columns each: r[2a + q]
-                r[0] = yq[0];
-                r[1] = yq[1];
-                add(yq[0], yq[2], r[2], per);
-                add(yq[1], yq[3], r[3], per);
-                sub(yq[0], yq[2], r[4], per);
-                sub(yq[1], yq[3], r[5], per);
-                neg(yq[2], r[6], per);
-                neg(yq[3], r[7], per);
+                gradRows(yq, r, per);
                 int at = o * cols + (e - e0) * per;
                 for (int a = 0; a < 4; a++) {
                     float[] u0 = r[2 * a];
@@ -866,42 +930,11 @@ final class Winograd {
                 for (int xi = 0; xi < XI; xi++) {
                     load(direct, vb, big, xi, cin * cols, at, v[xi], per);
                 }
-                for (int b = 0; b < 4; b++) {
-                    rw[b] = v[b];
-                    subAdd(v[4 + b], v[8 + b], v[12 + b], rw[4 + b], per);
-                    negAdd(v[b], v[4 + b], v[8 + b], rw[8 + b], per);
-                    rw[12 + b] = v[12 + b]; // negated below, in the columns
+                patchGradients(v, rw, z, per);
+                for (float[] zk : z) {
+                    java.util.Arrays.fill(zk, per, all, 0f);
                 }
-                for (int k = 0; k < 4; k++) {
-                    float[] r0 = rw[4 * k];
-                    float[] r1 = rw[4 * k + 1];
-                    float[] r2 = rw[4 * k + 2];
-                    float[] r3 = rw[4 * k + 3];
-                    if (k < 3) {
-                        System.arraycopy(r0, 0, z[4 * k], 0, per);
-                        subAdd(r1, r2, r3, z[4 * k + 1], per);
-                        negAdd(r0, r1, r2, z[4 * k + 2], per);
-                        neg(r3, z[4 * k + 3], per);
-                    } else { // row 3 of B dV is −v3: its columns are −(v3 B ᵀ)
-                        neg(r0, z[12], per);
-                        subAdd(r1, r2, r3, z[13], per);
-                        neg(z[13], z[13], per);
-                        negAdd(r0, r1, r2, z[14], per);
-                        neg(z[14], z[14], per);
-                        System.arraycopy(r3, 0, z[15], 0, per);
-                    }
-                    for (int l = 0; l < 4; l++) {
-                        java.util.Arrays.fill(z[4 * k + l], per, all, 0f);
-                    }
-                }
-                for (int p = 0; p < 2; p++) {
-                    for (int q = 0; q < 2; q++) {
-                        shift(z[4 * p + q + 2], 1, sh1, all);
-                        shift(z[4 * (p + 2) + q], tr, sh2, all);
-                        shift(z[4 * (p + 2) + q + 2], tr + 1, sh3, all);
-                        add4(z[4 * p + q], sh1, sh2, sh3, ph[2 * p + q], all);
-                    }
-                }
+                overlaps(z, 1, tr, sh1, sh2, sh3, ph, all);
                 // dx[y][x] = padded (y + 1, x + 1) = phase ((y + 1) mod 2, (x + 1) mod 2) at slot ((y + 1) div 2, (x + 1) div 2)
                 int plane = c * h * w;
                 for (int y = 0; y < h; y++) {
@@ -1081,14 +1114,7 @@ final class Winograd {
                 for (int xi = 0; xi < XI; xi++) {
                     mb.get(xi * cout * cols + at, mt[xi], 0, len);
                 }
-                for (int b = 0; b < 4; b++) {
-                    add3(mt[b], mt[4 + b], mt[8 + b], s0[b], len);
-                    subSub(mt[4 + b], mt[8 + b], mt[12 + b], s1[b], len);
-                }
-                add3(s0[0], s0[1], s0[2], yq[0], len);
-                subSub(s0[1], s0[2], s0[3], yq[1], len);
-                add3(s1[0], s1[1], s1[2], yq[2], len);
-                subSub(s1[1], s1[2], s1[3], yq[3], len);
+                outputTile(mt, s0, s1, yq, len);
                 for (int i = 0; i < th; i++) {
                     for (int j = 0; j < tw; j++) {
                         int t = (i * tw + j) * cout;
@@ -1155,14 +1181,7 @@ final class Winograd {
                         }
                     }
                 }
-                r[0] = yq[0];
-                r[1] = yq[1];
-                add(yq[0], yq[2], r[2], len);
-                add(yq[1], yq[3], r[3], len);
-                sub(yq[0], yq[2], r[4], len);
-                sub(yq[1], yq[3], r[5], len);
-                neg(yq[2], r[6], len);
-                neg(yq[3], r[7], len);
+                gradRows(yq, r, len);
                 int at = (e - e0) * len;
                 for (int a = 0; a < 4; a++) {
                     float[] u0 = r[2 * a];
@@ -1227,39 +1246,8 @@ final class Winograd {
                         vb.get(xi * cin * cols + at + i * row, v[xi], i * er, row);
                     }
                 }
-                for (int b = 0; b < 4; b++) {
-                    rw[b] = v[b];
-                    subAdd(v[4 + b], v[8 + b], v[12 + b], rw[4 + b], ext);
-                    negAdd(v[b], v[4 + b], v[8 + b], rw[8 + b], ext);
-                    rw[12 + b] = v[12 + b]; // negated below, in the columns
-                }
-                for (int k = 0; k < 4; k++) {
-                    float[] r0 = rw[4 * k];
-                    float[] r1 = rw[4 * k + 1];
-                    float[] r2 = rw[4 * k + 2];
-                    float[] r3 = rw[4 * k + 3];
-                    if (k < 3) {
-                        System.arraycopy(r0, 0, z[4 * k], 0, ext);
-                        subAdd(r1, r2, r3, z[4 * k + 1], ext);
-                        negAdd(r0, r1, r2, z[4 * k + 2], ext);
-                        neg(r3, z[4 * k + 3], ext);
-                    } else { // row 3 of B dV is −v3: its columns are −(v3 Bᵀ)
-                        neg(r0, z[12], ext);
-                        subAdd(r1, r2, r3, z[13], ext);
-                        neg(z[13], z[13], ext);
-                        negAdd(r0, r1, r2, z[14], ext);
-                        neg(z[14], z[14], ext);
-                        System.arraycopy(r3, 0, z[15], 0, ext);
-                    }
-                }
-                for (int p = 0; p < 2; p++) {
-                    for (int q = 0; q < 2; q++) {
-                        shift(z[4 * p + q + 2], cin, sh1, ext);
-                        shift(z[4 * (p + 2) + q], er, sh2, ext);
-                        shift(z[4 * (p + 2) + q + 2], er + cin, sh3, ext);
-                        add4(z[4 * p + q], sh1, sh2, sh3, ph[2 * p + q], ext);
-                    }
-                }
+                patchGradients(v, rw, z, ext);
+                overlaps(z, cin, er, sh1, sh2, sh3, ph, ext);
                 // dx[c][y][x] = the padded plane at (y + 1, x + 1): phase ((y + 1) mod 2, (x + 1) mod 2), tile ((y + 1) div 2, (x + 1) div 2)
                 for (int y = 0; y < h; y++) {
                     for (int x = 0; x < w; x++) {

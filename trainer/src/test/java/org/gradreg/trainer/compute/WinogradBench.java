@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Hand-run: wall time of one convolution's forward and backward (with dx) by Winograd and by the
- * backend's im2col path, and of Winograd's 16 forward GEMMs alone (the same sizes, one thread each
+ * backend's im2col path, a hash of Winograd's outputs, and Winograd's 16 forward GEMMs alone (the same sizes, one thread each
  * as the path runs them), median of {@code repeats}. Arguments: batch in height width out threads repeats [largest channels-last plane].
  */
 public final class WinogradBench {
@@ -61,6 +61,13 @@ public final class WinogradBench {
                 t[2][k] = (t3 - t2) / 1e6;
                 t[3][k] = (t4 - t3) / 1e6;
             }
+            wg.forward(s, x, w, y);
+            wg.backward(s, x, w, dy, dw, dx);
+            long hash = 17;
+            for (INDArray result : new INDArray[] {y, dx, dw}) {
+                hash = 31 * hash + java.util.Arrays.hashCode(result.data().asFloat());
+            }
+            System.out.printf("Winograd outputs' hash %016x (to compare codes bit for bit)%n", hash);
             int g = Winograd.group(s);
             int cols = g * Winograd.slots(s);
             int groups = (b + g - 1) / g;
