@@ -62,7 +62,9 @@ final class BatchNormKernels {
             FloatBuffer hb = xhat.data().asNioFloat();
             FloatBuffer yb = y.data().asNioFloat();
             FloatBuffer mb = mask == null ? null : mask.data().asNioFloat();
-            Im2col.each(ch, c -> forward(xb, hb, yb, mb, mean, var, rstd, gamma, beta, evaluation, eps, relu, n, ch, hw, c));
+            // channels in pairs: their statistics' sums run side by side (FLOAT only: the DOUBLE path checks, it is not timed)
+            Im2col.each((ch + 1) / 2, p -> forward(xb, hb, yb, mb, mean, var, rstd, gamma, beta, evaluation, eps, relu, n, ch, hw, 2 * p,
+                    Math.min(2 * p + 1, ch - 1)));
         } else {
             DoubleBuffer xb = x.data().asNioDouble();
             DoubleBuffer hb = xhat.data().asNioDouble();
@@ -124,9 +126,9 @@ final class BatchNormKernels {
 
     // ---- FLOAT ----
 
-    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[4][0]);
+    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[5][0]);
 
-    /** This thread's four scratch arrays of at least len elements (one channel: n planes of hw). */
+    /** This thread's five scratch arrays of at least len elements (one channel: n planes of hw). */
     private static float[][] floats(int len) {
         float[][] s = FLOATS.get();
         if (s[0].length < len) {
@@ -150,31 +152,85 @@ final class BatchNormKernels {
         }
     }
 
+    /**
+     * Channels c0 and c1 (c1 = c0 for a channel on its own): both gathered, their statistics computed
+     * in the same loops (each channel's sums the same additions in the same order as one channel at a
+     * time, so the same bits; two independent chains of dependent additions run in the time of one:
+     * the sums are bound by the addition's latency, 0.82 ns an element for one chain, 0.41 for two,
+     * issue 20), then each channel finished on its own.
+     */
     private static void forward(FloatBuffer x, FloatBuffer xhat, FloatBuffer y, FloatBuffer mask, double[] mean, double[] var,
                                 double[] rstd, double[] gamma, double[] beta, boolean evaluation, double eps, boolean relu,
-                                int n, int ch, int hw, int c) {
+                                int n, int ch, int hw, int c0, int c1) {
         int len = n * hw;
-        float[][] s4 = floats(len);
-        float[] xs = s4[0];
-        float[] hs = s4[1];
-        float[] ys = s4[2];
-        float[] ms = s4[3];
-        gather(x, xs, n, ch, hw, c); // the channel's values read once; the passes below run on this copy
-        double count = (double) n * hw;
-        if (!evaluation) {
-            double s = 0;
-            for (int j = 0; j < len; j++) {
-                s += xs[j];
-            }
-            double mu = s / count;
-            double ss = 0;
-            for (int j = 0; j < len; j++) {
-                double d = xs[j] - mu;
-                ss += d * d;
-            }
-            mean[c] = mu;
-            var[c] = ss / count;
+        float[][] s5 = floats(len);
+        float[] as = s5[0];
+        float[] bs = s5[4];
+        gather(x, as, n, ch, hw, c0); // the channels' values read once; the passes below run on these copies
+        if (c1 != c0) {
+            gather(x, bs, n, ch, hw, c1);
         }
+        if (!evaluation) {
+            double count = (double) n * hw;
+            if (c1 != c0) {
+                statistics(as, bs, len, count, mean, var, c0, c1);
+            } else {
+                statistics(as, len, count, mean, var, c0);
+            }
+        }
+        finish(as, s5, xhat, y, mask, mean, var, rstd, gamma, beta, eps, relu, n, ch, hw, c0);
+        if (c1 != c0) {
+            finish(bs, s5, xhat, y, mask, mean, var, rstd, gamma, beta, eps, relu, n, ch, hw, c1);
+        }
+    }
+
+    /** mean[c] = Σx/n, var[c] = Σ(x − μ)²/n of one channel's copy, each sum one chain in index order. */
+    private static void statistics(float[] xs, int len, double count, double[] mean, double[] var, int c) {
+        double s = 0;
+        for (int j = 0; j < len; j++) {
+            s += xs[j];
+        }
+        double mu = s / count;
+        double ss = 0;
+        for (int j = 0; j < len; j++) {
+            double d = xs[j] - mu;
+            ss += d * d;
+        }
+        mean[c] = mu;
+        var[c] = ss / count;
+    }
+
+    /** The same for two channels at once: each channel's sums the same chains as {@link #statistics(float[], int, double, double[], double[], int)}. */
+    private static void statistics(float[] as, float[] bs, int len, double count, double[] mean, double[] var, int ca, int cb) {
+        double sa = 0;
+        double sb = 0;
+        for (int j = 0; j < len; j++) {
+            sa += as[j];
+            sb += bs[j];
+        }
+        double mua = sa / count;
+        double mub = sb / count;
+        double qa = 0;
+        double qb = 0;
+        for (int j = 0; j < len; j++) {
+            double da = as[j] - mua;
+            double db = bs[j] - mub;
+            qa += da * da;
+            qb += db * db;
+        }
+        mean[ca] = mua;
+        var[ca] = qa / count;
+        mean[cb] = mub;
+        var[cb] = qb / count;
+    }
+
+    /** x̂ and y of channel c from its copy xs (scratch: s5[1..3]), written out. */
+    private static void finish(float[] xs, float[][] s5, FloatBuffer xhat, FloatBuffer y, FloatBuffer mask, double[] mean, double[] var,
+                               double[] rstd, double[] gamma, double[] beta, double eps, boolean relu, int n, int ch, int hw, int c) {
+        int len = n * hw;
+        float[] hs = s5[1];
+        float[] ys = s5[2];
+        float[] ms = s5[3];
         double r = 1 / Math.sqrt(var[c] + eps);
         rstd[c] = r;
         double mu = mean[c];
@@ -184,13 +240,11 @@ final class BatchNormKernels {
         // an AND with the mask positive(bits of v), integer arithmetic without a condition: C2 compiles a float select to a
         // branch, which mispredicts on about half of the elements (issue 20: 8× slower here), and whether it emits a
         // cmov for an integer select depends on the branch profile it saw
+        normalise(xs, hs, len, mu, r);
         if (relu) {
-            normReLU(xs, hs, ys, len, mu, r, g, be);
+            affineReLU(hs, ys, len, g, be);
         } else {
-            normalise(xs, hs, len, mu, r);
-            for (int j = 0; j < len; j++) {
-                ys[j] = (float) (hs[j] * g + be);
-            }
+            affine(hs, ys, len, g, be);
         }
         if (mask != null) {
             gather(mask, ms, n, ch, hw, c);
@@ -248,37 +302,87 @@ final class BatchNormKernels {
         scatter(ds, dx, n, ch, hw, c);
     }
 
-    /**
-     * x̂ = (x − μ)·rstd, then y = ReLU(γ·x̂ + β) from the rounded x̂, as two loops in methods of their
-     * own: the same values as one loop, which ran at either 1.2 or 6.4 ns an element, switching
-     * between the two from call to call in the same JVM on the same data; the two loops ran at 0.4
-     * and 0.75 ns an element, stable (issue 20, a hand-run harness, 2026-12-07: 1.0 or 5.1 ms for 8
-     * channels of cnn-small's first stage against 0.3 + 0.6 ms; the machine code was not inspected).
-     */
-    private static void normReLU(float[] xs, float[] hs, float[] ys, int len, double mu, double r, double g, double be) {
-        normalise(xs, hs, len, mu, r);
-        affineReLU(hs, ys, len, g, be);
-    }
+    // The element loops below are unrolled by four by hand, each element's operations the same as in a
+    // plain loop (so the same bits): C2 compiles a plain loop of float → double → float conversions to
+    // scalar code in which each iteration's conversion waits for the previous one (the conversion
+    // instructions write only part of their register, and the loop reuses the register), 2-3 ns an
+    // element; four independent elements an iteration run at 0.4-0.5 ns (issue 20, hand-run harness,
+    // 2026-12-08: x̂ 3.0 → 0.48 ns, ReLU(γx̂ + β) 2.4 → 1.06 ns an element, outputs equal). This is also
+    // why the fused x̂-and-y loop before ran at either 1.2 or 6.4 ns an element.
 
     /** x̂ = (x − μ)·rstd. */
     private static void normalise(float[] xs, float[] hs, int len, double mu, double r) {
-        for (int j = 0; j < len; j++) {
+        int j = 0;
+        for (; j + 4 <= len; j += 4) {
+            double x0 = xs[j];
+            double x1 = xs[j + 1];
+            double x2 = xs[j + 2];
+            double x3 = xs[j + 3];
+            hs[j] = (float) ((x0 - mu) * r);
+            hs[j + 1] = (float) ((x1 - mu) * r);
+            hs[j + 2] = (float) ((x2 - mu) * r);
+            hs[j + 3] = (float) ((x3 - mu) * r);
+        }
+        for (; j < len; j++) {
             hs[j] = (float) ((xs[j] - mu) * r);
+        }
+    }
+
+    /** y = γ·x̂ + β. */
+    private static void affine(float[] hs, float[] ys, int len, double g, double be) {
+        int j = 0;
+        for (; j + 4 <= len; j += 4) {
+            double h0 = hs[j];
+            double h1 = hs[j + 1];
+            double h2 = hs[j + 2];
+            double h3 = hs[j + 3];
+            ys[j] = (float) (h0 * g + be);
+            ys[j + 1] = (float) (h1 * g + be);
+            ys[j + 2] = (float) (h2 * g + be);
+            ys[j + 3] = (float) (h3 * g + be);
+        }
+        for (; j < len; j++) {
+            ys[j] = (float) (hs[j] * g + be);
         }
     }
 
     /** y = ReLU(γ·x̂ + β), the ReLU as an AND with {@link #positive(int)}. */
     private static void affineReLU(float[] hs, float[] ys, int len, double g, double be) {
-        for (int j = 0; j < len; j++) {
-            float v = (float) (hs[j] * g + be);
-            int b = Float.floatToRawIntBits(v);
+        int j = 0;
+        for (; j + 4 <= len; j += 4) {
+            int b0 = Float.floatToRawIntBits((float) (hs[j] * g + be));
+            int b1 = Float.floatToRawIntBits((float) (hs[j + 1] * g + be));
+            int b2 = Float.floatToRawIntBits((float) (hs[j + 2] * g + be));
+            int b3 = Float.floatToRawIntBits((float) (hs[j + 3] * g + be));
+            ys[j] = Float.intBitsToFloat(b0 & positive(b0));
+            ys[j + 1] = Float.intBitsToFloat(b1 & positive(b1));
+            ys[j + 2] = Float.intBitsToFloat(b2 & positive(b2));
+            ys[j + 3] = Float.intBitsToFloat(b3 & positive(b3));
+        }
+        for (; j < len; j++) {
+            int b = Float.floatToRawIntBits((float) (hs[j] * g + be));
             ys[j] = Float.intBitsToFloat(b & positive(b));
         }
     }
 
     /** ds ← coef·(g − mg − x̂·mgx): a method of its own, so that C2 compiles this loop on its own (its code ran 2-4× slower in some compilations of the whole backward). */
     private static void dx(float[] ds, float[] gs, float[] hs, int len, double coef, double mg, double mgx) {
-        for (int j = 0; j < len; j++) {
+        int j = 0;
+        for (; j + 4 <= len; j += 4) {
+            double g0 = gs[j];
+            double g1 = gs[j + 1];
+            double g2 = gs[j + 2];
+            double g3 = gs[j + 3];
+            double h0 = hs[j];
+            double h1 = hs[j + 1];
+            double h2 = hs[j + 2];
+            double h3 = hs[j + 3];
+            ds[j] = (float) (coef * (g0 - mg - h0 * mgx));
+            ds[j + 1] = (float) (coef * (g1 - mg - h1 * mgx));
+            ds[j + 2] = (float) (coef * (g2 - mg - h2 * mgx));
+            ds[j + 3] = (float) (coef * (g3 - mg - h3 * mgx));
+        }
+        for (; j < len; j++) {
             ds[j] = (float) (coef * (gs[j] - mg - hs[j] * mgx));
         }
     }

@@ -130,6 +130,9 @@ final class HostKernels {
     /** Per-thread index list of a block ({@link #geluForwardFused}). */
     private static final ThreadLocal<int[]> INDICES = ThreadLocal.withInitial(() -> new int[BLOCK]);
 
+    /** Per-thread index lists of a block for {@link #geluForwardFused}: erff's middle range, its outer ranges. */
+    private static final ThreadLocal<int[][]> SPLIT = ThreadLocal.withInitial(() -> new int[2][BLOCK]);
+
     /** Per-thread row means and 1/σ of a block of the layer norm forward (at most {@link #BLOCK} rows). */
     private static final ThreadLocal<double[][]> MOMENTS = ThreadLocal.withInitial(() -> new double[2][BLOCK]);
 
@@ -266,22 +269,48 @@ final class HostKernels {
             float[] c = scratch(1, BLOCK);
             float[] w = scratch(2, BLOCK);
             int[] rest = INDICES.get();
+            int[] mid = SPLIT.get()[0];
+            int[] far = SPLIT.get()[1];
             for (int i0 = lo; i0 < hi; i0 += BLOCK) {
                 int len = Math.min(BLOCK, hi - i0);
                 xb.get(ox + i0, v, 0, len);
-                // erf's formula near zero for every element (branch-free: the JIT vectorises it), then
-                // erff for the elements outside its range, listed without a branch: 3.0 against 3.8 ns an
-                // element for erff element by element (N(0, ½) inputs, in cache; about a fifth take erff)
-                int m = 0;
+                // erf's formula near zero for every element (branch-free: the JIT vectorises it); then the elements
+                // outside its range listed without a branch (an integer 0/1 added to the list's length: with the
+                // range test's comparisons as branches the list cost 1.5 ns an element, a fifth of the elements
+                // mispredicted), split again without a branch into erff's middle range 0.84375 ≤ |x| < 1.25 (its
+                // rational function in float, evaluated over a dense copy of |x| so that the JIT vectorises it,
+                // the sign put back by a bit operation: erff's −ERX − p/q is −(ERX + p/q) exactly) and the rest,
+                // which take erff element by element (issue 20, 2026-12-08: docs/trainer-benchmark.md, "Conversion chains…")
                 for (int i = 0; i < len; i++) {
                     c[i] = Libm.erfNearZero(v[i] * s2);
                 }
+                int m = 0;
                 for (int i = 0; i < len; i++) {
                     rest[m] = i;
-                    m += Libm.nearZero(v[i] * s2) ? 0 : 1;
+                    m += Libm.outsideNearZero(v[i] * s2);
                 }
+                int nm = 0;
+                int nf = 0;
                 for (int j = 0; j < m; j++) {
                     int i = rest[j];
+                    int in = Libm.middle(v[i] * s2);
+                    mid[nm] = i;
+                    far[nf] = i;
+                    nm += in;
+                    nf += 1 - in;
+                }
+                for (int k = 0; k < nm; k++) {
+                    w[k] = Math.abs(v[mid[k]] * s2);
+                }
+                for (int k = 0; k < nm; k++) {
+                    w[k] = Libm.erfMiddle(w[k]);
+                }
+                for (int k = 0; k < nm; k++) {
+                    int i = mid[k];
+                    c[i] = Float.intBitsToFloat(Float.floatToRawIntBits(w[k]) ^ (Float.floatToRawIntBits(v[i] * s2) & 0x80000000));
+                }
+                for (int k = 0; k < nf; k++) {
+                    int i = far[k];
                     c[i] = Libm.erff(v[i] * s2);
                 }
                 for (int i = 0; i < len; i++) {

@@ -162,6 +162,30 @@ final class Libm {
         return ix >= 0x31800000 && ix < 0x3f580000;
     }
 
+    /**
+     * 1 where x is outside {@link #erfNearZero}'s range (|x| &lt; 2^-28, |x| ≥ 0.84375, NaN, ±∞), else 0:
+     * the negation of {@link #nearZero}, by integer arithmetic without a branch (the bits of |x| lie
+     * in [0, 0x7fffffff], so neither difference overflows).
+     */
+    static int outsideNearZero(float x) {
+        int ix = Float.floatToRawIntBits(x) & 0x7fffffff;
+        return ((ix - 0x31800000) >>> 31) | ((0x3f57ffff - ix) >>> 31);
+    }
+
+    /** 1 where 0.84375 ≤ |x| &lt; 1.25 ({@link #erfMiddle}'s range in {@link #erff}), else 0, without a branch. */
+    static int middle(float x) {
+        int ix = Float.floatToRawIntBits(x) & 0x7fffffff;
+        return (((ix - 0x3f580000) >>> 31) | ((0x3f9fffff - ix) >>> 31)) ^ 1;
+    }
+
+    /** erf(ax) for 0.84375 ≤ ax &lt; 1.25, ax = |x|: {@link #erff}'s operations for that range and a positive x. */
+    static float erfMiddle(float ax) {
+        float s = ax - 1f;
+        float p = PA0 + s * (PA1 + s * (PA2 + s * (PA3 + s * (PA4 + s * (PA5 + s * PA6)))));
+        float q = 1f + s * (QA1 + s * (QA2 + s * (QA3 + s * (QA4 + s * (QA5 + s * QA6)))));
+        return ERX + p / q;
+    }
+
     /** erf(x) as glibc's erff: float arithmetic throughout, in the published order of operations. */
     static float erff(float x) {
         int hx = Float.floatToRawIntBits(x);

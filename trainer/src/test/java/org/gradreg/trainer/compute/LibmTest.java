@@ -137,4 +137,61 @@ class LibmTest {
     private static boolean same(float want, float got) {
         return Float.isNaN(want) ? Float.isNaN(got) : Float.floatToRawIntBits(want) == Float.floatToRawIntBits(got);
     }
+
+    /**
+     * The one-pass GELU's split of erff's ranges (issue 20): the branch-free range tests equal the
+     * comparisons they replace, and erff's middle range evaluated over |x| with the sign put back equals
+     * erff, on every float of that range (both signs) and on the ranges' neighbours, specials included.
+     */
+    @Test
+    void erfRangeSplitEqualsErff() {
+        for (int ix = 0x3f580000; ix < 0x3fa00000; ix++) {
+            for (int sign : new int[] {0, 0x80000000}) {
+                float x = Float.intBitsToFloat(ix | sign);
+                assertEquals(1, Libm.middle(x));
+                assertEquals(1, Libm.outsideNearZero(x));
+                float e = Float.intBitsToFloat(Float.floatToRawIntBits(Libm.erfMiddle(Math.abs(x))) ^ (Float.floatToRawIntBits(x) & 0x80000000));
+                if (Float.floatToRawIntBits(e) != Float.floatToRawIntBits(Libm.erff(x))) {
+                    throw new AssertionError("erf's middle range at " + x + ": " + e + " vs erff " + Libm.erff(x));
+                }
+            }
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        int[] edges = {0, 1, 0x04000000, 0x31800000, 0x3f580000, 0x3fa00000, 0x4036DB6E, 0x40c00000, 0x7f7fffff, 0x7f800000, 0x7fc00000,
+                0x7fffffff};
+        for (int k = 0; k < 2_000_000; k++) {
+            int raw = k < 4 * edges.length * 64 ? edges[k / 256 % edges.length] + (k % 64) - 32 : r.nextInt();
+            int bits = raw ^ (k % 2 == 0 ? 0 : 0x80000000);
+            float x = Float.intBitsToFloat(bits);
+            int ix = bits & 0x7fffffff;
+            assertEquals(Libm.nearZero(x) ? 0 : 1, Libm.outsideNearZero(x), () -> "outsideNearZero(" + Integer.toHexString(bits) + ")");
+            assertEquals(ix >= 0x3f580000 && ix < 0x3fa00000 ? 1 : 0, Libm.middle(x), () -> "middle(" + Integer.toHexString(bits) + ")");
+        }
+    }
+
+    /** The one-pass FLOAT GELU forward equals (erff(x/√2) + 1)/2 and x times it, element by element, on every range of erff. */
+    @Test
+    void fusedGeluForwardEqualsErffElementByElement() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        int n = 3 * 4096 + 77;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextGaussian() * (i % 3 == 0 ? 1 : i % 3 == 1 ? 3 : 1e-3));
+        }
+        float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f,
+            Float.MAX_VALUE, -Float.MAX_VALUE, 1.1932427f, -1.1932427f, 1.7677670f, -1.7677670f, 9f, -9f};
+        System.arraycopy(special, 0, v, 100, special.length);
+        org.nd4j.linalg.api.ndarray.INDArray x = org.nd4j.linalg.factory.Nd4j.createFromArray(v);
+        org.nd4j.linalg.api.ndarray.INDArray cdf = x.ulike();
+        org.nd4j.linalg.api.ndarray.INDArray y = x.ulike();
+        HostKernels.geluForwardFused(x, cdf, y);
+        float s2 = (float) (1 / Math.sqrt(2));
+        for (int i = 0; i < n; i++) {
+            float c = (Libm.erff(v[i] * s2) + 1f) * 0.5f;
+            float yy = v[i] * c;
+            final int k = i;
+            assertEquals(Float.floatToRawIntBits(c), Float.floatToRawIntBits(cdf.getFloat(i)), () -> "cdf at " + v[k]);
+            assertEquals(Float.floatToRawIntBits(yy), Float.floatToRawIntBits(y.getFloat(i)), () -> "y at " + v[k]);
+        }
+    }
 }

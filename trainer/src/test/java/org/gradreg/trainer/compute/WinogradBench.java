@@ -98,7 +98,7 @@ public final class WinogradBench {
         return c[c.length / 2];
     }
 
-    private static INDArray rand(SplittableRandom r, long... shape) {
+    static INDArray rand(SplittableRandom r, long... shape) {
         INDArray a = Nd4j.create(DataType.FLOAT, shape);
         long n = a.length();
         float[] f = new float[(int) n];
