@@ -29,6 +29,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_blas_threads import blas_threads  # noqa: E402
 from torch_reference import CnnSmall, ViT  # noqa: E402
 
 MEAN, STD = 0.2860, 0.3530
@@ -53,6 +54,7 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    blas = blas_threads(a.threads)  # the BLAS's own pool too (torch_blas_threads.py; not capped before 2026-12-08)
     torch.manual_seed(a.seed)
     x = idx(os.path.join(a.data, "train-images-idx3-ubyte.gz"))[: a.train_limit].float().div(255).sub(MEAN).div(STD).unsqueeze(1)
     y = idx(os.path.join(a.data, "train-labels-idx1-ubyte.gz"))[: a.train_limit].long()
@@ -89,7 +91,7 @@ def main():
     with torch.no_grad():
         err = sum((model(tx[j:j + 500]).argmax(1) != ty[j:j + 500]).sum().item() for j in range(0, len(tx), 500)) / len(tx)
     ev = time.perf_counter() - t
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "parameters": n, "steps": steps,
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "blas_threads": blas, "parameters": n, "steps": steps,
                       "startup_to_first_step_s": setup, "first_step_s": times[0], "median_step_s": statistics.median(times[1:]) if len(times) > 1 else None,
                       "epoch_s": epoch, "eval_s": ev, "test_error": err, "loss": loss.item()}), flush=True)
 

@@ -27,6 +27,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_blas_threads import blas_threads  # noqa: E402
+
 
 class Block(nn.Module):
     def __init__(self, d, mlp, heads, p):
@@ -272,6 +275,9 @@ def main():
     a = ap.parse_args()
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
+    # and the BLAS's own pool, which torch.set_num_threads does not cap (torch_blas_threads.py; before 2026-12-08 a
+    # "one-thread" PyTorch side ran its GEMMs on two OpenBLAS threads)
+    blas = blas_threads(a.threads) if a.device == "cpu" else None
     if a.device == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = a.tf32
         torch.backends.cudnn.allow_tf32 = a.tf32
@@ -285,7 +291,7 @@ def main():
     x, y = torch.randn(a.batch, c, side, side, device=a.device), torch.randint(0, 10, (a.batch,), device=a.device)
     env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
     where = (f"{torch.cuda.get_device_name()}, TF32 {'on' if a.tf32 else 'off'}, cuDNN {torch.backends.cudnn.version()}"
-             if a.device == "cuda" else f"{torch.get_num_threads()} threads")
+             if a.device == "cuda" else f"{torch.get_num_threads()} threads, OpenBLAS threads {blas if blas is not None else 'not capped (no OpenBLAS found)'}")
     shape = "[2080x192]@[192x768]" if a.device == "cpu" else "[8192x8192]@[8192x8192] FP32"
     print(f"torch {torch.__version__}, {where}, GEMM {gemm_rate(a.device):.1f} GFLOP/s {shape}, "
           f"{env or 'no OPENBLAS_* overrides'}", file=sys.stderr)
@@ -299,7 +305,8 @@ def main():
                                   "seconds_per_step": (time.perf_counter() - t0) / i}), flush=True)
         return
     if a.serve:
-        print(json.dumps({"ready": True, "model": a.model, "batch": a.batch, "threads": torch.get_num_threads()}), flush=True)
+        print(json.dumps({"ready": True, "model": a.model, "batch": a.batch, "threads": torch.get_num_threads(), "blas_threads": blas}),
+              flush=True)
         for line in sys.stdin:
             k = line.strip()
             if not k:

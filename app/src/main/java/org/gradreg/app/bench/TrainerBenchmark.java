@@ -374,7 +374,8 @@ public final class TrainerBenchmark {
                 System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)") + kernelNote(System.getenv("OPENBLAS_CORETYPE"), cpuHasAvx512()),
                 device.isCpu() ? System.getProperty("gradreg.conv", "im2col") : "as the GPU backend computes them (the CPU's --conv does not apply)", repeats,
                 torchScript == null ? "" : " PyTorch: the companion script in a second process, asked for the same step right after "
-                        + "each gradreg step (same threads" + (device.isCpu() ? "" : ", same GPU") + "); gradreg / PyTorch is the median of "
+                        + "each gradreg step (same threads" + (device.isCpu() ? ", its OpenBLAS pool capped to them too: bench/torch_blas_threads.py"
+                        : ", same GPU") + "); gradreg / PyTorch is the median of "
                         + "these paired ratios of plain steps."));
         if (device.isCpu()) {
             md.append("| model | batch | parameters | plain step (s) | SAM / plain | GR / plain | GNR / plain | outside the model | peak RSS "
