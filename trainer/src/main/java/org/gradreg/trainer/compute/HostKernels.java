@@ -277,7 +277,7 @@ final class HostKernels {
                 // erf's formula near zero for every element (branch-free: the JIT vectorises it); then the elements
                 // outside its range listed without a branch (an integer 0/1 added to the list's length: with the
                 // range test's comparisons as branches the list cost 1.5 ns an element, a fifth of the elements
-                // mispredicted), split again without a branch into erff's middle range 0.84375 ≤ |x| < 1.25 (its
+                // mispredicted), split again without a branch into erff's middle range 0.84375 ≤ |x/√2| < 1.25 (its
                 // rational function in float, evaluated over a dense copy of |x| so that the JIT vectorises it,
                 // the sign put back by a bit operation: erff's −ERX − p/q is −(ERX + p/q) exactly) and the rest,
                 // which take erff element by element (issue 20, 2026-12-08: docs/trainer-benchmark.md, "Conversion chains…")
