@@ -66,6 +66,33 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean CNN_WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * {@link #warmUpInBackground(String)}, and for a model with convolutions, once per process, a daemon
+     * thread that runs the batch-norm and max-pool loops on small private arrays (at most 1.5 s), so that
+     * the JIT compiles them while the data loads rather than during the first steps (issue 20: with two
+     * threads on two cores the compiler threads take their CPU from the steps'). No result changes;
+     * {@code -Dgradreg.warmUp=false} switches every warm-up off.
+     */
+    public static void warmUpInBackground(String convolutions, boolean convolutional) {
+        warmUpInBackground(convolutions);
+        if (!convolutional || "false".equalsIgnoreCase(System.getProperty("gradreg.warmUp")) || !CNN_WARMING.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                long deadline = System.nanoTime() + 1_500_000_000L;
+                BatchNormKernels.warmUp(400, deadline);
+                MaxPoolKernels.warmUp(400, deadline);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // only a speed-up: a failure here is the run's to report, not this thread's
+            }
+        }, "gradreg-cnn-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Frees the convolution scratch. */
     @Override
     public void close() {

@@ -60,6 +60,37 @@ final class MaxPoolKernels {
         }
     }
 
+    // ---- JIT warm-up ----
+
+    /**
+     * The FLOAT forward and backward loops on private arrays of [4, 8, 14, 14], plane by plane on the
+     * calling thread (no thread team), for at most {@code rounds} rounds or until {@code deadline}
+     * (System.nanoTime()); see {@link BatchNormKernels#warmUp}. No result changes.
+     */
+    static void warmUp(int rounds, long deadline) {
+        int planes = 4 * 8;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(20261209);
+        float[] v = new float[planes * 14 * 14];
+        float[] d = new float[planes * 7 * 7];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        // native buffers, as the run's (see BatchNormKernels.warmUp)
+        FloatBuffer x = org.nd4j.linalg.factory.Nd4j.createFromArray(v).data().asNioFloat();
+        FloatBuffer dy = org.nd4j.linalg.factory.Nd4j.createFromArray(d).data().asNioFloat();
+        FloatBuffer y = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, d.length).data().asNioFloat();
+        FloatBuffer dx = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, v.length).data().asNioFloat();
+        for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
+            for (int p = 0; p < planes; p++) {
+                forward(x, y, 14, 14, p);
+                backward(x, dy, dx, 14, 14, p);
+            }
+        }
+    }
+
     // ---- FLOAT ----
 
     private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[3][0]);

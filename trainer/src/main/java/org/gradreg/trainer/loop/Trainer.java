@@ -233,7 +233,8 @@ public final class Trainer {
     /** Loads the plan's data, checks it against the plan's shape and builds the plan's model on it. */
     private Setup setup(RunPlan p) {
         if (device == Device.CPU && cfg.model().dtype().startsWith("float") && !cfg.model().dtype().equals("float64")) {
-            org.gradreg.trainer.compute.CpuBackend.warmUpInBackground(warmUpConvolutions(p.model(), cfg.model().conv())); // JIT the kernels while the data loads
+            org.gradreg.trainer.compute.CpuBackend.warmUpInBackground(warmUpConvolutions(p.model(), cfg.model().conv()), // JIT the kernels while the data loads
+                    Models.hasConvolutions(p.model().spec()));
         }
         RunOptions run = cfg.run();
         DataConfig d = cfg.data();
