@@ -186,6 +186,27 @@ final class Libm {
         return ERX + p / q;
     }
 
+    /** 1 where 1.25 ≤ |x| &lt; 1/0.35 ({@link #erfTailRatio}'s range in {@link #erff}), else 0, without a branch. */
+    static int tail(float x) {
+        int ix = Float.floatToRawIntBits(x) & 0x7fffffff;
+        return (((ix - 0x3fa00000) >>> 31) | ((0x4036DB6D - ix) >>> 31)) ^ 1;
+    }
+
+    /** R(1/ax²)/S(1/ax²) for 1.25 ≤ ax &lt; 1/0.35, ax = |x|: {@link #erff}'s rational function for that range, in its operations. */
+    static float erfTailRatio(float ax) {
+        float s = 1f / (ax * ax);
+        float bigR = RA0 + s * (RA1 + s * (RA2 + s * (RA3 + s * (RA4 + s * (RA5 + s * (RA6 + s * RA7))))));
+        float bigS = 1f + s * (SA1 + s * (SA2 + s * (SA3 + s * (SA4 + s * (SA5 + s * (SA6 + s * (SA7 + s * SA8)))))));
+        return bigR / bigS;
+    }
+
+    /** erf(ax) for 1.25 ≤ ax &lt; 1/0.35 from {@link #erfTailRatio}(ax): {@link #erff}'s last operations for a positive x. */
+    static float erfTail(float ax, float ratio) {
+        float z = Float.intBitsToFloat(Float.floatToRawIntBits(ax) & 0xfffff000);
+        float r = expf(-z * z - 0.5625f) * expf((z - ax) * (z + ax) + ratio);
+        return 1f - r / ax;
+    }
+
     /** erf(x) as glibc's erff: float arithmetic throughout, in the published order of operations. */
     static float erff(float x) {
         int hx = Float.floatToRawIntBits(x);

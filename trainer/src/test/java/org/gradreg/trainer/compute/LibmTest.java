@@ -140,8 +140,9 @@ class LibmTest {
 
     /**
      * The one-pass GELU's split of erff's ranges (issue 20): the branch-free range tests equal the
-     * comparisons they replace, and erff's middle range evaluated over |x| with the sign put back equals
-     * erff, on every float of that range (both signs) and on the ranges' neighbours, specials included.
+     * comparisons they replace, and erff's middle range and its range 1.25 ≤ |x| &lt; 1/0.35, evaluated
+     * over |x| with the sign put back, equal erff on every float of those ranges (both signs); the
+     * range tests also on the ranges' neighbours, specials included.
      */
     @Test
     void erfRangeSplitEqualsErff() {
@@ -156,8 +157,20 @@ class LibmTest {
                 }
             }
         }
+        for (int ix = 0x3fa00000; ix < 0x4036DB6E; ix++) {
+            for (int sign : new int[] {0, 0x80000000}) {
+                float x = Float.intBitsToFloat(ix | sign);
+                assertEquals(1, Libm.tail(x));
+                assertEquals(0, Libm.middle(x));
+                float ax = Math.abs(x);
+                float e = Float.intBitsToFloat(Float.floatToRawIntBits(Libm.erfTail(ax, Libm.erfTailRatio(ax))) ^ (Float.floatToRawIntBits(x) & 0x80000000));
+                if (Float.floatToRawIntBits(e) != Float.floatToRawIntBits(Libm.erff(x))) {
+                    throw new AssertionError("erf's range 1.25 ≤ |x| < 1/0.35 at " + x + ": " + e + " vs erff " + Libm.erff(x));
+                }
+            }
+        }
         java.util.SplittableRandom r = new java.util.SplittableRandom(5);
-        int[] edges = {0, 1, 0x04000000, 0x31800000, 0x3f580000, 0x3fa00000, 0x4036DB6E, 0x40c00000, 0x7f7fffff, 0x7f800000, 0x7fc00000,
+        int[] edges = {0, 1, 0x04000000, 0x31800000, 0x3f580000, 0x3fa00000, 0x4036DB6E, 0x4036DB6D, 0x40c00000, 0x7f7fffff, 0x7f800000, 0x7fc00000,
                 0x7fffffff};
         for (int k = 0; k < 2_000_000; k++) {
             int raw = k < 4 * edges.length * 64 ? edges[k / 256 % edges.length] + (k % 64) - 32 : r.nextInt();
@@ -166,6 +179,7 @@ class LibmTest {
             int ix = bits & 0x7fffffff;
             assertEquals(Libm.nearZero(x) ? 0 : 1, Libm.outsideNearZero(x), () -> "outsideNearZero(" + Integer.toHexString(bits) + ")");
             assertEquals(ix >= 0x3f580000 && ix < 0x3fa00000 ? 1 : 0, Libm.middle(x), () -> "middle(" + Integer.toHexString(bits) + ")");
+            assertEquals(ix >= 0x3fa00000 && ix < 0x4036DB6E ? 1 : 0, Libm.tail(x), () -> "tail(" + Integer.toHexString(bits) + ")");
         }
     }
 
