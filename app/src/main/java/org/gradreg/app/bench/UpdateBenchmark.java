@@ -88,7 +88,8 @@ public final class UpdateBenchmark {
         Params gradient = stored.copy();
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "%,d FLOAT parameters in %d tensors (ViT-Ti's shapes); ND4J threads %d; %d repetitions, "
-                + "fused and op-by-op alternating; median ms per update.%n%n", total, shapes.size(),
+                + "fused and op-by-op alternating; median ms per update; CPU ms: the CPU time over the update of the JVM's Java "
+                + "threads, summed (the backend's own threads included; ND4J's and OpenBLAS's native threads are not visible to it).%n%n", total, shapes.size(),
                 Nd4j.getEnvironment().maxMasterThreads(), repeats));
         md.append("| rule | fused, ms | op-by-op, ms | op-by-op ÷ fused | fused, CPU ms | op-by-op, CPU ms | ÷ (CPU) |\n"
                 + "|---|---|---|---|---|---|---|\n");
@@ -126,19 +127,38 @@ public final class UpdateBenchmark {
         return md.toString();
     }
 
-    /** {wall ms, this thread's CPU ms} of one update (the CPU time leaves out what a shared machine's other processes take). */
+    /**
+     * {wall ms, CPU ms of the JVM's Java threads} of one update (the CPU time leaves out what a shared machine's other
+     * processes take; all the Java threads, not this thread's only, so that an update split over the backend's threads counts all of them: before
+     * 2026-12-08 this column counted the calling thread only).
+     */
     private static double[] time(UpdateRule rule, Params params, Params gradient, Params stored, long step, boolean fused) {
         for (Map.Entry<String, INDArray> e : gradient) {
             e.getValue().assign(stored.get(e.getKey()));
         }
         System.setProperty("gradreg.fusedUpdates", Boolean.toString(fused));
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long c0 = mx.getCurrentThreadCpuTime();
+        long c0 = processCpuNanos();
         long t0 = System.nanoTime();
         rule.apply(params, gradient, step);
         long t1 = System.nanoTime();
-        long c1 = mx.getCurrentThreadCpuTime();
+        long c1 = processCpuNanos();
         return new double[] {(t1 - t0) / 1e6, (c1 - c0) / 1e6};
+    }
+
+    /**
+     * The CPU time of the JVM's live Java threads, summed (each thread's own clock, nanosecond resolution; the
+     * operating system's figure for the whole process, native threads included, moves in 10 ms ticks here).
+     */
+    private static long processCpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long id : mx.getAllThreadIds()) {
+            long t = mx.getThreadCpuTime(id);
+            if (t > 0) {
+                sum += t;
+            }
+        }
+        return sum;
     }
 
     private static double median(List<Double> v) {
