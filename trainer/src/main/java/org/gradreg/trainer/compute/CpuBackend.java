@@ -77,20 +77,13 @@ public final class CpuBackend implements Backend {
      */
     public static void warmUpInBackground(String convolutions, boolean convolutional) {
         warmUpInBackground(convolutions);
-        if (!convolutional || "false".equalsIgnoreCase(System.getProperty("gradreg.warmUp")) || !CNN_WARMING.compareAndSet(false, true)) {
-            return;
-        }
-        Thread t = new Thread(() -> {
-            try {
+        if (convolutional) {
+            WarmUp.start(CNN_WARMING, "gradreg-cnn-warm-up", () -> {
                 long deadline = System.nanoTime() + 1_500_000_000L;
                 BatchNormKernels.warmUp(400, deadline);
                 MaxPoolKernels.warmUp(400, deadline);
-            } catch (RuntimeException | OutOfMemoryError e) {
-                // only a speed-up: a failure here is the run's to report, not this thread's
-            }
-        }, "gradreg-cnn-warm-up");
-        t.setDaemon(true);
-        t.start();
+            });
+        }
     }
 
     /** Frees the convolution scratch. */

@@ -292,16 +292,7 @@ final class HostKernels {
                     rest[m] = i;
                     m += Libm.outsideNearZero(v[i] * s2);
                 }
-                int nm = 0;
-                int nf = 0;
-                for (int j = 0; j < m; j++) {
-                    int i = rest[j];
-                    int in = Libm.middle(v[i] * s2);
-                    mid[nm] = i;
-                    far[nf] = i;
-                    nm += in;
-                    nf += 1 - in;
-                }
+                int nm = partition(rest, m, v, s2, Libm.MIDDLE_FROM, Libm.MIDDLE_TO, mid, far);
                 for (int k = 0; k < nm; k++) {
                     w[k] = Math.abs(v[mid[k]] * s2);
                 }
@@ -310,20 +301,12 @@ final class HostKernels {
                 }
                 for (int k = 0; k < nm; k++) {
                     int i = mid[k];
-                    c[i] = Float.intBitsToFloat(Float.floatToRawIntBits(w[k]) ^ (Float.floatToRawIntBits(v[i] * s2) & 0x80000000));
+                    c[i] = Libm.withSignOf(w[k], v[i] * s2);
                 }
                 // the outer ranges: 1.25 ≤ |x/√2| < 1/0.35 (7.6% of N(0, 1) inputs) with erff's rational function over a
                 // dense copy as above, then its two expf and the last operations element by element; the rest through erff
-                int nt = 0;
-                int nr = 0;
-                for (int j = 0; j < nf; j++) {
-                    int i = far[j];
-                    int in = Libm.tail(v[i] * s2);
-                    tail[nt] = i;
-                    rest2[nr] = i;
-                    nt += in;
-                    nr += 1 - in;
-                }
+                int nt = partition(far, m - nm, v, s2, Libm.TAIL_FROM, Libm.TAIL_TO, tail, rest2);
+                int nr = m - nm - nt;
                 for (int k = 0; k < nt; k++) {
                     w[k] = Math.abs(v[tail[k]] * s2);
                 }
@@ -332,8 +315,7 @@ final class HostKernels {
                 }
                 for (int k = 0; k < nt; k++) {
                     int i = tail[k];
-                    float e = Libm.erfTail(w[k], ratio[k]);
-                    c[i] = Float.intBitsToFloat(Float.floatToRawIntBits(e) ^ (Float.floatToRawIntBits(v[i] * s2) & 0x80000000));
+                    c[i] = Libm.withSignOf(Libm.erfTail(w[k], ratio[k]), v[i] * s2);
                 }
                 for (int k = 0; k < nr; k++) {
                     int i = rest2[k];
@@ -348,6 +330,25 @@ final class HostKernels {
                 yb.put(oy + i0, w, 0, len);
             }
         });
+    }
+
+    /**
+     * The n indices of {@code src} split, in order and without a branch, by whether the bits of |v[i]·s2|
+     * lie in [from, to] ({@link Libm#within}): those inside into {@code in}, the others into {@code out};
+     * returns the count inside (the others: n minus it).
+     */
+    private static int partition(int[] src, int n, float[] v, float s2, int from, int to, int[] in, int[] out) {
+        int ni = 0;
+        int no = 0;
+        for (int j = 0; j < n; j++) {
+            int i = src[j];
+            int inside = Libm.within(v[i] * s2, from, to);
+            in[ni] = i;
+            out[no] = i;
+            ni += inside;
+            no += 1 - inside;
+        }
+        return ni;
     }
 
     /**
@@ -920,18 +921,9 @@ final class HostKernels {
      * {@code -Dgradreg.hostKernels=false} switch it off.
      */
     static void warmUpInBackground() {
-        if (!enabled() || "false".equalsIgnoreCase(System.getProperty("gradreg.warmUp")) || !WARMING.compareAndSet(false, true)) {
-            return;
+        if (enabled()) {
+            WarmUp.start(WARMING, "gradreg-kernel-warm-up", HostKernels::warmUp);
         }
-        Thread t = new Thread(() -> {
-            try {
-                warmUp();
-            } catch (RuntimeException | OutOfMemoryError e) {
-                // only a speed-up: a failure here (e.g. no memory left) is the run's to report, not this thread's
-            }
-        }, "gradreg-kernel-warm-up");
-        t.setDaemon(true);
-        t.start();
     }
 
     private static INDArray warmUpArray(java.util.SplittableRandom rnd, int rows, int cols, float shift) {

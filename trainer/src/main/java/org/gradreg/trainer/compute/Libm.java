@@ -172,10 +172,30 @@ final class Libm {
         return ((ix - 0x31800000) >>> 31) | ((0x3f57ffff - ix) >>> 31);
     }
 
-    /** 1 where 0.84375 ≤ |x| &lt; 1.25 ({@link #erfMiddle}'s range in {@link #erff}), else 0, without a branch. */
-    static int middle(float x) {
+    /** The bits of |x| where erff's middle range (0.84375 ≤ |x| &lt; 1.25, {@link #erfMiddle}) starts and ends, inclusive. */
+    static final int MIDDLE_FROM = 0x3f580000;
+    static final int MIDDLE_TO = 0x3f9fffff;
+    /** The same for its range 1.25 ≤ |x| &lt; 1/0.35 ({@link #erfTailRatio}, {@link #erfTail}). */
+    static final int TAIL_FROM = 0x3fa00000;
+    static final int TAIL_TO = 0x4036DB6D;
+
+    /**
+     * 1 where from ≤ (bits of |x|) ≤ to, else 0, by integer arithmetic without a branch (from, to and the
+     * bits of |x| lie in [0, 0x7fffffff], so neither difference overflows).
+     */
+    static int within(float x, int from, int to) {
         int ix = Float.floatToRawIntBits(x) & 0x7fffffff;
-        return (((ix - 0x3f580000) >>> 31) | ((0x3f9fffff - ix) >>> 31)) ^ 1;
+        return (((ix - from) >>> 31) | ((to - ix) >>> 31)) ^ 1;
+    }
+
+    /** 1 where 0.84375 ≤ |x| &lt; 1.25, else 0, without a branch. */
+    static int middle(float x) {
+        return within(x, MIDDLE_FROM, MIDDLE_TO);
+    }
+
+    /** e with the sign of x (e ≥ 0): erff's −(a + b) branches for a negative x are the negation of the positive ones, exactly. */
+    static float withSignOf(float e, float x) {
+        return Float.intBitsToFloat(Float.floatToRawIntBits(e) ^ (Float.floatToRawIntBits(x) & 0x80000000));
     }
 
     /** erf(ax) for 0.84375 ≤ ax &lt; 1.25, ax = |x|: {@link #erff}'s operations for that range and a positive x. */
@@ -186,10 +206,9 @@ final class Libm {
         return ERX + p / q;
     }
 
-    /** 1 where 1.25 ≤ |x| &lt; 1/0.35 ({@link #erfTailRatio}'s range in {@link #erff}), else 0, without a branch. */
+    /** 1 where 1.25 ≤ |x| &lt; 1/0.35, else 0, without a branch. */
     static int tail(float x) {
-        int ix = Float.floatToRawIntBits(x) & 0x7fffffff;
-        return (((ix - 0x3fa00000) >>> 31) | ((0x4036DB6D - ix) >>> 31)) ^ 1;
+        return within(x, TAIL_FROM, TAIL_TO);
     }
 
     /** R(1/ax²)/S(1/ax²) for 1.25 ≤ ax &lt; 1/0.35, ax = |x|: {@link #erff}'s rational function for that range, in its operations. */

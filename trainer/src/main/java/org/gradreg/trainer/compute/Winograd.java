@@ -384,18 +384,7 @@ final class Winograd {
      * of the run, so no result changes; {@code -Dgradreg.warmUp=false} switches it off.
      */
     static void warmUpInBackground() {
-        if ("false".equalsIgnoreCase(System.getProperty("gradreg.warmUp")) || !WARMING.compareAndSet(false, true)) {
-            return;
-        }
-        Thread t = new Thread(() -> {
-            try {
-                warmUp();
-            } catch (RuntimeException | OutOfMemoryError e) {
-                // only a speed-up: a failure here is the run's to report, not this thread's
-            }
-        }, "gradreg-winograd-warm-up");
-        t.setDaemon(true);
-        t.start();
+        WarmUp.start(WARMING, "gradreg-winograd-warm-up", Winograd::warmUp);
     }
 
     /** The warm-up's work, on the calling thread (package-private for its test). */
