@@ -144,12 +144,16 @@ final class BatchNormKernels {
             v[i] = (float) rnd.nextDouble(-1, 1);
             d[i] = (float) rnd.nextDouble(-1, 1);
         }
-        // native buffers, as the run's (a heap buffer would give the bulk copies' call sites a second receiver type)
-        FloatBuffer x = org.nd4j.linalg.factory.Nd4j.createFromArray(v).data().asNioFloat();
-        FloatBuffer g = org.nd4j.linalg.factory.Nd4j.createFromArray(d).data().asNioFloat();
-        FloatBuffer xhat = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, v.length).data().asNioFloat();
-        FloatBuffer y = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, v.length).data().asNioFloat();
-        FloatBuffer dx = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, v.length).data().asNioFloat();
+        // native buffers, as the run's (a heap buffer would give the bulk copies' call sites a second receiver type); the
+        // arrays themselves stay referenced to the end: a view of a collected array's native memory is freed under it
+        INDArray[] owners = {org.nd4j.linalg.factory.Nd4j.createFromArray(v), org.nd4j.linalg.factory.Nd4j.createFromArray(d),
+            org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, v.length), org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, v.length),
+            org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, v.length)};
+        FloatBuffer x = owners[0].data().asNioFloat();
+        FloatBuffer g = owners[1].data().asNioFloat();
+        FloatBuffer xhat = owners[2].data().asNioFloat();
+        FloatBuffer y = owners[3].data().asNioFloat();
+        FloatBuffer dx = owners[4].data().asNioFloat();
         double[] mean = new double[ch];
         double[] var = new double[ch];
         double[] rstd = new double[ch];
@@ -168,6 +172,7 @@ final class BatchNormKernels {
                 backward(g, y, xhat, dx, null, rstd, gamma, dgamma, dbeta, false, true, n, ch, hw, c);
             }
         }
+        java.lang.ref.Reference.reachabilityFence(owners);
     }
 
     // ---- FLOAT ----

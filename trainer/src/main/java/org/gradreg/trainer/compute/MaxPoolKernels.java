@@ -78,17 +78,20 @@ final class MaxPoolKernels {
         for (int i = 0; i < d.length; i++) {
             d[i] = (float) rnd.nextDouble(-1, 1);
         }
-        // native buffers, as the run's (see BatchNormKernels.warmUp)
-        FloatBuffer x = org.nd4j.linalg.factory.Nd4j.createFromArray(v).data().asNioFloat();
-        FloatBuffer dy = org.nd4j.linalg.factory.Nd4j.createFromArray(d).data().asNioFloat();
-        FloatBuffer y = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, d.length).data().asNioFloat();
-        FloatBuffer dx = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, v.length).data().asNioFloat();
+        // native buffers, as the run's, their arrays referenced to the end (see BatchNormKernels.warmUp)
+        INDArray[] owners = {org.nd4j.linalg.factory.Nd4j.createFromArray(v), org.nd4j.linalg.factory.Nd4j.createFromArray(d),
+            org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, d.length), org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, v.length)};
+        FloatBuffer x = owners[0].data().asNioFloat();
+        FloatBuffer dy = owners[1].data().asNioFloat();
+        FloatBuffer y = owners[2].data().asNioFloat();
+        FloatBuffer dx = owners[3].data().asNioFloat();
         for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
             for (int p = 0; p < planes; p++) {
                 forward(x, y, 14, 14, p);
                 backward(x, dy, dx, 14, 14, p);
             }
         }
+        java.lang.ref.Reference.reachabilityFence(owners);
     }
 
     // ---- FLOAT ----

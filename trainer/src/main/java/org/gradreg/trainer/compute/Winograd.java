@@ -424,6 +424,7 @@ final class Winograd {
                 wg.kernelGradTransform(s, arrays[k][2], 1);
             }
         }
+        java.lang.ref.Reference.reachabilityFence(arrays); // the buffers above are views of these arrays' native memory
     }
 
     // ---- between the per-plane arrays and the native GEMM operands ----
